@@ -140,7 +140,9 @@ def _load_ui(ui_dir: Path, problems: list[Problem]) -> dict[str, Text]:
             if key in ui:
                 problems.append(Problem(f"{UI_DIR}/{path.name}", key, "duplicate string key"))
             elif not isinstance(text, dict):
-                problems.append(Problem(f"{UI_DIR}/{path.name}", key, "needs one text per language"))
+                problems.append(
+                    Problem(f"{UI_DIR}/{path.name}", key, "needs one text per language")
+                )
             else:
                 ui[key] = {str(k): str(v) for k, v in text.items()}
     return ui
@@ -184,7 +186,9 @@ def _check_node(
     if sum(ways) == 0 and node.ask is None:
         problems.append(problem("no way on: add buttons, ask, next, goto or end"))
     if sum(ways) > 1 or (node.ask is not None and (node.buttons or node.goto or node.end)):
-        problems.append(problem("more than one way on: choose one of buttons, ask, next, goto, end"))
+        problems.append(
+            problem("more than one way on: choose one of buttons, ask, next, goto, end")
+        )
     if node.ask is not None and node.next is None:
         problems.append(problem("a question needs `next` for after the answer"))
     if node.text is None and (node.buttons or node.ask or node.end):

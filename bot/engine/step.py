@@ -79,9 +79,7 @@ def _answer(content: Content, state: DialogState, event: Answer) -> Result:
         return Result(state, [Notice("use_buttons")], [])
     dialog = content.dialogs[state.dialog or ""]
     effects: list[Effect] = [
-        SaveReflection(
-            dialog.id, node.id, node.ask.key, event.text, node.ask.together, event.at
-        )
+        SaveReflection(dialog.id, node.id, node.ask.key, event.text, node.ask.together, event.at)
     ]
     if node.ask.shareable and not node.ask.together and event.has_partner:
         ask_share = Say(

@@ -1,0 +1,203 @@
+"""The coach: turns one person's input into a committed state change and replies.
+
+Transports (Telegram, terminal) call `Coach` with a `Person` and raw input;
+the coach loads the person's state in one transaction, lets the pure engine
+or a feature handler decide, stores the result, and returns `Outbound`
+messages. Features plug in by registering commands, button kinds, node
+actions, text screens and effect listeners, so no transport knows about them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.engine import callbacks
+from bot.engine.content import Content
+from bot.engine.events import Event
+from bot.engine.outputs import Action, Effect, Notice, Say
+from bot.engine.state import DialogState
+from bot.engine.step import step
+from bot.storage import repo
+from bot.storage.models import User
+from bot.storage.types import utcnow
+from bot.turn import Outbound, Person, Turn
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Turn], Awaitable[None]]
+ButtonHandler = Callable[[Turn, tuple[str, ...]], Awaitable[None]]
+ActionHandler = Callable[[Turn, Action], Awaitable[None]]
+EffectListener = Callable[[Turn, Effect], Awaitable[None]]
+TextScreen = Callable[[Turn, str], Awaitable[bool]]
+"""Looks at free text before the engine does; True means "handled, stop here"."""
+
+MAX_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: Handler
+    in_menu: bool = True
+    """Whether it is listed in Telegram's command menu (and /help's order)."""
+
+
+class Coach:
+    def __init__(
+        self,
+        content: Content,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.content = content
+        self.sessions = sessions
+        self.clock = clock
+        self.commands: dict[str, Command] = {}
+        self.buttons: dict[str, ButtonHandler] = {}
+        self.actions: dict[str, ActionHandler] = {}
+        self.text_screens: list[TextScreen] = []
+        self.effect_listeners: list[EffectListener] = []
+        self.fallback_text: Handler | None = None
+        self.start_payload: Callable[[Turn, str], Awaitable[None]] | None = None
+        """Handles `/start <payload>` (deep links), when a feature provides one."""
+
+    # -- registration -------------------------------------------------------
+
+    def command(self, name: str, *, in_menu: bool = True) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.commands[name] = Command(handler, in_menu)
+            return handler
+
+        return register
+
+    def button(self, kind: str) -> Callable[[ButtonHandler], ButtonHandler]:
+        def register(handler: ButtonHandler) -> ButtonHandler:
+            self.buttons[kind] = handler
+            return handler
+
+        return register
+
+    def action(self, name: str) -> Callable[[ActionHandler], ActionHandler]:
+        def register(handler: ActionHandler) -> ActionHandler:
+            self.actions[name] = handler
+            return handler
+
+        return register
+
+    # -- entry points for transports ------------------------------------------
+
+    async def run_command(
+        self, person: Person, name: str, args: tuple[str, ...] = ()
+    ) -> list[Outbound]:
+        command = self.commands.get(name.lower())
+
+        async def handle(turn: Turn) -> None:
+            if command is None:
+                turn.notice("unknown_command")
+            else:
+                await command.handler(turn)
+
+        return await self.handle(person, handle, args)
+
+    async def press(self, person: Person, data: str | None) -> list[Outbound]:
+        parsed = callbacks.decode(data)
+
+        async def handle(turn: Turn) -> None:
+            handler = self.buttons.get(parsed.kind) if parsed else None
+            if parsed is None or handler is None:
+                turn.notice("unknown_button")
+                return
+            await handler(turn, parsed.args)
+
+        return await self.handle(person, handle)
+
+    async def text(self, person: Person, text: str) -> list[Outbound]:
+        async def handle(turn: Turn) -> None:
+            for screen in self.text_screens:
+                if await screen(turn, text):
+                    return
+            if self.fallback_text is not None:
+                await self.fallback_text(turn)
+
+        return await self.handle(person, handle, (text,))
+
+    async def handle(
+        self, person: Person, handler: Handler, args: tuple[str, ...] = ()
+    ) -> list[Outbound]:
+        """Run `handler` for `person` in one transaction and return what to send."""
+        async with self.sessions() as session, session.begin():
+            turn = await self._turn(session, person, args)
+            await handler(turn)
+            return turn.out
+
+    async def for_user(self, user_id: int, handler: Handler) -> list[Outbound]:
+        """Run `handler` for a known user without an incoming message (jobs, nudges)."""
+        async with self.sessions() as session, session.begin():
+            user = await session.get(User, user_id)
+            if user is None:
+                return []
+            turn = Turn(
+                session, self.content, user, await repo.partner_of(session, user), self.clock()
+            )
+            await handler(turn)
+            return turn.out
+
+    async def mark_unreachable(self, user_id: int) -> None:
+        """Telegram said Forbidden: stop sending to this person until they return."""
+        async with self.sessions() as session, session.begin():
+            user = await session.get(User, user_id)
+            if user is not None and user.active:
+                user.active = False
+                session.add(user)
+                log.info("user %s blocked the bot; marked inactive", user_id)
+
+    # -- the engine loop ----------------------------------------------------
+
+    async def advance(self, turn: Turn, make_event: Callable[[Turn], Event]) -> None:
+        """Step the engine with compare-and-set on the dialog version, then apply effects."""
+        for _ in range(MAX_RETRIES):
+            state, version = await repo.load_state(turn.session, turn.user.id)
+            result = step(self.content, state, make_event(turn))
+            if await repo.save_state(turn.session, turn.user.id, result.state, version, turn.now):
+                break
+        else:
+            turn.notice("busy")
+            return
+        await self._remember_position(turn, result.state)
+        for effect in result.effects:
+            await self._apply(turn, effect)
+        for output in result.outputs:
+            if isinstance(output, Say):
+                turn.say(output.text, output.keyboard, replace=output.replace)
+            elif isinstance(output, Notice):
+                turn.notice(output.key, **output.values)
+
+    async def _apply(self, turn: Turn, effect: Effect) -> None:
+        if isinstance(effect, Action):
+            handler = self.actions.get(effect.name)
+            if handler is None:
+                log.warning("no handler for dialog action %r", effect.name)
+            else:
+                await handler(turn, effect)
+        for listener in self.effect_listeners:
+            await listener(turn, effect)
+
+    async def _remember_position(self, turn: Turn, state: DialogState) -> None:
+        if state.dialog is not None:
+            await repo.record_progress(
+                turn.session, turn.user.id, state.dialog, node=state.node, now=turn.now
+            )
+
+    async def _turn(self, session: AsyncSession, person: Person, args: tuple[str, ...]) -> Turn:
+        now = self.clock()
+        lang = self.content.lang(person.language_code)
+        user, created = await repo.ensure_user(
+            session, person.user_id, person.chat_id, person.first_name, lang, now
+        )
+        partner = await repo.partner_of(session, user)
+        return Turn(session, self.content, user, partner, now, args, created)

@@ -1,0 +1,183 @@
+"""Guided conversations: /start, /help, /topics, dialog buttons, answers, sharing.
+
+This is the glue between the pure engine and storage for the core features;
+other features register themselves on the coach the same way.
+"""
+
+from __future__ import annotations
+
+from bot.coach import Coach
+from bot.engine import callbacks
+from bot.engine.events import Answer, Begin, Choose, Resume, Share
+from bot.engine.outputs import (
+    DialogFinished,
+    DialogStarted,
+    Effect,
+    KeyButton,
+    ReflectionShared,
+    SaveReflection,
+)
+from bot.storage import repo
+from bot.storage.models import Reflection
+from bot.turn import Turn
+
+WELCOME = "welcome"
+
+
+def install(coach: Coach) -> None:
+    """Register the core commands, buttons and effect handling on `coach`."""
+    flow = Conversations(coach)
+    coach.command("start")(flow.start)
+    coach.command("topics")(flow.topics)
+    coach.command("help")(flow.help)
+    coach.button("n")(flow.choose)
+    coach.button("s")(flow.share)
+    coach.button("t")(flow.open_topic)
+    coach.button("m")(flow.menu)
+    coach.fallback_text = flow.answer
+    coach.effect_listeners.append(flow.on_effect)
+
+
+class Conversations:
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+        self.content = coach.content
+
+    # -- commands -------------------------------------------------------------
+
+    async def start(self, turn: Turn) -> None:
+        """Greet; a /start with a payload (a deep link) goes to whoever handles it."""
+        if turn.args and self.coach.start_payload is not None:
+            await self.coach.start_payload(turn, turn.args[0])
+            return
+        name = f", {turn.user.name}" if turn.user.first_name or turn.user.display_name else ""
+        turn.say_key("start_intro", name=name)
+        turn.say_key("start_coach_not_therapy")
+        state, _ = await repo.load_state(turn.session, turn.user.id)
+        if not state.idle:
+            await self.coach.advance(turn, lambda t: Resume(**_ctx(t)))
+            return
+        done = await repo.progress(turn.session, turn.user.id)
+        if done.get(WELCOME) is None and WELCOME in self.content.dialogs:
+            await self.coach.advance(turn, lambda t: Begin(dialog=WELCOME, **_ctx(t)))
+        else:
+            await self.topics(turn)
+
+    async def help(self, turn: Turn) -> None:
+        lines = [turn.t("help_header")]
+        for name, command in self.coach.commands.items():
+            if command.in_menu:
+                lines.append(f"/{name} — {turn.t('cmd_' + name)}")
+        lines.append(turn.t("help_footer"))
+        turn.say("\n".join(lines))
+
+    async def topics(self, turn: Turn) -> None:
+        progress = await repo.progress(turn.session, turn.user.id)
+        rows: list[tuple[KeyButton, ...]] = []
+        for dialog_id in self.content.topics:
+            row = progress.get(dialog_id)
+            status = "status_new" if row is None else f"status_{row.status}"
+            label = turn.t(
+                "topic_button",
+                status=turn.t(status),
+                title=self.content.title(dialog_id, turn.lang),
+            )
+            rows.append((KeyButton(label, callbacks.topic(dialog_id)),))
+        all_done = all(
+            (p := progress.get(d)) is not None and p.status == repo.DONE
+            for d in self.content.topics
+        )
+        text = turn.t("topics_all_done") + "\n\n" if all_done else ""
+        turn.say(text + turn.t("topics_title"), tuple(rows))
+
+    # -- buttons --------------------------------------------------------------
+
+    async def choose(self, turn: Turn, args: tuple[str, ...]) -> None:
+        if len(args) != 3 or not args[2].isdigit():
+            turn.notice("unknown_button")
+            return
+        dialog, node, index = args[0], args[1], int(args[2])
+        await self.coach.advance(
+            turn, lambda t: Choose(dialog=dialog, node=node, index=index, **_ctx(t))
+        )
+
+    async def share(self, turn: Turn, args: tuple[str, ...]) -> None:
+        if len(args) != 3 or args[2] not in ("0", "1"):
+            turn.notice("unknown_button")
+            return
+        dialog, node, yes = args[0], args[1], args[2] == "1"
+        await self.coach.advance(
+            turn, lambda t: Share(dialog=dialog, node=node, share=yes, **_ctx(t))
+        )
+
+    async def open_topic(self, turn: Turn, args: tuple[str, ...]) -> None:
+        if len(args) != 1 or args[0] not in self.content.dialogs:
+            turn.notice("unknown_topic")
+            return
+        await self.begin(turn, args[0])
+
+    async def menu(self, turn: Turn, args: tuple[str, ...]) -> None:
+        await self.topics(turn)
+
+    async def begin(self, turn: Turn, dialog: str) -> None:
+        """Open `dialog`, resuming where the person left it if unfinished."""
+        row = (await repo.progress(turn.session, turn.user.id)).get(dialog)
+        node = row.node if row is not None and row.status == repo.IN_PROGRESS else None
+        await self.coach.advance(turn, lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
+
+    # -- free text ------------------------------------------------------------
+
+    async def answer(self, turn: Turn) -> None:
+        text = turn.args[0]
+        await self.coach.advance(turn, lambda t: Answer(text=text, **_ctx(t)))
+
+    # -- effects --------------------------------------------------------------
+
+    async def on_effect(self, turn: Turn, effect: Effect) -> None:
+        match effect:
+            case SaveReflection():
+                turn.session.add(
+                    Reflection(
+                        user_id=turn.user.id,
+                        couple_id=turn.user.couple_id,
+                        dialog=effect.dialog,
+                        node=effect.node,
+                        key=effect.key,
+                        text=effect.text,
+                        together=effect.together,
+                        created_at=effect.at,
+                    )
+                )
+                await turn.session.flush()
+            case ReflectionShared():
+                await self._share_reflection(turn, effect)
+            case DialogStarted():
+                await repo.record_progress(
+                    turn.session, turn.user.id, effect.dialog, node=None, now=effect.at
+                )
+            case DialogFinished():
+                await repo.record_progress(
+                    turn.session, turn.user.id, effect.dialog, node=None, now=effect.at, done=True
+                )
+
+    async def _share_reflection(self, turn: Turn, effect: ReflectionShared) -> None:
+        reflection = await repo.latest_reflection(
+            turn.session, turn.user.id, effect.dialog, effect.node
+        )
+        if reflection is None or reflection.shared:
+            return
+        if turn.to_partner(
+            "partner_shared",
+            name=turn.user.name,
+            title=self.content.title(
+                effect.dialog, turn.partner.lang if turn.partner else turn.lang
+            ),
+            text=reflection.text,
+        ):
+            reflection.shared = True
+            turn.session.add(reflection)
+
+
+def _ctx(turn: Turn) -> dict[str, object]:
+    """What every engine event carries about the moment and the person."""
+    return {"at": turn.now, "lang": turn.lang, "has_partner": turn.partner is not None}

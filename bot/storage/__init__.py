@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, async sessions and migrations. The source of truth."""

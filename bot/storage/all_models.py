@@ -1,0 +1,10 @@
+"""Imports every table module so SQLModel.metadata knows the whole schema.
+
+Feature packages add their table module here; Alembic reads the metadata.
+"""
+
+from sqlmodel import SQLModel
+
+from bot.storage import models  # noqa: F401
+
+metadata = SQLModel.metadata

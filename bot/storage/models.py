@@ -1,0 +1,101 @@
+"""The core tables. Feature packages add their own tables in their own modules.
+
+Every row that belongs to a person references `users.id` with ON DELETE
+CASCADE, so deleting a user (`/forget`) removes everything they own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Text
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import UTCDateTime, utcnow
+
+
+def user_fk(*, primary_key: bool = False, index: bool = False) -> Column:
+    return Column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        index=index,
+        nullable=False,
+    )
+
+
+def timestamp(*, nullable: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class Couple(SQLModel, table=True):
+    __tablename__ = "couples"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+
+
+class User(SQLModel, table=True):
+    """A person who has talked to the bot; `id` is their Telegram user id."""
+
+    __tablename__ = "users"
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    first_name: str = ""
+    display_name: str | None = None
+    lang: str = "en"
+    timezone: str | None = None
+    couple_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("couples.id", ondelete="SET NULL"), index=True),
+    )
+    active: bool = True
+    """False once Telegram tells us the person blocked the bot."""
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.first_name or "?"
+
+
+class DialogSession(SQLModel, table=True):
+    """Where a person is right now; `version` guards against concurrent updates."""
+
+    __tablename__ = "dialog_sessions"
+
+    user_id: int = Field(sa_column=user_fk(primary_key=True))
+    dialog: str | None = None
+    node: str | None = None
+    awaiting_share: bool = False
+    version: int = 0
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+
+
+class DialogProgress(SQLModel, table=True):
+    """Per conversation: where the person left it and whether it is done."""
+
+    __tablename__ = "dialog_progress"
+
+    user_id: int = Field(sa_column=user_fk(primary_key=True))
+    dialog: str = Field(primary_key=True)
+    node: str | None = None
+    status: str = "in_progress"
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+
+
+class Reflection(SQLModel, table=True):
+    """A free-text answer. Private to its author unless `shared` is set."""
+
+    __tablename__ = "reflections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=user_fk(index=True))
+    couple_id: int | None = Field(default=None, index=True)
+    dialog: str
+    node: str
+    key: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    together: bool = False
+    shared: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())

@@ -1,0 +1,119 @@
+"""Queries the core needs, written once for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.engine.state import DialogState
+from bot.storage.models import DialogProgress, DialogSession, Reflection, User
+
+DONE = "done"
+IN_PROGRESS = "in_progress"
+
+
+async def ensure_user(
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    first_name: str,
+    lang: str,
+    now: datetime,
+) -> tuple[User, bool]:
+    """The person's row, created on first contact. Returns (user, created)."""
+    user = await session.get(User, user_id)
+    if user is not None:
+        if not user.active or user.chat_id != chat_id:
+            user.active, user.chat_id = True, chat_id
+            session.add(user)
+        return user, False
+    user = User(id=user_id, chat_id=chat_id, first_name=first_name, lang=lang, created_at=now)
+    session.add(user)
+    session.add(DialogSession(user_id=user_id, updated_at=now))
+    await session.flush()
+    return user, True
+
+
+async def partner_of(session: AsyncSession, user: User) -> User | None:
+    if user.couple_id is None:
+        return None
+    query = select(User).where(User.couple_id == user.couple_id, User.id != user.id)
+    return (await session.exec(query)).first()
+
+
+async def load_state(session: AsyncSession, user_id: int) -> tuple[DialogState, int]:
+    row = await session.get(DialogSession, user_id, populate_existing=True)
+    if row is None:
+        return DialogState(), -1
+    return DialogState(row.dialog, row.node, row.awaiting_share), row.version
+
+
+async def save_state(
+    session: AsyncSession, user_id: int, state: DialogState, version: int, now: datetime
+) -> bool:
+    """Compare-and-set on `version`: False if someone else moved the dialog first."""
+    if version < 0:
+        session.add(
+            DialogSession(
+                user_id=user_id,
+                dialog=state.dialog,
+                node=state.node,
+                awaiting_share=state.awaiting_share,
+                version=1,
+                updated_at=now,
+            )
+        )
+        await session.flush()
+        return True
+    result = await session.exec(
+        update(DialogSession)
+        .where(col(DialogSession.user_id) == user_id, col(DialogSession.version) == version)
+        .values(
+            dialog=state.dialog,
+            node=state.node,
+            awaiting_share=state.awaiting_share,
+            version=version + 1,
+            updated_at=now,
+        )
+    )
+    return result.rowcount == 1
+
+
+async def progress(session: AsyncSession, user_id: int) -> dict[str, DialogProgress]:
+    rows = await session.exec(select(DialogProgress).where(DialogProgress.user_id == user_id))
+    return {row.dialog: row for row in rows}
+
+
+async def record_progress(
+    session: AsyncSession,
+    user_id: int,
+    dialog: str,
+    *,
+    node: str | None,
+    now: datetime,
+    done: bool = False,
+) -> None:
+    """Remember where a conversation stands; once done, it stays done."""
+    row = await session.get(DialogProgress, (user_id, dialog))
+    if row is None:
+        row = DialogProgress(user_id=user_id, dialog=dialog)
+    if done:
+        row.status, row.node = DONE, None
+    elif row.status != DONE:
+        row.node = node
+    row.updated_at = now
+    session.add(row)
+
+
+async def latest_reflection(
+    session: AsyncSession, user_id: int, dialog: str, node: str
+) -> Reflection | None:
+    query = (
+        select(Reflection)
+        .where(Reflection.user_id == user_id, Reflection.dialog == dialog, Reflection.node == node)
+        .order_by(col(Reflection.id).desc())
+    )
+    return (await session.exec(query)).first()

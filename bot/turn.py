@@ -1,0 +1,112 @@
+"""One person's turn: who is acting, what to send back, and to whom.
+
+Transports build a `Person` from their own input, the coach gives every
+handler a `Turn`, and handlers answer with `Outbound` messages that any
+transport knows how to deliver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.engine.content import Content
+from bot.engine.outputs import Keyboard
+from bot.storage.models import User
+
+
+@dataclass(frozen=True)
+class Person:
+    """The acting person as the transport sees them."""
+
+    user_id: int
+    chat_id: int
+    first_name: str = ""
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Photo:
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message for one chat.
+
+    `replace` edits the message whose button was pressed instead of sending a
+    new one; `notice` marks a short system answer, shown as a toast when it
+    answers a button press. `user_id` lets the transport mark a recipient who
+    blocked the bot as inactive.
+    """
+
+    chat_id: int
+    user_id: int
+    text: str = ""
+    keyboard: Keyboard = ()
+    replace: bool = False
+    notice: bool = False
+    attachment: Document | Photo | None = None
+
+
+@dataclass
+class Turn:
+    """Everything a handler may use while one person's update is processed."""
+
+    session: AsyncSession
+    content: Content
+    user: User
+    partner: User | None
+    now: datetime
+    args: tuple[str, ...] = ()
+    created: bool = False
+    out: list[Outbound] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.content.lang(self.user.lang)
+
+    def t(self, key: str, **values: object) -> str:
+        return self.content.t(key, self.lang, **values)
+
+    def say(
+        self, text: str, keyboard: Keyboard = (), *, replace: bool = False, notice: bool = False
+    ) -> None:
+        self.out.append(Outbound(self.user.chat_id, self.user.id, text, keyboard, replace, notice))
+
+    def say_key(self, key: str, keyboard: Keyboard = (), **values: object) -> None:
+        self.say(self.t(key, **values), keyboard)
+
+    def notice(self, key: str, **values: object) -> None:
+        self.say(self.t(key, **values), notice=True)
+
+    def attach(self, attachment: Document | Photo) -> None:
+        self.out.append(Outbound(self.user.chat_id, self.user.id, attachment=attachment))
+
+    @property
+    def partner_reachable(self) -> bool:
+        return self.partner is not None and self.partner.active
+
+    def to_partner(self, key: str, keyboard: Keyboard = (), **values: object) -> bool:
+        """Queue a message for the partner in *their* language.
+
+        A partner who left or blocked the bot is not attempted; the sender gets
+        a neutral note instead. Returns whether the message was queued.
+        """
+        partner = self.partner
+        if partner is None or not partner.active:
+            self.notice("partner_unavailable")
+            return False
+        text = self.content.t(key, partner.lang, **values)
+        self.out.append(Outbound(partner.chat_id, partner.id, text, keyboard))
+        return True
