@@ -41,6 +41,18 @@ MAX_RETRIES = 3
 
 
 @dataclass(frozen=True)
+class Periodic:
+    """A background job (nudge sweep, cooldown timers) that transports schedule.
+
+    `run` returns messages to deliver, so the job itself never talks to Telegram.
+    """
+
+    name: str
+    every_seconds: float
+    run: Callable[[], Awaitable[list[Outbound]]]
+
+
+@dataclass(frozen=True)
 class Command:
     handler: Handler
     in_menu: bool = True
@@ -65,6 +77,9 @@ class Coach:
         self.fallback_text: Handler | None = None
         self.start_payload: Callable[[Turn, str], Awaitable[None]] | None = None
         """Handles `/start <payload>` (deep links), when a feature provides one."""
+        self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
+        """Handles a shared location, when a feature asks for one."""
+        self.periodic: list[Periodic] = []
 
     # -- registration -------------------------------------------------------
 
@@ -125,6 +140,21 @@ class Coach:
                 await self.fallback_text(turn)
 
         return await self.handle(person, handle, (text,))
+
+    async def shared_location(
+        self, person: Person, latitude: float, longitude: float
+    ) -> list[Outbound]:
+        async def handle(turn: Turn) -> None:
+            if self.location is None:
+                turn.notice("unsupported_message")
+            else:
+                await self.location(turn, latitude, longitude)
+
+        return await self.handle(person, handle)
+
+    async def unsupported(self, person: Person) -> list[Outbound]:
+        """Stickers, photos, voice: a kind note, and the dialog stays where it was."""
+        return await self.handle(person, lambda turn: _notice(turn, "unsupported_message"))
 
     async def handle(
         self, person: Person, handler: Handler, args: tuple[str, ...] = ()
@@ -201,3 +231,7 @@ class Coach:
         )
         partner = await repo.partner_of(session, user)
         return Turn(session, self.content, user, partner, now, args, created)
+
+
+async def _notice(turn: Turn, key: str) -> None:
+    turn.notice(key)

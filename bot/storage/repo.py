@@ -32,6 +32,7 @@ async def ensure_user(
         return user, False
     user = User(id=user_id, chat_id=chat_id, first_name=first_name, lang=lang, created_at=now)
     session.add(user)
+    await session.flush()  # the user row first: the session row references it
     session.add(DialogSession(user_id=user_id, updated_at=now))
     await session.flush()
     return user, True

@@ -1,0 +1,21 @@
+"""Every feature that plugs into the coach, in the order they are installed.
+
+To add a feature: write a module with `install(coach)` and list it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import conversations
+from bot.coach import Coach
+
+INSTALLERS: list[Callable[[Coach], None]] = [
+    conversations.install,
+]
+
+
+def install_all(coach: Coach) -> Coach:
+    for install in INSTALLERS:
+        install(coach)
+    return coach

@@ -1,0 +1,49 @@
+"""Everything a transport needs, built the same way for Telegram and the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.coach import Coach
+from bot.engine.content import Content
+from bot.engine.loader import load_content
+from bot.features import install_all
+from bot.settings import Settings
+from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import migrate
+from bot.storage.types import utcnow
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    content: Content
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    coach: Coach
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings, clock: Callable[[], datetime] = utcnow
+) -> AsyncIterator[Runtime]:
+    """Validate content, migrate the database, and wire the coach.
+
+    Content is checked before the database is touched so an invalid dialog
+    set stops start-up without side effects.
+    """
+    content = load_content(settings.dialogs_dir)
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        sessions = session_factory(engine)
+        coach = install_all(Coach(content, sessions, clock))
+        yield Runtime(settings, content, engine, sessions, coach)
+    finally:
+        await engine.dispose()

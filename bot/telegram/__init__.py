@@ -1,0 +1,1 @@
+"""The Telegram transport: python-telegram-bot handlers that translate, never decide."""

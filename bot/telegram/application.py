@@ -1,0 +1,76 @@
+"""Build the PTB `Application`: rate limiter, handlers, command menu, jobs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from bot.coach import Coach, Periodic
+from bot.settings import Settings
+from bot.telegram.delivery import deliver
+from bot.telegram.handlers import Handlers
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    coach: Coach,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> AnyApplication:
+    base = settings.telegram_api_base_url
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    app = builder.build()
+    Handlers(coach).install(app)
+    return app
+
+
+async def on_started(app: AnyApplication, coach: Coach) -> None:
+    """After `app.start()`: publish the command menu and start the periodic jobs."""
+    await register_commands(app, coach)
+    for job in coach.periodic:
+        schedule(app, coach, job)
+
+
+async def register_commands(app: AnyApplication, coach: Coach) -> None:
+    """Show the command menu in each language we speak (default first)."""
+    content = coach.content
+    for lang in content.languages:
+        commands = [
+            BotCommand(name, content.t(f"cmd_{name}", lang))
+            for name, command in coach.commands.items()
+            if command.in_menu
+        ]
+        code = None if lang == content.default_language else lang
+        await app.bot.set_my_commands(commands, language_code=code)
+
+
+def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        outs = await job.run()
+        await deliver(context.bot, outs, coach.mark_unreachable)
+
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    app.job_queue.run_repeating(
+        tick, interval=job.every_seconds, first=1, name=job.name, job_kwargs={"max_instances": 1}
+    )

@@ -1,0 +1,113 @@
+"""PTB handlers: read an update, ask the coach, deliver the answer.
+
+Only private chats reach the coach; everything else gets one polite line.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.coach import Coach
+from bot.telegram.delivery import deliver
+from bot.turn import Outbound, Person
+
+log = logging.getLogger(__name__)
+
+GROUPS_TOLD = "groups_told"
+
+
+def person(update: Update) -> Person:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    return Person(user.id, chat.id, user.first_name or "", user.language_code)
+
+
+class Handlers:
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        app.add_handler(MessageHandler(filters.ChatType.GROUPS, self.group), group=0)
+        app.add_handler(MessageHandler(private & filters.COMMAND, self.command))
+        app.add_handler(MessageHandler(private & filters.TEXT, self.text))
+        app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
+        app.add_handler(MessageHandler(private, self.unsupported))
+        app.add_handler(CallbackQueryHandler(self.button))
+        app.add_error_handler(self.error)
+
+    async def _deliver(
+        self, context: ContextTypes.DEFAULT_TYPE, outs: list[Outbound], update: Update | None = None
+    ) -> None:
+        query = update.callback_query if update is not None else None
+        await deliver(context.bot, outs, self.coach.mark_unreachable, query)
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        text = update.effective_message.text or "" if update.effective_message else ""
+        head, *args = text.split()
+        name = head.lstrip("/").split("@", 1)[0]
+        outs = await self.coach.run_command(person(update), name, tuple(args))
+        await self._deliver(context, outs)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        await self._deliver(context, await self.coach.text(person(update), message.text))
+
+    async def location(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.location is not None
+        loc = message.location
+        outs = await self.coach.shared_location(person(update), loc.latitude, loc.longitude)
+        await self._deliver(context, outs)
+
+    async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._deliver(context, await self.coach.unsupported(person(update)))
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        chat = update.effective_chat
+        if chat is not None and chat.type != chat.PRIVATE:
+            await query.answer()
+            return
+        outs = await self.coach.press(person(update), query.data)
+        await self._deliver(context, outs, update)
+
+    async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Say once per group that Attune lives in private chats, then stay quiet."""
+        chat = update.effective_chat
+        assert chat is not None
+        told: set[int] = context.bot_data.setdefault(GROUPS_TOLD, set())
+        if chat.id in told:
+            return
+        told.add(chat.id)
+        user = update.effective_user
+        lang = self.coach.content.lang(user.language_code if user else None)
+        await context.bot.send_message(chat.id, self.coach.content.t("private_only", lang))
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log without message text (it may be private) and apologise to the person."""
+        log.error("error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        user = update.effective_user
+        lang = self.coach.content.lang(user.language_code if user else None)
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            await context.bot.send_message(
+                update.effective_chat.id, self.coach.content.t("error", lang)
+            )
+        except Exception:  # the apology itself failed; nothing more we can do
+            log.warning("could not send the error apology")

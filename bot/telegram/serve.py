@@ -1,0 +1,50 @@
+"""Run the Telegram bot until SIGINT/SIGTERM: polling, or a webhook when configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from urllib.parse import urlparse
+
+from telegram import Update
+
+from bot.runtime import open_runtime
+from bot.settings import Settings
+from bot.telegram.application import build_application, on_started
+
+log = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings) -> None:
+    async with open_runtime(settings) as runtime:
+        app = build_application(settings, runtime.coach)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with app:
+            await app.start()
+            await on_started(app, runtime.coach)
+            assert app.updater is not None
+            if settings.webhook_url:
+                await app.updater.start_webhook(
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                    webhook_url=settings.webhook_url,
+                    secret_token=settings.webhook_secret.get_secret_value()
+                    if settings.webhook_secret
+                    else None,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+                log.info(
+                    "Attune is listening for webhook updates on port %s", settings.webhook_port
+                )
+            else:
+                await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+                log.info("Attune is polling for updates")
+            await stop.wait()
+            log.info("stopping")
+            await app.updater.stop()
+            await app.stop()
