@@ -1,0 +1,93 @@
+"""Shared fixtures: content, a controllable clock, databases (SQLite and a real
+PostgreSQL), and a fully wired coach."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.coach import Coach
+from bot.engine.content import Content
+from bot.engine.loader import load_content
+from bot.features import install_all
+from bot.settings import PROJECT_ROOT
+from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import migrate
+from tests.support.clock import Clock
+from tests.support.postgres import PostgresServer, postgres_server
+
+DIALOGS = PROJECT_ROOT / "dialogs"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(DIALOGS)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run, with a migrated template."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg: PostgresServer) -> str:
+    import asyncio
+
+    name = pg.create_database()
+
+    async def prepare() -> None:
+        engine = create_engine(pg.url(name))
+        await migrate(engine)
+        await engine.dispose()
+
+    asyncio.run(prepare())
+    return name
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}"
+
+
+@pytest.fixture
+def postgres_url(pg: PostgresServer, pg_template: str) -> str:
+    return pg.url(pg.create_database(template=pg_template))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Runs a test once on SQLite and once on a real PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+async def engine(sqlite_url: str) -> AsyncIterator:
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db_engine(database_url: str) -> AsyncIterator:
+    """A migrated engine on SQLite and on PostgreSQL (parametrised)."""
+    engine = create_engine(database_url)
+    await migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def coach(engine, content: Content, clock: Clock) -> Coach:
+    """The fully wired coach on a fresh SQLite database."""
+    return install_all(Coach(content, session_factory(engine), clock))
