@@ -52,6 +52,8 @@ class User(SQLModel, table=True):
     )
     active: bool = True
     """False once Telegram tells us the person blocked the bot."""
+    nudges_paused_until: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    """No unprompted messages before this moment (a /pause, or a day after a safety signal)."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
     @property

@@ -37,6 +37,9 @@ def upgrade() -> None:
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("couple_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column(
+            "nudges_paused_until", bot.storage.types.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("created_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["couple_id"], ["couples.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
