@@ -1,0 +1,1 @@
+"""In-memory and HTTP test doubles for the Telegram Bot API."""
