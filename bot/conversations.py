@@ -178,6 +178,11 @@ class Conversations:
             turn.session.add(reflection)
 
 
+async def begin_at(turn: Turn, dialog: str, node: str) -> None:
+    """Open `dialog` at a given step (e.g. from a reminder about one question)."""
+    await turn.coach.advance(turn, lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
+
+
 def _ctx(turn: Turn) -> dict[str, object]:
     """What every engine event carries about the moment and the person."""
     return {"at": turn.now, "lang": turn.lang, "has_partner": turn.partner is not None}
