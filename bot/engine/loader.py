@@ -164,8 +164,12 @@ def _check_dialog(
     problems = _check_text(file, "title", dialog.title, languages)
     if dialog.start not in dialog.nodes:
         problems.append(Problem(file, "start", f"unknown node {dialog.start!r}"))
+    keys: dict[str, str] = {}
     for node in dialog.nodes.values():
         problems += _check_node(file, dialog, node, dialogs, languages)
+        if node.ask is not None and keys.setdefault(node.ask.key, node.id) != node.id:
+            reason = f"question key {node.ask.key!r} is already used by {keys[node.ask.key]!r}"
+            problems.append(Problem(file, node.id, reason))
     if problems:
         return problems
     reachable = _reachable(dialog, dialog.start)
@@ -195,6 +199,8 @@ def _check_node(
         )
     if node.ask is not None and node.next is None:
         problems.append(problem("a question needs `next` for after the answer"))
+    if node.suggest is not None and not node.end:
+        problems.append(problem("`suggest` only makes sense on an end node"))
     if node.text is None and (node.buttons or node.ask or node.end):
         problems.append(problem("needs `text` to show with its buttons or question"))
     for target in [b.next for b in node.buttons] + ([node.next] if node.next else []):

@@ -186,3 +186,23 @@ def test_unknown_topic_in_index(tmp_path: Path) -> None:
 
 def test_the_real_dialogs_are_valid(content) -> None:
     assert content.languages == ("en", "tr")
+
+
+def test_question_keys_are_unique_within_a_dialog(tmp_path: Path) -> None:
+    nodes = (
+        "  a:\n    text: {en: A, tr: A}\n    ask: {key: k}\n    next: b\n"
+        "  b:\n    text: {en: B, tr: B}\n    ask: {key: k}\n    next: c\n"
+        "  c:\n    text: {en: C, tr: C}\n    end: true\n"
+    )
+    found = problems_for(tmp_path, dialog(nodes))
+    assert "bad.yaml: b: question key 'k' is already used by 'a'" in found
+
+
+def test_suggest_belongs_on_end_nodes(tmp_path: Path) -> None:
+    nodes = (
+        "  a:\n    text: {en: A, tr: A}\n    next: c\n    suggest: bad\n"
+        "  c:\n    text: {en: C, tr: C}\n    end: true\n"
+    )
+    assert "bad.yaml: a: `suggest` only makes sense on an end node" in problems_for(
+        tmp_path, dialog(nodes)
+    )

@@ -115,11 +115,15 @@ def test_begin_unknown_dialog_is_a_notice(demo: Content) -> None:
     assert result.outputs == [Notice("unknown_topic")] and result.state.idle
 
 
-def test_choosing_a_button_replaces_the_message_and_waits_at_the_question(demo: Content) -> None:
+def test_a_chosen_button_settles_its_message_and_the_dialog_waits_at_the_question(
+    demo: Content,
+) -> None:
     state = begin(demo).state
     state, outputs, _ = step(demo, state, Choose(dialog="demo", node="hello", index=0, **CTX))
     assert state == DialogState("demo", "ask")
-    assert outputs == [Say("How are you?", replace=True)]
+    settled = Say(demo.t("chosen", "en", text="Hello", label="Ask me"), replace=True)
+    assert outputs == [settled, Say("How are you?")]
+    assert "Hello" in settled.text and "Ask me" in settled.text
 
 
 def test_answer_is_saved_and_runs_through_automatic_nodes_and_actions(demo: Content) -> None:
