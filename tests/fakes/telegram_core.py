@@ -1290,13 +1290,13 @@ class FakeTelegram:
         text, entities = self._formatted(params, "text", "entities")
         if not text:
             raise bad_request("message text is empty")
-        if utf16_len(text) > MAX_TEXT_LENGTH:
+        if len(text) > MAX_TEXT_LENGTH:  # code points, not UTF-16 units (tdlib utf8_length)
             raise bad_request("message is too long")
         return {"text": text, "entities": entities}
 
     def _caption(self, params: JSON) -> JSON:
         caption, entities = self._formatted(params, "caption", "caption_entities")
-        if utf16_len(caption) > MAX_CAPTION_LENGTH:
+        if len(caption) > MAX_CAPTION_LENGTH:
             raise bad_request("message caption is too long")
         return {"caption": caption, "caption_entities": entities}
 

@@ -408,10 +408,12 @@ async def test_in_process_application_answers_start_and_button(fake: FakeTelegra
         await app.shutdown()
 
 
-async def test_application_long_polls_the_http_server(
-    server: FakeBotApiServer, fake: FakeTelegram
+@pytest.mark.parametrize("transport", ["http", "in-process"])
+async def test_application_long_polls_and_answers(
+    transport: str, server: FakeBotApiServer, fake: FakeTelegram
 ) -> None:
-    app = build_app(fake, DEFAULT_TOKEN, server.api_url)
+    base_url = server.api_url if transport == "http" else None
+    app = build_app(fake, DEFAULT_TOKEN, base_url)
     user = fake.user(id=115)
     async with app:
         await app.start()
