@@ -23,6 +23,8 @@ from bot.engine.events import Event
 from bot.engine.outputs import Action, Effect, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
+from bot.sending import SendHooks
+from bot.settings import Settings
 from bot.storage import repo
 from bot.storage.models import User
 from bot.storage.types import utcnow
@@ -45,11 +47,26 @@ class Periodic:
     """A background job (nudge sweep, cooldown timers) that transports schedule.
 
     `run` returns messages to deliver, so the job itself never talks to Telegram.
+    `hooks`, if given, hears about each message right before and after it is
+    sent, so a job can guarantee and record exactly-once delivery.
+    `concurrency` lets the transport send to that many chats at once.
     """
 
     name: str
     every_seconds: float
     run: Callable[[], Awaitable[list[Outbound]]]
+    hooks: SendHooks | None = None
+    concurrency: int = 1
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """One entry of /settings: a button (label from an interface string) that opens it."""
+
+    key: str
+    label_key: str
+    open: Handler
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -65,10 +82,13 @@ class Coach:
         content: Content,
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime] = utcnow,
+        settings: Settings | None = None,
     ) -> None:
         self.content = content
         self.sessions = sessions
         self.clock = clock
+        self.settings = settings if settings is not None else Settings()
+        """Configuration for features (e.g. the nudge grace window); defaults when not given."""
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, ButtonHandler] = {}
         self.actions: dict[str, ActionHandler] = {}
@@ -80,6 +100,8 @@ class Coach:
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []
+        self.settings_sections: list[SettingsSection] = []
+        """Entries of the /settings menu, one per feature (see bot/settings_menu.py)."""
 
     # -- registration -------------------------------------------------------
 

@@ -6,13 +6,14 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.coach import Coach, Periodic
 from bot.settings import Settings
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
+from bot.telegram.ratelimit import GuardedRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,9 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            GuardedRateLimiter(settings.telegram_messages_per_second, max_retries=3)
+        )
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -68,7 +71,13 @@ async def register_commands(app: AnyApplication, coach: Coach) -> None:
 def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         outs = await job.run()
-        await deliver(context.bot, outs, coach.mark_unreachable)
+        await deliver(
+            context.bot,
+            outs,
+            coach.mark_unreachable,
+            hooks=job.hooks,
+            concurrency=job.concurrency,
+        )
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(
