@@ -39,23 +39,27 @@ class Pausing:
             turn.notice("unknown_button")
             return
         until = turn.now + DURATIONS[args[0]] if args[0] in DURATIONS else FOREVER
-        await self.pause_until(turn, until)
+        until = await self.pause_until(turn, until)
         if until >= FOREVER:
             turn.say(turn.t("pause_done_forever"), replace=True)
         else:
             turn.say(turn.t("pause_done", until=self.settings.when(turn, until)), replace=True)
 
-    async def pause_until(self, turn: Turn, until: datetime) -> None:
+    async def pause_until(self, turn: Turn, until: datetime) -> datetime:
+        """Pause at least until `until`; returns when check-ins will come back."""
         user = turn.user
         schedule = await schedule_for(turn.session, user, turn.now, self.nudging.default_tz)
         current = user.nudges_paused_until
         mine = schedule.paused_by_me_until
         if current is not None and current > turn.now and current != mine:
             schedule.paused_before = current  # someone else's pause: remember it for /resume
+        if mine is not None and mine > turn.now:
+            until = max(until, mine)  # a shorter /pause never shortens a longer one
         user.nudges_paused_until = max(until, current) if current and current > turn.now else until
         schedule.paused_by_me_until = until
         reschedule(schedule, user, turn.now, self.nudging.default_tz)
         turn.session.add_all([user, schedule])
+        return user.nudges_paused_until
 
     async def resume(self, turn: Turn) -> None:
         user = turn.user

@@ -1,4 +1,4 @@
-"""Reacting to check-ins: scores, answers, snooze, "fewer of these", backing off, couple questions."""
+"""Reacting to check-ins: scores, answers, snooze, "fewer", backing off, couple questions."""
 
 from __future__ import annotations
 
