@@ -142,7 +142,7 @@ async def test_the_weekly_picture_is_opt_in(coach, clock) -> None:
 
 async def test_changing_timezone_between_check_ins_never_doubles_a_day(coach, clock) -> None:
     await meet(coach, ALEX)
-    [tuesday] = await run_until(coach, clock, TUESDAY_DUE + timedelta(minutes=10))
+    [_tuesday] = await run_until(coach, clock, TUESDAY_DUE + timedelta(minutes=10))
     await coach.press(ALEX, "ns|z")
     await coach.text(ALEX, "America/Los_Angeles")  # Tuesday 19:30 there is still to come
     sent = await run_until(coach, clock, TUESDAY_DUE + timedelta(days=1), minutes=30)
