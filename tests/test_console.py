@@ -36,3 +36,21 @@ async def test_as_switches_person_and_each_keeps_their_place(coach) -> None:
     assert console.name == "Alex"
     assert console_id("Sam") != console_id("Alex") < 0
     assert "You are now Sam." in out.getvalue()
+
+
+async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> None:
+    import asyncio
+
+    from bot.coach import Periodic
+    from bot.turn import Outbound
+
+    out = io.StringIO()
+    console = Console(coach, read=script(), out=out)
+
+    async def ping() -> list[Outbound]:
+        return [Outbound(console.person.chat_id, console.person.user_id, "a gentle check-in")]
+
+    task = asyncio.create_task(console.repeat(Periodic("ping", 0.01, ping)))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    assert "a gentle check-in" in out.getvalue()

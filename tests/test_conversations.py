@@ -125,3 +125,11 @@ async def test_finishing_every_topic_is_acknowledged(coach, content) -> None:
             )
     menu = texts(await coach.run_command(KIM, "topics"), KIM)[0]
     assert content.t("topics_all_done", "en") in menu
+
+
+async def test_resuming_twice_still_returns_to_the_same_step(coach) -> None:
+    question = texts(await walk_to_question(coach), ALEX)[-1]
+    for _ in range(2):
+        await coach.run_command(ALEX, "help")
+        resumed = await coach.press(ALEX, callbacks.topic("redefining"))
+        assert texts(resumed, ALEX) == [question]

@@ -7,6 +7,7 @@ end, and every message to fit on a phone and in Telegram's limits.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 
@@ -21,7 +22,7 @@ from bot.engine.step import step
 from bot.settings import PROJECT_ROOT
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
-ARTICLE = PROJECT_ROOT.parent / "shared" / "source" / "intimacy-in-relationships.txt"
+ARTICLE_DIGESTS = PROJECT_ROOT / "tests" / "data" / "article_6grams.sha256"
 MOBILE_LIMIT = 700  # characters: comfortably one phone screen
 ARTICLE_SECTIONS = 9
 
@@ -107,17 +108,24 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z']+", text.lower())
 
 
+def _digest(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()[:16]
+
+
 def test_no_sentence_of_the_article_is_copied() -> None:
-    """Six or more consecutive article words in a dialog would be copying, not paraphrase."""
-    if not ARTICLE.exists():
-        pytest.skip("the source article is not next to this checkout")
-    words = _words(ARTICLE.read_text(encoding="utf-8"))
-    runs = {tuple(words[i : i + 6]) for i in range(len(words) - 5)}
+    """Six or more consecutive article words in a dialog would be copying, not paraphrase.
+
+    The article itself is not part of the project; only digests of its
+    six-word runs are kept (tests/data), so the check runs anywhere.
+    """
+    lines = ARTICLE_DIGESTS.read_text(encoding="utf-8").splitlines()
+    runs = {line for line in lines if line and not line.startswith("#")}
+    assert len(runs) > 1000, "the digest file should cover the whole article"
     for path in (PROJECT_ROOT / "dialogs").rglob("*.yaml"):
         ours = _words(path.read_text(encoding="utf-8"))
         copied = [
             " ".join(ours[i : i + 6])
             for i in range(len(ours) - 5)
-            if tuple(ours[i : i + 6]) in runs
+            if _digest(ours[i : i + 6]) in runs
         ]
         assert not copied, f"{path.name} copies the article: {copied[:3]}"

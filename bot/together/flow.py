@@ -9,14 +9,13 @@ two partners answering at the same moment still produce exactly one reveal.
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from bot.coach import Coach
 from bot.conversations import begin_at
 from bot.engine import callbacks
 from bot.engine.outputs import Effect, KeyButton, SaveReflection
+from bot.storage import repo
 from bot.storage.models import Reflection, User
 from bot.together.models import CoupleQuestion
 from bot.turn import Turn
@@ -107,10 +106,8 @@ async def _answer_of(turn: Turn, user: User, dialog: str, node: str) -> Reflecti
 async def _locked_question(turn: Turn, couple_id: int, dialog: str, node: str) -> CoupleQuestion:
     """Create the row if needed, then lock it until this turn commits."""
     session = turn.session
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     await session.exec(
-        insert(CoupleQuestion)
+        repo.upsert(session, CoupleQuestion)
         .values(couple_id=couple_id, dialog=dialog, node=node)
         .on_conflict_do_nothing()
     )

@@ -42,7 +42,10 @@ def test_a_good_set_loads(tmp_path: Path) -> None:
 
 
 def test_unknown_target_node(tmp_path: Path) -> None:
-    nodes = "  a:\n    text: {en: A, tr: A}\n    buttons:\n      - {label: {en: x, tr: x}, next: nowhere}\n"
+    nodes = (
+        "  a:\n    text: {en: A, tr: A}\n"
+        "    buttons:\n      - {label: {en: x, tr: x}, next: nowhere}\n"
+    )
     assert "bad.yaml: a: unknown target node 'nowhere'" in problems_for(tmp_path, dialog(nodes))
 
 
@@ -104,7 +107,10 @@ def test_a_trap_with_buttons_but_no_end_is_refused(tmp_path: Path) -> None:
 
 
 def test_duplicate_node_ids(tmp_path: Path) -> None:
-    nodes = "  a:\n    text: {en: A, tr: A}\n    end: true\n  a:\n    text: {en: B, tr: B}\n    end: true\n"
+    nodes = (
+        "  a:\n    text: {en: A, tr: A}\n    end: true\n"
+        "  a:\n    text: {en: B, tr: B}\n    end: true\n"
+    )
     found = problems_for(tmp_path, dialog(nodes))
     assert len(found) == 1 and "bad.yaml" in found[0] and "duplicate id 'a'" in found[0]
 
@@ -127,8 +133,10 @@ def test_message_over_telegram_limit(tmp_path: Path) -> None:
 def test_button_data_over_64_bytes(tmp_path: Path) -> None:
     node_id = "n" * 60
     nodes = (
-        f"  a:\n    text: {{en: A, tr: A}}\n    buttons:\n      - {{label: {{en: x, tr: x}}, next: {node_id}}}\n"
-        f"  {node_id}:\n    text: {{en: B, tr: B}}\n    buttons:\n      - {{label: {{en: x, tr: x}}, next: z}}\n"
+        "  a:\n    text: {en: A, tr: A}\n"
+        f"    buttons:\n      - {{label: {{en: x, tr: x}}, next: {node_id}}}\n"
+        f"  {node_id}:\n    text: {{en: B, tr: B}}\n"
+        "    buttons:\n      - {label: {en: x, tr: x}, next: z}\n"
         "  z:\n    text: {en: Z, tr: Z}\n    end: true\n"
     )
     found = problems_for(tmp_path, dialog(nodes))

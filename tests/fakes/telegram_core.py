@@ -562,6 +562,9 @@ class FakeTelegram:
                 result = self._get_updates_blocking(decoded, abort)
             else:
                 result = self._dispatch(name, decoded, upload)
+        except BotApiError as exc:
+            self._failed(name, decoded, upload, token, started, exc)
+            raise
         except Exception as exc:
             raise self._failed(name, decoded, upload, token, started, exc) from exc
         self._record(Call(name, decoded, started, self._chat_key(decoded), token, upload, result))
@@ -584,6 +587,9 @@ class FakeTelegram:
         try:
             decoded = decode_params(params or {})
             result = await self._get_updates_async(decoded)
+        except BotApiError as exc:
+            self._failed(name, decoded, {}, token, started, exc)
+            raise
         except Exception as exc:
             raise self._failed(name, decoded, {}, token, started, exc) from exc
         self._record(Call(name, decoded, started, None, token, {}, result))
@@ -637,11 +643,13 @@ class FakeTelegram:
         exc: Exception,
     ) -> BotApiError:
         """Record a failed call; bugs in the fake itself become visible 500s."""
-        if not isinstance(exc, BotApiError):
-            self.internal_errors.append("".join(traceback.format_exception(exc)))
-            exc = BotApiError(500, f"Internal Server Error: fake failed with {exc!r}")
-        self._record(Call(name, params, started, self._chat_key(params), token, files, error=exc))
-        return exc
+        error = exc if isinstance(exc, BotApiError) else None
+        if error is None:
+            with self._lock:
+                self.internal_errors.append("".join(traceback.format_exception(exc)))
+            error = BotApiError(500, f"Internal Server Error: fake failed with {exc!r}")
+        self._record(Call(name, params, started, self._chat_key(params), token, files, error=error))
+        return error
 
     def _record(self, entry: Call) -> None:
         with self._lock:
