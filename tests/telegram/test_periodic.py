@@ -1,0 +1,59 @@
+"""Background jobs on PTB's JobQueue: the nudge sweep sends through the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from bot.nudges.models import SENT
+from bot.settings import load_settings
+from bot.telegram.application import build_application, on_started
+from tests.fakes.recording_request import RecordingRequest
+from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.nudges.support import deliveries, make_coach, meet, user
+from tests.support.people import ALEX, SAM
+
+TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
+
+
+async def wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_the_sweep_runs_on_the_job_queue_and_records_each_send(engine, content, clock):
+    coach = make_coach(engine, content, clock, nudge_sweep_seconds=0.2)
+    fake = FakeTelegram()
+    fake.user(ALEX.user_id, "Alex").send_text("/start")
+    fake.user(SAM.user_id, "Sam").send_text("/start")
+    fake.block(SAM.user_id)
+    await meet(coach, ALEX, SAM)
+    clock.set(TUESDAY_DUE)
+    settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
+    app = build_application(settings, coach, request=RecordingRequest(fake))
+    async with app:
+        await app.start()
+        await on_started(app, coach)
+
+        async def recorded() -> bool:
+            return len([d for d in await deliveries(coach) if d.status != "claimed"]) == 2
+
+        await wait_for(recorded)
+        [alex_msg] = [c for c in fake.sent_to(ALEX.chat_id) if "check-in" in c.params["text"]]
+        assert alex_msg.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "1"
+        statuses = {d.user_id: d.status for d in await deliveries(coach)}
+        assert statuses == {ALEX.user_id: SENT, SAM.user_id: "blocked"}
+        assert not (await user(coach, SAM)).active, "Forbidden marked Sam inactive"
+
+        clock.set(TUESDAY_DUE + timedelta(days=3))  # Friday
+
+        async def friday() -> bool:
+            return len(await deliveries(coach)) == 3
+
+        await wait_for(friday)
+        await asyncio.sleep(0.5)
+        assert [d.user_id for d in await deliveries(coach)][-1] == ALEX.user_id
+        assert len(await deliveries(coach, SAM)) == 1, "no more attempts for Sam"
+        await app.stop()
