@@ -47,6 +47,8 @@ class Periodic:
     """A background job (nudge sweep, cooldown timers) that transports schedule.
 
     `run` returns messages to deliver, so the job itself never talks to Telegram.
+    While it returns messages, the transport calls it again (preparing the next
+    batch while sending the current one), so a backlog drains at the sending pace.
     `hooks`, if given, hears about each message right before and after it is
     sent, so a job can guarantee and record exactly-once delivery.
     `concurrency` lets the transport send to that many chats at once.

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     data_dir: Path = PROJECT_ROOT / "data"
     telegram_messages_per_second: float = Field(default=28, gt=0, le=1000)
-    """Overall sending pace, evenly spaced: a little under Telegram's ~30/s so bursts never 429."""
+    """Overall sending pace, evenly spaced (burst of 2): no second ever holds more than 30."""
     telegram_send_concurrency: int = Field(default=8, ge=1, le=64)
     """How many chats a background job sends to at once (each chat stays in order)."""
     nudge_sweep_seconds: float = Field(default=30, gt=0)

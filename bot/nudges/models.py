@@ -28,6 +28,9 @@ FAILED = "failed"
 UNKNOWN = "unknown"
 
 REF_PREFIX = "nudge:"
+DEFAULT_DAYS = "1,4"
+DEFAULT_MINUTE = 19 * 60 + 30
+DEFAULT_QUIET = (22 * 60, 8 * 60)
 
 
 def delivery_ref(delivery_id: int) -> str:
@@ -50,12 +53,12 @@ class NudgeSchedule(SQLModel, table=True):
     )
 
     user_id: int = Field(sa_column=user_fk(primary_key=True))
-    days: str = "1,4"
+    days: str = DEFAULT_DAYS
     """Weekdays as numbers, 0 = Monday ("1,4" = Tuesday and Friday)."""
-    minute: int = 19 * 60 + 30
+    minute: int = DEFAULT_MINUTE
     """Local time of day in minutes after midnight."""
-    quiet_start: int | None = 22 * 60
-    quiet_end: int | None = 8 * 60
+    quiet_start: int | None = DEFAULT_QUIET[0]
+    quiet_end: int | None = DEFAULT_QUIET[1]
     stride: int = 1
     """1 = every occurrence; 2 = every second one (after "fewer" or ignored check-ins)."""
     unanswered: int = 0

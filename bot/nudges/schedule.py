@@ -122,8 +122,13 @@ def out_of_quiet(quiet: Quiet | None, timezone: str, at: datetime) -> datetime:
     return next_fire((), quiet.end, timezone, at - _STEP)
 
 
+@lru_cache(maxsize=8192)
 def next_due(rhythm: Rhythm, after: datetime) -> datetime:
-    """The next check-in after `after`: every `stride`-th occurrence, never in quiet hours."""
+    """The next check-in after `after`: every `stride`-th occurrence, never in quiet hours.
+
+    Cached: a sweep computes the same answer for everyone who shares a rhythm
+    and a timezone, so 100,000 people cost a few hundred calendar walks.
+    """
     due = after
     for _ in range(max(1, rhythm.stride)):
         due = next_fire(rhythm.days, rhythm.minute, rhythm.timezone, due)

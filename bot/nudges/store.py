@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.nudges.models import NudgeSchedule
+from bot.nudges.models import DEFAULT_DAYS, DEFAULT_MINUTE, DEFAULT_QUIET, NudgeSchedule
 from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary
 from bot.storage.models import User
 
@@ -48,18 +48,24 @@ def rhythm_of(schedule: NudgeSchedule, user: User, default_tz: str) -> Rhythm:
     )
 
 
-def first_after(user: User, now: datetime) -> datetime:
-    return max(now, user.created_at + FIRST_NUDGE_AFTER)
+def first_after(created_at: datetime, now: datetime) -> datetime:
+    return max(now, created_at + FIRST_NUDGE_AFTER)
+
+
+def default_due(timezone: str, created_at: datetime, now: datetime) -> datetime:
+    """The first check-in of the default rhythm: Tuesday and Friday at 19:30, local time."""
+    rhythm = Rhythm(
+        tuple(int(d) for d in DEFAULT_DAYS.split(",")),
+        DEFAULT_MINUTE,
+        timezone,
+        Quiet(*DEFAULT_QUIET),
+    )
+    return next_due(rhythm, first_after(created_at, now))
 
 
 def new_schedule(user: User, now: datetime, default_tz: str) -> NudgeSchedule:
-    """The default: Tuesday and Friday at 19:30, quiet 22:00-08:00, local time."""
-    schedule = NudgeSchedule(user_id=user.id, regular_due_at=now)
-    schedule.regular_due_at = next_due(
-        rhythm_of(schedule, user, default_tz), first_after(user, now)
-    )
-    schedule.next_due_at = schedule.regular_due_at
-    return schedule
+    due = default_due(timezone_of(user, default_tz), user.created_at, now)
+    return NudgeSchedule(user_id=user.id, regular_due_at=due, next_due_at=due)
 
 
 async def schedule_for(
@@ -78,7 +84,9 @@ def reschedule(schedule: NudgeSchedule, user: User, now: datetime, default_tz: s
     """Recompute the UTC due times from the local rhythm (after any settings change)."""
     rhythm = rhythm_of(schedule, user, default_tz)
     paused = user.nudges_paused_until
-    after = max(first_after(user, now), paused if paused is not None and paused > now else now)
+    after = max(
+        first_after(user.created_at, now), paused if paused is not None and paused > now else now
+    )
     schedule.regular_due_at = next_due(rhythm, after)
     refresh_next(schedule)
     if schedule.summary:
@@ -94,31 +102,31 @@ def refresh_next(schedule: NudgeSchedule) -> None:
 
 
 async def ensure_schedules(
-    session: AsyncSession, now: datetime, default_tz: str, limit: int = 1000
+    session: AsyncSession, now: datetime, default_tz: str, limit: int = 5000
 ) -> int:
     """Give everyone without a schedule the default one (in bulk); returns how many."""
     missing = (
-        select(User)
+        select(User.id, User.timezone, User.created_at)
         .where(~select(NudgeSchedule.user_id).where(NudgeSchedule.user_id == User.id).exists())
         .limit(limit)
     )
-    users = (await session.exec(missing)).all()
-    if not users:
+    people = (await session.exec(missing)).all()
+    if not people:
         return 0
     rows = []
-    for user in users:
-        s = new_schedule(user, now, default_tz)
+    for user_id, timezone, created_at in people:
+        due = default_due(timezone or default_tz, created_at, now)
         rows.append(
             {
-                "user_id": s.user_id,
-                "days": s.days,
-                "minute": s.minute,
-                "quiet_start": s.quiet_start,
-                "quiet_end": s.quiet_end,
-                "stride": s.stride,
+                "user_id": user_id,
+                "days": DEFAULT_DAYS,
+                "minute": DEFAULT_MINUTE,
+                "quiet_start": DEFAULT_QUIET[0],
+                "quiet_end": DEFAULT_QUIET[1],
+                "stride": 1,
                 "unanswered": 0,
-                "regular_due_at": s.regular_due_at,
-                "next_due_at": s.next_due_at,
+                "regular_due_at": due,
+                "next_due_at": due,
                 "summary": False,
                 "kind_cursor": 0,
             }

@@ -60,6 +60,8 @@ DELIVERIES: Table = NudgeDelivery.__table__  # type: ignore[attr-defined]
 USERS: Table = User.__table__  # type: ignore[attr-defined]
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=1)
+BACKFILL_EVERY = timedelta(minutes=1)
+"""Newcomers get their default schedule within a minute (their first check-in is a day away)."""
 FINAL = {
     Outcome.SENT: SENT,
     Outcome.BLOCKED: "blocked",
@@ -82,6 +84,7 @@ class Sweep:
         self.composer = composer
         self.owner = uuid.uuid4().hex[:16]
         """This process's name on its claims."""
+        self._backfilled_at: datetime | None = None
 
     def periodic(self) -> Periodic:
         settings = self.coach.settings
@@ -109,8 +112,10 @@ class Sweep:
     async def claim(self, now: datetime) -> list[Claimed]:
         """Everything this process should send now, already reserved in the database."""
         sessions = self.coach.sessions
-        async with sessions() as session, session.begin():
-            await ensure_schedules(session, now, self.nudging.default_tz)
+        if self._backfilled_at is None or not now - BACKFILL_EVERY < self._backfilled_at <= now:
+            async with sessions() as session, session.begin():
+                await ensure_schedules(session, now, self.nudging.default_tz)
+            self._backfilled_at = now
         async with sessions() as session, session.begin():
             await self._expire_sends(session, now)
             claimed = await self._reclaim(session, now, self.nudging.batch)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine.outputs import Keyboard
 from bot.sending import Outcome, SendHooks
@@ -140,7 +142,7 @@ async def _send_with_retries(bot: Bot, out: Outbound, guard: SendGuard | None) -
             log.warning("Telegram refused a message: %s", exc.message)
             return Outcome.REFUSED
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
+            wait = _retry_seconds(exc)
             log.info("flood limit: waiting %.1f s before sending again", wait)
             if last:
                 return Outcome.FAILED
@@ -162,7 +164,11 @@ def _certainly_not_sent(exc: NetworkError) -> bool:
     return cause is None or isinstance(cause, _NOT_SENT_CAUSES)
 
 
-def _seconds(value: int | timedelta) -> float:
+def _retry_seconds(exc: RetryAfter) -> float:
+    """Seconds to wait; PTB is moving `retry_after` from int to timedelta, accept both."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

@@ -4,8 +4,10 @@ Two small additions to the stock limiter:
 
 - Pace: `AsyncLimiter(30, 1)` is a bucket that lets 30 messages out at once
   and then 30 a second more, so a burst can put ~60 messages into one second
-  and meet Telegram's flood limit. A bucket of one that refills every
-  1/rate seconds spaces messages evenly instead.
+  and meet Telegram's flood limit. A small bucket (`burst`, default 2) that
+  refills at `rate` spaces messages evenly: no second ever holds more than
+  burst + rate messages, and the bucket still absorbs the odd late wake-up
+  of a busy event loop, so the average stays at `rate`.
 - Admission: a message sent for a background job can carry a `SendGuard` as
   PTB's `rate_limit_args`. The guard is asked right before the request goes on
   the wire — after any wait for a free slot — so a job can mark the message
@@ -43,9 +45,11 @@ class SendGuard:
 
 
 class GuardedRateLimiter(AIORateLimiter):
-    def __init__(self, messages_per_second: float, max_retries: int = 3) -> None:
+    def __init__(self, messages_per_second: float, burst: int = 2, max_retries: int = 3) -> None:
         super().__init__(
-            overall_max_rate=1, overall_time_period=1 / messages_per_second, max_retries=max_retries
+            overall_max_rate=burst,
+            overall_time_period=burst / messages_per_second,
+            max_retries=max_retries,
         )
 
     async def process_request(

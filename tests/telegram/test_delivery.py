@@ -147,6 +147,7 @@ async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake) -
     assert hooks.events[-1] == ("done", "hello", Outcome.UNKNOWN)
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 @pytest.mark.parametrize("limiter", [True, False])
 async def test_flood_control_is_honoured_by_waiting(fake, limiter) -> None:
     request = FlakyRequest(fake, (429, 1))
@@ -167,8 +168,8 @@ async def test_admission_happens_after_waiting_for_the_rate_limiter(fake) -> Non
     bot, hooks = await make_bot(RecordingRequest(fake), rate=5), Hooks()
     outs = [out(2000 + i) for i in range(4)]
     await deliver(bot, outs, Unreachable(), hooks=hooks, concurrency=4)
-    gaps = [b - a for a, b in zip(hooks.admit_times, hooks.admit_times[1:], strict=False)]
-    assert min(gaps) > 0.15, "each admission waited for its slot, not all at the start"
+    spread = hooks.admit_times[-1] - hooks.admit_times[0]
+    assert spread > 0.35, "after a burst of two, each admission waited for its slot"
 
 
 async def test_chats_are_served_side_by_side_and_each_stays_in_order(fake) -> None:
