@@ -8,10 +8,16 @@ asked), so an answer meant for a dialog is never swallowed here.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.nudges.context import AWAIT_FOR
 from bot.nudges.models import NudgeSchedule
 from bot.storage.models import DialogSession
 from bot.turn import Turn
+
+SETTING_WINDOW = timedelta(minutes=10)
+"""A typed time or timezone is expected only briefly; an answer to a check-in for longer."""
+SETTINGS = ("time", "timezone")
 
 
 def expect(turn: Turn, schedule: NudgeSchedule, what: str) -> None:
@@ -32,7 +38,8 @@ async def current(turn: Turn, schedule: NudgeSchedule | None) -> str | None:
     since = schedule.awaiting_at
     dialog = await turn.session.get(DialogSession, turn.user.id)
     moved_on = dialog is not None and dialog.dialog is not None and dialog.updated_at > since
-    if turn.now - since > AWAIT_FOR or moved_on:
+    window = SETTING_WINDOW if schedule.awaiting in SETTINGS else AWAIT_FOR
+    if turn.now - since > window or moved_on:
         clear(turn, schedule)
         return None
     return schedule.awaiting

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.coach import Coach
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
@@ -18,18 +16,7 @@ from bot.nudges.sweep import Sweep
 from bot.turn import Turn
 
 
-@dataclass(frozen=True)
-class Nudges:
-    """The installed feature's parts (tests and benchmarks reach them through here)."""
-
-    nudging: Nudging
-    sweep: Sweep
-    responses: Responses
-    settings: CheckinSettings
-    pausing: Pausing
-
-
-def install(coach: Coach) -> Nudges:
+def install(coach: Coach) -> None:
     nudging = Nudging.from_settings(coach.settings, coach.content.languages)
     responses = Responses(coach, nudging)
     settings = CheckinSettings(coach, nudging)
@@ -56,4 +43,3 @@ def install(coach: Coach) -> Nudges:
 
     coach.text_screens.append(typed_input)
     coach.periodic.append(sweep.periodic())
-    return Nudges(nudging, sweep, responses, settings, pausing)

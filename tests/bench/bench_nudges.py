@@ -9,11 +9,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
 import psutil
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -179,6 +181,12 @@ def nudge_times(fake: FakeTelegram) -> list[float]:
     return sorted(times)
 
 
+def wait_for_sends(fake: FakeTelegram, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while len(nudge_times(fake)) < SENDS and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 class MemoryWatch(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -225,10 +233,8 @@ async def sending_and_memory() -> None:
             assert bot.process is not None
             watch = MemoryWatch(bot.process.pid)
             watch.start()
-            deadline = time.monotonic() + 120
-            while len(nudge_times(fake)) < SENDS and time.monotonic() < deadline:
-                time.sleep(0.2)
-            time.sleep(3)  # a few idle sweeps over 100,000 scheduled rows
+            await asyncio.to_thread(wait_for_sends, fake, 120)
+            await asyncio.sleep(3)  # a few idle sweeps over 100,000 scheduled rows
             settled = watch.now
             watch.stopped.set()
             bot.stop()

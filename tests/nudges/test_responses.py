@@ -102,6 +102,18 @@ async def test_snooze_for_an_hour_brings_the_same_check_in_back(coach, clock) ->
     assert out.text in back.text
 
 
+async def test_a_snooze_into_quiet_hours_waits_for_the_morning(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await coach.press(ALEX, f"ns|ts|{21 * 60 + 30}")  # 21:30; quiet hours start at 22:00
+    sent = await run_until(coach, clock, TUESDAY_DUE + timedelta(hours=2, minutes=10), minutes=10)
+    said = await coach.press(ALEX, button(sent[-1], "In an hour"))
+    assert "08:00" in said[0].text
+    night = TUESDAY_DUE + timedelta(hours=12, minutes=20)  # 07:50 local, Wednesday
+    assert await run_until(coach, clock, night, minutes=10) == []
+    [back] = await run_until(coach, clock, night + timedelta(minutes=20), minutes=10)
+    assert back.text.startswith("As promised")
+
+
 async def test_snooze_until_tomorrow_comes_back_at_the_usual_time(coach, clock) -> None:
     [out] = await first_check_in(coach, clock, ALEX)
     said = await coach.press(ALEX, button(out, "Tomorrow"))
