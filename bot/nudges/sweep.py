@@ -102,12 +102,26 @@ class Sweep:
         claimed = await self.claim(self.coach.clock())
         outs: list[Outbound] = []
         for delivery_id, user_id in claimed:
-
-            async def compose(turn: Any, delivery_id: int = delivery_id) -> None:
-                await self.composer.compose(turn, delivery_id, self.owner)
-
-            outs.extend(await self.coach.for_user(user_id, compose))
+            outs.extend(await self._compose(delivery_id, user_id))
         return outs
+
+    async def _compose(self, delivery_id: int, user_id: int) -> list[Outbound]:
+        """One person's check-in in their own transaction; a failure stays with that one."""
+
+        async def compose(turn: Any) -> None:
+            await self.composer.compose(turn, delivery_id, self.owner)
+
+        try:
+            return await self.coach.for_user(user_id, compose)
+        except Exception:
+            log.exception("could not compose check-in %s; it will not be sent", delivery_id)
+            async with self.coach.sessions() as session, session.begin():
+                await session.exec(
+                    update(DELIVERIES)
+                    .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.owner == self.owner)
+                    .values(status=FAILED)
+                )
+            return []
 
     async def claim(self, now: datetime) -> list[Claimed]:
         """Everything this process should send now, already reserved in the database."""

@@ -198,3 +198,24 @@ async def test_a_batch_limit_spreads_a_crowd_over_several_sweeps(db_engine, cont
     assert len(await tick(coach)) == 2
     assert len(await tick(coach)) == 1
     assert await tick(coach) == []
+
+
+async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(
+    coach, clock, monkeypatch
+) -> None:
+    await meet(coach, ALEX, SAM)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    composer = sweep_of(coach).composer
+    original = composer.compose
+
+    async def broken_for_alex(turn, delivery_id, owner):
+        if turn.user.id == ALEX.user_id:
+            raise RuntimeError("bad data")
+        await original(turn, delivery_id, owner)
+
+    monkeypatch.setattr(composer, "compose", broken_for_alex)
+    sent = await tick(coach)
+    assert [o.chat_id for o in sent] == [SAM.chat_id]
+    statuses = {d.user_id: d.status for d in await deliveries(coach)}
+    assert statuses == {ALEX.user_id: "failed", SAM.user_id: SENT}
