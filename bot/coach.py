@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Event
-from bot.engine.outputs import Action, Effect, Notice, Say
+from bot.engine.outputs import Action, Effect, Keyboard, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
 from bot.storage import repo
@@ -36,6 +36,8 @@ ActionHandler = Callable[[Turn, Action], Awaitable[None]]
 EffectListener = Callable[[Turn, Effect], Awaitable[None]]
 TextScreen = Callable[[Turn, str], Awaitable[bool]]
 """Looks at free text before the engine does; True means "handled, stop here"."""
+SettingsRow = Callable[[Turn], Awaitable[Keyboard]]
+"""A feature's buttons in the shared /settings menu (bot/settings_menu.py)."""
 
 MAX_RETRIES = 3
 
@@ -80,6 +82,10 @@ class Coach:
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []
+        self.settings_rows: list[SettingsRow] = []
+        self.bot_username: str | None = None
+        """The bot's @username for t.me links; the Telegram transport sets it from getMe.
+        None where there is no such link (the terminal chat)."""
 
     # -- registration -------------------------------------------------------
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import conversations
+from bot import conversations, settings_menu
 from bot.coach import Coach
+from bot.couples import install as couples
 
 INSTALLERS: list[Callable[[Coach], None]] = [
     conversations.install,
+    couples.install,
+    settings_menu.install,
 ]
 
 
