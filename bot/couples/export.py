@@ -57,7 +57,7 @@ def _row(mapping: Any) -> dict[str, Any]:
 
 
 async def _rows(session: AsyncSession, statement: Any) -> list[dict[str, Any]]:
-    result = await session.execute(statement)
+    result = await session.exec(statement)
     return [_row(m) for m in result.mappings()]
 
 
@@ -82,9 +82,9 @@ async def collect(
 async def _release(session: AsyncSession, table: Table, column: Column[Any], user_id: int) -> None:
     """A reference without an ON DELETE rule: cleared if it may be empty, else the row goes."""
     if column.nullable:
-        await session.execute(update(table).where(column == user_id).values({column.name: None}))
+        await session.exec(update(table).where(column == user_id).values({column.name: None}))
     else:
-        await session.execute(delete(table).where(column == user_id))
+        await session.exec(delete(table).where(column == user_id))
 
 
 def to_json(data: dict[str, Any], exported_at: datetime) -> bytes:
@@ -104,9 +104,9 @@ async def erase(session: AsyncSession, user_id: int, schema: MetaData = metadata
     for table, columns in reversed(personal_tables(schema)):
         for column in columns:
             if column.name == "user_id":
-                await session.execute(delete(table).where(column == user_id))
+                await session.exec(delete(table).where(column == user_id))
             elif not any(fk.ondelete for fk in column.foreign_keys):
                 await _release(session, table, column, user_id)
     users = schema.tables[USERS]
-    await session.execute(delete(users).where(users.c.id == user_id))
+    await session.exec(delete(users).where(users.c.id == user_id))
     session.expunge_all()
