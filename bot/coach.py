@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Event
-from bot.engine.outputs import Action, Effect, Keyboard, Notice, Say
+from bot.engine.outputs import Action, Effect, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
 from bot.storage import repo
@@ -36,8 +36,6 @@ ActionHandler = Callable[[Turn, Action], Awaitable[None]]
 EffectListener = Callable[[Turn, Effect], Awaitable[None]]
 TextScreen = Callable[[Turn, str], Awaitable[bool]]
 """Looks at free text before the engine does; True means "handled, stop here"."""
-SettingsRow = Callable[[Turn], Awaitable[Keyboard]]
-"""A feature's buttons in the shared /settings menu (bot/settings_menu.py)."""
 
 MAX_RETRIES = 3
 
@@ -52,6 +50,16 @@ class Periodic:
     name: str
     every_seconds: float
     run: Callable[[], Awaitable[list[Outbound]]]
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """One entry of /settings: a button (label from an interface string) that opens it."""
+
+    key: str
+    label_key: str
+    open: Handler
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,8 @@ class Coach:
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []
-        self.settings_rows: list[SettingsRow] = []
+        self.settings_sections: list[SettingsSection] = []
+        """Entries of the /settings menu, one per feature (see bot/settings_menu.py)."""
         self.bot_username: str | None = None
         """The bot's @username for t.me links; the Telegram transport sets it from getMe.
         None where there is no such link (the terminal chat)."""
@@ -177,9 +186,8 @@ class Coach:
             user = await session.get(User, user_id)
             if user is None:
                 return []
-            turn = Turn(
-                session, self.content, user, await repo.partner_of(session, user), self.clock()
-            )
+            partner = await repo.partner_of(session, user)
+            turn = Turn(self, session, self.content, user, partner, self.clock())
             await handler(turn)
             return turn.out
 
@@ -236,7 +244,7 @@ class Coach:
             session, person.user_id, person.chat_id, person.first_name, lang, now
         )
         partner = await repo.partner_of(session, user)
-        return Turn(session, self.content, user, partner, now, args, created)
+        return Turn(self, session, self.content, user, partner, now, args, created)
 
 
 async def _notice(turn: Turn, key: str) -> None:

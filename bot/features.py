@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import conversations, settings_menu
+from bot import conversations, language, settings_menu
 from bot.coach import Coach
 from bot.couples import install as couples
+from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
     conversations.install,
+    together.install,
     couples.install,
+    language.install,
     settings_menu.install,
 ]
 

@@ -79,7 +79,14 @@ class Linking:
         if suggestion:
             label = turn.t("name_use_first", name=suggestion)
             keyboard = ((KeyButton(label, callbacks.encode(NAME, "use")),),)
-        turn.say(turn.t("name_ask"), keyboard)
+        if purpose == naming.SETTINGS and turn.user.display_name:
+            turn.say(turn.t("name_change_ask", name=turn.user.display_name), keyboard)
+        else:
+            turn.say(turn.t("name_ask"), keyboard)
+
+    async def change_name(self, turn: Turn) -> None:
+        """The name entry of /settings."""
+        await self.ask_name(turn, naming.SETTINGS)
 
     async def name_screen(self, turn: Turn, text: str) -> bool:
         """Free text is the name we asked for, while that question is open."""
@@ -94,9 +101,6 @@ class Linking:
         return True
 
     async def name_button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if args == ("change",):
-            await self.ask_name(turn, naming.SETTINGS)
-            return
         if args != ("use",):
             turn.notice("unknown_button")
             return
@@ -120,11 +124,6 @@ class Linking:
                 turn.say_key("join_unknown")
             else:
                 await self.join(turn, invite_id)
-
-    async def name_row(self, turn: Turn) -> Keyboard:
-        """This feature's row in /settings."""
-        label = turn.t("name_setting", name=turn.user.name)
-        return ((KeyButton(label, callbacks.encode(NAME, "change")),),)
 
     # -- /unlink ----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.coach import Coach
+from bot.coach import Coach, SettingsSection
 from bot.couples.care import SAFE, Care
 from bot.couples.handlers import NAME, UNLINK, Linking
 from bot.couples.privacy import FORGET, Privacy
@@ -23,4 +23,4 @@ def install(coach: Coach) -> None:
     coach.start_payload = linking.start_payload
     coach.text_screens.insert(0, care.screen)  # before every other feature's text handling
     coach.text_screens.append(linking.name_screen)
-    coach.settings_rows.append(linking.name_row)
+    coach.settings_sections.append(SettingsSection("name", "name_setting", linking.change_name))

@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage import sqlite_inline
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
@@ -28,7 +30,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, connect_args={"timeout": 30, "isolation_level": None}, **kwargs
+            url,
+            async_creator=sqlite_inline.creator(
+                database or ":memory:", timeout=30, isolation_level=None
+            ),
+            **kwargs,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

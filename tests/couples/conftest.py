@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.coach import Coach
+from bot.engine import callbacks
 from bot.engine.content import Content
+from bot.engine.outputs import KeyButton
 from bot.features import install_all
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import User
@@ -58,7 +60,7 @@ async def name_yourself(coach: Coach, person: Person, name: str | None = None) -
     """Choose the name the partner will see (the first name when `name` is None)."""
     outs = await coach.run_command(person, "settings")
     assert outs, "settings answers"
-    await coach.press(person, "nm|change")
+    await coach.press(person, "set|name")
     await coach.text(person, name or person.first_name)
 
 
@@ -87,3 +89,30 @@ async def user(coach: Coach, person: Person) -> User:
         found = await session.get(User, person.user_id)
         assert found is not None
         return found
+
+
+def buttons(outs: list[Outbound], person: Person) -> list[KeyButton]:
+    return [b for o in to(outs, person) for row in o.keyboard for b in row]
+
+
+async def walk_to_question(coach: Coach, person: Person, dialog: str) -> list[Outbound]:
+    """Open `dialog` and tap the first button until it asks for free text."""
+    outs = await coach.press(person, callbacks.topic(dialog))
+    while shown := buttons(outs, person):
+        outs = await coach.press(person, shown[0].data)
+    return outs
+
+
+async def answer(
+    coach: Coach, person: Person, text: str, dialog: str, *, share: bool | None = None
+) -> list[Outbound]:
+    """Answer `dialog`'s first question; then share it, keep it private, or (None) neither."""
+    await walk_to_question(coach, person, dialog)
+    outs = await coach.text(person, text)
+    if share is not None:
+        label = coach.content.t(
+            "share_with_partner" if share else "keep_private", person.language_code
+        )
+        [data] = [b.data for b in buttons(outs, person) if b.label == label]
+        outs += await coach.press(person, data)
+    return outs

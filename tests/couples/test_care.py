@@ -8,18 +8,15 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.couples.care import Care
-from bot.engine import callbacks
 from bot.storage import repo
 from bot.storage.models import Reflection, User
-from tests.couples.conftest import ALEX, KIM, SAM, link, texts, user
+from tests.couples.conftest import ALEX, KIM, SAM, link, texts, user, walk_to_question
 
 WORRYING = "Honestly he hit me again and I want to die"
 
 
 async def at_question(coach, person):
-    await coach.press(person, callbacks.topic("redefining"))
-    await coach.press(person, callbacks.nav("redefining", "open", 0))
-    await coach.press(person, callbacks.nav("redefining", "surface", 0))
+    await walk_to_question(coach, person, "redefining")
 
 
 def test_the_screen_runs_before_every_other_text_handler(coach):

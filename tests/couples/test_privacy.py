@@ -16,22 +16,11 @@ from bot.couples.privacy import CONFIRM_FOR
 from bot.engine import callbacks
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound, Person
-from tests.couples.conftest import ALEX, KIM, SAM, link, texts, to, user
+from tests.couples.conftest import ALEX, KIM, SAM, answer, link, texts, to, user
 
 SECRET = "I feel lonely when you work late and I have never told you"
 SHARED = "A walk after dinner helps us talk"
-
-
-async def answer_question(coach, person: Person, text: str, branch: int = 0) -> list[Outbound]:
-    """Open the first topic, reach its question and answer it."""
-    await coach.press(person, callbacks.topic("redefining"))
-    await coach.press(person, callbacks.nav("redefining", "open", 0))
-    await coach.press(person, callbacks.nav("redefining", "surface", branch))
-    return await coach.text(person, text)
-
-
-def node(branch: int) -> str:
-    return ("familiar", "not_familiar")[branch]
+PRIVATE_TOPIC, SHARED_TOPIC = "redefining", "autonomy"
 
 
 def leaked(outs: list[Outbound], person: Person, secret: str) -> list[str]:
@@ -49,9 +38,9 @@ def leaked(outs: list[Outbound], person: Person, secret: str) -> list[str]:
 
 async def test_an_answer_kept_private_never_reaches_the_partner(coach):
     await link(coach, ALEX, SAM)
-    outs = await answer_question(coach, ALEX, SECRET)
+    outs = await answer(coach, ALEX, SECRET, PRIVATE_TOPIC)
     assert texts(outs, ALEX)[0] == coach.content.t("share_question", "en")
-    outs += await coach.press(ALEX, callbacks.share("redefining", "familiar", False))
+    outs += await coach.press(ALEX, callbacks.share(PRIVATE_TOPIC, "familiar", False))
     assert texts(outs, SAM) == []
     async with coach.sessions() as session:
         stored = (await session.exec(select(Reflection))).one()
@@ -60,12 +49,10 @@ async def test_an_answer_kept_private_never_reaches_the_partner(coach):
 
 async def test_a_shared_answer_reaches_the_partner_marked_as_shared(coach):
     await link(coach, ALEX, SAM)
-    await answer_question(coach, ALEX, SHARED, branch=1)
-    outs = await coach.press(ALEX, callbacks.share("redefining", "not_familiar", True))
+    outs = await answer(coach, ALEX, SHARED, SHARED_TOPIC, share=True)
+    title = coach.content.title(SHARED_TOPIC, "en")
     assert texts(outs, SAM) == [
-        coach.content.t(
-            "partner_shared", "en", name="Alex", title="What closeness means now", text=SHARED
-        )
+        coach.content.t("partner_shared", "en", name="Alex", title=title, text=SHARED)
     ]
     async with coach.sessions() as session:
         assert (await session.exec(select(Reflection))).one().shared
@@ -73,19 +60,15 @@ async def test_a_shared_answer_reaches_the_partner_marked_as_shared(coach):
 
 async def test_sharing_twice_sends_once(coach):
     await link(coach, ALEX, SAM)
-    await answer_question(coach, ALEX, SHARED, branch=1)
-    share = callbacks.share("redefining", "not_familiar", True)
-    outs = await coach.press(ALEX, share) + await coach.press(ALEX, share)
+    outs = await answer(coach, ALEX, SHARED, SHARED_TOPIC, share=True)
+    outs += await coach.press(ALEX, callbacks.share(SHARED_TOPIC, "own_thing", True))
     assert len(texts(outs, SAM)) == 1
 
 
 async def test_no_command_or_button_ever_shows_the_partner_a_private_answer(coach):
     seen = await link(coach, ALEX, SAM)
-    seen += await answer_question(coach, ALEX, SECRET)
-    seen += await coach.press(ALEX, callbacks.share("redefining", "familiar", False))
-    seen += await coach.press(ALEX, callbacks.nav("redefining", "exercise", 0))  # finish it
-    seen += await answer_question(coach, ALEX, SHARED, branch=1)
-    seen += await coach.press(ALEX, callbacks.share("redefining", "not_familiar", True))
+    seen += await answer(coach, ALEX, SECRET, PRIVATE_TOPIC, share=False)
+    seen += await answer(coach, ALEX, SHARED, SHARED_TOPIC, share=True)
     assert any(SHARED in o.text for o in to(seen, SAM)), "sharing does work"
     for person in (SAM, ALEX):
         for name in list(coach.commands):
@@ -96,9 +79,9 @@ async def test_no_command_or_button_ever_shows_the_partner_a_private_answer(coac
     # Sam presses every button he was ever shown, and forged ones aimed at Alex's answer.
     buttons = {b.data for o in to(seen, SAM) for row in o.keyboard for b in row}
     forged = {
-        callbacks.share("redefining", "familiar", True),
-        callbacks.nav("redefining", "familiar", 0),
-        callbacks.topic("redefining"),
+        callbacks.share(PRIVATE_TOPIC, "familiar", True),
+        callbacks.nav(PRIVATE_TOPIC, "familiar", 0),
+        callbacks.topic(PRIVATE_TOPIC),
         "nm|use",
         "sfe|yes",
     }
@@ -121,8 +104,7 @@ async def test_no_command_or_button_ever_shows_the_partner_a_private_answer(coac
 async def test_a_share_for_a_partner_who_blocked_the_bot_is_not_attempted(coach):
     await link(coach, ALEX, SAM)
     await coach.mark_unreachable(SAM.user_id)
-    await answer_question(coach, ALEX, SHARED, branch=1)
-    outs = await coach.press(ALEX, callbacks.share("redefining", "not_familiar", True))
+    outs = await answer(coach, ALEX, SHARED, SHARED_TOPIC, share=True)
     assert texts(outs, SAM) == []
     assert coach.content.t("partner_unavailable", "en") in texts(outs, ALEX)
     async with coach.sessions() as session:
@@ -140,9 +122,8 @@ def exported(outs: list[Outbound]) -> dict:
 
 async def test_mydata_sends_a_json_file_of_everything_about_the_person(coach):
     await link(coach, ALEX, SAM)
-    await answer_question(coach, ALEX, SECRET)
-    await coach.press(ALEX, callbacks.share("redefining", "familiar", False))
-    await answer_question(coach, SAM, "Sam's own private answer")
+    await answer(coach, ALEX, SECRET, PRIVATE_TOPIC, share=False)
+    await answer(coach, SAM, "Sam's own private answer", PRIVATE_TOPIC)
     outs = await coach.run_command(ALEX, "mydata")
     assert [o.chat_id for o in outs] == [ALEX.chat_id]
     assert outs[0].attachment.caption == coach.content.t("mydata_caption", "en")
@@ -196,10 +177,8 @@ async def test_an_old_forget_confirmation_deletes_nothing(coach, clock):
 
 async def test_forget_deletes_every_row_and_the_partner_learns_only_that_the_link_ended(coach):
     await link(coach, ALEX, SAM)
-    await answer_question(coach, ALEX, SECRET)
-    await coach.press(ALEX, callbacks.share("redefining", "familiar", False))
-    await answer_question(coach, SAM, "Sam's answer")
-    await coach.press(SAM, callbacks.share("redefining", "familiar", False))
+    await answer(coach, ALEX, SECRET, PRIVATE_TOPIC, share=False)
+    await answer(coach, SAM, "Sam's answer", PRIVATE_TOPIC, share=False)
     sam_before = await all_rows_of(coach, SAM)
     confirm = (await coach.run_command(ALEX, "forget"))[0].keyboard[0][0].data
 

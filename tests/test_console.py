@@ -1,0 +1,38 @@
+"""The terminal chat drives the same coach: numbers for buttons, /as to switch person."""
+
+from __future__ import annotations
+
+import io
+
+from bot.console import Console, console_id
+
+
+def script(*lines: str):
+    feed = iter(lines)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    return read
+
+
+async def test_a_walk_through_the_welcome_by_numbers_and_text(coach) -> None:
+    out = io.StringIO()
+    console = Console(coach, read=script("1", "we drifted a bit", "2", "/quit"), out=out)
+    await console.run()
+    shown = out.getvalue()
+    assert "[1] Sounds good" in shown
+    assert "What made you look" in shown and "Thank you for telling me" in shown
+    assert "A bit distant lately" in shown and "Distance is often a signal" in shown
+
+
+async def test_as_switches_person_and_each_keeps_their_place(coach) -> None:
+    out = io.StringIO()
+    console = Console(coach, read=script("/as Sam", "/start", "/as Alex", "/topics"), out=out)
+    await console.run()
+    assert console.name == "Alex"
+    assert console_id("Sam") != console_id("Alex") < 0
+    assert "You are now Sam." in out.getvalue()
