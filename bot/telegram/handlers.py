@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import ChatMember, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -44,6 +45,7 @@ class Handlers:
         app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
         app.add_handler(MessageHandler(private, self.unsupported))
         app.add_handler(CallbackQueryHandler(self.button))
+        app.add_handler(ChatMemberHandler(self.member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self.error)
 
     async def _deliver(
@@ -91,6 +93,17 @@ class Handlers:
             return
         outs = await self.coach.press(person(update), query.data)
         await self._deliver(context, outs, update)
+
+    async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Someone blocked the bot: stop sending to them now, not only after a failed send.
+
+        (Writing again unblocks; the coach marks them active on their next message.)
+        """
+        change = update.my_chat_member
+        if change is None or change.chat.type != change.chat.PRIVATE:
+            return
+        if change.new_chat_member.status == ChatMember.BANNED:
+            await self.coach.mark_unreachable(change.chat.id)
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say once per group that Attune lives in private chats, then stay quiet."""
