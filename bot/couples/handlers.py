@@ -6,6 +6,8 @@ Handlers only translate between turns and the domain modules (`invites`,
 
 from __future__ import annotations
 
+import logging
+
 from bot.coach import Coach
 from bot.couples import invites, linking, naming
 from bot.couples.invites import CodeStatus
@@ -14,6 +16,8 @@ from bot.couples.models import NamePrompt
 from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
 from bot.turn import Turn
+
+log = logging.getLogger(__name__)
 
 NAME = "nm"
 UNLINK = "unl"
@@ -62,6 +66,7 @@ class Linking:
             case JoinOutcome.LINKED:
                 assert joined.inviter is not None
                 turn.partner = joined.inviter
+                log.info("users %s and %s linked", joined.inviter.id, turn.user.id)
                 turn.say_key("linked_joiner", partner=joined.inviter.name)
                 turn.to_partner("linked_inviter", partner=turn.user.name)
             case JoinOutcome.ALREADY_LINKED:
@@ -151,6 +156,7 @@ class Linking:
             turn.say(turn.t("unlink_stale"), replace=True)
             return
         former = result.partner
+        log.info("user %s unlinked", turn.user.id)
         turn.say(turn.t("link_ended", partner=former.name if former else "?"), replace=True)
         if former is not None:
             turn.partner = former

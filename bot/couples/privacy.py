@@ -7,6 +7,7 @@ partner learns only that the link ended — the same words as an /unlink.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from bot.coach import Coach
@@ -14,6 +15,8 @@ from bot.couples import export, linking
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
 from bot.turn import Document, Turn
+
+log = logging.getLogger(__name__)
 
 FORGET = "fgt"
 KEEP = "keep"
@@ -62,4 +65,5 @@ class Privacy:
         turn.partner = None
         done = turn.t("forget_done")
         await export.erase(turn.session, turn.user.id)
+        log.info("user %s deleted everything stored about them", turn.user.id)
         turn.say(done, replace=True)
