@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot.coach import Coach
+from bot.coach import Coach, Periodic
 from bot.engine.outputs import KeyButton
 from bot.turn import Outbound, Person
 
@@ -46,14 +46,25 @@ class Console:
     async def run(self) -> None:
         self.print(self.coach.content.t("console_intro", self.lang))
         await self.show(await self.coach.run_command(self.person, "start"))
+        jobs = [asyncio.create_task(self.repeat(job)) for job in self.coach.periodic]
+        try:
+            while True:
+                try:
+                    line = await asyncio.to_thread(self.read, f"{self.name}> ")
+                except EOFError:
+                    return
+                if line.strip() in QUIT:
+                    return
+                await self.show(await self.handle(line.strip()))
+        finally:
+            for job in jobs:
+                job.cancel()
+
+    async def repeat(self, job: Periodic) -> None:
+        """Background jobs (check-ins, timers) run here too, so the terminal feels real."""
         while True:
-            try:
-                line = await asyncio.to_thread(self.read, f"{self.name}> ")
-            except EOFError:
-                return
-            if line.strip() in QUIT:
-                return
-            await self.show(await self.handle(line.strip()))
+            await asyncio.sleep(job.every_seconds)
+            await self.show(await job.run())
 
     async def handle(self, line: str) -> list[Outbound]:
         if not line:

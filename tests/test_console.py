@@ -59,3 +59,21 @@ async def test_two_people_link_in_the_terminal_with_the_code(coach) -> None:
     assert "t.me" not in shown and "Here's your invite code" in shown
     assert "You're now linked with Alex" in shown
     assert "[for Alex] Sam accepted your invite" in shown
+
+
+async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> None:
+    import asyncio
+
+    from bot.coach import Periodic
+    from bot.turn import Outbound
+
+    out = io.StringIO()
+    console = Console(coach, read=script(), out=out)
+
+    async def ping() -> list[Outbound]:
+        return [Outbound(console.person.chat_id, console.person.user_id, "a gentle check-in")]
+
+    task = asyncio.create_task(console.repeat(Periodic("ping", 0.01, ping)))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    assert "a gentle check-in" in out.getvalue()

@@ -38,8 +38,15 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML silently keeps the last of two equal keys; a duplicate node id is a bug."""
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML silently keeps the last of two equal keys; a duplicate node id is a bug.
+
+    Built on libyaml's parser when available: it reads our files ~5x faster,
+    which is most of the bot's start-up time spent on content.
+    """
 
 
 def _no_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import ChatMember, Update
+from telegram import Update
+from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -45,7 +46,7 @@ class Handlers:
         app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
         app.add_handler(MessageHandler(private, self.unsupported))
         app.add_handler(CallbackQueryHandler(self.button))
-        app.add_handler(ChatMemberHandler(self.member, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_handler(ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self.error)
 
     async def _deliver(
@@ -61,8 +62,8 @@ class Handlers:
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._learn_username(context)
-        text = update.effective_message.text or "" if update.effective_message else ""
-        head, *args = text.split()
+        message = update.effective_message
+        head, *args = (message.text or "/").split() if message else ["/"]
         name = head.lstrip("/").split("@", 1)[0]
         outs = await self.coach.run_command(person(update), name, tuple(args))
         await self._deliver(context, outs)
@@ -94,15 +95,12 @@ class Handlers:
         outs = await self.coach.press(person(update), query.data)
         await self._deliver(context, outs, update)
 
-    async def member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Someone blocked the bot: stop sending to them now, not only after a failed send.
-
-        (Writing again unblocks; the coach marks them active on their next message.)
-        """
+    async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Telegram tells us when someone blocks the bot: stop writing to them at once."""
         change = update.my_chat_member
         if change is None or change.chat.type != change.chat.PRIVATE:
             return
-        if change.new_chat_member.status == ChatMember.BANNED:
+        if change.new_chat_member.status == ChatMemberStatus.BANNED:
             await self.coach.mark_unreachable(change.chat.id)
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
