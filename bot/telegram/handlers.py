@@ -55,7 +55,13 @@ class Handlers:
         query = update.callback_query if update is not None else None
         await deliver(context.bot, outs, self.coach.mark_unreachable, query)
 
+    def _learn_username(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """For t.me links; on_started sets it too, but in-process tests may not call that."""
+        if self.coach.bot_username is None:
+            self.coach.bot_username = context.bot.username
+
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         message = update.effective_message
         head, *args = (message.text or "/").split() if message else ["/"]
         name = head.lstrip("/").split("@", 1)[0]
@@ -63,6 +69,7 @@ class Handlers:
         await self._deliver(context, outs)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         message = update.effective_message
         assert message is not None and message.text is not None
         await self._deliver(context, await self.coach.text(person(update), message.text))
@@ -78,6 +85,7 @@ class Handlers:
         await self._deliver(context, await self.coach.unsupported(person(update)))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         query = update.callback_query
         assert query is not None
         chat = update.effective_chat
