@@ -156,21 +156,24 @@ class Conversations:
                 )
 
     async def _share_reflection(self, turn: Turn, effect: ReflectionShared) -> None:
+        """Send the answer to the partner, then tell the author what happened."""
         reflection = await repo.latest_reflection(
             turn.session, turn.user.id, effect.dialog, effect.node
         )
-        if reflection is None or reflection.shared:
+        partner = turn.partner
+        if reflection is None or partner is None or not partner.active:
+            turn.say(turn.t("partner_unavailable"), replace=True)
             return
-        if turn.to_partner(
-            "partner_shared",
-            name=turn.user.name,
-            title=self.content.title(
-                effect.dialog, turn.partner.lang if turn.partner else turn.lang
-            ),
-            text=reflection.text,
-        ):
+        if not reflection.shared:
+            turn.to_partner(
+                "partner_shared",
+                name=turn.user.name,
+                title=self.content.title(effect.dialog, partner.lang),
+                text=reflection.text,
+            )
             reflection.shared = True
             turn.session.add(reflection)
+        turn.say(turn.t("shared"), replace=True)
 
 
 async def begin_at(turn: Turn, dialog: str, node: str) -> None:

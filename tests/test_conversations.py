@@ -133,3 +133,21 @@ async def test_resuming_twice_still_returns_to_the_same_step(coach) -> None:
         await coach.run_command(ALEX, "help")
         resumed = await coach.press(ALEX, callbacks.topic("redefining"))
         assert texts(resumed, ALEX) == [question]
+
+
+async def test_sharing_with_a_partner_who_blocked_the_bot_says_so_plainly(coach) -> None:
+    from bot.storage.models import User
+
+    await link(coach, ALEX, SAM)
+    async with coach.sessions() as session, session.begin():
+        (await session.get(User, SAM.user_id)).active = False
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, "a thought for Sam")
+    outs = await coach.press(ALEX, buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")])
+    said = texts(outs, ALEX)
+    assert coach.content.t("partner_unavailable", "en") in said
+    assert coach.content.t("shared", "en") not in said
+    assert texts(outs, SAM) == []
+    async with coach.sessions() as session:
+        rows = (await session.exec(select(Reflection))).all()
+    assert [r.shared for r in rows] == [False]

@@ -102,11 +102,14 @@ def _share(content: Content, state: DialogState, event: Share) -> Result:
     dialog = content.dialogs[event.dialog]
     node = dialog.nodes[event.node]
     assert node.ask is not None  # awaiting_share is only ever set on a question
-    effects: list[Effect] = []
     if event.share:
-        effects.append(ReflectionShared(dialog.id, node.id, node.ask.key, event.at))
-    confirm = Say(content.t("shared" if event.share else "kept_private", event.lang), replace=True)
-    nxt = _enter(content, dialog, node.next or "", event, effects=effects)
+        # Whether it reached the partner is only known to the effect runner,
+        # so the runner confirms it (or explains why it could not be sent).
+        effects: list[Effect] = [ReflectionShared(dialog.id, node.id, node.ask.key, event.at)]
+        nxt = _enter(content, dialog, node.next or "", event, effects=effects)
+        return nxt
+    confirm = Say(content.t("kept_private", event.lang), replace=True)
+    nxt = _enter(content, dialog, node.next or "", event, effects=[])
     return Result(nxt.state, [confirm, *nxt.outputs], nxt.effects)
 
 
