@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 from bot import conversations
 from bot.coach import Coach
+from bot.cooldown import install as cooldown
 
 INSTALLERS: list[Callable[[Coach], None]] = [
     conversations.install,
+    cooldown.install,
 ]
 
 

@@ -5,6 +5,7 @@ Feature packages add their table module here; Alembic reads the metadata.
 
 from sqlmodel import SQLModel
 
+from bot.cooldown import models as cooldown_models  # noqa: F401
 from bot.storage import models  # noqa: F401
 
 metadata = SQLModel.metadata
