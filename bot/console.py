@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot.coach import Coach
+from bot.coach import Coach, Periodic
 from bot.engine.outputs import KeyButton
 from bot.turn import Outbound, Person
 
@@ -46,14 +46,25 @@ class Console:
     async def run(self) -> None:
         self.print(self.coach.content.t("console_intro", self.lang))
         await self.show(await self.coach.run_command(self.person, "start"))
+        jobs = [asyncio.create_task(self.every(job)) for job in self.coach.periodic]
+        try:
+            while True:
+                try:
+                    line = await asyncio.to_thread(self.read, f"{self.name}> ")
+                except EOFError:
+                    return
+                if line.strip() in QUIT:
+                    return
+                await self.show(await self.handle(line.strip()))
+        finally:
+            for task in jobs:
+                task.cancel()
+
+    async def every(self, job: Periodic) -> None:
+        """Run a background job (timers, nudges) as the Telegram job queue would."""
         while True:
-            try:
-                line = await asyncio.to_thread(self.read, f"{self.name}> ")
-            except EOFError:
-                return
-            if line.strip() in QUIT:
-                return
-            await self.show(await self.handle(line.strip()))
+            await asyncio.sleep(job.every_seconds)
+            await self.show(await job.run())
 
     async def handle(self, line: str) -> list[Outbound]:
         if not line:
