@@ -171,9 +171,8 @@ class Coach:
             user = await session.get(User, user_id)
             if user is None:
                 return []
-            turn = Turn(
-                session, self.content, user, await repo.partner_of(session, user), self.clock()
-            )
+            partner = await repo.partner_of(session, user)
+            turn = Turn(self, session, self.content, user, partner, self.clock())
             await handler(turn)
             return turn.out
 
@@ -230,7 +229,7 @@ class Coach:
             session, person.user_id, person.chat_id, person.first_name, lang, now
         )
         partner = await repo.partner_of(session, user)
-        return Turn(session, self.content, user, partner, now, args, created)
+        return Turn(self, session, self.content, user, partner, now, args, created)
 
 
 async def _notice(turn: Turn, key: str) -> None:

@@ -46,7 +46,7 @@ class Console:
     async def run(self) -> None:
         self.print(self.coach.content.t("console_intro", self.lang))
         await self.show(await self.coach.run_command(self.person, "start"))
-        jobs = [asyncio.create_task(self.every(job)) for job in self.coach.periodic]
+        jobs = [asyncio.create_task(self.repeat(job)) for job in self.coach.periodic]
         try:
             while True:
                 try:
@@ -57,11 +57,11 @@ class Console:
                     return
                 await self.show(await self.handle(line.strip()))
         finally:
-            for task in jobs:
-                task.cancel()
+            for job in jobs:
+                job.cancel()
 
-    async def every(self, job: Periodic) -> None:
-        """Run a background job (timers, nudges) as the Telegram job queue would."""
+    async def repeat(self, job: Periodic) -> None:
+        """Background jobs (check-ins, timers) run here too, so the terminal feels real."""
         while True:
             await asyncio.sleep(job.every_seconds)
             await self.show(await job.run())

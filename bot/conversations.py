@@ -11,7 +11,6 @@ from bot.engine import callbacks
 from bot.engine.events import Answer, Begin, Choose, Resume, Share
 from bot.engine.outputs import (
     DialogFinished,
-    DialogStarted,
     Effect,
     KeyButton,
     ReflectionShared,
@@ -152,10 +151,6 @@ class Conversations:
                 await turn.session.flush()
             case ReflectionShared():
                 await self._share_reflection(turn, effect)
-            case DialogStarted():
-                await repo.record_progress(
-                    turn.session, turn.user.id, effect.dialog, node=None, now=effect.at
-                )
             case DialogFinished():
                 await repo.record_progress(
                     turn.session, turn.user.id, effect.dialog, node=None, now=effect.at, done=True
@@ -177,6 +172,11 @@ class Conversations:
         ):
             reflection.shared = True
             turn.session.add(reflection)
+
+
+async def begin_at(turn: Turn, dialog: str, node: str) -> None:
+    """Open `dialog` at a given step (e.g. from a reminder about one question)."""
+    await turn.coach.advance(turn, lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
 
 
 def _ctx(turn: Turn) -> dict[str, object]:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import conversations
+from bot import conversations, language
 from bot.coach import Coach
 from bot.cooldown import install as cooldown
+from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
     conversations.install,
+    together.install,
+    language.install,
     cooldown.install,
 ]
 

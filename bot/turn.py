@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine.content import Content
 from bot.engine.outputs import Keyboard
 from bot.storage.models import User
+
+if TYPE_CHECKING:
+    from bot.coach import Coach
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Outbound:
 class Turn:
     """Everything a handler may use while one person's update is processed."""
 
+    coach: Coach
     session: AsyncSession
     content: Content
     user: User

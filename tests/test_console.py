@@ -1,33 +1,56 @@
-"""The terminal chat runs the coach's background jobs too, like the Telegram job queue."""
+"""The terminal chat drives the same coach: numbers for buttons, /as to switch person."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-import time
 
-from bot.coach import Periodic
 from bot.console import Console, console_id
-from bot.turn import Outbound
 
 
-async def test_background_jobs_reach_the_terminal(coach):
-    uid = console_id("Alex")
-    runs: list[int] = []
-
-    async def job() -> list[Outbound]:
-        runs.append(1)
-        return [Outbound(uid, uid, "a timed message")] if len(runs) == 1 else []
-
-    coach.periodic.append(Periodic("test-job", 0.01, job))
+def script(*lines: str):
+    feed = iter(lines)
 
     def read(prompt: str) -> str:
-        time.sleep(0.3)
-        raise EOFError
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    return read
+
+
+async def test_a_walk_through_the_welcome_by_numbers_and_text(coach) -> None:
+    out = io.StringIO()
+    console = Console(coach, read=script("1", "we drifted a bit", "2", "/quit"), out=out)
+    await console.run()
+    shown = out.getvalue()
+    assert "[1] Sounds good" in shown
+    assert "What made you look" in shown and "Thank you for telling me" in shown
+    assert "A bit distant lately" in shown and "Distance is often a signal" in shown
+
+
+async def test_as_switches_person_and_each_keeps_their_place(coach) -> None:
+    out = io.StringIO()
+    console = Console(coach, read=script("/as Sam", "/start", "/as Alex", "/topics"), out=out)
+    await console.run()
+    assert console.name == "Alex"
+    assert console_id("Sam") != console_id("Alex") < 0
+    assert "You are now Sam." in out.getvalue()
+
+
+async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> None:
+    import asyncio
+
+    from bot.coach import Periodic
+    from bot.turn import Outbound
 
     out = io.StringIO()
-    await Console(coach, read=read, out=out).run()
-    assert "a timed message" in out.getvalue()
-    count = len(runs)
+    console = Console(coach, read=script(), out=out)
+
+    async def ping() -> list[Outbound]:
+        return [Outbound(console.person.chat_id, console.person.user_id, "a gentle check-in")]
+
+    task = asyncio.create_task(console.repeat(Periodic("ping", 0.01, ping)))
     await asyncio.sleep(0.05)
-    assert len(runs) == count, "jobs stop with the chat"
+    task.cancel()
+    assert "a gentle check-in" in out.getvalue()

@@ -38,8 +38,15 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML silently keeps the last of two equal keys; a duplicate node id is a bug."""
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML silently keeps the last of two equal keys; a duplicate node id is a bug.
+
+    Built on libyaml's parser when available: it reads our files ~5x faster,
+    which is most of the bot's start-up time spent on content.
+    """
 
 
 def _no_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
@@ -79,7 +86,7 @@ def load_content(root: Path) -> Content:
             continue
         dialogs[dialog.id] = dialog
         files[dialog.id] = path.name
-    ui = _load_ui(root / UI_DIR, problems)
+    ui, ui_files = _load_ui(root / UI_DIR, problems)
     topics = tuple(index.get("topics") or ())
     for topic in topics:
         if topic not in dialogs:
@@ -87,7 +94,7 @@ def load_content(root: Path) -> Content:
     for dialog_id, dialog in dialogs.items():
         problems += _check_dialog(files[dialog_id], dialog, dialogs, languages)
     for key, text in ui.items():
-        problems += _check_text(f"{UI_DIR}/", key, text, languages)
+        problems += _check_text(ui_files[key], key, text, languages)
     if problems:
         raise ContentError(problems)
     return Content(
@@ -131,21 +138,25 @@ def _parse_dialog(path: Path, problems: list[Problem]) -> Dialog | None:
         return None
 
 
-def _load_ui(ui_dir: Path, problems: list[Problem]) -> dict[str, Text]:
-    """Interface strings, one file per feature, keys unique across files."""
+def _load_ui(ui_dir: Path, problems: list[Problem]) -> tuple[dict[str, Text], dict[str, str]]:
+    """Interface strings, one file per feature, keys unique across files.
+
+    Returns the strings and, per key, the file it came from (for error messages).
+    """
     ui: dict[str, Text] = {}
+    files: dict[str, str] = {}
     for path in sorted(ui_dir.glob("*.yaml")):
+        name = f"{UI_DIR}/{path.name}"
         raw = _read_yaml(path, problems) or {}
         for key, text in raw.items():
             if key in ui:
-                problems.append(Problem(f"{UI_DIR}/{path.name}", key, "duplicate string key"))
+                problems.append(Problem(name, key, f"duplicate string key (also in {files[key]})"))
             elif not isinstance(text, dict):
-                problems.append(
-                    Problem(f"{UI_DIR}/{path.name}", key, "needs one text per language")
-                )
+                problems.append(Problem(name, key, "needs one text per language"))
             else:
                 ui[key] = {str(k): str(v) for k, v in text.items()}
-    return ui
+                files[key] = name
+    return ui, files
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -160,8 +171,12 @@ def _check_dialog(
     problems = _check_text(file, "title", dialog.title, languages)
     if dialog.start not in dialog.nodes:
         problems.append(Problem(file, "start", f"unknown node {dialog.start!r}"))
+    keys: dict[str, str] = {}
     for node in dialog.nodes.values():
         problems += _check_node(file, dialog, node, dialogs, languages)
+        if node.ask is not None and keys.setdefault(node.ask.key, node.id) != node.id:
+            reason = f"question key {node.ask.key!r} is already used by {keys[node.ask.key]!r}"
+            problems.append(Problem(file, node.id, reason))
     if problems:
         return problems
     reachable = _reachable(dialog, dialog.start)
@@ -191,6 +206,8 @@ def _check_node(
         )
     if node.ask is not None and node.next is None:
         problems.append(problem("a question needs `next` for after the answer"))
+    if node.suggest is not None and not node.end:
+        problems.append(problem("`suggest` only makes sense on an end node"))
     if node.text is None and (node.buttons or node.ask or node.end):
         problems.append(problem("needs `text` to show with its buttons or question"))
     for target in [b.next for b in node.buttons] + ([node.next] if node.next else []):
@@ -203,7 +220,10 @@ def _check_node(
         problems += _check_text(file, node.id, node.text, languages)
     for i, button in enumerate(node.buttons):
         problems += _check_text(file, f"{node.id}.buttons[{i}]", button.label, languages)
-        data = callbacks.nav(dialog.id, node.id, i)
+    payloads = [callbacks.nav(dialog.id, node.id, i) for i in range(len(node.buttons))]
+    if node.ask is not None:
+        payloads.append(callbacks.share(dialog.id, node.id, True))
+    for data in payloads:
         if len(data.encode()) > callbacks.MAX_BYTES:
             problems.append(problem(f"button data {data!r} is over {callbacks.MAX_BYTES} bytes"))
     return problems

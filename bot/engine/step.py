@@ -57,7 +57,7 @@ def _begin(content: Content, event: Begin) -> Result:
         return Result(IDLE, [Notice("unknown_topic")], [])
     node = event.node if event.node in dialog.nodes else dialog.start
     effects: list[Effect] = [DialogStarted(dialog.id, event.at)]
-    return _enter(content, dialog, node, event, replace=False, effects=effects)
+    return _enter(content, dialog, node, event, effects=effects)
 
 
 def _choose(content: Content, state: DialogState, event: Choose) -> Result:
@@ -67,8 +67,14 @@ def _choose(content: Content, state: DialogState, event: Choose) -> Result:
         return Result(state, [Notice("unknown_button")], [])
     if (state.dialog, state.node, state.awaiting_share) != (event.dialog, event.node, False):
         return Result(state, [Notice("stale_button")], [])
-    target = node.buttons[event.index].next
-    return _enter(content, dialog, target, event, replace=True, effects=[])
+    button = node.buttons[event.index]
+    lang = content.lang(event.lang)
+    settled = Say(
+        content.t("chosen", lang, text=(node.text or {})[lang], label=button.label[lang]),
+        replace=True,
+    )
+    nxt = _enter(content, dialog, button.next, event, effects=[])
+    return Result(nxt.state, [settled, *nxt.outputs], nxt.effects)
 
 
 def _answer(content: Content, state: DialogState, event: Answer) -> Result:
@@ -87,7 +93,7 @@ def _answer(content: Content, state: DialogState, event: Answer) -> Result:
             _share_keyboard(content, dialog.id, node.id, event.lang),
         )
         return Result(DialogState(dialog.id, node.id, awaiting_share=True), [ask_share], effects)
-    return _enter(content, dialog, node.next or "", event, replace=False, effects=effects)
+    return _enter(content, dialog, node.next or "", event, effects=effects)
 
 
 def _share(content: Content, state: DialogState, event: Share) -> Result:
@@ -100,7 +106,7 @@ def _share(content: Content, state: DialogState, event: Share) -> Result:
     if event.share:
         effects.append(ReflectionShared(dialog.id, node.id, node.ask.key, event.at))
     confirm = Say(content.t("shared" if event.share else "kept_private", event.lang), replace=True)
-    nxt = _enter(content, dialog, node.next or "", event, replace=False, effects=effects)
+    nxt = _enter(content, dialog, node.next or "", event, effects=effects)
     return Result(nxt.state, [confirm, *nxt.outputs], nxt.effects)
 
 
@@ -112,7 +118,7 @@ def _resume(content: Content, state: DialogState, event: Resume) -> Result:
     if state.awaiting_share:
         keyboard = _share_keyboard(content, dialog.id, node.id, event.lang)
         return Result(state, [Say(content.t("share_question", event.lang), keyboard)], [])
-    return Result(state, [_say(content, dialog, node, event.lang, replace=False)], [])
+    return Result(state, [_say(content, dialog, node, event.lang)], [])
 
 
 def _enter(
@@ -120,8 +126,6 @@ def _enter(
     dialog: Dialog,
     node_id: str,
     event: Event,
-    *,
-    replace: bool,
     effects: list[Effect],
 ) -> Result:
     """Show nodes from `node_id` until one waits for the person (or the dialog ends)."""
@@ -133,7 +137,7 @@ def _enter(
         if node.action:
             effects.append(Action(node.action, dialog.id, node.id, dict(node.params), event.at))
         if node.text is not None:
-            outputs.append(_say(content, dialog, node, event.lang, replace=replace and not outputs))
+            outputs.append(_say(content, dialog, node, event.lang))
         if node.goto:
             effects.append(DialogFinished(dialog.id, event.at))
             dialog, node_id = content.dialogs[node.goto], content.dialogs[node.goto].start
@@ -148,9 +152,9 @@ def _enter(
     raise ValueError(f"dialog {dialog.id!r} loops without waiting at {node_id!r}")
 
 
-def _say(content: Content, dialog: Dialog, node: Node, lang: str, *, replace: bool) -> Say:
+def _say(content: Content, dialog: Dialog, node: Node, lang: str) -> Say:
     text = (node.text or {})[content.lang(lang)]
-    return Say(text, _keyboard(content, dialog, node, lang), replace)
+    return Say(text, _keyboard(content, dialog, node, lang))
 
 
 def _keyboard(content: Content, dialog: Dialog, node: Node, lang: str) -> Keyboard:

@@ -7,5 +7,6 @@ from sqlmodel import SQLModel
 
 from bot.cooldown import models as cooldown_models  # noqa: F401
 from bot.storage import models  # noqa: F401
+from bot.together import models as together_models  # noqa: F401
 
 metadata = SQLModel.metadata

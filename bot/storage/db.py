@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage import sqlite_inline
 
 
 def is_sqlite(url: str) -> bool:
@@ -20,18 +24,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     SQLite needs foreign keys switched on per connection (for ON DELETE
     CASCADE), WAL for concurrent readers, a busy timeout so two writers wait
-    for each other, and the driver's own transaction handling off so that
-    `_begin_immediate` decides when transactions start.
+    for each other across processes, and the driver's own transaction
+    handling off so that `WriterLock` decides when transactions start.
     """
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, connect_args={"timeout": 30, "isolation_level": None}, **kwargs
+            url,
+            async_creator=sqlite_inline.creator(
+                database or ":memory:", timeout=30, isolation_level=None
+            ),
+            **kwargs,
         )
+        writer = WriterLock()
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        event.listen(engine.sync_engine, "begin", writer.begin)
+        event.listen(engine.sync_engine, "commit", writer.end)
+        event.listen(engine.sync_engine, "rollback", writer.end)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -45,14 +56,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
-    """Take SQLite's write lock up front.
+class WriterLock:
+    """One SQLite transaction at a time within this process, queued on the event loop.
 
-    A deferred transaction that reads and then writes fails with "database is
-    locked" when another process wrote in between; starting immediately makes
-    concurrent writers queue (busy_timeout) instead.
+    SQLite statements run inline on the loop (see `sqlite_inline`), so a
+    second transaction must not wait for the file lock *inside* SQLite: that
+    would block the loop while the first transaction, which needs the loop to
+    finish, holds the lock. Waiting here suspends only the coroutine.
+    `BEGIN IMMEDIATE` then takes SQLite's write lock up front, so a
+    transaction that reads and later writes never fails half-way because
+    another process wrote in between.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+
+    def begin(self, connection: Any) -> None:
+        await_(self._lock.acquire())
+        connection.info["attune_writer"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection: Any) -> None:
+        if connection.info.pop("attune_writer", False):
+            self._lock.release()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlalchemy import case, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine.state import DialogState
@@ -79,6 +82,9 @@ async def save_state(
             version=version + 1,
             updated_at=now,
         )
+        # The row is re-read with populate_existing before every step, so the
+        # ORM need not reconcile its identity map here (which costs a query).
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
 
@@ -97,16 +103,27 @@ async def record_progress(
     now: datetime,
     done: bool = False,
 ) -> None:
-    """Remember where a conversation stands; once done, it stays done."""
-    row = await session.get(DialogProgress, (user_id, dialog))
-    if row is None:
-        row = DialogProgress(user_id=user_id, dialog=dialog)
-    if done:
-        row.status, row.node = DONE, None
-    elif row.status != DONE:
-        row.node = node
-    row.updated_at = now
-    session.add(row)
+    """Remember where a conversation stands, in one upsert; once done, it stays done."""
+    table = DialogProgress.__table__
+    status = DONE if done else IN_PROGRESS
+    stmt = upsert(session, DialogProgress).values(
+        user_id=user_id, dialog=dialog, node=None if done else node, status=status, updated_at=now
+    )
+    keep_done = case((table.c.status == DONE, table.c.node), else_=stmt.excluded.node)
+    changes = {"status": DONE, "node": None} if done else {"node": keep_done}
+    await session.exec(
+        stmt.on_conflict_do_update(
+            index_elements=[table.c.user_id, table.c.dialog],
+            set_={**changes, "updated_at": now},
+        )
+    )
+
+
+def upsert(session: AsyncSession, model: type[SQLModel]) -> Any:
+    """`INSERT ... ON CONFLICT` in the dialect of the session's database."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model)
 
 
 async def latest_reflection(

@@ -19,7 +19,7 @@ import asyncio
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
@@ -77,9 +77,10 @@ class RecordingRequest(BaseRequest):
         if self.fake.latency:
             await asyncio.sleep(self.fake.latency)
         parts = urlsplit(url)
-        if file_match := _FILE_PATH.search(parts.path):
+        path = unquote(parts.path)  # PTB percent-encodes the token's ':' in file URLs
+        if file_match := _FILE_PATH.search(path):
             return self._download(file_match["token"], file_match["path"])
-        api_match = _API_PATH.search(parts.path)
+        api_match = _API_PATH.search(path)
         if api_match is None:
             return _json_response(404, {"ok": False, "error_code": 404, "description": "Not Found"})
         token = api_match["token"]

@@ -523,6 +523,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(100_001)
         self._allowed_updates: frozenset[str] = DEFAULT_ALLOWED_UPDATES
         self._poll_ticket = 0
+        self._waiting_pollers = 0
         self._callback_queries: dict[str, _CallbackQuery] = {}
         self._query_ids = itertools.count(4_611_686_018_427_387_905)
         self._file_ids = itertools.count(1)
@@ -561,6 +562,9 @@ class FakeTelegram:
                 result = self._get_updates_blocking(decoded, abort)
             else:
                 result = self._dispatch(name, decoded, upload)
+        except BotApiError as exc:
+            self._failed(name, decoded, upload, token, started, exc)
+            raise
         except Exception as exc:
             raise self._failed(name, decoded, upload, token, started, exc) from exc
         self._record(Call(name, decoded, started, self._chat_key(decoded), token, upload, result))
@@ -583,6 +587,9 @@ class FakeTelegram:
         try:
             decoded = decode_params(params or {})
             result = await self._get_updates_async(decoded)
+        except BotApiError as exc:
+            self._failed(name, decoded, {}, token, started, exc)
+            raise
         except Exception as exc:
             raise self._failed(name, decoded, {}, token, started, exc) from exc
         self._record(Call(name, decoded, started, None, token, {}, result))
@@ -636,11 +643,13 @@ class FakeTelegram:
         exc: Exception,
     ) -> BotApiError:
         """Record a failed call; bugs in the fake itself become visible 500s."""
-        if not isinstance(exc, BotApiError):
-            self.internal_errors.append("".join(traceback.format_exception(exc)))
-            exc = BotApiError(500, f"Internal Server Error: fake failed with {exc!r}")
-        self._record(Call(name, params, started, self._chat_key(params), token, files, error=exc))
-        return exc
+        error = exc if isinstance(exc, BotApiError) else None
+        if error is None:
+            with self._lock:
+                self.internal_errors.append("".join(traceback.format_exception(exc)))
+            error = BotApiError(500, f"Internal Server Error: fake failed with {exc!r}")
+        self._record(Call(name, params, started, self._chat_key(params), token, files, error=error))
+        return error
 
     def _record(self, entry: Call) -> None:
         with self._lock:
@@ -653,6 +662,11 @@ class FakeTelegram:
     def _chat_key(params: JSON) -> int | str | None:
         chat_id = params.get("chat_id")
         return chat_id if isinstance(chat_id, int | str) else None
+
+    def wake_waiters(self) -> None:
+        """Make every blocked wait re-check its condition (e.g. a stopping server's abort flag)."""
+        with self._lock:
+            self._notify()
 
     def _notify(self) -> None:
         """Wake every thread and coroutine waiting for calls, updates or webhook changes."""
@@ -820,23 +834,37 @@ class FakeTelegram:
         with self._cond:
             self._preflight("getUpdates", params)
             poll = self._start_poll(params)
-            while (result := self._poll_result(poll)) is None:
-                if abort is not None and abort():
-                    return []
-                self._cond.wait(min(0.25, max(poll.deadline - time.monotonic(), 0.0)))
-            return result
+            self._waiting_pollers += 1
+            try:
+                while (result := self._poll_result(poll)) is None:
+                    if abort is not None and abort():
+                        return []
+                    self._cond.wait(min(0.25, max(poll.deadline - time.monotonic(), 0.0)))
+                return result
+            finally:
+                self._waiting_pollers -= 1
 
     async def _get_updates_async(self, params: JSON) -> list[JSON]:
         with self._lock:
             self._preflight("getUpdates", params)
             poll = self._start_poll(params)
-        while True:
-            with self._async_waiter() as waiter:
-                with self._lock:
-                    result = self._poll_result(poll)
-                if result is not None:
-                    return result
-                await waiter.wait_until(poll.deadline)
+            self._waiting_pollers += 1
+        try:
+            while True:
+                with self._async_waiter() as waiter:
+                    with self._lock:
+                        result = self._poll_result(poll)
+                    if result is not None:
+                        return result
+                    await waiter.wait_until(poll.deadline)
+        finally:
+            with self._lock:
+                self._waiting_pollers -= 1
+
+    def waiting_pollers(self) -> int:
+        """How many getUpdates calls are currently in progress (useful to sync tests)."""
+        with self._lock:
+            return self._waiting_pollers
 
     def _start_poll(self, params: JSON) -> _Poll:
         """Validate getUpdates, confirm updates below ``offset`` and supersede older polls."""
@@ -877,13 +905,15 @@ class FakeTelegram:
             "use deleteWebhook to delete the webhook first",
         )
 
-    def next_webhook_delivery(self, timeout: float) -> WebhookDelivery | None:
+    def next_webhook_delivery(
+        self, timeout: float, abort: Callable[[], bool] | None = None
+    ) -> WebhookDelivery | None:
         """Block until a webhook is set and an update is pending (for the webhook pusher)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while not (self._webhook.url and self._updates):
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if remaining <= 0 or (abort is not None and abort()):
                     return None
                 self._cond.wait(remaining)
             hook = self._webhook
@@ -1268,13 +1298,13 @@ class FakeTelegram:
         text, entities = self._formatted(params, "text", "entities")
         if not text:
             raise bad_request("message text is empty")
-        if utf16_len(text) > MAX_TEXT_LENGTH:
+        if len(text) > MAX_TEXT_LENGTH:  # code points, not UTF-16 units (tdlib utf8_length)
             raise bad_request("message is too long")
         return {"text": text, "entities": entities}
 
     def _caption(self, params: JSON) -> JSON:
         caption, entities = self._formatted(params, "caption", "caption_entities")
-        if utf16_len(caption) > MAX_CAPTION_LENGTH:
+        if len(caption) > MAX_CAPTION_LENGTH:
             raise bad_request("message caption is too long")
         return {"caption": caption, "caption_entities": entities}
 

@@ -1,0 +1,1 @@
+"""Couple questions: both partners answer privately, then see both answers side by side."""

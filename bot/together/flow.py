@@ -1,0 +1,148 @@
+"""Answer together: reveal both answers once both partners have answered.
+
+Each answer is stored privately by the core (a `SaveReflection` with
+`together=True`). Here we decide what each partner sees: a "waiting" note and
+one gentle reminder to the partner, or — once both answered — both answers
+side by side for both. The couple-question row is locked while deciding, so
+two partners answering at the same moment still produce exactly one reveal.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.coach import Coach
+from bot.conversations import begin_at
+from bot.engine import callbacks
+from bot.engine.outputs import Effect, KeyButton, SaveReflection
+from bot.storage import repo
+from bot.storage.models import Reflection, User
+from bot.together.models import CoupleQuestion
+from bot.turn import Turn
+
+ANSWER_NOW = "q"
+SKIP = "k"
+
+
+def install(coach: Coach) -> None:
+    coach.effect_listeners.append(on_effect)
+    coach.button(ANSWER_NOW)(answer_now)
+    coach.button(SKIP)(skip)
+
+
+async def on_effect(turn: Turn, effect: Effect) -> None:
+    if isinstance(effect, SaveReflection) and effect.together:
+        await answered(turn, effect)
+
+
+async def answered(turn: Turn, effect: SaveReflection) -> None:
+    partner = turn.partner
+    if partner is None or turn.user.couple_id is None:
+        turn.say_key("together_no_partner")
+        return
+    row = await _locked_question(turn, turn.user.couple_id, effect.dialog, effect.node)
+    theirs = await _answer_of(turn, partner, effect.dialog, effect.node)
+    if theirs is not None:
+        await _reveal(turn, partner, effect, theirs.text)
+        row.revealed_at = turn.now
+    else:
+        turn.say_key("together_waiting", name=partner.name)
+        if row.reminded_at is None and partner.active and row.skipped_by != partner.id:
+            title = turn.content.title(effect.dialog, partner.lang)
+            keyboard = (
+                (
+                    KeyButton(
+                        turn.content.t("together_answer_now", partner.lang),
+                        callbacks.encode(ANSWER_NOW, effect.dialog, effect.node),
+                    ),
+                ),
+                (
+                    KeyButton(
+                        turn.content.t("together_skip", partner.lang),
+                        callbacks.encode(SKIP, effect.dialog, effect.node),
+                    ),
+                ),
+            )
+            turn.to_partner("together_reminder", keyboard, name=turn.user.name, title=title)
+            row.reminded_at, row.reminded_user_id = turn.now, partner.id
+    turn.session.add(row)
+
+
+async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str) -> None:
+    """Both answers to both partners, each in their own language."""
+    question = _question_text(turn, effect.dialog, effect.node, turn.lang)
+    turn.say_key(
+        "together_reveal", question=question, mine=effect.text, name=partner.name, theirs=theirs
+    )
+    turn.to_partner(
+        "together_reveal",
+        question=_question_text(turn, effect.dialog, effect.node, partner.lang),
+        mine=theirs,
+        name=turn.user.name,
+        theirs=effect.text,
+    )
+
+
+def _question_text(turn: Turn, dialog: str, node: str, lang: str) -> str:
+    text = turn.content.dialogs[dialog].nodes[node].text or {}
+    return text[turn.content.lang(lang)]
+
+
+async def _answer_of(turn: Turn, user: User, dialog: str, node: str) -> Reflection | None:
+    query = (
+        select(Reflection)
+        .where(
+            Reflection.user_id == user.id,
+            Reflection.couple_id == user.couple_id,
+            Reflection.dialog == dialog,
+            Reflection.node == node,
+            col(Reflection.together).is_(True),
+        )
+        .order_by(col(Reflection.id).desc())
+    )
+    return (await turn.session.exec(query)).first()
+
+
+async def _locked_question(turn: Turn, couple_id: int, dialog: str, node: str) -> CoupleQuestion:
+    """Create the row if needed, then lock it until this turn commits."""
+    session = turn.session
+    await session.exec(
+        repo.upsert(session, CoupleQuestion)
+        .values(couple_id=couple_id, dialog=dialog, node=node)
+        .on_conflict_do_nothing()
+    )
+    query = (
+        select(CoupleQuestion)
+        .where(
+            CoupleQuestion.couple_id == couple_id,
+            CoupleQuestion.dialog == dialog,
+            CoupleQuestion.node == node,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).one()
+
+
+async def answer_now(turn: Turn, args: tuple[str, ...]) -> None:
+    """From the reminder: jump straight to the couple question."""
+    if len(args) != 2 or not _is_together_question(turn, *args):
+        turn.notice("unknown_button")
+        return
+    await begin_at(turn, args[0], args[1])
+
+
+async def skip(turn: Turn, args: tuple[str, ...]) -> None:
+    if len(args) != 2 or not _is_together_question(turn, *args) or turn.user.couple_id is None:
+        turn.notice("unknown_button")
+        return
+    row = await _locked_question(turn, turn.user.couple_id, args[0], args[1])
+    row.skipped_by = turn.user.id
+    turn.session.add(row)
+    turn.say(turn.t("together_skipped"), replace=True)
+
+
+def _is_together_question(turn: Turn, dialog: str, node: str) -> bool:
+    found = turn.content.dialogs.get(dialog)
+    target = found.nodes.get(node) if found else None
+    return target is not None and target.ask is not None and target.ask.together

@@ -1,0 +1,26 @@
+"""One row per couple and question, so the reveal and the reminder happen once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.storage.models import timestamp
+
+
+class CoupleQuestion(SQLModel, table=True):
+    __tablename__ = "couple_questions"
+    __table_args__ = (UniqueConstraint("couple_id", "dialog", "node"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    couple_id: int = Field(
+        sa_column=Column(ForeignKey("couples.id", ondelete="CASCADE"), nullable=False)
+    )
+    dialog: str
+    node: str
+    reminded_user_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    reminded_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    skipped_by: int | None = Field(default=None, sa_column=Column(BigInteger))
+    revealed_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

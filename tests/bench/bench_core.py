@@ -1,0 +1,180 @@
+"""Foundation benchmarks: one engine step, whole-stack throughput, start-up time.
+
+Throughput is measured side by side in one run: the full Attune stack
+(Application -> coach -> engine -> SQLite -> recorded reply) against a bare
+PTB echo bot on the same in-process fake Bot API, so the machine's noise
+affects both alike and the ratio is what counts.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.coach import Coach
+from bot.engine.events import Choose
+from bot.engine.loader import load_content
+from bot.engine.state import DialogState
+from bot.engine.step import step
+from bot.features import install_all
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import migrate
+from bot.telegram.application import build_application
+from tests.e2e.harness import BotProcess
+from tests.fakes.recording_request import RecordingRequest, make_update
+from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.fakes.telegram_server import FakeBotApiServer
+
+USERS = 150
+STEPS = 20_000
+STARTS = 3
+
+
+def engine_step() -> None:
+    content = load_content(PROJECT_ROOT / "dialogs")
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    state = DialogState("welcome", "mood")
+    event = Choose(dialog="welcome", node="mood", index=1, at=at, lang="en")
+    samples = []
+    for _ in range(STEPS):
+        began = time.perf_counter_ns()
+        step(content, state, event)
+        samples.append(time.perf_counter_ns() - began)
+    samples.sort()
+    median = samples[len(samples) // 2] / 1000
+    p99 = samples[int(len(samples) * 0.99)] / 1000
+    print(f"engine step: median {median:.1f} µs, p99 {p99:.1f} µs ({STEPS} steps)")
+
+
+async def drive(app: Any, fake: FakeTelegram, users: list[Any]) -> tuple[int, float]:
+    """Run the conversation script; returns (updates processed, seconds)."""
+    count, spent = 0, 0.0
+
+    async def feed(data: dict[str, Any]) -> None:
+        nonlocal count, spent
+        fake.consume_update(data["update_id"])
+        update = make_update(data, app.bot)
+        began = time.perf_counter()
+        await app.process_update(update)
+        spent += time.perf_counter() - began
+        count += 1
+
+    for user in users:
+        await feed(user.send_command("/start"))
+    for user in users:
+        await feed(user.press(user.inbox()[-1].button_texts[0]))
+    for user in users:
+        await feed(user.send_text("We keep missing each other in the evenings"))
+    for user in users:
+        await feed(user.press(user.inbox()[-1].button_texts[0]))
+    return count, spent
+
+
+async def attune_app(fake: FakeTelegram, db: Path) -> tuple[Any, Any]:
+    settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
+    engine = create_engine(f"sqlite+aiosqlite:///{db}")
+    await migrate(engine)
+    coach = install_all(Coach(load_content(PROJECT_ROOT / "dialogs"), session_factory(engine)))
+    request = RecordingRequest(fake)
+    app = build_application(
+        settings, coach, request=request, get_updates_request=request, rate_limit=False
+    )
+    return app, engine
+
+
+def echo_app(fake: FakeTelegram) -> Any:
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query:
+            await update.callback_query.answer()
+            await update.callback_query.edit_message_text("echo")
+        elif update.effective_message:
+            await update.effective_message.reply_text(update.effective_message.text or "echo")
+
+    request = RecordingRequest(fake)
+    app = (
+        ApplicationBuilder()
+        .token(DEFAULT_TOKEN)
+        .request(request)
+        .get_updates_request(request)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.ALL, echo))
+    app.add_handler(CallbackQueryHandler(echo))
+    return app
+
+
+async def throughput() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        fake_a, fake_e = FakeTelegram(), FakeTelegram()
+        app, engine = await attune_app(fake_a, Path(tmp) / "bench.db")
+        echo = echo_app(fake_e)
+        users_a = [fake_a.user(10_000 + i, f"U{i}") for i in range(USERS)]
+        users_e = [fake_e.user(10_000 + i, f"U{i}") for i in range(USERS)]
+        async with app, echo:
+            n_a, t_a = await drive(app, fake_a, users_a)
+            n_e, t_e = await echo_drive(echo, fake_e, users_e)
+        await engine.dispose()
+    rate_a, rate_e = n_a / t_a, n_e / t_e
+    print(f"whole stack: {rate_a:.0f} updates/s ({n_a} updates); echo bot: {rate_e:.0f} updates/s")
+    verdict = "meets" if rate_a >= rate_e / 2 else "MISSES"
+    print(f"ratio attune/echo = {rate_a / rate_e:.2f} ({verdict} the target of >= 0.50)")
+
+
+async def echo_drive(app: Any, fake: FakeTelegram, users: list[Any]) -> tuple[int, float]:
+    count, spent = 0, 0.0
+    for round_ in range(4):
+        for user in users:
+            data = user.press("Go") if round_ % 2 else user.send_text("hello there")
+            fake.consume_update(data["update_id"])
+            update = make_update(data, app.bot)
+            began = time.perf_counter()
+            await app.process_update(update)
+            spent += time.perf_counter() - began
+            count += 1
+            if round_ % 2 == 0:
+                await fake.call_async(
+                    "sendMessage",
+                    {
+                        "chat_id": user.id,
+                        "text": "hi",
+                        "reply_markup": {
+                            "inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]
+                        },
+                    },
+                )
+    return count, spent
+
+
+def startup() -> None:
+    times = []
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer() as server:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'start.db'}"
+        for i in range(STARTS):
+            bot = BotProcess(server, url, Path(tmp) / f"start{i}.log")
+            times.append(bot.start())
+            bot.stop()
+    first, rest = times[0], statistics.median(times[1:])
+    print(
+        f"start-up to first poll: first run {first:.2f} s (creates the database), "
+        f"then median {rest:.2f} s (target < 2 s: {'met' if max(times) < 2 else 'MISSED'})"
+    )
+
+
+async def main() -> None:
+    engine_step()
+    await throughput()
+    startup()

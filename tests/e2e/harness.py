@@ -1,0 +1,99 @@
+"""Run the real `python -m bot` process against a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+from tests.fakes.telegram_core import DEFAULT_TOKEN
+from tests.fakes.telegram_server import FakeBotApiServer
+
+START_TIMEOUT = 30.0
+
+
+@dataclass
+class BotProcess:
+    """One running bot; `stop()` is a clean SIGTERM, `kill()` a SIGKILL crash."""
+
+    server: FakeBotApiServer
+    database_url: str
+    log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+        env.update(
+            TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+            TELEGRAM_API_BASE_URL=self.server.base_url,
+            DATABASE_URL=self.database_url,
+            LOG_LEVEL="DEBUG",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, *, wait: bool = True) -> float:
+        """Start the process; returns seconds until its first getUpdates."""
+        mark = self.server.core.mark()
+        began = time.monotonic()
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=PROJECT_ROOT,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        if wait:
+            self.wait_until_polling(mark)
+        return time.monotonic() - began
+
+    def wait_until_polling(self, mark: int) -> None:
+        """A long poll is only recorded when it returns, so also watch pending polls."""
+        core = self.server.core
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if core.waiting_pollers() > 0 or any(
+                c.method == "getUpdates" for c in core.calls[mark:]
+            ):
+                return
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"the bot exited with {self.process.returncode}:\n{self.log}")
+            time.sleep(0.01)
+        raise TimeoutError(f"the bot did not start polling:\n{self.log}")
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=20)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def running_bot(
+    server: FakeBotApiServer, database_url: str, log_path: Path, **env: str
+) -> Iterator[BotProcess]:
+    bot = BotProcess(server, database_url, log_path, dict(env))
+    bot.start()
+    try:
+        yield bot
+    finally:
+        if bot.process is not None and bot.process.poll() is None:
+            bot.kill()

@@ -1,0 +1,241 @@
+"""The engine, as a specification: each event moves one person's dialog predictably."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.engine import callbacks
+from bot.engine.content import Content
+from bot.engine.events import Answer, Begin, Choose, Resume, Share
+from bot.engine.loader import load_content
+from bot.engine.outputs import (
+    Action,
+    DialogFinished,
+    DialogStarted,
+    Notice,
+    ReflectionShared,
+    SaveReflection,
+    Say,
+)
+from bot.engine.state import DialogState
+from bot.engine.step import step
+from tests.engine.dialog_files import write_dialogs
+
+AT = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+CTX = {"at": AT, "lang": "en"}
+
+DEMO = """
+id: demo
+title: {en: Demo, tr: Demo}
+start: hello
+nodes:
+  hello:
+    text: {en: Hello, tr: Merhaba}
+    buttons:
+      - {label: {en: Ask me, tr: Sor}, next: ask}
+      - {label: {en: Skip, tr: Geç}, next: bridge}
+  ask:
+    text: {en: "How are you?", tr: "Nasılsın?"}
+    ask: {key: feeling}
+    next: bridge
+  bridge:
+    text: {en: Thanks, tr: Sağ ol}
+    action: remember
+    params: {what: thanks}
+    next: last
+  last:
+    text: {en: "One more?", tr: "Bir tane daha?"}
+    buttons:
+      - {label: {en: Together, tr: Birlikte}, next: together}
+      - {label: {en: Finish, tr: Bitir}, next: bye}
+  together:
+    text: {en: Answer together, tr: Birlikte cevapla}
+    ask: {key: us, together: true, shareable: false}
+    next: jump
+  jump:
+    goto: other
+  bye:
+    text: {en: Bye, tr: Hoşça kal}
+    end: true
+    suggest: other
+"""
+
+OTHER = """
+id: other
+title: {en: Other, tr: Diğer}
+start: only
+nodes:
+  only:
+    text: {en: Other start, tr: Diğer başlangıç}
+    end: true
+"""
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Content:
+    write_dialogs(tmp_path, {"demo.yaml": DEMO, "other.yaml": OTHER}, topics=["demo", "other"])
+    return load_content(tmp_path)
+
+
+def begin(content: Content, **extra: object):
+    return step(content, DialogState(), Begin(dialog="demo", **CTX, **extra))
+
+
+def test_begin_shows_the_start_node_with_its_buttons(demo: Content) -> None:
+    state, outputs, effects = begin(demo)
+    assert state == DialogState("demo", "hello")
+    assert outputs == [
+        Say(
+            "Hello",
+            (
+                (callbacks_button("Ask me", "demo", "hello", 0),),
+                (callbacks_button("Skip", "demo", "hello", 1),),
+            ),
+        )
+    ]
+    assert effects == [DialogStarted("demo", AT)]
+
+
+def callbacks_button(label: str, dialog: str, node: str, index: int):
+    from bot.engine.outputs import KeyButton
+
+    return KeyButton(label, callbacks.nav(dialog, node, index))
+
+
+def test_begin_resumes_at_a_saved_node_and_ignores_an_unknown_one(demo: Content) -> None:
+    assert step(demo, DialogState(), Begin(dialog="demo", node="last", **CTX)).state.node == "last"
+    assert step(demo, DialogState(), Begin(dialog="demo", node="gone", **CTX)).state.node == "hello"
+
+
+def test_begin_unknown_dialog_is_a_notice(demo: Content) -> None:
+    result = step(demo, DialogState(), Begin(dialog="nope", **CTX))
+    assert result.outputs == [Notice("unknown_topic")] and result.state.idle
+
+
+def test_a_chosen_button_settles_its_message_and_the_dialog_waits_at_the_question(
+    demo: Content,
+) -> None:
+    state = begin(demo).state
+    state, outputs, _ = step(demo, state, Choose(dialog="demo", node="hello", index=0, **CTX))
+    assert state == DialogState("demo", "ask")
+    settled = Say(demo.t("chosen", "en", text="Hello", label="Ask me"), replace=True)
+    assert outputs == [settled, Say("How are you?")]
+    assert "Hello" in settled.text and "Ask me" in settled.text
+
+
+def test_answer_is_saved_and_runs_through_automatic_nodes_and_actions(demo: Content) -> None:
+    state = DialogState("demo", "ask")
+    state, outputs, effects = step(demo, state, Answer(text="tired but ok", **CTX))
+    assert state == DialogState("demo", "last")
+    assert [o.text for o in outputs if isinstance(o, Say)] == ["Thanks", "One more?"]
+    assert effects == [
+        SaveReflection("demo", "ask", "feeling", "tired but ok", False, AT),
+        Action("remember", "demo", "bridge", {"what": "thanks"}, AT),
+    ]
+
+
+def test_with_a_partner_the_answer_is_followed_by_a_share_question(demo: Content) -> None:
+    state, outputs, _ = step(
+        demo, DialogState("demo", "ask"), Answer(text="ok", has_partner=True, **CTX)
+    )
+    assert state == DialogState("demo", "ask", awaiting_share=True)
+    assert [b.data for row in outputs[0].keyboard for b in row] == [
+        callbacks.share("demo", "ask", False),
+        callbacks.share("demo", "ask", True),
+    ]
+
+
+@pytest.mark.parametrize("share", [True, False])
+def test_the_share_choice_is_confirmed_and_the_dialog_goes_on(demo: Content, share: bool) -> None:
+    state = DialogState("demo", "ask", awaiting_share=True)
+    state, outputs, effects = step(
+        demo, state, Share(dialog="demo", node="ask", share=share, **CTX)
+    )
+    assert state == DialogState("demo", "last")
+    assert outputs[0] == Say(demo.t("shared" if share else "kept_private", "en"), replace=True)
+    shared = [e for e in effects if isinstance(e, ReflectionShared)]
+    assert shared == ([ReflectionShared("demo", "ask", "feeling", AT)] if share else [])
+
+
+def test_together_questions_are_never_offered_for_sharing(demo: Content) -> None:
+    state = DialogState("demo", "together")
+    _, _, effects = step(demo, state, Answer(text="us", has_partner=True, **CTX))
+    assert SaveReflection("demo", "together", "us", "us", True, AT) in effects
+
+
+def test_goto_finishes_this_dialog_and_starts_the_other(demo: Content) -> None:
+    state, outputs, effects = step(demo, DialogState("demo", "together"), Answer(text="x", **CTX))
+    assert state.idle
+    assert [o.text for o in outputs if isinstance(o, Say)] == ["Other start"]
+    assert DialogFinished("demo", AT) in effects and DialogStarted("other", AT) in effects
+    assert DialogFinished("other", AT) in effects
+
+
+def test_end_offers_the_suggested_dialog_and_the_menu(demo: Content) -> None:
+    state, outputs, effects = step(
+        demo, DialogState("demo", "last"), Choose(dialog="demo", node="last", index=1, **CTX)
+    )
+    assert state.idle and effects == [DialogFinished("demo", AT)]
+    data = [b.data for row in outputs[-1].keyboard for b in row]
+    assert data == [callbacks.topic("other"), callbacks.TOPICS_MENU]
+
+
+def test_a_double_tap_is_stale_and_changes_nothing(demo: Content) -> None:
+    press = Choose(dialog="demo", node="hello", index=0, **CTX)
+    state = step(demo, begin(demo).state, press).state
+    again = step(demo, state, press)
+    assert again.state == state and again.outputs == [Notice("stale_button")]
+    assert again.effects == []
+
+
+@pytest.mark.parametrize(
+    "press",
+    [
+        Choose(dialog="demo", node="hello", index=7, **CTX),
+        Choose(dialog="demo", node="nowhere", index=0, **CTX),
+        Choose(dialog="ghost", node="hello", index=0, **CTX),
+        Choose(dialog="demo", node="hello", index=-1, **CTX),
+    ],
+)
+def test_forged_buttons_are_refused_and_change_nothing(demo: Content, press: Choose) -> None:
+    state = begin(demo).state
+    result = step(demo, state, press)
+    assert result == (state, [Notice("unknown_button")], [])
+
+
+def test_a_stale_share_answer_changes_nothing(demo: Content) -> None:
+    state = DialogState("demo", "last")
+    result = step(demo, state, Share(dialog="demo", node="ask", share=True, **CTX))
+    assert result == (state, [Notice("stale_button")], [])
+
+
+def test_text_when_no_question_is_waiting(demo: Content) -> None:
+    assert step(demo, DialogState(), Answer(text="hi", **CTX)).outputs == [
+        Notice("not_expecting_text")
+    ]
+    at_buttons = step(demo, DialogState("demo", "hello"), Answer(text="hi", **CTX))
+    assert at_buttons.outputs == [Notice("use_buttons")] and at_buttons.effects == []
+
+
+def test_resume_shows_the_current_step_again(demo: Content) -> None:
+    state = DialogState("demo", "hello")
+    assert step(demo, state, Resume(**CTX)).outputs[0].text == "Hello"
+    waiting = DialogState("demo", "ask", awaiting_share=True)
+    assert step(demo, waiting, Resume(**CTX)).outputs[0].text == demo.t("share_question", "en")
+    assert step(demo, DialogState(), Resume(**CTX)).outputs == [Notice("nothing_to_resume")]
+
+
+def test_the_language_comes_with_the_event(demo: Content) -> None:
+    result = step(demo, DialogState(), Begin(dialog="demo", at=AT, lang="tr"))
+    assert result.outputs[0].text == "Merhaba"
+    assert step(demo, DialogState(), Begin(dialog="demo", at=AT, lang="de")).outputs[0].text == (
+        "Hello"
+    )
+
+
+def test_real_dialogs_load(content: Content) -> None:
+    assert {"welcome", "redefining"} <= set(content.dialogs)
+    assert set(content.topics) <= set(content.dialogs)

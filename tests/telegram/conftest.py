@@ -1,0 +1,34 @@
+"""The real PTB Application, wired to the real coach, talking to a fake Bot API in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.coach import Coach
+from bot.settings import load_settings
+from bot.telegram.application import build_application, on_started
+from tests.fakes.recording_request import RecordingRequest
+from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+
+
+@pytest.fixture
+def fake() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+async def app(coach: Coach, fake: FakeTelegram) -> AsyncIterator[Any]:
+    settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
+    application = build_application(
+        settings,
+        coach,
+        request=RecordingRequest(fake),
+        get_updates_request=RecordingRequest(fake),
+        rate_limit=False,
+    )
+    async with application:
+        await on_started(application, coach)
+        yield application

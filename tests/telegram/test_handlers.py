@@ -1,0 +1,125 @@
+"""Real `Update` objects through the real Application: what a Telegram user experiences."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.storage.models import User
+from tests.fakes.recording_request import deliver
+from tests.fakes.telegram_core import FakeTelegram
+from tests.support.people import Person, link
+
+
+async def test_start_greets_in_two_messages_and_shows_the_welcome(app, fake: FakeTelegram) -> None:
+    alex = fake.user(501, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    inbox = alex.inbox()
+    assert "Attune" in inbox[0].text and "coach, not therapy" in inbox[1].text
+    assert inbox[2].button_texts == ["Sounds good", "How does this work?"]
+
+
+async def test_buttons_edit_the_message_in_place_and_the_dialog_moves_on(
+    app, fake: FakeTelegram
+) -> None:
+    alex = fake.user(502, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    await deliver(app, alex.press("Sounds good"))
+    settled = alex.inbox()[2]
+    assert settled.edited and settled.keyboard == [] and "✓ Sounds good" in settled.text
+    assert alex.last_text().startswith("What made you look for a coach")
+    await deliver(app, alex.send_text("We argue about chores"))
+    assert any("Thank you for telling me" in m.text for m in alex.inbox())
+    assert alex.inbox()[-1].button_texts[0].startswith("Close")
+
+
+async def test_a_double_tap_is_answered_without_changing_anything(app, fake: FakeTelegram) -> None:
+    alex = fake.user(503, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    first, second = alex.press("Sounds good"), alex.press("Sounds good")
+    await deliver(app, first)
+    before = len(alex.inbox())
+    await deliver(app, second)
+    assert len(alex.inbox()) == before
+    assert alex.last_answer()["text"].startswith("That step is already done")
+
+
+async def test_forged_button_data_gets_a_kind_answer(app, fake: FakeTelegram) -> None:
+    alex = fake.user(504, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    update = alex.press("Sounds good")
+    update["callback_query"]["data"] = "n|welcome|hello|9"
+    await deliver(app, update)
+    assert alex.last_answer()["text"].startswith("That button doesn't work")
+
+
+async def test_stickers_photos_and_voice_get_a_kind_answer(app, fake: FakeTelegram) -> None:
+    alex = fake.user(505, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    for send in (alex.send_sticker, alex.send_photo, alex.send_voice):
+        await deliver(app, send())
+        assert "I can only read text" in alex.last_text()
+
+
+async def test_unknown_commands_and_very_long_text(app, fake: FakeTelegram) -> None:
+    alex = fake.user(506, "Alex")
+    await deliver(app, alex.send_command("/dance"))
+    assert "I don't know that command" in alex.last_text()
+    await deliver(app, alex.send_text("x" * 4096))
+    assert "not waiting for an answer" in alex.last_text()
+
+
+async def test_groups_are_told_once_to_use_a_private_chat(app, fake: FakeTelegram) -> None:
+    alex = fake.user(507, "Alex")
+    group = fake.group(-100777, "Us")
+    await deliver(app, group.send_command(alex, "/start"))
+    await deliver(app, group.send_command(alex, "/topics"))
+    texts = [m.text for m in group.inbox()]
+    assert len(texts) == 1 and "private chats" in texts[0]
+
+
+async def test_the_command_menu_is_registered_in_every_language(app, fake: FakeTelegram) -> None:
+    english = [c["command"] for c in fake.commands()]
+    turkish = fake.commands(language_code="tr")
+    assert {"start", "help", "topics", "language"} <= set(english)
+    assert [c["command"] for c in turkish] == english
+    assert turkish[0]["description"] != fake.commands()[0]["description"]
+
+
+async def test_a_partner_who_blocked_the_bot_is_marked_inactive(
+    app, fake: FakeTelegram, coach
+) -> None:
+    alex, sam = fake.user(508, "Alex"), fake.user(509, "Sam")
+    for user in (alex, sam):
+        await deliver(app, user.send_command("/start"))
+    await link(coach, Person(508, 508, "Alex"), Person(509, 509, "Sam"))
+    fake.block(509)
+    await deliver(app, alex.send_command("/topics"))
+    await deliver(app, alex.press("○ What closeness means now"))
+    while alex.inbox()[-1].keyboard:
+        await deliver(app, alex.press(alex.inbox()[-1].button_texts[0]))
+    await deliver(app, alex.send_text("a thought"))
+    await deliver(app, alex.press("Share with my partner"))
+    async with coach.sessions() as session:
+        sam_row = (await session.exec(select(User).where(User.id == 509))).one()
+    assert sam_row.active is False
+    failed = [c for c in fake.sent_to(509, include_failed=True) if not c.ok]
+    assert len(failed) == 1 and "a thought" in failed[0].params["text"]
+    assert all("a thought" not in (c.params.get("text") or "") for c in fake.sent_to(509))
+    await deliver(app, alex.send_command("/help"))  # Alex carries on as normal
+    assert "Here's what I can do" in alex.last_text()
+
+
+async def test_errors_are_answered_kindly_and_the_bot_keeps_running(
+    app, fake: FakeTelegram, coach, monkeypatch
+) -> None:
+    alex = fake.user(510, "Alex")
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database fell over")
+
+    monkeypatch.setattr(coach, "run_command", broken)
+    await deliver(app, alex.send_command("/topics"))
+    assert "something went wrong on my side" in alex.last_text()
+    monkeypatch.undo()
+    await deliver(app, alex.send_command("/help"))
+    assert "Here's what I can do" in alex.last_text()

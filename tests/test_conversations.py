@@ -1,0 +1,135 @@
+"""Guided conversations through the coach: menu, progress, resume, privacy of answers."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.engine import callbacks
+from bot.storage.models import Reflection
+from tests.support.people import ALEX, KIM, SAM, buttons, link, texts
+
+
+async def walk_to_question(coach, person=ALEX):
+    """Open 'redefining' and tap until its first free-text question."""
+    outs = await coach.press(person, callbacks.topic("redefining"))
+    while True:
+        labels = buttons(outs, person)
+        if not labels:
+            return outs
+        outs = await coach.press(person, next(iter(labels.values())))
+
+
+async def test_start_greets_in_two_messages_and_opens_welcome(coach) -> None:
+    outs = await coach.run_command(ALEX, "start")
+    said = texts(outs, ALEX)
+    assert "coach, not therapy" in said[1]
+    assert buttons(outs, ALEX), "the welcome dialog begins with buttons"
+
+
+async def test_start_in_turkish_follows_telegram_language(coach) -> None:
+    outs = await coach.run_command(SAM, "start")
+    assert "Merhaba" in texts(outs, SAM)[0]
+
+
+async def test_help_lists_every_menu_command(coach) -> None:
+    said = texts(await coach.run_command(ALEX, "help"), ALEX)[0]
+    for name, command in coach.commands.items():
+        assert (f"/{name}" in said) == command.in_menu
+
+
+async def test_unknown_command_is_answered_kindly(coach) -> None:
+    outs = await coach.run_command(ALEX, "dance")
+    assert outs[0].notice and "/help" in outs[0].text
+
+
+async def test_topics_show_progress_and_resume_where_left(coach, content) -> None:
+    await walk_to_question(coach)
+    menu = buttons(await coach.run_command(ALEX, "topics"), ALEX)
+    title = content.title("redefining", "en")
+    assert f"{content.t('status_in_progress', 'en')} {title}" in menu
+    resumed = await coach.press(ALEX, callbacks.topic("redefining"))
+    question_texts = texts(await walk_to_question(coach), ALEX)
+    assert texts(resumed, ALEX) == question_texts[-1:]
+
+
+async def test_stale_and_forged_buttons_change_nothing(coach) -> None:
+    outs = await coach.press(ALEX, callbacks.topic("redefining"))
+    first = next(iter(buttons(outs, ALEX).values()))
+    await coach.press(ALEX, first)
+    again = await coach.press(ALEX, first)
+    assert again[0].notice and again[0].text == coach.content.t("stale_button", "en")
+    for forged in ["", "n|redefining", "zz|1", "n|redefining|open|99", "x" * 80, "t|nope"]:
+        outs = await coach.press(ALEX, forged)
+        assert len(outs) == 1 and outs[0].notice
+
+
+async def test_a_private_answer_never_reaches_the_partner(coach) -> None:
+    await link(coach, ALEX, SAM)
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, "my very private thought")
+    assert all(o.chat_id == ALEX.chat_id for o in outs)
+    keep = buttons(outs, ALEX)[coach.content.t("keep_private", "en")]
+    outs = await coach.press(ALEX, keep)
+    assert all("my very private thought" not in o.text for o in outs if o.chat_id == SAM.chat_id)
+    # Replaying the share button later is stale: the private answer stays private.
+    late = await coach.press(ALEX, keep.replace("|0", "|1"))
+    assert [o.chat_id for o in late] == [ALEX.chat_id]
+
+
+async def test_a_shared_answer_reaches_the_partner_marked_as_shared(coach) -> None:
+    await link(coach, ALEX, SAM)
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, "we never talk about money")
+    share = buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")]
+    outs = await coach.press(ALEX, share)
+    to_sam = texts(outs, SAM)
+    assert len(to_sam) == 1 and "we never talk about money" in to_sam[0] and "Alex" in to_sam[0]
+    async with coach.sessions() as session:
+        rows = (await session.exec(select(Reflection))).all()
+    assert [r.shared for r in rows] == [True]
+
+
+async def test_without_a_partner_no_share_question_is_asked(coach) -> None:
+    await walk_to_question(coach, KIM)
+    outs = await coach.text(KIM, "thinking")
+    assert coach.content.t("share_question", "en") not in texts(outs, KIM)
+
+
+async def test_media_gets_a_kind_answer_and_the_dialog_stays(coach) -> None:
+    await walk_to_question(coach)
+    outs = await coach.unsupported(ALEX)
+    assert outs[0].text == coach.content.t("unsupported_message", "en")
+    assert texts(await coach.text(ALEX, "still here"), ALEX), "the question still takes an answer"
+
+
+async def test_very_long_answers_are_kept_whole(coach) -> None:
+    await walk_to_question(coach, KIM)
+    long = "word " * 900
+    await coach.text(KIM, long)
+    async with coach.sessions() as session:
+        stored = (await session.exec(select(Reflection))).one()
+    assert stored.text == long
+
+
+async def test_finishing_every_topic_is_acknowledged(coach, content) -> None:
+    for topic in content.topics:
+        outs = await coach.press(KIM, callbacks.topic(topic))
+        for _ in range(60):
+            labels = buttons(outs, KIM)
+            if labels and any(d.startswith("t|") or d.startswith("m|") for d in labels.values()):
+                break
+            outs = await (
+                coach.press(KIM, next(iter(labels.values())))
+                if labels
+                else coach.text(KIM, "an answer")
+            )
+    menu = texts(await coach.run_command(KIM, "topics"), KIM)[0]
+    assert content.t("topics_all_done", "en") in menu
+
+
+async def test_resuming_twice_still_returns_to_the_same_step(coach) -> None:
+    question = texts(await walk_to_question(coach), ALEX)[-1]
+    for _ in range(2):
+        await coach.run_command(ALEX, "help")
+        resumed = await coach.press(ALEX, callbacks.topic("redefining"))
+        assert texts(resumed, ALEX) == [question]

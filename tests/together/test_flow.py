@@ -1,0 +1,119 @@
+"""Answer together: private until both answered, then side by side for both."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.coach import Coach
+from bot.engine.content import Content
+from bot.engine.loader import load_content
+from bot.features import install_all
+from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import migrate
+from tests.engine.dialog_files import write_dialogs
+from tests.support.people import ALEX, KIM, SAM, buttons, link, texts
+
+PAIR = """
+id: pair
+title: {en: Pair, tr: Çift}
+start: q
+nodes:
+  q:
+    text: {en: "One thing you love about us?", tr: "Bizde sevdiğin bir şey?"}
+    ask: {key: love, together: true, shareable: false}
+    next: bye
+  bye:
+    text: {en: Bye, tr: Hoşça kal}
+    end: true
+"""
+
+
+@pytest.fixture
+def pair_content(tmp_path: Path) -> Content:
+    return load_content(write_dialogs(tmp_path / "d", {"pair.yaml": PAIR}, topics=["pair"]))
+
+
+async def make_coach(url: str, content: Content, clock) -> Coach:
+    engine = create_engine(url)
+    await migrate(engine)
+    return install_all(Coach(content, session_factory(engine), clock))
+
+
+@pytest.fixture
+async def pair_coach(sqlite_url: str, pair_content: Content, clock) -> Coach:
+    return await make_coach(sqlite_url, pair_content, clock)
+
+
+async def answer(coach: Coach, person, text: str):
+    await coach.press(person, "t|pair")
+    return await coach.text(person, text)
+
+
+async def test_first_answer_waits_and_the_partner_gets_one_reminder(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    assert any("Sam hasn't answered" in t for t in texts(outs, ALEX))
+    reminder = texts(outs, SAM)
+    assert len(reminder) == 1 and "your laugh" not in reminder[0] and "Alex" in reminder[0]
+    # Answering again later sends no second reminder.
+    again = await answer(pair_coach, ALEX, "your kindness")
+    assert texts(again, SAM) == []
+
+
+async def test_when_both_answered_both_see_both_answers(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    to_alex, to_sam = texts(outs, ALEX), texts(outs, SAM)
+    assert len(to_alex) == 1 and "your laugh" in to_alex[0] and "senin sabrın" in to_alex[0]
+    assert any("your laugh" in t and "senin sabrın" in t and "İkiniz" in t for t in to_sam)
+
+
+async def test_the_reminder_button_opens_the_question(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
+    opened = await pair_coach.press(SAM, answer_now)
+    assert texts(opened, SAM) == ["Bizde sevdiğin bir şey?"]
+    revealed = await pair_coach.text(SAM, "sabrın")
+    assert any("your laugh" in t for t in texts(revealed, SAM))
+
+
+async def test_a_partner_can_skip_and_nothing_is_revealed(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    skip = buttons(outs, SAM)[pair_coach.content.t("together_skip", "tr")]
+    skipped = await pair_coach.press(SAM, skip)
+    assert all("your laugh" not in o.text for o in skipped)
+    assert [o.chat_id for o in skipped] == [SAM.chat_id]
+
+
+async def test_alone_the_answer_is_kept_and_linking_is_suggested(pair_coach) -> None:
+    outs = await answer(pair_coach, KIM, "hope")
+    assert any("/invite" in t for t in texts(outs, KIM))
+
+
+async def test_forged_reminder_buttons_are_refused(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    for data in ["q|pair|bye", "q|pair", "k|ghost|q", "q|pair|q|extra"]:
+        outs = await pair_coach.press(SAM, data)
+        assert len(outs) == 1 and outs[0].notice
+
+
+@pytest.mark.postgres
+async def test_both_answering_at_once_reveals_exactly_once_on_postgres(
+    postgres_url: str, pair_content: Content, clock
+) -> None:
+    coach = await make_coach(postgres_url, pair_content, clock)
+    await link(coach, ALEX, SAM)
+    await coach.press(ALEX, "t|pair")
+    await coach.press(SAM, "t|pair")
+    outs_a, outs_s = await asyncio.gather(
+        coach.text(ALEX, "from alex"), coach.text(SAM, "from sam")
+    )
+    everything = outs_a + outs_s
+    reveals = [o for o in everything if "from alex" in o.text and "from sam" in o.text]
+    assert sorted(o.chat_id for o in reveals) == [ALEX.chat_id, SAM.chat_id]
