@@ -53,7 +53,10 @@ class Flow:
 
     async def sign(self, turn: Turn, args: tuple[str, ...]) -> None:
         cd = await at_step(turn, args, {phases.CHECK})
-        if cd is None or len(args) != 2 or not args[1].isdigit():
+        if cd is None:
+            return
+        if len(args) != 2 or not args[1].isdigit():
+            turn.notice("unknown_button")
             return
         cd.signs = phases.toggle(cd.signs, int(args[1]))
         store.touch(cd, phases.CHECK, turn.now)

@@ -39,17 +39,16 @@ async def send(turn: Turn, args: tuple[str, ...]) -> None:
         ],
     )
     partner = turn.partner
-    assert cd.ends_at is not None
-    when = (
-        back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
-        if partner is not None
-        else ""
-    )
-    text_key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
-    if partner is not None and turn.to_partner(text_key, keyboard, name=turn.user.name, when=when):
-        cd.notice_sent_at = turn.now
-        cd.notice_to = partner.id
-        turn.say_key("cooldown_notice_sent", partner=partner.name)
+    if partner is None:  # unlinked since the preview: nobody to tell
+        turn.notice("partner_unavailable")
+    else:
+        assert cd.ends_at is not None
+        when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
+        text_key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
+        if turn.to_partner(text_key, keyboard, name=turn.user.name, when=when):
+            cd.notice_sent_at = turn.now
+            cd.notice_to = partner.id
+            turn.say_key("cooldown_notice_sent", partner=partner.name)
     store.touch(cd, phases.REST, turn.now)
     turn.session.add(cd)
     screens.rest(turn, cd)

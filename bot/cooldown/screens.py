@@ -115,7 +115,8 @@ def ask(turn: Turn, cd: Cooldown) -> None:
 
 
 async def notice_variant(turn: Turn) -> str:
-    """ "t" (you're both on a break) when the partner already told us of theirs.
+    """Which notice would go: "t" (you're both on a break) once the partner told us
+    of theirs, "p" (plain) otherwise.
 
     Decided by what this person has been told, never by a break the partner
     kept to themselves, so no one learns of a break that was not shared.
@@ -134,8 +135,13 @@ def notice_text(turn: Turn, cd: Cooldown, variant: str, lang: str) -> str:
 
 
 async def notice_preview(turn: Turn, cd: Cooldown, *, replace: bool = False) -> None:
+    if turn.partner is None or not turn.partner.active:
+        # unlinked or unreachable since the break began: no notice to offer
+        store.touch(cd, phases.REST, turn.now)
+        turn.session.add(cd)
+        rest(turn, cd)
+        return
     variant = await notice_variant(turn)
-    assert turn.partner is not None
     keyboard = (
         (button(turn.t("cooldown_notice_send"), "send", cd.id, variant),),
         (button(turn.t("cooldown_notice_skip"), "skip", cd.id),),

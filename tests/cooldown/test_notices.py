@@ -240,3 +240,30 @@ async def test_simultaneous_consent_sends_one_plain_notice_and_one_reply(
     for chat in (alex, sam):
         cd = await latest_cooldown(coach, chat.person.user_id)
         assert cd.notice_sent_at is not None and cd.phase == phases.REST
+
+
+async def test_a_partner_who_left_since_the_preview_is_not_sent_anything(coach, couple, en):
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    await set_user(coach.sessions, sam.person.user_id, active=False)  # blocked the bot meanwhile
+    await alex.press(en("cooldown_notice_send"))
+    assert sam.inbox == []
+    assert en("partner_unavailable") in alex.texts
+    assert alex.last == en("cooldown_rest", when="in about 20 minutes")
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.notice_sent_at is None
+
+
+async def test_coming_back_to_the_notice_step_after_unlinking_goes_on_to_the_break(
+    coach, couple, en
+):
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    for user_id in (alex.person.user_id, sam.person.user_id):
+        await set_user(coach.sessions, user_id, couple_id=None)
+    await alex.command("cooldown")
+    assert alex.texts[-2:] == [
+        en("cooldown_already"),
+        en("cooldown_rest", when="in about 20 minutes"),
+    ]
+    assert sam.inbox == []
