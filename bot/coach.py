@@ -53,6 +53,16 @@ class Periodic:
 
 
 @dataclass(frozen=True)
+class SettingsSection:
+    """One entry of /settings: a button (label from an interface string) that opens it."""
+
+    key: str
+    label_key: str
+    open: Handler
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Command:
     handler: Handler
     in_menu: bool = True
@@ -80,6 +90,11 @@ class Coach:
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []
+        self.settings_sections: list[SettingsSection] = []
+        """Entries of the /settings menu, one per feature (see bot/settings_menu.py)."""
+        self.bot_username: str | None = None
+        """The bot's @username for t.me links; the Telegram transport sets it from getMe.
+        None where there is no such link (the terminal chat)."""
 
     # -- registration -------------------------------------------------------
 

@@ -70,21 +70,25 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(name)
 
 
-@pytest.fixture
-async def engine(sqlite_url: str) -> AsyncIterator:
-    engine = create_engine(sqlite_url)
+async def migrated(url: str) -> AsyncIterator:
+    engine = create_engine(url)
     await migrate(engine)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def engine(sqlite_url: str) -> AsyncIterator:
+    """A migrated engine on a fresh SQLite file."""
+    async for engine in migrated(sqlite_url):
+        yield engine
 
 
 @pytest.fixture
 async def db_engine(database_url: str) -> AsyncIterator:
     """A migrated engine on SQLite and on PostgreSQL (parametrised)."""
-    engine = create_engine(database_url)
-    await migrate(engine)
-    yield engine
-    await engine.dispose()
+    async for engine in migrated(database_url):
+        yield engine
 
 
 @pytest.fixture

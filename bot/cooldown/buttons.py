@@ -39,7 +39,7 @@ async def at_step(turn: Turn, args: tuple[str, ...], allowed: Collection[str]) -
     if not args:
         turn.notice("unknown_button")
         return None
-    cd = await store.for_button(turn.session, turn.user.id, args[0], allowed, turn.now)
+    cd = await store.for_button(turn.session, turn.user, args[0], allowed, turn.now)
     if cd is None:
         turn.notice("stale_button")
     return cd

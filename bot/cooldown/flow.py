@@ -27,7 +27,7 @@ class Flow:
 
     async def start(self, turn: Turn) -> None:
         """/cooldown and the "I need a break" button: any time, mid-conversation too."""
-        cd = await store.open_cooldown(turn.session, turn.user.id, turn.now)
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is not None:
             turn.say_key("cooldown_already")
             await screens.show(turn, cd)
@@ -110,14 +110,9 @@ class Flow:
 
     async def on_return_timer(self, turn: Turn, timer: CooldownTimer) -> None:
         """The chosen time has come: ask whether they are ready to talk."""
-        cd = await turn.session.get(Cooldown, timer.cooldown_id) if timer.cooldown_id else None
-        if cd is None or cd.closed_at is not None or cd.phase != phases.REST:
-            return
-        paused = turn.user.nudges_paused_until
-        if paused != cd.paused_until_at_start and paused is not None and paused > turn.now:
-            # a /pause or a safety signal during the break: no prompt, nothing to anyone
-            await store.close(turn.session, cd, phases.HELD, turn.now)
-            return
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
+        if cd is None or cd.id != timer.cooldown_id or cd.phase != phases.REST:
+            return  # over, or interrupted by a pause or a safety signal: no prompt
         store.touch(cd, phases.ASK, turn.now)
         turn.session.add(cd)
         screens.ask(turn, cd)
@@ -154,7 +149,7 @@ class Flow:
         cd = await at_step(turn, args, {phases.ASK})
         if cd is None:
             return
-        await store.close(turn.session, cd, phases.NOT_TODAY, turn.now)
+        await store.close_cooldown(turn.session, cd, phases.NOT_TODAY, turn.now)
         notices.tell_not_today(turn, cd)
         turn.say_key("cooldown_not_today_ok")
         await screens.offer_resume(turn)
@@ -180,7 +175,7 @@ class Flow:
         seen (and taken) anything alarming. Once the person goes back to a
         guided conversation themselves, their text is theirs to answer it.
         """
-        cd = await store.open_cooldown(turn.session, turn.user.id, turn.now)
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is None:
             return False
         if cd.phase in phases.TEXT_PHASES:

@@ -1,16 +1,18 @@
 """Cooldown tables: one row per break a person takes, and the timers that wake it.
 
 Both belong to the person who started the break (ON DELETE CASCADE), so
-/forget removes them. The partner appears only as `notice_to`, the person a
-notice was actually sent to, so later updates (a new return time) go to the
-same person and to no one else.
+/forget removes them and /mydata lists them for that person only. No column
+points at the partner: `notice_couple_id` remembers the couple a notice was
+sent within, so later updates (a new return time) go to that partner and no
+one else, and the starter's private words never show up in the partner's
+/mydata (which collects every row that references them).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text
+from sqlalchemy import Column, ForeignKey, Index, Text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import timestamp, user_fk
@@ -45,9 +47,9 @@ class Cooldown(SQLModel, table=True):
     minutes: int | None = None
     ends_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     extensions: int = 0
-    notice_to: int | None = Field(
+    notice_couple_id: int | None = Field(
         default=None,
-        sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+        sa_column=Column(ForeignKey("couples.id", ondelete="SET NULL"), nullable=True),
     )
     notice_sent_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     notice_acked_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

@@ -47,7 +47,7 @@ async def send(turn: Turn, args: tuple[str, ...]) -> None:
         text_key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
         if turn.to_partner(text_key, keyboard, name=turn.user.name, when=when):
             cd.notice_sent_at = turn.now
-            cd.notice_to = partner.id
+            cd.notice_couple_id = turn.user.couple_id
             turn.say_key("cooldown_notice_sent", partner=partner.name)
     store.touch(cd, phases.REST, turn.now)
     turn.session.add(cd)
@@ -69,7 +69,8 @@ def _told(turn: Turn, cd: Cooldown) -> bool:
     return (
         cd.notice_sent_at is not None
         and turn.partner is not None
-        and turn.partner.id == cd.notice_to
+        and cd.notice_couple_id is not None
+        and cd.notice_couple_id == turn.user.couple_id
     )
 
 
@@ -92,7 +93,7 @@ def tell_not_today(turn: Turn, cd: Cooldown) -> None:
 async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
     """The partner's "got it": the starter hears it, the partner is offered calm."""
     cd = await _partners_cooldown(turn, args)
-    if cd is None or cd.notice_to != turn.user.id or cd.notice_sent_at is None:
+    if cd is None or not _told_me(turn, cd):
         turn.notice("stale_button")
         return
     if cd.notice_acked_at is None:
@@ -113,6 +114,11 @@ async def heard(turn: Turn, args: tuple[str, ...]) -> None:
         turn.session.add(cd)
         turn.to_partner("cooldown_starter_heard", name=turn.user.name)
     turn.say_key("cooldown_heard_thanks")
+
+
+def _told_me(turn: Turn, cd: Cooldown) -> bool:
+    """Whether this person was sent the notice of their partner's break `cd`."""
+    return cd.notice_sent_at is not None and cd.notice_couple_id == turn.user.couple_id
 
 
 async def _partners_cooldown(turn: Turn, args: tuple[str, ...]) -> Cooldown | None:

@@ -129,7 +129,7 @@ async def share(turn: Turn, args: tuple[str, ...]) -> None:
     if sent:
         cd.statement_sent_at = turn.now
         turn.say_key("cooldown_statement_sent")
-    await store.close(turn.session, cd, phases.SENT if sent else phases.KEPT, turn.now)
+    await store.close_cooldown(turn.session, cd, phases.SENT if sent else phases.KEPT, turn.now)
     await screens.offer_resume(turn)
 
 
@@ -137,6 +137,6 @@ async def keep_statement(turn: Turn, args: tuple[str, ...]) -> None:
     cd = await at_step(turn, args, {phases.DONE})
     if cd is None:
         return
-    await store.close(turn.session, cd, phases.KEPT, turn.now)
+    await store.close_cooldown(turn.session, cd, phases.KEPT, turn.now)
     turn.say_key("cooldown_statement_kept")
     await screens.offer_resume(turn)

@@ -92,7 +92,7 @@ def calm_keyboard(turn: Turn) -> Keyboard:
 
 async def after_exercise(turn: Turn) -> Keyboard:
     """What to offer once an exercise ends: the break's menu, or just more calm."""
-    cd = await store.open_cooldown(turn.session, turn.user.id, turn.now)
+    cd = await store.open_cooldown(turn.session, turn.user, turn.now)
     if cd is not None and cd.phase == phases.REST:
         return rest_keyboard(turn, cd)
     if cd is not None:
@@ -122,8 +122,9 @@ async def notice_variant(turn: Turn) -> str:
     kept to themselves, so no one learns of a break that was not shared.
     """
     theirs = await store.partners_open(turn.session, turn.partner, turn.now)
-    told_me = theirs is not None and theirs.notice_sent_at is not None
-    return "t" if told_me and theirs.notice_to == turn.user.id else "p"
+    if theirs is None or theirs.notice_sent_at is None:
+        return "p"
+    return "t" if theirs.notice_couple_id == turn.user.couple_id else "p"
 
 
 def notice_text(turn: Turn, cd: Cooldown, variant: str, lang: str) -> str:

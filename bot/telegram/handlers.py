@@ -9,9 +9,11 @@ import logging
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -44,6 +46,7 @@ class Handlers:
         app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
         app.add_handler(MessageHandler(private, self.unsupported))
         app.add_handler(CallbackQueryHandler(self.button))
+        app.add_handler(ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self.error)
 
     async def _deliver(
@@ -52,14 +55,21 @@ class Handlers:
         query = update.callback_query if update is not None else None
         await deliver(context.bot, outs, self.coach.mark_unreachable, query)
 
+    def _learn_username(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """For t.me links; on_started sets it too, but in-process tests may not call that."""
+        if self.coach.bot_username is None:
+            self.coach.bot_username = context.bot.username
+
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        text = update.effective_message.text or "" if update.effective_message else ""
-        head, *args = text.split()
+        self._learn_username(context)
+        message = update.effective_message
+        head, *args = (message.text or "/").split() if message else ["/"]
         name = head.lstrip("/").split("@", 1)[0]
         outs = await self.coach.run_command(person(update), name, tuple(args))
         await self._deliver(context, outs)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         message = update.effective_message
         assert message is not None and message.text is not None
         await self._deliver(context, await self.coach.text(person(update), message.text))
@@ -75,6 +85,7 @@ class Handlers:
         await self._deliver(context, await self.coach.unsupported(person(update)))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         query = update.callback_query
         assert query is not None
         chat = update.effective_chat
@@ -83,6 +94,14 @@ class Handlers:
             return
         outs = await self.coach.press(person(update), query.data)
         await self._deliver(context, outs, update)
+
+    async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Telegram tells us when someone blocks the bot: stop writing to them at once."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != change.chat.PRIVATE:
+            return
+        if change.new_chat_member.status == ChatMemberStatus.BANNED:
+            await self.coach.mark_unreachable(change.chat.id)
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say once per group that Attune lives in private chats, then stay quiet."""

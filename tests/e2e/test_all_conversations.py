@@ -13,7 +13,7 @@ from tests.fakes.simulated import SimUser
 from tests.fakes.telegram_server import FakeBotApiServer
 
 pytestmark = pytest.mark.e2e
-QUIET = 0.25  # seconds without new bot output: the bot has finished answering
+QUIET = 0.15  # seconds without new bot output: the bot has finished answering
 
 
 def settle(server: FakeBotApiServer, user: SimUser) -> None:

@@ -123,3 +123,17 @@ async def test_errors_are_answered_kindly_and_the_bot_keeps_running(
     monkeypatch.undo()
     await deliver(app, alex.send_command("/help"))
     assert "Here's what I can do" in alex.last_text()
+
+
+async def test_blocking_the_bot_marks_the_person_inactive_at_once(app, fake, coach) -> None:
+    kim = fake.user(511, "Kim")
+    await deliver(app, kim.send_command("/start"))
+    fake.block(511)
+    (update,) = [u for u in fake.pending_updates() if "my_chat_member" in u]
+    await deliver(app, update)
+    async with coach.sessions() as session:
+        assert (await session.get(User, 511)).active is False
+    fake.unblock(511)
+    await deliver(app, kim.send_command("/help"))
+    async with coach.sessions() as session:
+        assert (await session.get(User, 511)).active is True

@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("minutes", sa.Integer(), nullable=True),
         sa.Column("ends_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("extensions", sa.Integer(), nullable=False),
-        sa.Column("notice_to", sa.BigInteger(), nullable=True),
+        sa.Column("notice_couple_id", sa.Integer(), nullable=True),
         sa.Column("notice_sent_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("notice_acked_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("dialog_version", sa.Integer(), nullable=False),
@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.Column("started_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("touched_at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("closed_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["notice_to"], ["users.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["notice_couple_id"], ["couples.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
