@@ -35,3 +35,22 @@ async def test_the_migration_matches_the_models(db_engine):
 
     async with db_engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+async def test_mydata_shows_a_break_to_its_starter_only(coach, couple, en):
+    """The partner's /mydata never carries the starter's private words."""
+    from bot.couples.export import collect
+    from tests.cooldown.support import take_break
+
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_send"))
+    await alex.press(en("cooldown_end_early"))
+    await alex.press(en("cooldown_ready"))
+    await alex.send("the unpaid bills")
+    async with coach.sessions() as session:
+        mine = await collect(session, alex.person.user_id)
+        theirs = await collect(session, sam.person.user_id)
+    assert mine["cooldowns"][0]["topic"] == "the unpaid bills"
+    assert "cooldowns" not in theirs
+    assert "unpaid bills" not in str(theirs)

@@ -133,29 +133,37 @@ async def test_buttons_of_a_sent_sentence_are_stale(coach, couple, en, clock):
 
 
 async def test_safety_signals_go_to_the_safety_flow_never_to_the_partner(coach, couple, en, clock):
-    """The safety screen (another feature) sits first; the cooldown never sees such text."""
-    seen: list[str] = []
+    """The safety screen sees text before the cooldown: crisis lines, nothing to Sam,
+    and the break's script stops like any other (no return prompt either)."""
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_send"))
+    await alex.press(en("cooldown_end_early"))
+    await alex.press(en("cooldown_ready"))
+    sam.clear()
 
-    async def safety_screen(turn, text):
-        if "hurt myself" in text:
-            seen.append(text)
-            turn.say("[safety resources]")
-            return True
-        return False
+    await alex.send("You never see that I want to hurt myself")  # in the builder
+    assert en("safety_ask_safe") in alex.last
+    rewrite_offer = en("cooldown_rewrite", phrase="\0", suggestion="").split("\0")[0]
+    assert not any(t.startswith(rewrite_offer) for t in alex.texts), "the builder never saw it"
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.topic is None, "nothing of it was kept"
 
-    coach.text_screens.insert(0, safety_screen)
+    await alex.send("the dishes")  # the builder does not carry on
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.outcome == phases.HELD and cd.topic is None
+    assert sam.inbox == []
+
+
+async def test_a_safety_signal_during_the_break_holds_the_return_prompt(coach, couple, en, clock):
     alex, sam = couple.alex, couple.sam
     await take_break(alex, en)
     await alex.press(en("cooldown_notice_send"))
     sam.clear()
-    await alex.send("I want to hurt myself")  # during the break
+    await alex.send("I want to hurt myself")
+    assert en("safety_ask_safe") in alex.last
     clock.advance(minutes=20)
-    await sweep(coach, couple.router)
-    await alex.press(en("cooldown_ready"))
-    await alex.send("You never see that I want to hurt myself")  # in the builder
-
-    assert len(seen) == 2
-    assert alex.last == "[safety resources]"
+    assert await sweep(coach, couple.router) == []
+    clock.advance(minutes=15)
+    assert await sweep(coach, couple.router) == []
     assert sam.inbox == []
-    cd = await latest_cooldown(coach, alex.person.user_id)
-    assert cd.phase == phases.TOPIC and cd.topic is None, "nothing of it was kept"
