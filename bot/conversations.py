@@ -86,6 +86,7 @@ class Conversations:
             (p := progress.get(d)) is not None and p.status == repo.DONE
             for d in self.content.topics
         )
+        rows.append((KeyButton(turn.t("menu_need_a_break"), callbacks.NEED_A_BREAK),))
         text = turn.t("topics_all_done") + "\n\n" if all_done else ""
         turn.say(text + turn.t("topics_title"), tuple(rows))
 

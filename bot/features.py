@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from bot import conversations, language, settings_menu
 from bot.coach import Coach
+from bot.cooldown import install as cooldown
 from bot.couples import install as couples
 from bot.together import flow as together
 
@@ -17,6 +18,7 @@ INSTALLERS: list[Callable[[Coach], None]] = [
     together.install,
     couples.install,
     language.install,
+    cooldown.install,
     settings_menu.install,
 ]
 

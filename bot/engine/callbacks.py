@@ -45,3 +45,5 @@ def topic(dialog: str) -> str:
 
 
 TOPICS_MENU = encode("m", "topics")
+NEED_A_BREAK = encode("cd", "start")
+"""The main menu's "I need a break" button, handled by the cooldown feature."""
