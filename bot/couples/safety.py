@@ -71,6 +71,8 @@ class Language:
     negations_before: re.Pattern[str] | None
     negations_after: re.Pattern[str] | None
     exceptions: list[re.Pattern[str]]
+    continuations: re.Pattern[str] | None = None
+    """Verbs like "stop" that turn a negation around: "he never stops hitting me"."""
 
     def signals(self, folded: str) -> set[str]:
         spans = self._exception_spans(folded)
@@ -94,14 +96,20 @@ class Language:
     def _negated(self, folded: str, start: int, end: int) -> bool:
         before = CLAUSE_BREAK.split(folded[:start])[-1]
         words = WORD.findall(before)[-WINDOW_BEFORE:]
-        if self.negations_before and any(self.negations_before.fullmatch(w) for w in words):
+        negating = [i for i, w in enumerate(words) if _matches(self.negations_before, w)]
+        if negating and not any(
+            _matches(self.continuations, w) for w in words[negating[-1] + 1 :]
+        ):
             return True
         after = CLAUSE_BREAK.split(folded[end:])[0]
-        words = WORD.findall(after)[:WINDOW_AFTER]
-        return bool(self.negations_after) and any(
-            self.negations_after.fullmatch(w)  # type: ignore[union-attr]
-            for w in words
+        return any(
+            _matches(self.negations_after, w) and not _matches(self.continuations, w)
+            for w in WORD.findall(after)[:WINDOW_AFTER]
         )
+
+
+def _matches(pattern: re.Pattern[str] | None, word: str) -> bool:
+    return pattern is not None and pattern.fullmatch(word) is not None
 
 
 def _word_alternatives(words: list[str]) -> re.Pattern[str] | None:
@@ -123,6 +131,7 @@ def load_language(path: Path) -> Language:
         negations_before=_word_alternatives([str(w) for w in raw.get("negations_before", [])]),
         negations_after=_word_alternatives([str(w) for w in raw.get("negations_after", [])]),
         exceptions=_compile([str(p) for p in raw.get("exceptions", [])]),
+        continuations=_word_alternatives([str(w) for w in raw.get("continuations", [])]),
     )
 
 

@@ -91,3 +91,19 @@ def test_each_list_loads_and_covers_every_category(path):
 
 def test_there_are_english_and_turkish_lists():
     assert {p.stem for p in SAFETY_DIR.glob("*.yaml")} >= {"en", "tr"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Honestly never. He never stops hitting me when he drinks.", "violence"),
+        ("she won't stop hitting me", "violence"),
+        ("he doesn't stop hitting me", "violence"),
+        ("I don't think I can go on", "suicide"),
+        ("nobody would care if I killed myself", "suicide"),
+        ("I keep cutting", "self_harm"),
+        ("Kocam beni dövmeyi bırakmıyor", "violence"),
+    ],
+)
+def test_a_negated_stop_means_the_harm_goes_on(text: str, category: str) -> None:
+    assert category in default_detector().check(text)
