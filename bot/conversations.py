@@ -162,7 +162,11 @@ class Conversations:
             turn.session, turn.user.id, effect.dialog, effect.node
         )
         partner = turn.partner
-        if reflection is None or partner is None or not partner.active:
+        if reflection is None or reflection.couple_id != turn.user.couple_id:
+            # Written while linked to someone else (or alone): never for this partner.
+            turn.say(turn.t("kept_private"), replace=True)
+            return
+        if partner is None or not turn.partner_reachable:
             turn.say(turn.t("partner_unavailable"), replace=True)
             return
         if not reflection.shared:

@@ -151,3 +151,19 @@ async def test_sharing_with_a_partner_who_blocked_the_bot_says_so_plainly(coach)
     async with coach.sessions() as session:
         rows = (await session.exec(select(Reflection))).all()
     assert [r.shared for r in rows] == [False]
+
+
+async def test_an_answer_written_for_one_partner_never_reaches_a_later_one(coach) -> None:
+    from bot.storage.models import User
+
+    await link(coach, ALEX, SAM)
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, "something only about Sam")
+    share = buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")]
+    async with coach.sessions() as session, session.begin():
+        for person in (ALEX, SAM):
+            (await session.get(User, person.user_id)).couple_id = None
+    await link(coach, ALEX, KIM)
+    outs = await coach.press(ALEX, share)
+    assert texts(outs, KIM) == []
+    assert all("only about Sam" not in o.text for o in outs)

@@ -97,9 +97,7 @@ class Language:
         before = CLAUSE_BREAK.split(folded[:start])[-1]
         words = WORD.findall(before)[-WINDOW_BEFORE:]
         negating = [i for i, w in enumerate(words) if _matches(self.negations_before, w)]
-        if negating and not any(
-            _matches(self.continuations, w) for w in words[negating[-1] + 1 :]
-        ):
+        if negating and not any(_matches(self.continuations, w) for w in words[negating[-1] + 1 :]):
             return True
         after = CLAUSE_BREAK.split(folded[end:])[0]
         return any(

@@ -24,8 +24,8 @@ def encode(kind: str, *args: object) -> str:
 
 def decode(data: str | None) -> Callback | None:
     """Parse button data; None for anything malformed."""
-    if not data or len(data.encode()) > MAX_BYTES:
-        return None
+    if not data or len(data.encode()) > MAX_BYTES or not data.isascii():
+        return None  # everything we send is ASCII; anything else was not sent by us
     kind, *args = data.split(SEP)
     if not kind or any(a == "" for a in args):
         return None
