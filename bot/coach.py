@@ -82,6 +82,8 @@ class Coach:
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, ButtonHandler] = {}
         self.actions: dict[str, ActionHandler] = {}
+        self.safety_screens: list[TextScreen] = []
+        """Read every piece of text first, captions and edits included (see side_text)."""
         self.text_screens: list[TextScreen] = []
         self.effect_listeners: list[EffectListener] = []
         self.fallback_text: Handler | None = None
@@ -148,13 +150,27 @@ class Coach:
 
     async def text(self, person: Person, text: str) -> list[Outbound]:
         async def handle(turn: Turn) -> None:
-            for screen in self.text_screens:
+            for screen in [*self.safety_screens, *self.text_screens]:
                 if await screen(turn, text):
                     return
             if self.fallback_text is not None:
                 await self.fallback_text(turn)
 
         return await self.handle(person, handle, (text,))
+
+    async def side_text(self, person: Person, text: str | None) -> list[Outbound]:
+        """Text that is not an answer (a photo caption, an edited message).
+
+        Only the safety screens read it: a worrying caption or edit must still be
+        heard, but it never moves a dialog.
+        """
+
+        async def handle(turn: Turn) -> None:
+            for screen in self.safety_screens:
+                if text and await screen(turn, text):
+                    return
+
+        return await self.handle(person, handle, (text or "",))
 
     async def shared_location(
         self, person: Person, latitude: float, longitude: float
@@ -167,9 +183,13 @@ class Coach:
 
         return await self.handle(person, handle)
 
-    async def unsupported(self, person: Person) -> list[Outbound]:
-        """Stickers, photos, voice: a kind note, and the dialog stays where it was."""
-        return await self.handle(person, lambda turn: _notice(turn, "unsupported_message"))
+    async def unsupported(self, person: Person, caption: str | None = None) -> list[Outbound]:
+        """Stickers, photos, voice: a kind note, and the dialog stays where it was.
+
+        A caption is still read by the safety screens first.
+        """
+        heard = await self.side_text(person, caption) if caption else []
+        return heard or await self.handle(person, lambda turn: _notice(turn, "unsupported_message"))
 
     async def handle(
         self, person: Person, handler: Handler, args: tuple[str, ...] = ()

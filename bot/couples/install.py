@@ -21,6 +21,6 @@ def install(coach: Coach) -> None:
     coach.button(FORGET)(privacy.forget_button)
     coach.button(SAFE)(care.safe_button)
     coach.start_payload = linking.start_payload
-    coach.text_screens.insert(0, care.screen)  # before every other feature's text handling
+    coach.safety_screens.append(care.screen)  # before every feature's text, captions and edits too
     coach.text_screens.append(linking.name_screen)
     coach.settings_sections.append(SettingsSection("name", "name_setting", linking.change_name))

@@ -45,6 +45,8 @@ class Handlers:
         app.add_handler(MessageHandler(private & filters.TEXT, self.text))
         app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
         app.add_handler(MessageHandler(private, self.unsupported))
+        edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
+        app.add_handler(MessageHandler(edited, self.edited))
         app.add_handler(CallbackQueryHandler(self.button))
         app.add_handler(ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self.error)
@@ -82,7 +84,15 @@ class Handlers:
         await self._deliver(context, outs)
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._deliver(context, await self.coach.unsupported(person(update)))
+        message = update.effective_message
+        caption = message.caption if message else None
+        await self._deliver(context, await self.coach.unsupported(person(update), caption))
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edit does not change a stored answer, but a worrying edit is still heard."""
+        message = update.effective_message
+        text = (message.text or message.caption) if message else None
+        await self._deliver(context, await self.coach.side_text(person(update), text))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._learn_username(context)

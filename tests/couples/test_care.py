@@ -20,8 +20,9 @@ async def at_question(coach, person):
 
 
 def test_the_screen_runs_before_every_other_text_handler(coach):
-    screen = coach.text_screens[0]
+    (screen,) = coach.safety_screens  # read before any text screen, captions and edits too
     assert isinstance(screen.__self__, Care) and screen.__name__ == "screen"
+    assert screen not in coach.text_screens
 
 
 async def test_a_signal_stops_the_flow_answers_calmly_and_tells_the_partner_nothing(
