@@ -87,8 +87,8 @@ class Coach:
         self.text_screens: list[TextScreen] = []
         self.effect_listeners: list[EffectListener] = []
         self.fallback_text: Handler | None = None
-        self.start_payload: Callable[[Turn, str], Awaitable[None]] | None = None
-        """Handles `/start <payload>` (deep links), when a feature provides one."""
+        self.start_payload: Callable[[Turn, str], Awaitable[bool]] | None = None
+        """Handles `/start <payload>` (deep links); False lets the normal /start run."""
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []

@@ -46,8 +46,8 @@ class Conversations:
 
     async def start(self, turn: Turn) -> None:
         """Greet; a /start with a payload (a deep link) goes to whoever handles it."""
-        if turn.args and self.coach.start_payload is not None:
-            await self.coach.start_payload(turn, turn.args[0])
+        payload = self.coach.start_payload
+        if turn.args and payload is not None and await payload(turn, turn.args[0]):
             return
         name = f", {turn.user.name}" if turn.user.first_name or turn.user.display_name else ""
         turn.say_key("start_intro", name=name)

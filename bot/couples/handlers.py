@@ -46,19 +46,30 @@ class Linking:
 
     # -- /start <code> ------------------------------------------------------------------
 
-    async def start_payload(self, turn: Turn, code: str) -> None:
-        """Someone opened an invite link (or typed /start <code>)."""
+    async def start_payload(self, turn: Turn, code: str) -> bool:
+        """Someone opened an invite link (or typed /start <code>).
+
+        Anything that is not shaped like an invite code is some other deep link:
+        it is left to the normal /start and never counted as a guess.
+        """
+        if not invites.well_formed(code):
+            return False
         if turn.created:
             turn.say_key("start_intro", name=f", {turn.user.name}" if turn.user.first_name else "")
             turn.say_key("start_coach_not_therapy")
+        if turn.partner is not None and await invites.from_user(
+            turn.session, code, turn.partner.id
+        ):
+            turn.say_key("join_already_together")
+            return True
         status, invite = await invites.check(turn.session, turn.user.id, code, turn.now)
         if status is not CodeStatus.OK or invite is None or invite.id is None:
             turn.say_key(f"join_{status.value}")
-            return
-        if turn.user.display_name is None:
+        elif turn.user.display_name is None:
             await self.ask_name(turn, naming.JOIN, invite.id)
-            return
-        await self.join(turn, invite.id)
+        else:
+            await self.join(turn, invite.id)
+        return True
 
     async def join(self, turn: Turn, invite_id: int) -> None:
         joined = await linking.join(turn.session, turn.user.id, invite_id, turn.now)

@@ -96,6 +96,12 @@ async def find(session: AsyncSession, code: str, *, lock: bool = False) -> Invit
     return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 
+async def from_user(session: AsyncSession, code: str, user_id: int) -> bool:
+    """Whether `code` is (or was) an invite made by `user_id`."""
+    invite = await find(session, code)
+    return invite is not None and invite.user_id == user_id
+
+
 async def get(session: AsyncSession, invite_id: int, *, lock: bool = False) -> Invite | None:
     return await session.get(Invite, invite_id, with_for_update=lock, populate_existing=True)
 

@@ -158,11 +158,10 @@ async def couples(coach) -> dict[int, int | None]:
     return {u.id: u.couple_id for u in await rows(coach, User)}
 
 
-async def test_an_unknown_or_malformed_code_is_refused(coach):
+async def test_an_unknown_code_is_refused(coach):
     await name_yourself(coach, ALEX)
     await name_yourself(coach, SAM)
     await refused(coach, SAM, new_code(), "join_unknown")
-    await refused(coach, SAM, "not-a-code", "join_unknown")
 
 
 async def test_an_expired_code_is_refused(coach, clock):
@@ -330,3 +329,17 @@ async def test_partners_can_relink_after_unlinking(coach):
     await coach.press(ALEX, f"unl|{(await user(coach, ALEX)).couple_id}")
     outs = await link(coach, SAM, ALEX)
     assert texts(outs, SAM) == [coach.content.t("linked_inviter", "en", partner="Alex")]
+
+
+async def test_other_deep_links_get_the_normal_welcome_and_are_not_guesses(coach) -> None:
+    from tests.support.people import KIM as NEWCOMER
+
+    for _ in range(6):
+        outs = await coach.run_command(NEWCOMER, "start", ("ads",))
+    said = [o.text for o in outs]
+    assert any("coach, not therapy" in t for t in said)
+    assert not any("invite" in t.lower() for t in said)
+    async with coach.sessions() as session:
+        from bot.couples import invites
+
+        assert await invites.failed_attempts(session, NEWCOMER.user_id, coach.clock()) == 0
