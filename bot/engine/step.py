@@ -118,6 +118,9 @@ def _resume(content: Content, state: DialogState, event: Resume) -> Result:
     if node is None:
         return Result(IDLE, [Notice("nothing_to_resume")], [])
     dialog = content.dialogs[state.dialog or ""]
+    if state.awaiting_share and not event.has_partner:
+        # The partner left meanwhile: nothing to share with, so the answer stays private.
+        return _enter(content, dialog, node.next or "", event, effects=[])
     if state.awaiting_share:
         keyboard = _share_keyboard(content, dialog.id, node.id, event.lang)
         return Result(state, [Say(content.t("share_question", event.lang), keyboard)], [])
