@@ -85,7 +85,9 @@ async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str
 
 
 def _question_text(turn: Turn, dialog: str, node: str, lang: str) -> str:
-    text = turn.content.dialogs[dialog].nodes[node].text or {}
+    """The question's short form when the author wrote one, else its full text."""
+    step = turn.content.dialogs[dialog].nodes[node]
+    text = (step.ask.summary if step.ask and step.ask.summary else None) or step.text or {}
     return text[turn.content.lang(lang)]
 
 
