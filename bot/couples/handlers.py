@@ -15,6 +15,7 @@ from bot.couples.linking import JoinOutcome
 from bot.couples.models import NamePrompt
 from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.storage import repo
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,13 @@ class Linking:
         name = naming.clean_name(text)
         if name is None:
             turn.say_key("name_invalid")
-            return True
+            state, _ = await repo.load_state(turn.session, turn.user.id)
+            if state.idle:
+                return True  # asked again
+            # Mid-conversation this is most likely an answer: close the name
+            # question and let the text go on to the dialog.
+            await naming.done(turn.session, turn.user.id)
+            return False
         await self.set_name(turn, prompt, name)
         return True
 

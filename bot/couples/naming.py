@@ -20,7 +20,8 @@ from bot.couples.models import NamePrompt
 from bot.storage.models import DialogSession
 
 MAX_NAME = 32
-PROMPT_TTL = timedelta(hours=1)
+PROMPT_TTL = timedelta(minutes=10)
+"""Short: text typed much later is far more likely an answer than a name."""
 INVITE, JOIN, SETTINGS = "invite", "join", "settings"
 
 

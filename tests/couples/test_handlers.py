@@ -343,3 +343,25 @@ async def test_other_deep_links_get_the_normal_welcome_and_are_not_guesses(coach
         from bot.couples import invites
 
         assert await invites.failed_attempts(session, NEWCOMER.user_id, coach.clock()) == 0
+
+
+async def test_a_long_answer_typed_at_a_question_is_not_taken_for_a_name(coach):
+    """The name question from /settings is open, but the person answers the dialog."""
+    from sqlmodel import select
+
+    from bot.couples import naming
+    from bot.engine import callbacks
+    from bot.storage.models import Reflection
+
+    await name_yourself(coach, ALEX)
+    outs = await coach.press(ALEX, callbacks.topic("redefining"))
+    while labels := [b.data for o in outs for row in o.keyboard for b in row]:
+        outs = await coach.press(ALEX, labels[0])  # on to the first free-text question
+    async with coach.sessions() as session, session.begin():
+        await naming.ask(session, ALEX.user_id, naming.SETTINGS, coach.clock())
+    answer = "I think we stopped asking each other real questions a while ago."
+    await coach.text(ALEX, answer)
+    assert (await user(coach, ALEX)).display_name == "Alex"
+    async with coach.sessions() as session:
+        stored = [r.text for r in (await session.exec(select(Reflection))).all()]
+    assert stored == [answer]
