@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -102,21 +103,21 @@ class Coach:
 
     def command(self, name: str, *, in_menu: bool = True) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.commands[name] = Command(handler, in_menu)
+            _claim(self.commands, name, Command(handler, in_menu), "command")
             return handler
 
         return register
 
     def button(self, kind: str) -> Callable[[ButtonHandler], ButtonHandler]:
         def register(handler: ButtonHandler) -> ButtonHandler:
-            self.buttons[kind] = handler
+            _claim(self.buttons, kind, handler, "button kind")
             return handler
 
         return register
 
     def action(self, name: str) -> Callable[[ActionHandler], ActionHandler]:
         def register(handler: ActionHandler) -> ActionHandler:
-            self.actions[name] = handler
+            _claim(self.actions, name, handler, "dialog action")
             return handler
 
         return register
@@ -269,3 +270,10 @@ class Coach:
 
 async def _notice(turn: Turn, key: str) -> None:
     turn.notice(key)
+
+
+def _claim(registry: dict[str, Any], key: str, value: Any, what: str) -> None:
+    """Two features answering to the same name would silently shadow each other."""
+    if key in registry:
+        raise ValueError(f"{what} {key!r} is registered twice")
+    registry[key] = value

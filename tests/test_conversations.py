@@ -167,3 +167,15 @@ async def test_an_answer_written_for_one_partner_never_reaches_a_later_one(coach
     outs = await coach.press(ALEX, share)
     assert texts(outs, KIM) == []
     assert all("only about Sam" not in o.text for o in outs)
+
+
+def test_two_features_cannot_claim_the_same_button_or_command(coach) -> None:
+    import pytest
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="button kind 'n' is registered twice"):
+        coach.button("n")(nothing)
+    with pytest.raises(ValueError, match="command 'help' is registered twice"):
+        coach.command("help")(nothing)
