@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -94,36 +95,41 @@ class Coach:
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, ButtonHandler] = {}
         self.actions: dict[str, ActionHandler] = {}
+        self.safety_screens: list[TextScreen] = []
+        """Read every piece of text first, captions and edits included (see side_text)."""
         self.text_screens: list[TextScreen] = []
         self.effect_listeners: list[EffectListener] = []
         self.fallback_text: Handler | None = None
-        self.start_payload: Callable[[Turn, str], Awaitable[None]] | None = None
-        """Handles `/start <payload>` (deep links), when a feature provides one."""
+        self.start_payload: Callable[[Turn, str], Awaitable[bool]] | None = None
+        """Handles `/start <payload>` (deep links); False lets the normal /start run."""
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []
         self.settings_sections: list[SettingsSection] = []
         """Entries of the /settings menu, one per feature (see bot/settings_menu.py)."""
+        self.bot_username: str | None = None
+        """The bot's @username for t.me links; the Telegram transport sets it from getMe.
+        None where there is no such link (the terminal chat)."""
 
     # -- registration -------------------------------------------------------
 
     def command(self, name: str, *, in_menu: bool = True) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.commands[name] = Command(handler, in_menu)
+            _claim(self.commands, name, Command(handler, in_menu), "command")
             return handler
 
         return register
 
     def button(self, kind: str) -> Callable[[ButtonHandler], ButtonHandler]:
         def register(handler: ButtonHandler) -> ButtonHandler:
-            self.buttons[kind] = handler
+            _claim(self.buttons, kind, handler, "button kind")
             return handler
 
         return register
 
     def action(self, name: str) -> Callable[[ActionHandler], ActionHandler]:
         def register(handler: ActionHandler) -> ActionHandler:
-            self.actions[name] = handler
+            _claim(self.actions, name, handler, "dialog action")
             return handler
 
         return register
@@ -157,13 +163,27 @@ class Coach:
 
     async def text(self, person: Person, text: str) -> list[Outbound]:
         async def handle(turn: Turn) -> None:
-            for screen in self.text_screens:
+            for screen in [*self.safety_screens, *self.text_screens]:
                 if await screen(turn, text):
                     return
             if self.fallback_text is not None:
                 await self.fallback_text(turn)
 
         return await self.handle(person, handle, (text,))
+
+    async def side_text(self, person: Person, text: str | None) -> list[Outbound]:
+        """Text that is not an answer (a photo caption, an edited message).
+
+        Only the safety screens read it: a worrying caption or edit must still be
+        heard, but it never moves a dialog.
+        """
+
+        async def handle(turn: Turn) -> None:
+            for screen in self.safety_screens:
+                if text and await screen(turn, text):
+                    return
+
+        return await self.handle(person, handle, (text or "",))
 
     async def shared_location(
         self, person: Person, latitude: float, longitude: float
@@ -176,9 +196,13 @@ class Coach:
 
         return await self.handle(person, handle)
 
-    async def unsupported(self, person: Person) -> list[Outbound]:
-        """Stickers, photos, voice: a kind note, and the dialog stays where it was."""
-        return await self.handle(person, lambda turn: _notice(turn, "unsupported_message"))
+    async def unsupported(self, person: Person, caption: str | None = None) -> list[Outbound]:
+        """Stickers, photos, voice: a kind note, and the dialog stays where it was.
+
+        A caption is still read by the safety screens first.
+        """
+        heard = await self.side_text(person, caption) if caption else []
+        return heard or await self.handle(person, lambda turn: _notice(turn, "unsupported_message"))
 
     async def handle(
         self, person: Person, handler: Handler, args: tuple[str, ...] = ()
@@ -258,3 +282,10 @@ class Coach:
 
 async def _notice(turn: Turn, key: str) -> None:
     turn.notice(key)
+
+
+def _claim(registry: dict[str, Any], key: str, value: Any, what: str) -> None:
+    """Two features answering to the same name would silently shadow each other."""
+    if key in registry:
+        raise ValueError(f"{what} {key!r} is registered twice")
+    registry[key] = value

@@ -74,7 +74,7 @@ class Console:
             self.print(self.coach.content.t("console_now_as", self.lang, name=self.name))
             self.names[self.person.chat_id] = self.name
             return []
-        if line.isdigit() and int(line) - 1 in range(len(self.current_buttons)):
+        if line.isdecimal() and int(line) - 1 in range(len(self.current_buttons)):
             return await self.coach.press(self.person, self.current_buttons[int(line) - 1].data)
         if line.startswith("/"):
             head, *args = line.split()

@@ -46,8 +46,8 @@ class Conversations:
 
     async def start(self, turn: Turn) -> None:
         """Greet; a /start with a payload (a deep link) goes to whoever handles it."""
-        if turn.args and self.coach.start_payload is not None:
-            await self.coach.start_payload(turn, turn.args[0])
+        payload = self.coach.start_payload
+        if turn.args and payload is not None and await payload(turn, turn.args[0]):
             return
         name = f", {turn.user.name}" if turn.user.first_name or turn.user.display_name else ""
         turn.say_key("start_intro", name=name)
@@ -86,6 +86,7 @@ class Conversations:
             (p := progress.get(d)) is not None and p.status == repo.DONE
             for d in self.content.topics
         )
+        rows.append((KeyButton(turn.t("menu_need_a_break"), callbacks.NEED_A_BREAK),))
         text = turn.t("topics_all_done") + "\n\n" if all_done else ""
         turn.say(text + turn.t("topics_title"), tuple(rows))
 
@@ -156,21 +157,28 @@ class Conversations:
                 )
 
     async def _share_reflection(self, turn: Turn, effect: ReflectionShared) -> None:
+        """Send the answer to the partner, then tell the author what happened."""
         reflection = await repo.latest_reflection(
             turn.session, turn.user.id, effect.dialog, effect.node
         )
-        if reflection is None or reflection.shared:
+        partner = turn.partner
+        if reflection is None or reflection.couple_id != turn.user.couple_id:
+            # Written while linked to someone else (or alone): never for this partner.
+            turn.say(turn.t("kept_private"), replace=True)
             return
-        if turn.to_partner(
-            "partner_shared",
-            name=turn.user.name,
-            title=self.content.title(
-                effect.dialog, turn.partner.lang if turn.partner else turn.lang
-            ),
-            text=reflection.text,
-        ):
+        if partner is None or not turn.partner_reachable:
+            turn.say(turn.t("partner_unavailable"), replace=True)
+            return
+        if not reflection.shared:
+            turn.to_partner(
+                "partner_shared",
+                name=turn.user.name,
+                title=self.content.title(effect.dialog, partner.lang),
+                text=reflection.text,
+            )
             reflection.shared = True
             turn.session.add(reflection)
+        turn.say(turn.t("shared"), replace=True)
 
 
 async def begin_at(turn: Turn, dialog: str, node: str) -> None:

@@ -9,13 +9,17 @@ from collections.abc import Callable
 
 from bot import conversations, language, settings_menu
 from bot.coach import Coach
+from bot.cooldown import install as cooldown
+from bot.couples import install as couples
 from bot.nudges import install as nudges
 from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
     conversations.install,
     together.install,
+    couples.install,
     language.install,
+    cooldown.install,
     settings_menu.install,
     nudges.install,
 ]

@@ -45,3 +45,7 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # At DEBUG, python-telegram-bot logs every update and API call in full — people's
+    # private answers included — so its loggers never go below INFO.
+    for chatty in ("telegram.ext", "telegram.Bot", "telegram._bot"):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))

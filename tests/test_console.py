@@ -38,6 +38,29 @@ async def test_as_switches_person_and_each_keeps_their_place(coach) -> None:
     assert "You are now Sam." in out.getvalue()
 
 
+async def test_two_people_link_in_the_terminal_with_the_code(coach) -> None:
+    """No t.me link in the terminal: the invite shows the code, and `/start CODE` as the
+    other person links them."""
+    import re
+
+    out = io.StringIO()
+    lines = iter(["/invite", "1", "/as Sam", None, "1", "/quit"])
+
+    def read(prompt: str) -> str:
+        line = next(lines)
+        if line is None:
+            code = re.search(r"/start (\S+)", out.getvalue()).group(1)
+            return f"/start {code}"
+        return line
+
+    console = Console(coach, read=read, out=out)
+    await console.run()
+    shown = out.getvalue()
+    assert "t.me" not in shown and "Here's your invite code" in shown
+    assert "You're now linked with Alex" in shown
+    assert "[for Alex] Sam accepted your invite" in shown
+
+
 async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> None:
     import asyncio
 

@@ -133,3 +133,49 @@ async def test_resuming_twice_still_returns_to_the_same_step(coach) -> None:
         await coach.run_command(ALEX, "help")
         resumed = await coach.press(ALEX, callbacks.topic("redefining"))
         assert texts(resumed, ALEX) == [question]
+
+
+async def test_sharing_with_a_partner_who_blocked_the_bot_says_so_plainly(coach) -> None:
+    from bot.storage.models import User
+
+    await link(coach, ALEX, SAM)
+    async with coach.sessions() as session, session.begin():
+        (await session.get(User, SAM.user_id)).active = False
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, "a thought for Sam")
+    outs = await coach.press(ALEX, buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")])
+    said = texts(outs, ALEX)
+    assert coach.content.t("partner_unavailable", "en") in said
+    assert coach.content.t("shared", "en") not in said
+    assert texts(outs, SAM) == []
+    async with coach.sessions() as session:
+        rows = (await session.exec(select(Reflection))).all()
+    assert [r.shared for r in rows] == [False]
+
+
+async def test_an_answer_written_for_one_partner_never_reaches_a_later_one(coach) -> None:
+    from bot.storage.models import User
+
+    await link(coach, ALEX, SAM)
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, "something only about Sam")
+    share = buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")]
+    async with coach.sessions() as session, session.begin():
+        for person in (ALEX, SAM):
+            (await session.get(User, person.user_id)).couple_id = None
+    await link(coach, ALEX, KIM)
+    outs = await coach.press(ALEX, share)
+    assert texts(outs, KIM) == []
+    assert all("only about Sam" not in o.text for o in outs)
+
+
+def test_two_features_cannot_claim_the_same_button_or_command(coach) -> None:
+    import pytest
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="button kind 'n' is registered twice"):
+        coach.button("n")(nothing)
+    with pytest.raises(ValueError, match="command 'help' is registered twice"):
+        coach.command("help")(nothing)

@@ -129,3 +129,11 @@ def test_no_sentence_of_the_article_is_copied() -> None:
             if _digest(ours[i : i + 6]) in runs
         ]
         assert not copied, f"{path.name} copies the article: {copied[:3]}"
+
+
+def test_every_couple_question_has_a_short_form_for_the_reveal(content: Content) -> None:
+    for dialog in content.dialogs.values():
+        for node in dialog.nodes.values():
+            if node.ask and node.ask.together:
+                assert node.ask.summary, f"{dialog.id}/{node.id}"
+                assert all(len(t) <= 80 for t in node.ask.summary.values())

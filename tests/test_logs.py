@@ -33,3 +33,17 @@ def test_tracebacks_are_redacted_too() -> None:
     RedactSecrets([TOKEN]).filter(rec)
     text = logging.Formatter().format(rec)
     assert TOKEN not in text and "RuntimeError" in text
+
+
+def test_private_message_text_never_reaches_the_log_even_at_debug(capsys) -> None:
+    import logging
+
+    from bot.logs import setup_logging
+
+    setup_logging("DEBUG", ())
+    for name in ("telegram.ext.ExtBot", "telegram.ext.Application", "telegram.Bot"):
+        logging.getLogger(name).debug("Processing update: my private answer")
+    logging.getLogger("bot.couples.care").debug("still debugging our own code")
+    err = capsys.readouterr().err
+    assert "my private answer" not in err
+    assert "still debugging our own code" in err

@@ -24,8 +24,8 @@ def encode(kind: str, *args: object) -> str:
 
 def decode(data: str | None) -> Callback | None:
     """Parse button data; None for anything malformed."""
-    if not data or len(data.encode()) > MAX_BYTES:
-        return None
+    if not data or len(data.encode()) > MAX_BYTES or not data.isascii():
+        return None  # everything we send is ASCII; anything else was not sent by us
     kind, *args = data.split(SEP)
     if not kind or any(a == "" for a in args):
         return None
@@ -45,3 +45,5 @@ def topic(dialog: str) -> str:
 
 
 TOPICS_MENU = encode("m", "topics")
+NEED_A_BREAK = encode("cd", "start")
+"""The main menu's "I need a break" button, handled by the cooldown feature."""

@@ -35,6 +35,8 @@ class Question(_Frozen):
     key: str
     shareable: bool = True
     together: bool = False
+    summary: Text | None = None
+    """The question in a few words, quoted when couple answers are shown side by side."""
 
 
 class Node(_Frozen):

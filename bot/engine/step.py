@@ -102,11 +102,14 @@ def _share(content: Content, state: DialogState, event: Share) -> Result:
     dialog = content.dialogs[event.dialog]
     node = dialog.nodes[event.node]
     assert node.ask is not None  # awaiting_share is only ever set on a question
-    effects: list[Effect] = []
     if event.share:
-        effects.append(ReflectionShared(dialog.id, node.id, node.ask.key, event.at))
-    confirm = Say(content.t("shared" if event.share else "kept_private", event.lang), replace=True)
-    nxt = _enter(content, dialog, node.next or "", event, effects=effects)
+        # Whether it reached the partner is only known to the effect runner,
+        # so the runner confirms it (or explains why it could not be sent).
+        effects: list[Effect] = [ReflectionShared(dialog.id, node.id, node.ask.key, event.at)]
+        nxt = _enter(content, dialog, node.next or "", event, effects=effects)
+        return nxt
+    confirm = Say(content.t("kept_private", event.lang), replace=True)
+    nxt = _enter(content, dialog, node.next or "", event, effects=[])
     return Result(nxt.state, [confirm, *nxt.outputs], nxt.effects)
 
 
@@ -115,6 +118,9 @@ def _resume(content: Content, state: DialogState, event: Resume) -> Result:
     if node is None:
         return Result(IDLE, [Notice("nothing_to_resume")], [])
     dialog = content.dialogs[state.dialog or ""]
+    if state.awaiting_share and not event.has_partner:
+        # The partner left meanwhile: nothing to share with, so the answer stays private.
+        return _enter(content, dialog, node.next or "", event, effects=[])
     if state.awaiting_share:
         keyboard = _share_keyboard(content, dialog.id, node.id, event.lang)
         return Result(state, [Say(content.t("share_question", event.lang), keyboard)], [])

@@ -33,12 +33,27 @@ async def ensure_user(
             user.active, user.chat_id = True, chat_id
             session.add(user)
         return user, False
-    user = User(id=user_id, chat_id=chat_id, first_name=first_name, lang=lang, created_at=now)
-    session.add(user)
-    await session.flush()  # the user row first: the session row references it
-    session.add(DialogSession(user_id=user_id, updated_at=now))
-    await session.flush()
-    return user, True
+    # Two first messages at once (two workers) must not collide on the key.
+    inserted = await session.exec(
+        upsert(session, User)
+        .values(
+            id=user_id,
+            chat_id=chat_id,
+            first_name=first_name,
+            lang=lang,
+            active=True,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    await session.exec(
+        upsert(session, DialogSession)
+        .values(user_id=user_id, awaiting_share=False, version=0, updated_at=now)
+        .on_conflict_do_nothing()
+    )
+    user = await session.get(User, user_id)
+    assert user is not None
+    return user, inserted.rowcount == 1
 
 
 async def partner_of(session: AsyncSession, user: User) -> User | None:

@@ -53,7 +53,8 @@ def build_application(
 
 
 async def on_started(app: AnyApplication, coach: Coach) -> None:
-    """After `app.start()`: publish the command menu and start the periodic jobs."""
+    """After `app.start()`: learn our @username, publish the command menu, start the jobs."""
+    coach.bot_username = app.bot.username
     await register_commands(app, coach)
     for job in coach.periodic:
         schedule(app, coach, job)

@@ -45,6 +45,8 @@ class Handlers:
         app.add_handler(MessageHandler(private & filters.TEXT, self.text))
         app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
         app.add_handler(MessageHandler(private, self.unsupported))
+        edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
+        app.add_handler(MessageHandler(edited, self.edited))
         app.add_handler(CallbackQueryHandler(self.button))
         app.add_handler(ChatMemberHandler(self.membership, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self.error)
@@ -55,7 +57,13 @@ class Handlers:
         query = update.callback_query if update is not None else None
         await deliver(context.bot, outs, self.coach.mark_unreachable, query)
 
+    def _learn_username(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """For t.me links; on_started sets it too, but in-process tests may not call that."""
+        if self.coach.bot_username is None:
+            self.coach.bot_username = context.bot.username
+
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         message = update.effective_message
         head, *args = (message.text or "/").split() if message else ["/"]
         name = head.lstrip("/").split("@", 1)[0]
@@ -63,6 +71,7 @@ class Handlers:
         await self._deliver(context, outs)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         message = update.effective_message
         assert message is not None and message.text is not None
         await self._deliver(context, await self.coach.text(person(update), message.text))
@@ -75,9 +84,18 @@ class Handlers:
         await self._deliver(context, outs)
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._deliver(context, await self.coach.unsupported(person(update)))
+        message = update.effective_message
+        caption = message.caption if message else None
+        await self._deliver(context, await self.coach.unsupported(person(update), caption))
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edit does not change a stored answer, but a worrying edit is still heard."""
+        message = update.effective_message
+        text = (message.text or message.caption) if message else None
+        await self._deliver(context, await self.coach.side_text(person(update), text))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._learn_username(context)
         query = update.callback_query
         assert query is not None
         chat = update.effective_chat

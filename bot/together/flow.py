@@ -49,17 +49,18 @@ async def answered(turn: Turn, effect: SaveReflection) -> None:
         turn.say_key("together_waiting", name=partner.name)
         if row.reminded_at is None and partner.active and row.skipped_by != partner.id:
             title = turn.content.title(effect.dialog, partner.lang)
+            ids = (turn.user.couple_id, effect.dialog, effect.node)
             keyboard = (
                 (
                     KeyButton(
                         turn.content.t("together_answer_now", partner.lang),
-                        callbacks.encode(ANSWER_NOW, effect.dialog, effect.node),
+                        callbacks.encode(ANSWER_NOW, *ids),
                     ),
                 ),
                 (
                     KeyButton(
                         turn.content.t("together_skip", partner.lang),
-                        callbacks.encode(SKIP, effect.dialog, effect.node),
+                        callbacks.encode(SKIP, *ids),
                     ),
                 ),
             )
@@ -84,7 +85,9 @@ async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str
 
 
 def _question_text(turn: Turn, dialog: str, node: str, lang: str) -> str:
-    text = turn.content.dialogs[dialog].nodes[node].text or {}
+    """The question's short form when the author wrote one, else its full text."""
+    step = turn.content.dialogs[dialog].nodes[node]
+    text = (step.ask.summary if step.ask and step.ask.summary else None) or step.text or {}
     return text[turn.content.lang(lang)]
 
 
@@ -126,20 +129,34 @@ async def _locked_question(turn: Turn, couple_id: int, dialog: str, node: str) -
 
 async def answer_now(turn: Turn, args: tuple[str, ...]) -> None:
     """From the reminder: jump straight to the couple question."""
-    if len(args) != 2 or not _is_together_question(turn, *args):
-        turn.notice("unknown_button")
-        return
-    await begin_at(turn, args[0], args[1])
+    question = _reminded_question(turn, args)
+    if question is not None:
+        await begin_at(turn, *question)
 
 
 async def skip(turn: Turn, args: tuple[str, ...]) -> None:
-    if len(args) != 2 or not _is_together_question(turn, *args) or turn.user.couple_id is None:
-        turn.notice("unknown_button")
+    question = _reminded_question(turn, args)
+    if question is None or turn.user.couple_id is None:
         return
-    row = await _locked_question(turn, turn.user.couple_id, args[0], args[1])
+    row = await _locked_question(turn, turn.user.couple_id, *question)
     row.skipped_by = turn.user.id
     turn.session.add(row)
     turn.say(turn.t("together_skipped"), replace=True)
+
+
+def _reminded_question(turn: Turn, args: tuple[str, ...]) -> tuple[str, str] | None:
+    """(dialog, node) of a reminder meant for this person's current couple, else a notice.
+
+    Reminders carry the couple they were sent for, so a button from an earlier
+    link can never act on a later one.
+    """
+    if len(args) != 3 or not _is_together_question(turn, args[1], args[2]):
+        turn.notice("unknown_button")
+        return None
+    if args[0] != str(turn.user.couple_id):
+        turn.notice("stale_button")
+        return None
+    return args[1], args[2]
 
 
 def _is_together_question(turn: Turn, dialog: str, node: str) -> bool:

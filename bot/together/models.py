@@ -10,6 +10,11 @@ from sqlmodel import Field, SQLModel
 from bot.storage.models import timestamp
 
 
+def _person() -> Column:
+    """A user reference that /forget clears rather than leaves dangling."""
+    return Column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class CoupleQuestion(SQLModel, table=True):
     __tablename__ = "couple_questions"
     __table_args__ = (UniqueConstraint("couple_id", "dialog", "node"),)
@@ -20,7 +25,7 @@ class CoupleQuestion(SQLModel, table=True):
     )
     dialog: str
     node: str
-    reminded_user_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    reminded_user_id: int | None = Field(default=None, sa_column=_person())
     reminded_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
-    skipped_by: int | None = Field(default=None, sa_column=Column(BigInteger))
+    skipped_by: int | None = Field(default=None, sa_column=_person())
     revealed_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

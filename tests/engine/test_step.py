@@ -155,9 +155,11 @@ def test_the_share_choice_is_confirmed_and_the_dialog_goes_on(demo: Content, sha
         demo, state, Share(dialog="demo", node="ask", share=share, **CTX)
     )
     assert state == DialogState("demo", "last")
-    assert outputs[0] == Say(demo.t("shared" if share else "kept_private", "en"), replace=True)
     shared = [e for e in effects if isinstance(e, ReflectionShared)]
     assert shared == ([ReflectionShared("demo", "ask", "feeling", AT)] if share else [])
+    # Keeping private is confirmed here; sharing is confirmed by whoever delivers it.
+    confirmed = outputs[0] == Say(demo.t("kept_private", "en"), replace=True)
+    assert confirmed is not share
 
 
 def test_together_questions_are_never_offered_for_sharing(demo: Content) -> None:
@@ -224,7 +226,8 @@ def test_resume_shows_the_current_step_again(demo: Content) -> None:
     state = DialogState("demo", "hello")
     assert step(demo, state, Resume(**CTX)).outputs[0].text == "Hello"
     waiting = DialogState("demo", "ask", awaiting_share=True)
-    assert step(demo, waiting, Resume(**CTX)).outputs[0].text == demo.t("share_question", "en")
+    again = step(demo, waiting, Resume(has_partner=True, **CTX))
+    assert again.outputs[0].text == demo.t("share_question", "en")
     assert step(demo, DialogState(), Resume(**CTX)).outputs == [Notice("nothing_to_resume")]
 
 
@@ -239,3 +242,11 @@ def test_the_language_comes_with_the_event(demo: Content) -> None:
 def test_real_dialogs_load(content: Content) -> None:
     assert {"welcome", "redefining"} <= set(content.dialogs)
     assert set(content.topics) <= set(content.dialogs)
+
+
+def test_resuming_a_share_question_after_the_partner_left_moves_on(demo: Content) -> None:
+    waiting = DialogState("demo", "ask", awaiting_share=True)
+    state, outputs, effects = step(demo, waiting, Resume(**CTX))
+    assert state == DialogState("demo", "last")
+    assert not any(isinstance(e, ReflectionShared) for e in effects)
+    assert demo.t("share_question", "en") not in [o.text for o in outputs]

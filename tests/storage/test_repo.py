@@ -147,3 +147,13 @@ async def test_transactions_that_wait_on_the_network_do_not_block_each_other(ses
     async with sessions() as s:
         user = await s.get(User, 13)
     assert (user.first_name, user.lang) == ("Slow", "tr")
+
+
+async def test_two_first_messages_at_once_create_one_user(sessions) -> None:
+    async def first_contact() -> bool:
+        async with sessions() as s, s.begin():
+            _, created = await repo.ensure_user(s, 14, 14, "New", "en", NOW)
+            return created
+
+    results = await asyncio.gather(first_contact(), first_contact())
+    assert sorted(results) == [False, True]

@@ -137,3 +137,36 @@ async def test_blocking_the_bot_marks_the_person_inactive_at_once(app, fake, coa
     await deliver(app, kim.send_command("/help"))
     async with coach.sessions() as session:
         assert (await session.get(User, 511)).active is True
+
+
+async def test_a_worrying_photo_caption_reaches_the_safety_screen(app, fake) -> None:
+    kim = fake.user(512, "Kim")
+    await deliver(app, kim.send_command("/start"))
+    await deliver(app, kim.send_photo(caption="I want to kill myself"))
+    assert "I can only read text" not in kim.last_text()
+    assert any("988" in (m.text or "") or "findahelpline" in (m.text or "") for m in kim.inbox())
+
+
+async def test_a_plain_caption_gets_the_usual_note(app, fake) -> None:
+    kim = fake.user(513, "Kim")
+    await deliver(app, kim.send_command("/start"))
+    await deliver(app, kim.send_photo(caption="us at the beach"))
+    assert "I can only read text" in kim.last_text()
+
+
+async def test_an_edited_message_is_screened_but_changes_no_answer(app, fake) -> None:
+    kim = fake.user(514, "Kim")
+    await deliver(app, kim.send_command("/start"))
+    before = len(kim.inbox())
+    sent = kim.send_text("fine thanks")
+    fake.consume_update(sent["update_id"])
+    edit = {
+        "update_id": sent["update_id"] + 50_000,
+        "edited_message": dict(sent["message"], text="all fine", edit_date=1),
+    }
+    await deliver(app, edit)
+    assert len(kim.inbox()) == before, "a harmless edit gets no reply"
+    worrying = dict(edit, update_id=edit["update_id"] + 1)
+    worrying["edited_message"] = dict(edit["edited_message"], text="I want to die")
+    await deliver(app, worrying)
+    assert len(kim.inbox()) > before

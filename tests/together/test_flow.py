@@ -98,7 +98,7 @@ async def test_alone_the_answer_is_kept_and_linking_is_suggested(pair_coach) -> 
 
 async def test_forged_reminder_buttons_are_refused(pair_coach) -> None:
     await link(pair_coach, ALEX, SAM)
-    for data in ["q|pair|bye", "q|pair", "k|ghost|q", "q|pair|q|extra"]:
+    for data in ["q|1|pair|bye", "q|pair", "k|1|ghost|q", "q|1|pair|q|extra", "q|99|pair|q"]:
         outs = await pair_coach.press(SAM, data)
         assert len(outs) == 1 and outs[0].notice
 
@@ -117,3 +117,17 @@ async def test_both_answering_at_once_reveals_exactly_once_on_postgres(
     everything = outs_a + outs_s
     reveals = [o for o in everything if "from alex" in o.text and "from sam" in o.text]
     assert sorted(o.chat_id for o in reveals) == [ALEX.chat_id, SAM.chat_id]
+
+
+async def test_a_reminder_from_an_earlier_link_does_nothing(pair_coach) -> None:
+    from bot.storage.models import User
+
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    skip = buttons(outs, SAM)[pair_coach.content.t("together_skip", "tr")]
+    async with pair_coach.sessions() as session, session.begin():
+        for person in (ALEX, SAM):
+            (await session.get(User, person.user_id)).couple_id = None
+    await link(pair_coach, SAM, KIM)
+    outs = await pair_coach.press(SAM, skip)
+    assert len(outs) == 1 and outs[0].notice

@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("skipped_by", sa.BigInteger(), nullable=True),
         sa.Column("revealed_at", bot.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["couple_id"], ["couples.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["reminded_user_id"], ["users.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["skipped_by"], ["users.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("couple_id", "dialog", "node"),
     )

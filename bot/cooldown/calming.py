@@ -1,0 +1,57 @@
+"""Calming exercises for whoever needs them: the person on a break, or a
+partner who was told of one. Breathing cues arrive as timed messages (the
+timers table), grounding goes step by step on the person's own pace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.cooldown import screens, timers
+from bot.cooldown.buttons import button
+from bot.cooldown.exercises import BREATH_ROUNDS, GROUNDING_STEPS, breathing_plan
+from bot.cooldown.models import CooldownTimer
+from bot.turn import Turn
+
+BREATH_GRACE = timedelta(seconds=20)
+"""A cue later than this (the bot was down) is skipped: stale pacing helps no one."""
+
+
+async def breathe(turn: Turn, args: tuple[str, ...]) -> None:
+    """Start paced breathing: the first cue now, the others on the clock."""
+    await timers.cancel(turn.session, user_id=turn.user.id, kind=timers.BREATH)
+    plan = breathing_plan()
+    turn.say_key("cooldown_breath_intro")
+    _cue(turn, 0)
+    for step, cue in enumerate(plan[1:], start=1):
+        due = turn.now + timedelta(seconds=cue.after)
+        await timers.schedule(turn.session, turn.user.id, timers.BREATH, due, step=step)
+
+
+def _cue(turn: Turn, step: int) -> None:
+    cue = breathing_plan()[step]
+    turn.say_key(cue.key, round=cue.round, rounds=BREATH_ROUNDS)
+
+
+async def on_breath_timer(turn: Turn, timer: CooldownTimer) -> None:
+    plan = breathing_plan()
+    if turn.now - timer.due_at > BREATH_GRACE or not 0 <= timer.step < len(plan):
+        return
+    cue = plan[timer.step]
+    keyboard = await screens.after_exercise(turn) if timer.step == len(plan) - 1 else ()
+    turn.say_key(cue.key, keyboard, round=cue.round, rounds=BREATH_ROUNDS)
+
+
+async def ground(turn: Turn, args: tuple[str, ...]) -> None:
+    """One grounding step per tap (five things you see … one you taste), then a close."""
+    step = int(args[0]) if args and args[0].isdigit() else 1
+    if step == GROUNDING_STEPS + 1:
+        turn.say_key("cooldown_ground_done", await screens.after_exercise(turn))
+        return
+    if not 1 <= step <= GROUNDING_STEPS:
+        turn.notice("unknown_button")
+        return
+    if step == 1:
+        turn.say_key("cooldown_ground_intro")
+    last = step == GROUNDING_STEPS
+    label = turn.t("cooldown_ground_finish" if last else "cooldown_ground_next")
+    turn.say_key(f"cooldown_ground_{step}", ((button(label, "ground", step + 1),),))

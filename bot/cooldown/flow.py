@@ -1,0 +1,191 @@
+"""The break itself: start, the flooding check, the length, the return question.
+
+A break never touches the guided conversation the person was in: that
+position stays in DialogSession/DialogProgress exactly as it was, free text
+during the break is answered here instead of being taken as an answer there,
+and once the break is over the person is offered to pick it up again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.coach import Coach
+from bot.cooldown import notices, phases, repair, screens, store, timers
+from bot.cooldown.buttons import at_step
+from bot.cooldown.models import Cooldown, CooldownTimer
+from bot.engine.events import Resume
+from bot.storage import repo
+from bot.turn import Turn
+
+
+class Flow:
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    # -- starting ------------------------------------------------------------------
+
+    async def start(self, turn: Turn) -> None:
+        """/cooldown and the "I need a break" button: any time, mid-conversation too."""
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
+        if cd is not None:
+            turn.say_key("cooldown_already")
+            await screens.show(turn, cd)
+            return
+        _, version = await repo.load_state(turn.session, turn.user.id)
+        cd = Cooldown(
+            user_id=turn.user.id,
+            phase=phases.CHECK,
+            dialog_version=version,
+            paused_until_at_start=turn.user.nudges_paused_until,
+            started_at=turn.now,
+            touched_at=turn.now,
+        )
+        turn.session.add(cd)
+        await turn.session.flush()
+        turn.say_key("cooldown_intro")
+        screens.check(turn, cd)
+
+    async def start_button(self, turn: Turn, args: tuple[str, ...]) -> None:
+        await self.start(turn)
+
+    # -- the quick check -------------------------------------------------------------
+
+    async def sign(self, turn: Turn, args: tuple[str, ...]) -> None:
+        cd = await at_step(turn, args, {phases.CHECK})
+        if cd is None:
+            return
+        if len(args) != 2 or not args[1].isdigit():
+            turn.notice("unknown_button")
+            return
+        cd.signs = phases.toggle(cd.signs, int(args[1]))
+        store.touch(cd, phases.CHECK, turn.now)
+        turn.session.add(cd)
+        screens.check(turn, cd, replace=True)
+
+    async def checked(self, turn: Turn, args: tuple[str, ...]) -> None:
+        cd = await at_step(turn, args, {phases.CHECK})
+        if cd is None:
+            return
+        store.touch(cd, phases.CHOOSE, turn.now)
+        turn.session.add(cd)
+        screens.choose(turn, cd)
+
+    # -- the length of the break -------------------------------------------------------
+
+    async def minutes(self, turn: Turn, args: tuple[str, ...]) -> None:
+        cd = await at_step(turn, args, {phases.CHOOSE})
+        if cd is None:
+            return
+        if len(args) != 2 or not args[1].isdigit() or int(args[1]) not in phases.BREAK_MINUTES:
+            turn.notice("unknown_button")
+            return
+        cd.minutes = int(args[1])
+        await self._run_until(turn, cd, timedelta(minutes=cd.minutes))
+        if turn.partner_reachable:
+            store.touch(cd, phases.NOTICE, turn.now)
+            turn.session.add(cd)
+            await screens.notice_preview(turn, cd)
+        else:
+            store.touch(cd, phases.REST, turn.now)
+            turn.session.add(cd)
+            screens.rest(turn, cd)
+
+    async def prepare_now(self, turn: Turn, args: tuple[str, ...]) -> None:
+        """Steady enough to skip the break: straight to the gentle start-up."""
+        cd = await at_step(turn, args, {phases.CHOOSE})
+        if cd is not None:
+            await repair.begin(turn, cd)
+
+    async def _run_until(self, turn: Turn, cd: Cooldown, length: timedelta) -> None:
+        """(Re)set the end of the break and its return timer."""
+        assert cd.id is not None
+        cd.ends_at = turn.now + length
+        await timers.cancel(turn.session, cooldown_id=cd.id, kind=timers.RETURN)
+        await timers.schedule(
+            turn.session, turn.user.id, timers.RETURN, cd.ends_at, cooldown_id=cd.id
+        )
+
+    # -- the end of the break ------------------------------------------------------------
+
+    async def on_return_timer(self, turn: Turn, timer: CooldownTimer) -> None:
+        """The chosen time has come: ask whether they are ready to talk."""
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
+        if cd is None or cd.id != timer.cooldown_id or cd.phase != phases.REST:
+            return  # over, or interrupted by a pause or a safety signal: no prompt
+        store.touch(cd, phases.ASK, turn.now)
+        turn.session.add(cd)
+        screens.ask(turn, cd)
+
+    async def end_early(self, turn: Turn, args: tuple[str, ...]) -> None:
+        cd = await at_step(turn, args, {phases.REST})
+        if cd is None:
+            return
+        assert cd.id is not None
+        await timers.cancel(turn.session, cooldown_id=cd.id, kind=timers.RETURN)
+        store.touch(cd, phases.ASK, turn.now)
+        turn.session.add(cd)
+        screens.ask(turn, cd)
+
+    async def ready(self, turn: Turn, args: tuple[str, ...]) -> None:
+        cd = await at_step(turn, args, {phases.ASK})
+        if cd is not None:
+            await repair.begin(turn, cd)
+
+    async def more(self, turn: Turn, args: tuple[str, ...]) -> None:
+        """Fifteen more minutes; a partner who was told the time is told the new one."""
+        cd = await at_step(turn, args, {phases.ASK})
+        if cd is None:
+            return
+        cd.extensions += 1
+        await self._run_until(turn, cd, timedelta(minutes=phases.EXTEND_MINUTES))
+        store.touch(cd, phases.REST, turn.now)
+        turn.session.add(cd)
+        notices.tell_new_time(turn, cd)
+        turn.say_key("cooldown_extended", minutes=phases.EXTEND_MINUTES)
+        screens.rest(turn, cd)
+
+    async def not_today(self, turn: Turn, args: tuple[str, ...]) -> None:
+        cd = await at_step(turn, args, {phases.ASK})
+        if cd is None:
+            return
+        await store.close_cooldown(turn.session, cd, phases.NOT_TODAY, turn.now)
+        notices.tell_not_today(turn, cd)
+        turn.say_key("cooldown_not_today_ok")
+        await screens.offer_resume(turn)
+
+    # -- back to the interrupted conversation ----------------------------------------------
+
+    async def resume(self, turn: Turn, args: tuple[str, ...]) -> None:
+        state, _ = await repo.load_state(turn.session, turn.user.id)
+        if state.idle:
+            turn.notice("nothing_to_resume")
+            return
+        await self.coach.advance(
+            turn,
+            lambda t: Resume(at=t.now, lang=t.lang, has_partner=t.partner is not None),
+        )
+
+    # -- free text ------------------------------------------------------------------
+
+    async def screen(self, turn: Turn, text: str) -> bool:
+        """Text during a break belongs to the break, never to the paused conversation.
+
+        Registered after the other screens, so the safety screen has already
+        seen (and taken) anything alarming. Once the person goes back to a
+        guided conversation themselves, their text is theirs to answer it.
+        """
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
+        if cd is None:
+            return False
+        if cd.phase in phases.TEXT_PHASES:
+            cd.touched_at = turn.now
+            turn.session.add(cd)
+            await repair.on_text(turn, cd, text)
+            return True
+        state, version = await repo.load_state(turn.session, turn.user.id)
+        if not state.idle and version != cd.dialog_version:
+            return False
+        turn.say_key("cooldown_text_during")
+        await screens.show(turn, cd)
+        return True

@@ -1,0 +1,129 @@
+"""What the partner hears about a break, only ever with the starter's consent.
+
+The starter sees the notice before it goes, and only a tap on "send" sends
+it. Without a notice the partner learns nothing: later updates (a new return
+time, "not today") go only to the person the notice was actually sent to.
+When both partners take a break at once, the second notice says "you're both
+taking a break" instead of crossing the first; a row lock on the couple makes
+that decision one at a time on PostgreSQL (SQLite transactions are serial).
+"""
+
+from __future__ import annotations
+
+from bot.cooldown import phases, screens, store
+from bot.cooldown.buttons import START, at_step, data, for_partner
+from bot.cooldown.models import Cooldown
+from bot.cooldown.when import back_at
+from bot.turn import Turn
+
+
+async def send(turn: Turn, args: tuple[str, ...]) -> None:
+    """The starter consented to the notice they were shown."""
+    await store.lock_couple(turn.session, turn.user.couple_id)
+    cd = await at_step(turn, args, {phases.NOTICE})
+    if cd is None or cd.notice_sent_at is not None:
+        return
+    shown = args[1] if len(args) > 1 else ""
+    variant = await screens.notice_variant(turn)
+    if variant != shown:
+        # the partner's own notice arrived in between: show what would go now
+        turn.say_key("cooldown_notice_changed")
+        await screens.notice_preview(turn, cd)
+        return
+    keyboard = for_partner(
+        turn,
+        [
+            [("cooldown_ack", data("ack", cd.id))],
+            [("cooldown_breathe", data("breathe"))],
+            [("cooldown_need_break_too", START)],
+        ],
+    )
+    partner = turn.partner
+    if partner is None:  # unlinked since the preview: nobody to tell
+        turn.notice("partner_unavailable")
+    else:
+        assert cd.ends_at is not None
+        when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
+        text_key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
+        if turn.to_partner(text_key, keyboard, name=turn.user.name, when=when):
+            cd.notice_sent_at = turn.now
+            cd.notice_couple_id = turn.user.couple_id
+            turn.say_key("cooldown_notice_sent", partner=partner.name)
+    store.touch(cd, phases.REST, turn.now)
+    turn.session.add(cd)
+    screens.rest(turn, cd)
+
+
+async def skip(turn: Turn, args: tuple[str, ...]) -> None:
+    cd = await at_step(turn, args, {phases.NOTICE})
+    if cd is None:
+        return
+    store.touch(cd, phases.REST, turn.now)
+    turn.session.add(cd)
+    turn.say_key("cooldown_notice_skipped", partner=turn.partner.name if turn.partner else "")
+    screens.rest(turn, cd)
+
+
+def _told(turn: Turn, cd: Cooldown) -> bool:
+    """Whether the partner in this turn is the one who was sent the notice."""
+    return (
+        cd.notice_sent_at is not None
+        and turn.partner is not None
+        and cd.notice_couple_id is not None
+        and cd.notice_couple_id == turn.user.couple_id
+    )
+
+
+def tell_new_time(turn: Turn, cd: Cooldown) -> None:
+    if not _told(turn, cd):
+        return
+    assert turn.partner is not None and cd.ends_at is not None
+    partner = turn.partner
+    when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
+    turn.to_partner(
+        "cooldown_partner_more", name=turn.user.name, minutes=phases.EXTEND_MINUTES, when=when
+    )
+
+
+def tell_not_today(turn: Turn, cd: Cooldown) -> None:
+    if _told(turn, cd):
+        turn.to_partner("cooldown_partner_not_today", name=turn.user.name)
+
+
+async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
+    """The partner's "got it": the starter hears it, the partner is offered calm."""
+    cd = await _partners_cooldown(turn, args)
+    if cd is None or not _told_me(turn, cd):
+        turn.notice("stale_button")
+        return
+    if cd.notice_acked_at is None:
+        cd.notice_acked_at = turn.now
+        turn.session.add(cd)
+        turn.to_partner("cooldown_starter_acked", name=turn.user.name)
+    turn.say_key("cooldown_ack_thanks", screens.calm_keyboard(turn))
+
+
+async def heard(turn: Turn, args: tuple[str, ...]) -> None:
+    """The partner read the gentle start and is ready to listen."""
+    cd = await _partners_cooldown(turn, args)
+    if cd is None or cd.statement_sent_at is None:
+        turn.notice("stale_button")
+        return
+    if cd.statement_heard_at is None:
+        cd.statement_heard_at = turn.now
+        turn.session.add(cd)
+        turn.to_partner("cooldown_starter_heard", name=turn.user.name)
+    turn.say_key("cooldown_heard_thanks")
+
+
+def _told_me(turn: Turn, cd: Cooldown) -> bool:
+    """Whether this person was sent the notice of their partner's break `cd`."""
+    return cd.notice_sent_at is not None and cd.notice_couple_id == turn.user.couple_id
+
+
+async def _partners_cooldown(turn: Turn, args: tuple[str, ...]) -> Cooldown | None:
+    """A cooldown of the person's current partner, named by a button."""
+    if not args or not args[0].isdigit() or turn.partner is None:
+        return None
+    cd = await turn.session.get(Cooldown, int(args[0]))
+    return cd if cd is not None and cd.user_id == turn.partner.id else None

@@ -1,0 +1,142 @@
+"""The way back: a gentle start-up, "I feel … about … and I need …".
+
+Speaking from one's own experience invites a partner in, while sweeping
+claims about them make them defend, so the builder asks for the situation,
+offers a calmer wording when it spots "you always / you never", then the
+feeling and the need, and puts the sentence together. It reminds the person
+to listen before convincing, and sends the sentence to the partner only if
+they tap "send" under it.
+"""
+
+from __future__ import annotations
+
+from bot.cooldown import istatements, phases, screens, store
+from bot.cooldown.buttons import at_step, data, for_partner
+from bot.cooldown.models import Cooldown
+from bot.turn import Turn
+
+MAX_FEELING = 60
+
+
+async def begin(turn: Turn, cd: Cooldown) -> None:
+    _clear(cd)
+    store.touch(cd, phases.TOPIC, turn.now)
+    turn.session.add(cd)
+    turn.say_key("cooldown_repair_intro")
+    screens.topic(turn)
+
+
+def _clear(cd: Cooldown) -> None:
+    cd.topic = cd.suggestion = cd.feeling = cd.need = cd.statement = None
+
+
+async def on_text(turn: Turn, cd: Cooldown, text: str) -> None:
+    """Typed text at a builder step (it has passed the safety screen already)."""
+    text = " ".join(text.split())
+    if not text:
+        await screens.show(turn, cd)
+        return
+    limit = MAX_FEELING if cd.phase == phases.FEELING else phases.MAX_TEXT
+    if len(text) > limit:
+        turn.say_key("cooldown_too_long")
+        return
+    match cd.phase:
+        case phases.TOPIC | phases.REWRITE:
+            _take_topic(turn, cd, text)
+        case phases.FEELING:
+            _take_feeling(turn, cd, text)
+        case phases.NEED:
+            _take_need(turn, cd, text)
+
+
+def _take_topic(turn: Turn, cd: Cooldown, text: str) -> None:
+    cd.topic = istatements.as_clause(text, turn.lang)
+    cd.suggestion = istatements.rewrite(text, turn.lang)
+    turn.session.add(cd)
+    if cd.suggestion:
+        store.touch(cd, phases.REWRITE, turn.now)
+        screens.rewrite(turn, cd)
+    else:
+        store.touch(cd, phases.FEELING, turn.now)
+        screens.feeling(turn, cd)
+
+
+def _take_feeling(turn: Turn, cd: Cooldown, feeling: str) -> None:
+    cd.feeling = istatements.as_clause(feeling, turn.lang)
+    store.touch(cd, phases.NEED, turn.now)
+    turn.session.add(cd)
+    screens.need(turn)
+
+
+def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
+    cd.need = istatements.as_clause(need, turn.lang)
+    cd.statement = turn.t(
+        "cooldown_statement", feeling=cd.feeling or "", situation=cd.topic or "", need=cd.need
+    )
+    store.touch(cd, phases.DONE, turn.now)
+    turn.session.add(cd)
+    screens.done(turn, cd)
+
+
+async def use_rewrite(turn: Turn, args: tuple[str, ...]) -> None:
+    cd = await at_step(turn, args, {phases.REWRITE})
+    if cd is None:
+        return
+    cd.topic = cd.suggestion or cd.topic
+    store.touch(cd, phases.FEELING, turn.now)
+    turn.session.add(cd)
+    screens.feeling(turn, cd)
+
+
+async def keep_mine(turn: Turn, args: tuple[str, ...]) -> None:
+    cd = await at_step(turn, args, {phases.REWRITE})
+    if cd is None:
+        return
+    store.touch(cd, phases.FEELING, turn.now)
+    turn.session.add(cd)
+    screens.feeling(turn, cd)
+
+
+async def feel(turn: Turn, args: tuple[str, ...]) -> None:
+    cd = await at_step(turn, args, {phases.FEELING})
+    if cd is None:
+        return
+    if len(args) != 2 or not args[1].isdigit() or int(args[1]) >= len(phases.FEELINGS):
+        turn.notice("unknown_button")
+        return
+    _take_feeling(turn, cd, turn.t(f"cooldown_feeling_{phases.FEELINGS[int(args[1])]}"))
+
+
+async def again(turn: Turn, args: tuple[str, ...]) -> None:
+    cd = await at_step(turn, args, {phases.DONE})
+    if cd is None:
+        return
+    _clear(cd)
+    store.touch(cd, phases.TOPIC, turn.now)
+    turn.session.add(cd)
+    screens.topic(turn)
+
+
+async def share(turn: Turn, args: tuple[str, ...]) -> None:
+    """Send the finished sentence, exactly as shown, to the partner."""
+    cd = await at_step(turn, args, {phases.DONE})
+    if cd is None:
+        return
+    keyboard = for_partner(turn, [[("cooldown_heard", data("heard", cd.id))]])
+    sent = turn.to_partner(
+        "cooldown_partner_statement", keyboard, name=turn.user.name, statement=cd.statement or ""
+    )
+    if sent:
+        cd.statement_sent_at = turn.now
+        turn.say_key("cooldown_statement_sent")
+    await store.close_cooldown(turn.session, cd, phases.SENT if sent else phases.KEPT, turn.now)
+    await screens.offer_resume(turn)
+
+
+async def keep_statement(turn: Turn, args: tuple[str, ...]) -> None:
+    cd = await at_step(turn, args, {phases.DONE})
+    if cd is None:
+        return
+    await store.close_cooldown(turn.session, cd, phases.KEPT, turn.now)
+    turn.say_key("cooldown_statement_kept")
+    await screens.offer_resume(turn)

@@ -1,0 +1,90 @@
+"""Paced breathing as timed messages, and grounding step by step."""
+
+from __future__ import annotations
+
+from tests.cooldown.support import sweep, take_break
+
+
+async def test_breathing_cues_arrive_in_for_four_and_out_for_six(coach, couple, en, clock):
+    alex = couple.alex
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_skip"))
+    await alex.press(en("cooldown_breathe"))
+    assert alex.texts[-2:] == [
+        en("cooldown_breath_intro"),
+        en("cooldown_breath_in", round=1, rounds=4),
+    ]
+    arrivals: list[tuple[int, str]] = []
+    for second in range(1, 50):
+        clock.advance(seconds=1)
+        arrivals += [(second, o.text) for o in await sweep(coach, couple.router)]
+    out = en("cooldown_breath_out")
+    assert arrivals == [
+        (4, out),
+        (10, en("cooldown_breath_in", round=2, rounds=4)),
+        (14, out),
+        (20, en("cooldown_breath_in", round=3, rounds=4)),
+        (24, out),
+        (30, en("cooldown_breath_in", round=4, rounds=4)),
+        (34, out),
+        (40, en("cooldown_breath_done")),
+    ]
+    assert "argument" in en("cooldown_breath_done")
+    assert alex.labels()[-1] == en("cooldown_end_early"), "back to the break's choices"
+
+
+async def test_starting_breathing_again_replaces_the_running_exercise(coach, couple, en, clock):
+    alex = couple.alex
+    await alex.command("cooldown")
+    await alex.press_data("cd|breathe")
+    clock.advance(seconds=2)
+    await alex.press_data("cd|breathe")
+    clock.advance(seconds=2)
+    assert await sweep(coach, couple.router) == [], "the first run's cue at 4s is gone"
+    clock.advance(seconds=2)
+    assert [o.text for o in await sweep(coach, couple.router)] == [en("cooldown_breath_out")]
+
+
+async def test_cues_missed_while_the_bot_was_down_are_skipped_not_burst(coach, couple, en, clock):
+    alex = couple.alex
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_skip"))
+    await alex.press(en("cooldown_breathe"))
+    clock.advance(minutes=5)  # down for five minutes
+    assert await sweep(coach, couple.router) == []
+    clock.advance(minutes=15)
+    assert [o.text for o in await sweep(coach, couple.router)] == [en("cooldown_ask")]
+
+
+async def test_grounding_goes_through_the_senses_then_back_to_the_break(couple, en):
+    alex = couple.alex
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_skip"))
+    await alex.press(en("cooldown_ground"))
+    assert alex.texts[-2:] == [en("cooldown_ground_intro"), en("cooldown_ground_1")]
+    for step in range(2, 6):
+        await alex.press(en("cooldown_ground_next"))
+        assert alex.last == en(f"cooldown_ground_{step}")
+    await alex.press(en("cooldown_ground_finish"))
+    assert alex.last == en("cooldown_ground_done")
+    assert "argument" in alex.last
+    assert en("cooldown_end_early") in alex.labels()
+
+
+async def test_a_partner_without_a_break_is_offered_calm_and_a_break_of_their_own(
+    coach, couple, en, clock
+):
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_send"))
+    await sam.press(en("cooldown_breathe"))
+    for _ in range(40):
+        clock.advance(seconds=1)
+        await sweep(coach, couple.router)
+    assert sam.last == en("cooldown_breath_done")
+    assert sam.labels() == [
+        en("cooldown_breathe"),
+        en("cooldown_ground"),
+        en("menu_need_a_break"),
+    ]
+    assert not any(en("cooldown_breath_in", round=1, rounds=4) == t for t in alex.texts)

@@ -1,0 +1,147 @@
+"""Timers live in the database: they survive restarts and fire exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import select
+
+from bot.coach import Coach
+from bot.cooldown import timers
+from bot.cooldown.models import Cooldown, CooldownTimer
+from bot.features import install_all
+from bot.storage.db import create_engine, session_factory
+from bot.storage.models import User
+from bot.turn import Person
+from tests.cooldown.support import Chat, Router, sweep, take_break
+
+
+async def test_a_restart_during_the_break_still_brings_the_return_on_time(
+    coach, couple, en, clock, content, sqlite_url
+):
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en, minutes=30)
+    await alex.press(en("cooldown_notice_send"))
+    clock.advance(minutes=10)
+
+    # the process stops; a new one starts on the same database file
+    engine = create_engine(sqlite_url)
+    restarted = install_all(Coach(content, session_factory(engine), clock))
+    try:
+        clock.advance(minutes=19, seconds=59)
+        assert await sweep(restarted, couple.router) == []
+        clock.advance(seconds=1)
+        outs = await sweep(restarted, couple.router)
+        assert [(o.chat_id, o.text) for o in outs] == [(alex.person.chat_id, en("cooldown_ask"))]
+        assert await sweep(restarted, couple.router) == []
+        assert await sweep(coach, couple.router) == [], "the old process cannot send it again"
+
+        # the conversation carries on in the new process
+        alex.coach = restarted
+        await alex.press(en("cooldown_more", minutes=15))
+        assert sam.last == en(
+            "cooldown_partner_more", name="Alex", minutes=15, when="in about 15 minutes"
+        )
+    finally:
+        await engine.dispose()
+
+
+async def test_overlapping_sweeps_of_two_processes_send_each_message_once(
+    db_engine, database_url, content, clock
+):
+    """Two bot processes on one database (SQLite file or PostgreSQL) sweep at once."""
+    first = install_all(Coach(content, session_factory(db_engine), clock))
+    other_engine = create_engine(database_url)
+    second = install_all(Coach(content, session_factory(other_engine), clock))
+    en = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
+    router = Router()
+    people = [Chat(first, Person(5000 + i, 5000 + i, f"P{i}", "en"), router) for i in range(8)]
+    try:
+        for chat in people:
+            await take_break(chat, en)
+        clock.advance(minutes=20)
+        results = await asyncio.gather(
+            sweep(first, router), sweep(second, router), sweep(first, router)
+        )
+        assert sum(len(r) for r in results) == len(people)
+        for chat in people:
+            assert chat.texts.count(en("cooldown_ask")) == 1
+        async with first.sessions() as session:
+            left = (await session.exec(select(func.count()).select_from(CooldownTimer))).one()
+        assert left == 0
+    finally:
+        await other_engine.dispose()
+
+
+async def test_a_claimed_timer_cannot_be_claimed_by_a_concurrent_transaction(db_engine, clock):
+    sessions = session_factory(db_engine)
+    async with sessions() as session, session.begin():
+        session.add(User(id=7, chat_id=7, first_name="T"))
+        await session.flush()
+        await timers.schedule(session, 7, timers.BREATH, clock.now)
+    async with sessions() as session:
+        timer_id = (await session.exec(select(CooldownTimer.id))).one()
+
+    first = sessions()
+    await first.begin()
+    assert await timers.claim(first, timer_id) is not None
+
+    async def second_claim():
+        async with sessions() as session, session.begin():
+            return await timers.claim(session, timer_id)
+
+    racing = asyncio.create_task(second_claim())
+    await asyncio.sleep(0.2)  # the second transaction waits for the first
+    await first.commit()
+    await first.close()
+    assert await racing is None
+
+
+async def test_a_failing_timer_is_dropped_and_the_others_still_fire(
+    coach, couple, en, clock, caplog
+):
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_skip"))
+    async with coach.sessions() as session, session.begin():
+        await timers.schedule(session, sam.person.user_id, "mystery", clock.now)
+    job = next(p for p in coach.periodic if p.name == "cooldown-timers")
+
+    async def explode(turn, timer):
+        raise RuntimeError("boom")
+
+    job.run.handlers["mystery"] = explode  # type: ignore[attr-defined]
+    clock.advance(minutes=20)
+    outs = await sweep(coach, couple.router)
+    assert [o.text for o in outs] == [en("cooldown_ask")]
+    assert "boom" in caplog.text or "failed" in caplog.text
+    assert await sweep(coach, couple.router) == []
+
+
+async def test_forgetting_a_person_removes_their_breaks_and_timers(coach, couple, en):
+    alex = couple.alex
+    await take_break(alex, en)
+    async with coach.sessions() as session, session.begin():
+        await session.exec(delete(User).where(User.id == alex.person.user_id))
+    async with coach.sessions() as session:
+        assert (await session.exec(select(Cooldown))).all() == []
+        assert (await session.exec(select(CooldownTimer))).all() == []
+
+
+async def test_the_sweep_takes_due_timers_oldest_first(engine, clock):
+    sessions = session_factory(engine)
+    async with sessions() as session, session.begin():
+        session.add(User(id=8, chat_id=8, first_name="T"))
+        await session.flush()
+        for minutes in (5, -3, 0, -10):
+            await timers.schedule(session, 8, timers.BREATH, clock.now + timedelta(minutes=minutes))
+    async with sessions() as session:
+        due = await timers.due(session, clock.now)
+        rows = {t.id: t.due_at for t in (await session.exec(select(CooldownTimer))).all()}
+    assert [rows[i] for i, _ in due] == [
+        clock.now - timedelta(minutes=10),
+        clock.now - timedelta(minutes=3),
+        clock.now,
+    ]

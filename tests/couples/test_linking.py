@@ -1,0 +1,164 @@
+"""Races on a real PostgreSQL: both partners acting at once never corrupt state or
+send a notice twice. Each scenario runs a few rounds with fresh people, with the two
+actions as concurrent tasks on separate sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+from sqlmodel import select
+
+from bot.coach import Coach
+from bot.storage.models import Couple, User
+from bot.turn import Outbound, Person
+from tests.couples.conftest import invite, link, name_yourself, texts
+
+pytestmark = pytest.mark.postgres
+ROUNDS = 4
+_ids = itertools.count(10_000)
+
+
+def people(n: int) -> list[Person]:
+    return [
+        Person(uid, uid, name, "en")
+        for uid, name in zip((next(_ids) for _ in range(n)), ["Ana", "Ben", "Cem"], strict=False)
+    ]
+
+
+async def named(coach: Coach, *persons: Person) -> None:
+    for person in persons:
+        await name_yourself(coach, person)
+
+
+async def state(coach: Coach, *persons: Person) -> list[int | None]:
+    async with coach.sessions() as session:
+        ids = [p.user_id for p in persons]
+        found = {
+            u.id: u.couple_id for u in await session.exec(select(User).where(User.id.in_(ids)))
+        }
+    return [found.get(p.user_id) for p in persons]
+
+
+async def couple_count(coach: Coach) -> int:
+    async with coach.sessions() as session:
+        return len((await session.exec(select(Couple))).all())
+
+
+def count(outs: list[Outbound], person: Person, key: str, coach: Coach, **values) -> int:
+    return texts(outs, person).count(coach.content.t(key, "en", **values))
+
+
+async def together(*calls):
+    results = await asyncio.gather(*calls)
+    return [out for outs in results for out in outs]
+
+
+async def test_two_people_open_the_same_link_at_once(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben, cem = people(3)
+        await named(pg_coach, ana, ben, cem)
+        code = await invite(pg_coach, ana)
+        outs = await together(
+            pg_coach.run_command(ben, "start", (code,)),
+            pg_coach.run_command(cem, "start", (code,)),
+        )
+        a, b, c = await state(pg_coach, ana, ben, cem)
+        assert a is not None and [b, c].count(a) == 1, "exactly one of them joined Ana"
+        winner, loser = (ben, cem) if b == a else (cem, ben)
+        assert len(texts(outs, ana)) == 1, "Ana hears about exactly one partner"
+        assert winner.first_name in texts(outs, ana)[0]
+        refusal = texts(outs, loser)[-1]
+        assert refusal in {
+            pg_coach.content.t("join_used", "en"),
+            pg_coach.content.t("join_couple_full", "en"),
+        }
+
+
+async def test_partners_open_each_others_links_at_once(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben = people(2)
+        await named(pg_coach, ana, ben)
+        code_a, code_b = await invite(pg_coach, ana), await invite(pg_coach, ben)
+        before = await couple_count(pg_coach)
+        outs = await together(
+            pg_coach.run_command(ana, "start", (code_b,)),
+            pg_coach.run_command(ben, "start", (code_a,)),
+        )
+        a, b = await state(pg_coach, ana, ben)
+        assert a == b is not None
+        assert await couple_count(pg_coach) == before + 1, "one couple, not two"
+        linked = ("linked_joiner", "linked_inviter")
+        for me, other in ((ana, ben), (ben, ana)):
+            told = sum(count(outs, me, k, pg_coach, partner=other.first_name) for k in linked)
+            assert told == 1, f"{me.first_name} is told exactly once"
+
+
+async def test_a_double_tap_on_the_link_links_once(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben = people(2)
+        await named(pg_coach, ana, ben)
+        code = await invite(pg_coach, ana)
+        outs = await together(
+            pg_coach.run_command(ben, "start", (code,)),
+            pg_coach.run_command(ben, "start", (code,)),
+        )
+        a, b = await state(pg_coach, ana, ben)
+        assert a == b is not None
+        assert texts(outs, ana) == [pg_coach.content.t("linked_inviter", "en", partner="Ben")]
+
+
+async def test_both_partners_unlink_at_once(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben = people(2)
+        await named(pg_coach, ana, ben)
+        await link(pg_coach, ana, ben)
+        couple_id = (await state(pg_coach, ana))[0]
+        outs = await together(
+            pg_coach.press(ana, f"unl|{couple_id}"),
+            pg_coach.press(ben, f"unl|{couple_id}"),
+        )
+        assert await state(pg_coach, ana, ben) == [None, None]
+        assert count(outs, ana, "link_ended", pg_coach, partner="Ben") == 1
+        assert count(outs, ben, "link_ended", pg_coach, partner="Ana") == 1
+
+
+async def test_a_double_tap_on_unlink_sends_the_notices_once(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben = people(2)
+        await named(pg_coach, ana, ben)
+        await link(pg_coach, ana, ben)
+        couple_id = (await state(pg_coach, ana))[0]
+        outs = await together(*(pg_coach.press(ana, f"unl|{couple_id}") for _ in range(3)))
+        assert await state(pg_coach, ana, ben) == [None, None]
+        assert count(outs, ben, "link_ended", pg_coach, partner="Ana") == 1
+        assert count(outs, ana, "link_ended", pg_coach, partner="Ben") == 1
+
+
+async def test_forget_while_the_partner_unlinks(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben = people(2)
+        await named(pg_coach, ana, ben)
+        await link(pg_coach, ana, ben)
+        couple_id = (await state(pg_coach, ana))[0]
+        stamp = int(pg_coach.clock().timestamp())
+        outs = await together(
+            pg_coach.press(ana, f"fgt|{stamp}"),
+            pg_coach.press(ben, f"unl|{couple_id}"),
+        )
+        assert await state(pg_coach, ana, ben) == [None, None]
+        assert len([t for t in texts(outs, ben) if "has ended" in t]) == 1
+        async with pg_coach.sessions() as session:
+            assert await session.get(User, ana.user_id) is None
+
+
+async def test_a_double_tap_on_forget_deletes_once_and_tells_the_partner_once(pg_coach):
+    for _ in range(ROUNDS):
+        ana, ben = people(2)
+        await named(pg_coach, ana, ben)
+        await link(pg_coach, ana, ben)
+        stamp = int(pg_coach.clock().timestamp())
+        outs = await together(*(pg_coach.press(ana, f"fgt|{stamp}") for _ in range(2)))
+        assert count(outs, ben, "link_ended", pg_coach, partner="Ana") == 1
+        assert await state(pg_coach, ben) == [None]

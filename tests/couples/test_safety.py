@@ -1,0 +1,109 @@
+"""The safety word lists: true signals, negations and everyday idioms, in English and Turkish."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.couples.safety import CATEGORIES, SAFETY_DIR, default_detector, fold, load_language
+
+CONCERNING = {
+    # English
+    "I want to kill myself": "suicide",
+    "sometimes I just want to die": "suicide",
+    "I'm thinking about suicide again": "suicide",
+    "Everyone would be better off without me": "suicide",
+    "I don't want to live anymore": "suicide",
+    "I've been cutting myself": "self_harm",
+    "i keep thinking about self-harm": "self_harm",
+    "He hit me again last night": "violence",
+    "she threatened to kill me": "violence",
+    "I'm scared of him when he drinks": "violence",
+    "I'm going to hurt her": "violence",
+    "My husband is abusive": "abuse",
+    "he forced me to have sex": "abuse",
+    "He never thought I'd tell anyone, but he hits me": "violence",
+    "I NEVER thought he would hit me": "violence",
+    # Turkish, with and without Turkish letters
+    "Kendimi öldürmek istiyorum": "suicide",
+    "KENDİMİ ÖLDÜRECEĞİM": "suicide",
+    "kendimi oldurmek istiyorum": "suicide",
+    "Artık ölmek istiyorum": "suicide",
+    "yaşamak istemiyorum": "suicide",
+    "intihar etmeyi düşünüyorum": "suicide",
+    "Kendimi öldürmem gerekiyor": "suicide",
+    "kendime zarar veriyorum": "self_harm",
+    "Beni dövüyor": "violence",
+    "Dün bana vurdu": "violence",
+    "ona zarar vereceğim": "violence",
+    "evde şiddet görüyorum": "violence",
+    "bana tecavüz etti": "abuse",
+}
+
+SAFE = [
+    "I would never hurt her",
+    "I would never ever hurt her",
+    "He never hit me",
+    "He has not hit me, he just yells",
+    "I don't want to hurt myself",
+    "I'm not suicidal, just tired",
+    "This traffic is killing me",
+    "I'm dying to see you",
+    "We killed it at the party",
+    "My phone died",
+    "I love him so much",
+    "We had a fight about money",
+    "That joke was a hit",
+    "Ona asla zarar vermem",
+    "Kendimi öldürmeyi düşünmüyorum",
+    "Kendime zarar vermem",
+    "Beni hiç dövmedi",
+    "Ölmek istemiyorum, sadece yorgunum",
+    "Seni çok seviyorum",
+    "Kavga ettik ama barıştık",
+    "bugün çok yorgunum",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CONCERNING.items())
+def test_signals_are_found(text, category):
+    assert category in default_detector().check(text)
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_negations_and_idioms_are_not_signals(text):
+    assert default_detector().check(text) == frozenset()
+
+
+def test_a_later_clause_is_not_covered_by_an_earlier_negation():
+    assert default_detector().check("I'm not angry. I want to die") == {"suicide"}
+
+
+def test_folding_ignores_case_and_turkish_letters():
+    assert fold("İNTİHAR Işık ŞÖĞÇÜ’") == "intihar isik sogcu'"
+
+
+@pytest.mark.parametrize("path", sorted(SAFETY_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_each_list_loads_and_covers_every_category(path):
+    language = load_language(path)
+    assert set(language.categories) == set(CATEGORIES)
+    assert all(language.categories.values())
+
+
+def test_there_are_english_and_turkish_lists():
+    assert {p.stem for p in SAFETY_DIR.glob("*.yaml")} >= {"en", "tr"}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Honestly never. He never stops hitting me when he drinks.", "violence"),
+        ("she won't stop hitting me", "violence"),
+        ("he doesn't stop hitting me", "violence"),
+        ("I don't think I can go on", "suicide"),
+        ("nobody would care if I killed myself", "suicide"),
+        ("I keep cutting", "self_harm"),
+        ("Kocam beni dövmeyi bırakmıyor", "violence"),
+    ],
+)
+def test_a_negated_stop_means_the_harm_goes_on(text: str, category: str) -> None:
+    assert category in default_detector().check(text)

@@ -1,0 +1,37 @@
+"""/settings lists each feature's section and opens the one chosen."""
+
+from __future__ import annotations
+
+from bot.coach import Coach, SettingsSection
+from bot.settings_menu import install
+from bot.turn import Turn
+from tests.support.people import ALEX
+
+
+async def test_sections_are_listed_in_order_and_open_when_tapped(coach: Coach) -> None:
+    opened: list[str] = []
+
+    async def first(turn: Turn) -> None:
+        opened.append("first")
+
+    coach.settings_sections.append(SettingsSection("zz_first", "cmd_help", first, order=1))
+    outs = await coach.run_command(ALEX, "settings")
+    assert outs[0].text == coach.content.t("settings_title", "en")
+    data = [b.data for row in outs[0].keyboard for b in row]
+    assert data[0] == "set|zz_first" and "set|name" in data
+    await coach.press(ALEX, "set|zz_first")
+    assert opened == ["first"]
+
+
+async def test_an_unknown_section_is_a_kind_notice(coach: Coach) -> None:
+    outs = await coach.press(ALEX, "set|nope")
+    assert outs[0].notice and outs[0].text == coach.content.t("unknown_button", "en")
+
+
+async def test_with_no_sections_the_menu_says_so(content, engine) -> None:
+    from bot.storage.db import session_factory
+
+    bare = Coach(content, session_factory(engine))
+    install(bare)
+    outs = await bare.run_command(ALEX, "settings")
+    assert outs[0].text == content.t("settings_empty", "en")
