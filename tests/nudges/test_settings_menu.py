@@ -35,7 +35,7 @@ async def open_checkins(coach):
 async def test_settings_lists_each_feature_and_opens_the_check_in_section(coach) -> None:
     await meet(coach, ALEX)
     menu = await coach.run_command(ALEX, "settings")
-    assert [b.data for row in menu[0].keyboard for b in row] == ["set|checkins"]
+    assert "set|checkins" in [b.data for row in menu[0].keyboard for b in row]
     overview = await open_checkins(coach)
     for line in ("Tue, Fri", "19:30 (Europe/Istanbul)", "22:00–08:00", "Weekly picture: off"):
         assert line in overview.text
