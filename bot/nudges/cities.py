@@ -16,6 +16,9 @@ import yaml
 
 from bot.nudges.schedule import is_timezone
 
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when available: the city list loads ~10x faster."""
+
 
 @dataclass(frozen=True)
 class City:
@@ -31,7 +34,7 @@ class CityError(Exception):
 
 
 def load_cities(path: Path, languages: Sequence[str]) -> tuple[City, ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     cities: list[City] = []
     for i, item in enumerate(raw or ()):
         try:

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import yaml
 
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when available: the city list loads ~10x faster."""
+
 CHECKIN = "checkin"
 APPRECIATION = "appreciation"
 CONTINUE = "continue"
@@ -81,7 +84,7 @@ def _load(
 ) -> tuple[Prompt, ...]:
     name = f"{path.parent.name}/{path.name}"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         problems.append(f"{name}: -: cannot read: {exc}".replace("\n", " "))
         return ()
