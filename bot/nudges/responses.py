@@ -92,7 +92,9 @@ class Responses:
         )
         turn.session.add(checkin)
         await turn.session.flush()
-        turn.say(turn.t("nudge_score_chosen", score=value), replace=True)
+        prompt = self.nudging.pools.get(CHECKIN, delivery.prompt)
+        question = prompt.text[turn.lang].format(partner=self._partner_name(turn)) if prompt else ""
+        turn.say(turn.t("nudge_score_chosen", question=question, score=value), replace=True)
         band = "low" if value <= 2 else "mid" if value == 3 else "high"
         keyboard: Keyboard = ()
         if turn.user.couple_id is not None:
@@ -104,6 +106,9 @@ class Responses:
             )
         turn.say(turn.t(f"nudge_followup_{band}"), keyboard)
         awaiting.expect(turn, await self._schedule(turn), f"{FOLLOWUP}{checkin.id}")
+
+    def _partner_name(self, turn: Turn) -> str:
+        return turn.partner.name if turn.partner else turn.t("nudge_your_partner")
 
     async def answer_now(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
         if delivery.kind not in (APPRECIATION, COUPLE):

@@ -173,12 +173,12 @@ async def test_admission_happens_after_waiting_for_the_rate_limiter(fake) -> Non
 
 
 async def test_chats_are_served_side_by_side_and_each_stays_in_order(fake) -> None:
-    fake.latency = 0.05
+    fake.latency = 0.1
     bot = await make_bot(RecordingRequest(fake))
     outs = [out(ALEX, "a1"), out(SAM, "s1"), out(ALEX, "a2"), out(SAM, "s2"), out(ALEX, "a3")]
     started = time.monotonic()
     await deliver(bot, outs, Unreachable(), concurrency=2)
-    assert time.monotonic() - started < 0.2, "two chats at once"
+    assert time.monotonic() - started < 0.45, "two chats at once (one after another: 0.5 s)"
     assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["a1", "a2", "a3"]
     assert [c.params["text"] for c in fake.sent_to(SAM)] == ["s1", "s2"]
 
@@ -193,7 +193,7 @@ async def test_even_pacing_stays_under_the_flood_limit(fake) -> None:
     elapsed = time.monotonic() - started
     assert outcomes == [Outcome.SENT] * 40
     assert strict.too_many_requests == 0
-    assert 39 / 28 * 0.9 < elapsed < 39 / 28 * 1.5
+    assert 38 / 28 * 0.95 < elapsed < 38 / 28 * 2.5, "paced: two at once, then 28 a second"
 
 
 async def test_concurrent_deliveries_share_one_pace(fake) -> None:
