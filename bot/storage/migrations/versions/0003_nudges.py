@@ -1,4 +1,4 @@
-"""nudges
+"""check-in nudges: schedules, deliveries, prompt rotation, scores, answers, couple questions
 
 Revision ID: 0003_nudges
 Revises: 0001_core
