@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot.engine import callbacks
 from bot.storage.models import Reflection
-from tests.support.people import ALEX, KIM, SAM, buttons, link, texts
+from tests.support.people import ALEX, KIM, SAM, buttons, link, texts, unlink
 
 
 async def walk_to_question(coach, person=ALEX):
@@ -154,15 +154,12 @@ async def test_sharing_with_a_partner_who_blocked_the_bot_says_so_plainly(coach)
 
 
 async def test_an_answer_written_for_one_partner_never_reaches_a_later_one(coach) -> None:
-    from bot.storage.models import User
 
     await link(coach, ALEX, SAM)
     await walk_to_question(coach)
     outs = await coach.text(ALEX, "something only about Sam")
     share = buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")]
-    async with coach.sessions() as session, session.begin():
-        for person in (ALEX, SAM):
-            (await session.get(User, person.user_id)).couple_id = None
+    await unlink(coach, ALEX, SAM)
     await link(coach, ALEX, KIM)
     outs = await coach.press(ALEX, share)
     assert texts(outs, KIM) == []

@@ -32,6 +32,15 @@ async def link(coach: Coach, a: Person, b: Person) -> int:
         return couple.id
 
 
+async def unlink(coach: Coach, *people: Person) -> None:
+    """End a couple straight in the database (the /unlink flow has its own tests)."""
+    async with coach.sessions() as session, session.begin():
+        for person in people:
+            user = await session.get(User, person.user_id)
+            assert user is not None
+            user.couple_id = None
+
+
 def texts(outs: list[Outbound], person: Person) -> list[str]:
     return [o.text for o in outs if o.chat_id == person.chat_id]
 

@@ -14,7 +14,7 @@ from bot.features import install_all
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.engine.dialog_files import write_dialogs
-from tests.support.people import ALEX, KIM, SAM, buttons, link, texts
+from tests.support.people import ALEX, KIM, SAM, buttons, link, texts, unlink
 
 PAIR = """
 id: pair
@@ -120,14 +120,11 @@ async def test_both_answering_at_once_reveals_exactly_once_on_postgres(
 
 
 async def test_a_reminder_from_an_earlier_link_does_nothing(pair_coach) -> None:
-    from bot.storage.models import User
 
     await link(pair_coach, ALEX, SAM)
     outs = await answer(pair_coach, ALEX, "your laugh")
     skip = buttons(outs, SAM)[pair_coach.content.t("together_skip", "tr")]
-    async with pair_coach.sessions() as session, session.begin():
-        for person in (ALEX, SAM):
-            (await session.get(User, person.user_id)).couple_id = None
+    await unlink(pair_coach, ALEX, SAM)
     await link(pair_coach, SAM, KIM)
     outs = await pair_coach.press(SAM, skip)
     assert len(outs) == 1 and outs[0].notice
