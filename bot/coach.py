@@ -24,6 +24,8 @@ from bot.engine.events import Event
 from bot.engine.outputs import Action, Effect, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
+from bot.sending import SendHooks
+from bot.settings import Settings
 from bot.storage import repo
 from bot.storage.models import User
 from bot.storage.types import utcnow
@@ -46,11 +48,18 @@ class Periodic:
     """A background job (nudge sweep, cooldown timers) that transports schedule.
 
     `run` returns messages to deliver, so the job itself never talks to Telegram.
+    While it returns messages, the transport calls it again (preparing the next
+    batch while sending the current one), so a backlog drains at the sending pace.
+    `hooks`, if given, hears about each message right before and after it is
+    sent, so a job can guarantee and record exactly-once delivery.
+    `concurrency` lets the transport send to that many chats at once.
     """
 
     name: str
     every_seconds: float
     run: Callable[[], Awaitable[list[Outbound]]]
+    hooks: SendHooks | None = None
+    concurrency: int = 1
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,13 @@ class Coach:
         content: Content,
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime] = utcnow,
+        settings: Settings | None = None,
     ) -> None:
         self.content = content
         self.sessions = sessions
         self.clock = clock
+        self.settings = settings if settings is not None else Settings()
+        """Configuration for features (e.g. the nudge grace window); defaults when not given."""
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, ButtonHandler] = {}
         self.actions: dict[str, ActionHandler] = {}

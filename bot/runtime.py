@@ -43,7 +43,7 @@ async def open_runtime(
     try:
         await migrate(engine)
         sessions = session_factory(engine)
-        coach = install_all(Coach(content, sessions, clock))
+        coach = install_all(Coach(content, sessions, clock, settings))
         yield Runtime(settings, content, engine, sessions, coach)
     finally:
         await engine.dispose()

@@ -35,6 +35,18 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     data_dir: Path = PROJECT_ROOT / "data"
+    telegram_messages_per_second: float = Field(default=28, gt=0, le=1000)
+    """Overall sending pace, evenly spaced (burst of 2): no second ever holds more than 30."""
+    telegram_send_concurrency: int = Field(default=8, ge=1, le=64)
+    """How many chats a background job sends to at once (each chat stays in order)."""
+    nudge_sweep_seconds: float = Field(default=30, gt=0)
+    """How often the nudge sweep looks for due check-ins."""
+    nudge_grace_minutes: int = Field(default=120, ge=0)
+    """A check-in missed (downtime) by less than this is still sent once; older ones are skipped."""
+    nudge_batch_size: int = Field(default=300, ge=1)
+    """Check-ins claimed per sweep; the rest wait for the next sweep (never a burst)."""
+    nudge_lease_seconds: float = Field(default=300, gt=0)
+    """A claimed check-in not sent within this time (its process died) is claimed again."""
 
     @field_validator("telegram_bot_token")
     @classmethod

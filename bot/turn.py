@@ -61,6 +61,8 @@ class Outbound:
     replace: bool = False
     notice: bool = False
     attachment: Document | Photo | None = None
+    ref: str | None = None
+    """The sender's own id for this message (e.g. a nudge delivery), handed back to send hooks."""
 
 
 @dataclass

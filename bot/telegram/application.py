@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.coach import Coach, Periodic
 from bot.settings import Settings
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
+from bot.telegram.ratelimit import GuardedRateLimiter
 
 log = logging.getLogger(__name__)
+
+MAX_ROUNDS = 100
+"""Batches one tick of a background job may deliver before yielding to the next tick."""
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -35,7 +40,9 @@ def build_application(
         .base_file_url(f"{base}/file/bot")
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            GuardedRateLimiter(settings.telegram_messages_per_second, max_retries=3)
+        )
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -68,10 +75,34 @@ async def register_commands(app: AnyApplication, coach: Coach) -> None:
 
 def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        outs = await job.run()
-        await deliver(context.bot, outs, coach.mark_unreachable)
+        await drain(job, coach, context.bot)
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(
         tick, interval=job.every_seconds, first=1, name=job.name, job_kwargs={"max_instances": 1}
     )
+
+
+async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
+    """Run `job` and deliver what it returns, again and again while it has more.
+
+    The next batch is prepared while the current one is being sent, so a
+    backlog drains at the sending pace rather than one batch per interval.
+    Returns how many messages were delivered.
+    """
+    outs = await job.run()
+    rounds = delivered = 0
+    while outs:
+        rounds += 1
+        following = asyncio.ensure_future(job.run()) if rounds < MAX_ROUNDS else None
+        try:
+            await deliver(
+                bot, outs, coach.mark_unreachable, hooks=job.hooks, concurrency=job.concurrency
+            )
+        except BaseException:
+            if following is not None:
+                following.cancel()
+            raise
+        delivered += len(outs)
+        outs = await following if following is not None else []
+    return delivered

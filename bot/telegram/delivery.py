@@ -3,23 +3,47 @@
 Sending is where Telegram says no: a person who blocked the bot (Forbidden) is
 marked unreachable, a message that did not change is skipped, and an edit that
 fails falls back to a new message so nothing the person needs is lost.
+
+Flood limits (RetryAfter) are honoured by waiting, and network errors are
+retried with backoff — but only when the request certainly did not arrive
+(no connection, or Telegram answered with an error). When the connection broke
+after the request left, the message may already be on the phone, so it is
+reported as UNKNOWN rather than sent twice.
+
+Background jobs pass `SendHooks`: each message is admitted right before it
+goes out and its outcome is reported right after, which is what lets the nudge
+sweep deliver every check-in exactly once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 
+import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine.outputs import Keyboard
+from bot.sending import Outcome, SendHooks
+from bot.telegram.ratelimit import GuardedRateLimiter, SendCancelled, SendGuard
 from bot.turn import Document, Outbound, Photo
 
 log = logging.getLogger(__name__)
 
 MarkUnreachable = Callable[[int], Awaitable[None]]
+
+RETRIES = 3
+"""Further attempts after a send that certainly failed (network down, flood limit)."""
+BACKOFF_SECONDS = 0.5
+"""First wait before retrying a network error; doubles each time."""
+_NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -46,24 +70,106 @@ async def deliver(
     outs: Sequence[Outbound],
     mark_unreachable: MarkUnreachable,
     query: CallbackQuery | None = None,
-) -> None:
-    """Send everything, answering `query` (if any) exactly once."""
+    *,
+    hooks: SendHooks | None = None,
+    concurrency: int = 1,
+) -> list[Outcome]:
+    """Send everything, answering `query` (if any) exactly once.
+
+    Messages to one chat go in order; with `concurrency` > 1 different chats
+    are served side by side. Returns one outcome per outbound, in order.
+    """
+    outcomes: list[Outcome] = [Outcome.SENT] * len(outs)
     toast: str | None = None
-    for out in outs:
+    queues: dict[int, list[int]] = {}
+    for index, out in enumerate(outs):
         answering = query is not None and out.chat_id == query.from_user.id
         if answering and out.notice and toast is None:
             toast = out.text
             continue
-        try:
-            if answering and out.replace and await _edit(query, out):
-                continue
-            await _send(bot, out)
-        except Forbidden:
-            await mark_unreachable(out.user_id)
-        except BadRequest as exc:
-            log.warning("Telegram refused a message: %s", exc.message)
+        queues.setdefault(out.chat_id, []).append(index)
+
+    async def serve(indexes: list[int]) -> None:
+        for index in indexes:
+            outcomes[index] = await _deliver_one(bot, outs[index], mark_unreachable, query, hooks)
+
+    if concurrency <= 1 or len(queues) <= 1:
+        for indexes in queues.values():
+            await serve(indexes)
+    else:
+        limit = asyncio.Semaphore(concurrency)
+
+        async def bounded(indexes: list[int]) -> None:
+            async with limit:
+                await serve(indexes)
+
+        await asyncio.gather(*(bounded(indexes) for indexes in queues.values()))
     if query is not None:
         await _answer(query, toast)
+    return outcomes
+
+
+async def _deliver_one(
+    bot: Bot,
+    out: Outbound,
+    mark_unreachable: MarkUnreachable,
+    query: CallbackQuery | None,
+    hooks: SendHooks | None,
+) -> Outcome:
+    answering = query is not None and out.chat_id == query.from_user.id
+    if answering and out.replace and await _edit(query, out):
+        return Outcome.SENT
+    guard = SendGuard(lambda: hooks.admit(out)) if hooks is not None else None
+    outcome = await _send_with_retries(bot, out, guard)
+    if outcome is Outcome.BLOCKED:
+        await mark_unreachable(out.user_id)
+    if hooks is not None and guard is not None and guard.asked:
+        await hooks.done(out, outcome)
+    return outcome
+
+
+async def _send_with_retries(bot: Bot, out: Outbound, guard: SendGuard | None) -> Outcome:
+    for attempt in range(RETRIES + 1):
+        last = attempt == RETRIES
+        try:
+            await _send(bot, out, guard)
+            return Outcome.SENT
+        except SendCancelled:
+            return Outcome.CANCELLED
+        except Forbidden:
+            return Outcome.BLOCKED
+        except BadRequest as exc:
+            log.warning("Telegram refused a message: %s", exc.message)
+            return Outcome.REFUSED
+        except RetryAfter as exc:
+            wait = _retry_seconds(exc)
+            log.info("flood limit: waiting %.1f s before sending again", wait)
+            if last:
+                return Outcome.FAILED
+            await asyncio.sleep(wait)
+        except NetworkError as exc:
+            if not _certainly_not_sent(exc):
+                log.warning("connection lost while sending; not retrying (%s)", exc.message)
+                return Outcome.UNKNOWN
+            log.info("network error, will retry: %s", exc.message)
+            if last:
+                return Outcome.FAILED
+            await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+    return Outcome.FAILED  # pragma: no cover - the loop always returns
+
+
+def _certainly_not_sent(exc: NetworkError) -> bool:
+    """No connection was made, or Telegram itself answered with an error status."""
+    cause = exc.__cause__
+    return cause is None or isinstance(cause, _NOT_SENT_CAUSES)
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    """Seconds to wait; PTB is moving `retry_after` from int to timedelta, accept both."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
@@ -76,7 +182,14 @@ async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
     return True
 
 
-async def _send(bot: Bot, out: Outbound) -> None:
+async def _send(bot: Bot, out: Outbound, guard: SendGuard | None) -> None:
+    """One message (or several parts of a long text); `guard` admits only the first request."""
+    extra: dict[str, object] = {}
+    if guard is not None:
+        if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, GuardedRateLimiter):
+            extra["rate_limit_args"] = guard
+        elif not await guard.check():
+            raise SendCancelled
     attachment = out.attachment
     if isinstance(attachment, Document):
         await bot.send_document(
@@ -84,17 +197,21 @@ async def _send(bot: Bot, out: Outbound) -> None:
             attachment.content,
             filename=attachment.filename,
             caption=attachment.caption or None,
+            **extra,
         )
         return
     if isinstance(attachment, Photo):
-        await bot.send_photo(out.chat_id, attachment.content, caption=attachment.caption or None)
+        await bot.send_photo(
+            out.chat_id, attachment.content, caption=attachment.caption or None, **extra
+        )
         return
     parts = split_text(out.text)
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         await bot.send_message(
-            out.chat_id, part, reply_markup=markup(out.keyboard) if last else None
+            out.chat_id, part, reply_markup=markup(out.keyboard) if last else None, **extra
         )
+        extra = {}
 
 
 async def _answer(query: CallbackQuery, toast: str | None) -> None:

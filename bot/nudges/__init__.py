@@ -1,0 +1,1 @@
+"""Gentle check-in nudges: schedules, the sweep that sends them, and the replies to them."""

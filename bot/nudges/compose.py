@@ -1,0 +1,180 @@
+"""Compose a claimed check-in: pick its kind and prompt, and write the message.
+
+Kinds take turns (a check-in question every other time, so the weekly picture
+has a point each week), skipping any that do not apply: "continue" needs an
+unfinished conversation, a couple question needs a linked partner. A couple
+question the partner's check-in already opened comes first, so both partners
+answer the same one. The choice is stored on the delivery, so a check-in
+composed again after a crash is the same check-in.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.engine.outputs import Keyboard, KeyButton
+from bot.nudges import buttons as b
+from bot.nudges import couple
+from bot.nudges.context import Nudging, reachable
+from bot.nudges.models import (
+    CLAIMED,
+    SKIPPED,
+    SUMMARY,
+    NudgeDelivery,
+    NudgeRotation,
+    NudgeSchedule,
+    delivery_ref,
+)
+from bot.nudges.pools import APPRECIATION, CHECKIN, CONTINUE, COUPLE
+from bot.nudges.summary import Summaries
+from bot.storage.models import DialogProgress
+from bot.storage.repo import IN_PROGRESS
+from bot.turn import Outbound, Turn
+
+SEQUENCE = (CHECKIN, APPRECIATION, CHECKIN, COUPLE, CHECKIN, CONTINUE)
+
+
+class Composer:
+    def __init__(self, nudging: Nudging, summaries: Summaries) -> None:
+        self.nudging = nudging
+        self.summaries = summaries
+
+    async def compose(self, turn: Turn, delivery_id: int, owner: str) -> None:
+        delivery = await turn.session.get(NudgeDelivery, delivery_id)
+        if (
+            delivery is None
+            or delivery.owner != owner
+            or delivery.status != CLAIMED
+            or delivery.user_id != turn.user.id
+        ):
+            return
+        if delivery.stream == SUMMARY:
+            sent = await self.summaries.compose(turn, delivery)
+        else:
+            if delivery.kind is None:
+                await self._choose(turn, delivery)
+            sent = await self._render(turn, delivery)
+        if not sent:
+            delivery.status = SKIPPED
+        turn.session.add(delivery)
+
+    # -- choosing -------------------------------------------------------------------
+
+    async def _choose(self, turn: Turn, delivery: NudgeDelivery) -> None:
+        session = turn.session
+        if delivery.snooze_of is not None:
+            original = await session.get(NudgeDelivery, delivery.snooze_of)
+            if original is not None and original.kind is not None:
+                delivery.kind, delivery.prompt, delivery.ref = (
+                    original.kind,
+                    original.prompt,
+                    original.ref,
+                )
+                return
+        if await self._partners_question(turn, delivery):
+            return
+        schedule = await session.get(NudgeSchedule, turn.user.id)
+        cursor = schedule.kind_cursor if schedule is not None else 0
+        for step in range(len(SEQUENCE)):
+            kind = SEQUENCE[(cursor + step) % len(SEQUENCE)]
+            if await self._fill(turn, delivery, kind):
+                break
+        if schedule is not None:
+            schedule.kind_cursor = (cursor + step + 1) % len(SEQUENCE)
+            session.add(schedule)
+
+    async def _partners_question(self, turn: Turn, delivery: NudgeDelivery) -> bool:
+        """The couple question the partner's check-in opened, if this person hasn't had it."""
+        if turn.user.couple_id is None or not reachable(turn.partner, turn.now):
+            return False
+        question = await couple.open_question(turn.session, turn.user.couple_id, turn.now)
+        if question is None or await couple.has_received(turn.session, turn.user, question):
+            return False
+        delivery.kind, delivery.prompt, delivery.ref = COUPLE, question.prompt, str(question.id)
+        return True
+
+    async def _fill(self, turn: Turn, delivery: NudgeDelivery, kind: str) -> bool:
+        if kind == CONTINUE:
+            dialog = await self._unfinished(turn)
+            if dialog is None:
+                return False
+            delivery.ref = dialog
+        elif kind == COUPLE and turn.user.couple_id is None:
+            return False
+        prompt = await self._next_prompt(turn, kind)
+        delivery.kind, delivery.prompt = kind, prompt
+        if kind == COUPLE and turn.user.couple_id is not None and reachable(turn.partner, turn.now):
+            question = await couple.create_question(
+                turn.session, turn.user.couple_id, prompt, turn.now
+            )
+            delivery.prompt, delivery.ref = question.prompt, str(question.id)
+        return True
+
+    async def _unfinished(self, turn: Turn) -> str | None:
+        query = (
+            select(DialogProgress)
+            .where(DialogProgress.user_id == turn.user.id, DialogProgress.status == IN_PROGRESS)
+            .order_by(col(DialogProgress.updated_at).desc())
+        )
+        for row in (await turn.session.exec(query)).all():
+            if row.dialog in turn.content.dialogs and turn.content.dialogs[row.dialog].menu:
+                return row.dialog
+        return None
+
+    async def _next_prompt(self, turn: Turn, kind: str) -> str:
+        session = turn.session
+        rotation = await session.get(NudgeRotation, (turn.user.id, kind))
+        if rotation is None:
+            rotation = NudgeRotation(user_id=turn.user.id, kind=kind)
+        prompt = self.nudging.pools.pick(kind, turn.user.id, rotation.served)
+        rotation.served += 1
+        session.add(rotation)
+        return prompt.id
+
+    # -- rendering ----------------------------------------------------------------
+
+    async def _render(self, turn: Turn, delivery: NudgeDelivery) -> bool:
+        kind = delivery.kind or CHECKIN
+        prompt = self.nudging.pools.get(kind, delivery.prompt)
+        if prompt is None:
+            return False
+        text = prompt.text[turn.lang]
+        partner = turn.partner.name if turn.partner else turn.t("nudge_your_partner")
+        assert delivery.id is not None
+        did = delivery.id
+        if kind == CHECKIN:
+            body = turn.t("nudge_checkin", question=text.format(partner=partner))
+            first: tuple[tuple[KeyButton, ...], ...] = (
+                tuple(b.nudge(turn, "nudge_score", b.SCORE, did, n, score=n) for n in range(1, 6)),
+            )
+        elif kind == APPRECIATION:
+            body = turn.t("nudge_appreciation", question=text.format(partner=partner))
+            first = ((b.nudge(turn, "nudge_answer_now", b.ANSWER, did),),)
+        elif kind == CONTINUE:
+            if delivery.ref not in turn.content.dialogs:
+                return False
+            body = text.format(title=turn.content.title(delivery.ref, turn.lang))
+            first = ((b.nudge(turn, "nudge_continue_now", b.CONTINUE, did),),)
+        else:
+            together = delivery.ref is not None and reachable(turn.partner, turn.now)
+            key = "nudge_couple" if together else "nudge_couple_solo"
+            body = turn.t(key, question=text, partner=partner)
+            first = ((b.nudge(turn, "nudge_answer_now", b.ANSWER, did),),)
+        if delivery.snooze_of is not None:
+            body = turn.t("nudge_snoozed_back") + "\n\n" + body
+        if delivery.backoff_note:
+            body = body + "\n\n" + turn.t("nudge_backoff_note")
+        keyboard: Keyboard = (*first, *self._common_buttons(turn, did))
+        turn.out.append(
+            Outbound(turn.user.chat_id, turn.user.id, body, keyboard, ref=delivery_ref(did))
+        )
+        return True
+
+    def _common_buttons(self, turn: Turn, did: int) -> Keyboard:
+        return (
+            (
+                b.nudge(turn, "nudge_snooze_hour", b.SNOOZE_HOUR, did),
+                b.nudge(turn, "nudge_snooze_tomorrow", b.SNOOZE_TOMORROW, did),
+            ),
+            (b.nudge(turn, "nudge_fewer", b.FEWER, did),),
+        )

@@ -1,0 +1,51 @@
+"""What every part of the check-in feature shares: data files and configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.nudges.cities import City, load_cities
+from bot.nudges.pools import Pools, load_pools
+from bot.settings import Settings
+from bot.storage.models import User
+
+AWAIT_FOR = timedelta(hours=2)
+"""How long a typed answer (or setting) is expected after the person asked to give one."""
+
+
+@dataclass(frozen=True)
+class Nudging:
+    pools: Pools
+    cities: tuple[City, ...]
+    default_tz: str
+    grace: timedelta
+    lease: timedelta
+    batch: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings, languages: tuple[str, ...]) -> Nudging:
+        folder = settings.data_dir / "nudges"
+        return cls(
+            pools=load_pools(folder, languages),
+            cities=load_cities(folder / "cities.yaml", languages),
+            default_tz=settings.default_timezone,
+            grace=timedelta(minutes=settings.nudge_grace_minutes),
+            lease=timedelta(seconds=settings.nudge_lease_seconds),
+            batch=settings.nudge_batch_size,
+        )
+
+    def timezone(self, user: User) -> str:
+        return user.timezone or self.default_tz
+
+    @property
+    def menu_cities(self) -> tuple[City, ...]:
+        return tuple(c for c in self.cities if c.menu)
+
+
+def reachable(user: User | None, now: datetime) -> bool:
+    """Active, and not pausing unprompted messages (their own /pause, or a safety pause)."""
+    if user is None or not user.active:
+        return False
+    paused = user.nudges_paused_until
+    return paused is None or paused <= now

@@ -1,0 +1,45 @@
+"""Plug check-ins into the coach: commands, buttons, typed input, location, settings, sweep."""
+
+from __future__ import annotations
+
+from bot.coach import Coach
+from bot.nudges import awaiting
+from bot.nudges import buttons as b
+from bot.nudges.compose import Composer
+from bot.nudges.context import Nudging
+from bot.nudges.models import NudgeSchedule
+from bot.nudges.pause import Pausing
+from bot.nudges.responses import Responses
+from bot.nudges.settings_menu import TIME, TIMEZONE, CheckinSettings
+from bot.nudges.summary import Summaries
+from bot.nudges.sweep import Sweep
+from bot.turn import Turn
+
+
+def install(coach: Coach) -> None:
+    nudging = Nudging.from_settings(coach.settings, coach.content.languages)
+    responses = Responses(coach, nudging)
+    settings = CheckinSettings(coach, nudging)
+    pausing = Pausing(nudging, settings)
+    sweep = Sweep(coach, nudging, Composer(nudging, Summaries(nudging)))
+
+    coach.command("pause")(pausing.pause)
+    coach.command("resume")(pausing.resume)
+    coach.button(b.NUDGE)(responses.press)
+    coach.button(b.SETTINGS)(settings.press)
+    coach.button(b.PAUSE)(pausing.press)
+    coach.settings_sections.append(settings.section())
+    if coach.location is None:
+        coach.location = settings.location
+
+    async def typed_input(turn: Turn, text: str) -> bool:
+        schedule = await turn.session.get(NudgeSchedule, turn.user.id)
+        what = await awaiting.current(turn, schedule)
+        if schedule is None or what is None:
+            return False
+        if what in (TIME, TIMEZONE):
+            return await settings.typed(turn, schedule, what, text)
+        return await responses.typed(turn, schedule, what, text)
+
+    coach.text_screens.append(typed_input)
+    coach.periodic.append(sweep.periodic())

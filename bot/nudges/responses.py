@@ -1,0 +1,280 @@
+"""What happens when someone reacts to a check-in: its buttons and typed answers.
+
+Any reaction counts as engagement (the ignored-check-ins counter starts over).
+Scores and answers are private; the author decides, per answer, whether the
+partner may see it. Couple-question answers are revealed to both once both
+have answered, as the question says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlmodel import select
+
+from bot.coach import Coach
+from bot.engine.outputs import Keyboard
+from bot.nudges import awaiting, couple
+from bot.nudges import buttons as b
+from bot.nudges.context import Nudging, reachable
+from bot.nudges.models import NUDGE, NudgeAnswer, NudgeCheckin, NudgeDelivery, NudgeSchedule
+from bot.nudges.pools import APPRECIATION, CHECKIN, CONTINUE, COUPLE
+from bot.nudges.schedule import MAX_STRIDE, clock_text, snooze_hour, snooze_tomorrow, zone
+from bot.nudges.store import refresh_next, reschedule, rhythm_of, schedule_for
+from bot.turn import Turn
+
+ANSWER = "answer:"
+FOLLOWUP = "followup:"
+MAX_ANSWER_CHARS = 3000
+
+
+class Responses:
+    def __init__(self, coach: Coach, nudging: Nudging) -> None:
+        self.coach = coach
+        self.nudging = nudging
+        self.actions: dict[str, Callable[[Turn, NudgeDelivery, tuple[str, ...]], Awaitable[None]]]
+        self.actions = {
+            b.SCORE: self.score,
+            b.ANSWER: self.answer_now,
+            b.CONTINUE: self.continue_now,
+            b.SNOOZE_HOUR: self.snooze,
+            b.SNOOZE_TOMORROW: self.snooze,
+            b.FEWER: self.fewer,
+        }
+
+    # -- buttons ----------------------------------------------------------------
+
+    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
+        if len(args) >= 3 and args[0] in (b.SHARE_SCORE, b.SHARE_ANSWER):
+            await self.share(turn, args)
+            return
+        action = self.actions.get(args[0]) if args else None
+        delivery = await self._delivery(turn, args[1]) if len(args) >= 2 else None
+        if action is None or delivery is None:
+            turn.notice("unknown_button")
+            return
+        await self._engaged(turn, delivery)
+        await action(turn, delivery, args)
+
+    async def _delivery(self, turn: Turn, raw: str) -> NudgeDelivery | None:
+        if not raw.isdigit():
+            return None
+        delivery = await turn.session.get(NudgeDelivery, int(raw))
+        if delivery is None or delivery.user_id != turn.user.id or delivery.stream != NUDGE:
+            return None
+        return delivery
+
+    async def _engaged(self, turn: Turn, delivery: NudgeDelivery) -> None:
+        if delivery.engaged_at is None:
+            delivery.engaged_at = turn.now
+            turn.session.add(delivery)
+        schedule = await self._schedule(turn)
+        if schedule.unanswered:
+            schedule.unanswered = 0
+            turn.session.add(schedule)
+
+    async def _schedule(self, turn: Turn) -> NudgeSchedule:
+        return await schedule_for(turn.session, turn.user, turn.now, self.nudging.default_tz)
+
+    async def score(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+        if delivery.kind != CHECKIN or len(args) != 3 or args[2] not in {"1", "2", "3", "4", "5"}:
+            turn.notice("unknown_button")
+            return
+        existing = await turn.session.exec(
+            select(NudgeCheckin).where(NudgeCheckin.delivery_id == delivery.id)
+        )
+        if existing.first() is not None:
+            turn.notice("nudge_already_answered")
+            return
+        value = int(args[2])
+        checkin = NudgeCheckin(
+            user_id=turn.user.id, score=value, delivery_id=delivery.id, created_at=turn.now
+        )
+        turn.session.add(checkin)
+        await turn.session.flush()
+        prompt = self.nudging.pools.get(CHECKIN, delivery.prompt)
+        question = prompt.text[turn.lang].format(partner=self._partner_name(turn)) if prompt else ""
+        turn.say(turn.t("nudge_score_chosen", question=question, score=value), replace=True)
+        band = "low" if value <= 2 else "mid" if value == 3 else "high"
+        keyboard: Keyboard = ()
+        if turn.user.couple_id is not None:
+            keyboard = (
+                (
+                    b.nudge(turn, "nudge_share_score", b.SHARE_SCORE, checkin.id, 1),
+                    b.nudge(turn, "nudge_keep_private", b.SHARE_SCORE, checkin.id, 0),
+                ),
+            )
+        turn.say(turn.t(f"nudge_followup_{band}"), keyboard)
+        awaiting.expect(turn, await self._schedule(turn), f"{FOLLOWUP}{checkin.id}")
+
+    def _partner_name(self, turn: Turn) -> str:
+        return turn.partner.name if turn.partner else turn.t("nudge_your_partner")
+
+    async def answer_now(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+        if delivery.kind not in (APPRECIATION, COUPLE):
+            turn.notice("unknown_button")
+            return
+        if await self._answered(turn, delivery):
+            turn.notice("nudge_already_answered")
+            return
+        together = delivery.kind == COUPLE and delivery.ref is not None
+        turn.say_key("nudge_type_couple_answer" if together else "nudge_type_answer")
+        awaiting.expect(turn, await self._schedule(turn), f"{ANSWER}{delivery.id}")
+
+    async def _answered(self, turn: Turn, delivery: NudgeDelivery) -> bool:
+        if delivery.kind == COUPLE and delivery.ref is not None and delivery.ref.isdigit():
+            query = select(NudgeAnswer).where(
+                NudgeAnswer.user_id == turn.user.id,
+                NudgeAnswer.question_id == int(delivery.ref),
+            )
+            return (await turn.session.exec(query)).first() is not None
+        return False
+
+    async def continue_now(
+        self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]
+    ) -> None:
+        open_topic = self.coach.buttons.get("t")
+        if delivery.kind != CONTINUE or delivery.ref is None or open_topic is None:
+            turn.notice("unknown_button")
+            return
+        await open_topic(turn, (delivery.ref,))
+
+    async def snooze(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+        schedule = await self._schedule(turn)
+        rhythm = rhythm_of(schedule, turn.user, self.nudging.default_tz)
+        hour = args[0] == b.SNOOZE_HOUR
+        until = snooze_hour(rhythm, turn.now) if hour else snooze_tomorrow(rhythm, turn.now)
+        schedule.snooze_until, schedule.snooze_of = until, delivery.id
+        refresh_next(schedule)
+        turn.session.add(schedule)
+        local = until.astimezone(zone(rhythm.timezone))
+        key = "nudge_snoozed_hour" if hour else "nudge_snoozed_tomorrow"
+        turn.say(turn.t(key, time=clock_text(local.hour * 60 + local.minute)), replace=True)
+
+    async def fewer(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+        schedule = await self._schedule(turn)
+        if schedule.stride >= MAX_STRIDE:
+            turn.say(turn.t("nudge_fewer_already"), replace=True)
+            return
+        schedule.stride *= 2
+        reschedule(schedule, turn.user, turn.now, self.nudging.default_tz)
+        turn.session.add(schedule)
+        turn.say(turn.t("nudge_fewer_done"), replace=True)
+
+    async def share(self, turn: Turn, args: tuple[str, ...]) -> None:
+        kind, raw, yes = args[0], args[1], args[2] == "1"
+        if not raw.isdigit() or args[2] not in ("0", "1"):
+            turn.notice("unknown_button")
+            return
+        model = NudgeCheckin if kind == b.SHARE_SCORE else NudgeAnswer
+        row = await turn.session.get(model, int(raw))
+        if row is None or row.user_id != turn.user.id:
+            turn.notice("unknown_button")
+            return
+        if isinstance(row, NudgeCheckin):
+            row.shared = yes
+            turn.say(turn.t("nudge_score_shared" if yes else "nudge_score_private"), replace=True)
+        elif yes and not row.shared:
+            if turn.to_partner("nudge_appreciation_shared", name=turn.user.name, text=row.text):
+                row.shared = True
+                turn.say(turn.t("shared"), replace=True)
+        elif not yes:
+            turn.say(turn.t("kept_private"), replace=True)
+        turn.session.add(row)
+
+    # -- typed answers ------------------------------------------------------------
+
+    async def typed(self, turn: Turn, schedule: NudgeSchedule, what: str, text: str) -> bool:
+        text = text.strip()[:MAX_ANSWER_CHARS]
+        if not text:
+            return False
+        awaiting.clear(turn, schedule)
+        if what.startswith(FOLLOWUP):
+            await self._followup(turn, what.removeprefix(FOLLOWUP), text)
+            return True
+        delivery = await self._delivery(turn, what.removeprefix(ANSWER))
+        if delivery is None or delivery.kind not in (APPRECIATION, COUPLE):
+            return False
+        await self._engaged(turn, delivery)
+        answer = NudgeAnswer(
+            user_id=turn.user.id,
+            kind=delivery.kind,
+            prompt=delivery.prompt or "",
+            text=text,
+            created_at=turn.now,
+        )
+        if delivery.kind == COUPLE and delivery.ref is not None and delivery.ref.isdigit():
+            await self._couple_answer(turn, answer, int(delivery.ref))
+            return True
+        turn.session.add(answer)
+        await turn.session.flush()
+        if delivery.kind == APPRECIATION and reachable(turn.partner, turn.now):
+            keyboard = (
+                (
+                    b.nudge(turn, "share_with_partner", b.SHARE_ANSWER, answer.id, 1),
+                    b.nudge(turn, "keep_private", b.SHARE_ANSWER, answer.id, 0),
+                ),
+            )
+            turn.say(turn.t("nudge_answer_saved_share"), keyboard)
+        else:
+            turn.say_key("nudge_answer_saved")
+        return True
+
+    async def _followup(self, turn: Turn, raw: str, text: str) -> None:
+        checkin = await turn.session.get(NudgeCheckin, int(raw)) if raw.isdigit() else None
+        if checkin is None or checkin.user_id != turn.user.id:
+            turn.say_key("nudge_answer_saved")
+            return
+        delivery = (
+            await turn.session.get(NudgeDelivery, checkin.delivery_id)
+            if checkin.delivery_id
+            else None
+        )
+        turn.session.add(
+            NudgeAnswer(
+                user_id=turn.user.id,
+                kind=CHECKIN,
+                prompt=(delivery.prompt if delivery else None) or "",
+                text=text,
+                created_at=turn.now,
+            )
+        )
+        turn.say_key("nudge_followup_saved")
+
+    async def _couple_answer(self, turn: Turn, answer: NudgeAnswer, question_id: int) -> None:
+        session = turn.session
+        question = await couple.locked(session, question_id)
+        partner = turn.partner
+        if question is None or partner is None or question.couple_id != turn.user.couple_id:
+            session.add(answer)
+            turn.say_key("nudge_answer_saved")
+            return
+        if await couple.answer_of(session, turn.user, question) is not None:
+            turn.notice("nudge_already_answered")
+            return
+        answer.question_id = question.id
+        answer.shared = True  # the question said both answers will be seen together
+        session.add(answer)
+        theirs = await couple.answer_of(session, partner, question)
+        if theirs is None or question.revealed_at is not None:
+            turn.say_key("nudge_couple_waiting", partner=partner.name)
+            return
+        prompt = self.nudging.pools.get(COUPLE, question.prompt)
+        mine_q = prompt.text[turn.lang] if prompt else ""
+        turn.say_key(
+            "nudge_couple_reveal",
+            question=mine_q,
+            mine=answer.text,
+            name=partner.name,
+            theirs=theirs.text,
+        )
+        theirs_q = prompt.text[turn.content.lang(partner.lang)] if prompt else ""
+        turn.to_partner(
+            "nudge_couple_reveal",
+            question=theirs_q,
+            mine=theirs.text,
+            name=turn.user.name,
+            theirs=answer.text,
+        )
+        question.revealed_at = turn.now
+        session.add(question)

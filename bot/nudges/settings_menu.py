@@ -1,0 +1,327 @@
+"""The "Check-ins" section of /settings: days, time, timezone, quiet hours, weekly picture.
+
+Everything is a button except two things a person may prefer to type: a time
+("20:15") and a timezone (an IANA name like Europe/Istanbul, or a city).
+A shared Telegram location also sets the timezone (nearest known city).
+Every change recomputes the next due time at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import available_timezones
+
+from bot.coach import Coach, SettingsSection
+from bot.engine.outputs import Keyboard, KeyButton
+from bot.nudges import awaiting
+from bot.nudges import buttons as b
+from bot.nudges.cities import City, nearest
+from bot.nudges.context import Nudging
+from bot.nudges.models import NudgeSchedule
+from bot.nudges.schedule import clock_text, is_timezone, parse_clock, zone
+from bot.nudges.store import days_of, quiet_of, reschedule, schedule_for, timezone_of
+from bot.turn import Turn
+
+SECTION = "checkins"
+TIME = "time"
+TIMEZONE = "timezone"
+TIMES = (8 * 60, 12 * 60 + 30, 18 * 60, 19 * 60 + 30, 21 * 60)
+QUIET_PRESETS = ((22 * 60, 8 * 60), (23 * 60, 7 * 60), (21 * 60, 9 * 60))
+FOREVER = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+class CheckinSettings:
+    def __init__(self, coach: Coach, nudging: Nudging) -> None:
+        self.coach = coach
+        self.nudging = nudging
+
+    def section(self) -> SettingsSection:
+        return SettingsSection(SECTION, "settings_checkins", self.overview, order=10)
+
+    async def _schedule(self, turn: Turn) -> NudgeSchedule:
+        return await schedule_for(turn.session, turn.user, turn.now, self.nudging.default_tz)
+
+    # -- showing ------------------------------------------------------------------
+
+    async def overview(self, turn: Turn, *, note: str = "", replace: bool = False) -> None:
+        schedule = await self._schedule(turn)
+        tz = timezone_of(turn.user, self.nudging.default_tz)
+        days = ", ".join(turn.t(f"day_{d}") for d in days_of(schedule))
+        quiet = quiet_of(schedule)
+        lines = [
+            turn.t("settings_checkins_title"),
+            turn.t("settings_line_days", days=days),
+            turn.t("settings_line_time", time=clock_text(schedule.minute), timezone=tz),
+            turn.t(
+                "settings_line_quiet",
+                quiet=turn.t(
+                    "settings_quiet_range", start=clock_text(quiet.start), end=clock_text(quiet.end)
+                )
+                if quiet
+                else turn.t("settings_quiet_none"),
+            ),
+            turn.t("settings_line_summary_on" if schedule.summary else "settings_line_summary_off"),
+        ]
+        if schedule.stride > 1:
+            lines.append(turn.t("settings_line_less_often"))
+        paused = turn.user.nudges_paused_until
+        if paused is not None and paused > turn.now:
+            lines.append(turn.t("settings_line_paused", until=self.when(turn, paused)))
+        elif schedule.next_due_at is not None:
+            lines.append(turn.t("settings_line_next", when=self.when(turn, schedule.next_due_at)))
+        text = "\n".join(lines)
+        if note:
+            text = f"{note}\n\n{text}"
+        summary_key = (
+            "settings_summary_turn_off" if schedule.summary else "settings_summary_turn_on"
+        )
+        keyboard: Keyboard = (
+            (
+                b.button(turn, "settings_days", b.SETTINGS, "d"),
+                b.button(turn, "settings_time", b.SETTINGS, "t"),
+            ),
+            (
+                b.button(turn, "settings_timezone", b.SETTINGS, "z"),
+                b.button(turn, "settings_quiet", b.SETTINGS, "q"),
+            ),
+            (b.button(turn, summary_key, b.SETTINGS, "s", int(not schedule.summary)),),
+        )
+        turn.say(text, keyboard, replace=replace)
+
+    def when(self, turn: Turn, at: datetime) -> str:
+        if at >= FOREVER:
+            return turn.t("settings_until_resumed")
+        local = at.astimezone(zone(timezone_of(turn.user, self.nudging.default_tz)))
+        return turn.t(
+            "settings_when",
+            day=turn.t(f"day_{local.weekday()}"),
+            date=local.strftime("%d.%m"),
+            time=clock_text(local.hour * 60 + local.minute),
+        )
+
+    # -- buttons ----------------------------------------------------------------
+
+    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
+        action, rest = (args[0], args[1:]) if args else ("", ())
+        handlers = {
+            "o": self._show,
+            "d": self._days_menu,
+            "dt": self._toggle_day,
+            "t": self._time_menu,
+            "ts": self._set_time,
+            "z": self._timezone_menu,
+            "zc": self._set_city,
+            "q": self._quiet_menu,
+            "qs": self._set_quiet,
+            "s": self._set_summary,
+        }
+        handler = handlers.get(action)
+        if handler is None or not await handler(turn, rest):
+            turn.notice("unknown_button")
+
+    async def _show(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        await self.overview(turn, replace=True)
+        return True
+
+    async def _days_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        chosen = set(days_of(await self._schedule(turn)))
+        row = tuple(
+            b.button(
+                turn,
+                "settings_day_on" if d in chosen else "settings_day_off",
+                b.SETTINGS,
+                "dt",
+                d,
+                day=turn.t(f"day_{d}"),
+            )
+            for d in range(7)
+        )
+        keyboard = (row[:4], row[4:], (b.button(turn, "settings_done", b.SETTINGS, "o"),))
+        turn.say(turn.t("settings_days_prompt"), keyboard, replace=True)
+        return True
+
+    async def _toggle_day(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        if len(rest) != 1 or rest[0] not in {str(d) for d in range(7)}:
+            return False
+        schedule = await self._schedule(turn)
+        days = set(days_of(schedule)) ^ {int(rest[0])}
+        if not days:
+            turn.notice("settings_days_need_one")
+            return True
+        schedule.days = ",".join(str(d) for d in sorted(days))
+        schedule.stride = 1  # a fresh choice of rhythm starts at full frequency
+        self._changed(turn, schedule)
+        return await self._days_menu(turn, ())
+
+    async def _time_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        keyboard = (
+            tuple(
+                b.button(turn, "settings_clock", b.SETTINGS, "ts", m, time=clock_text(m))
+                for m in TIMES[:3]
+            ),
+            tuple(
+                b.button(turn, "settings_clock", b.SETTINGS, "ts", m, time=clock_text(m))
+                for m in TIMES[3:]
+            ),
+            (b.button(turn, "settings_back", b.SETTINGS, "o"),),
+        )
+        turn.say(turn.t("settings_time_prompt"), keyboard, replace=True)
+        awaiting.expect(turn, await self._schedule(turn), TIME)
+        return True
+
+    async def _set_time(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        if len(rest) != 1 or not rest[0].isdigit() or not 0 <= int(rest[0]) < 24 * 60:
+            return False
+        await self._apply_time(turn, int(rest[0]), replace=True)
+        return True
+
+    async def _apply_time(self, turn: Turn, minute: int, *, replace: bool) -> None:
+        schedule = await self._schedule(turn)
+        schedule.minute = minute
+        awaiting.clear(turn, schedule)
+        self._changed(turn, schedule)
+        note = turn.t("settings_time_set", time=clock_text(minute))
+        quiet = quiet_of(schedule)
+        if quiet is not None and quiet.contains(minute):
+            note += "\n" + turn.t("settings_time_in_quiet", end=clock_text(quiet.end))
+        await self.overview(turn, note=note, replace=replace)
+
+    async def _timezone_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        cities = self.nudging.menu_cities
+        buttons = [
+            KeyButton(c.name[turn.lang], f"{b.SETTINGS}|zc|{self.nudging.cities.index(c)}")
+            for c in cities
+        ]
+        rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
+        keyboard = (*rows, (b.button(turn, "settings_back", b.SETTINGS, "o"),))
+        current = timezone_of(turn.user, self.nudging.default_tz)
+        turn.say(turn.t("settings_timezone_prompt", timezone=current), keyboard, replace=True)
+        awaiting.expect(turn, await self._schedule(turn), TIMEZONE)
+        return True
+
+    async def _set_city(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        if len(rest) != 1 or not rest[0].isdigit() or int(rest[0]) >= len(self.nudging.cities):
+            return False
+        city = self.nudging.cities[int(rest[0])]
+        await self.set_timezone(
+            turn, city.tz, turn.t("settings_timezone_set", timezone=city.tz), replace=True
+        )
+        return True
+
+    async def set_timezone(self, turn: Turn, tz: str, note: str, *, replace: bool = False) -> None:
+        turn.user.timezone = tz
+        turn.session.add(turn.user)
+        schedule = await self._schedule(turn)
+        awaiting.clear(turn, schedule)
+        self._changed(turn, schedule)
+        await self.overview(turn, note=note, replace=replace)
+
+    async def _quiet_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        rows = tuple(
+            (
+                b.button(
+                    turn,
+                    "settings_quiet_range",
+                    b.SETTINGS,
+                    "qs",
+                    start,
+                    end,
+                    start=clock_text(start),
+                    end=clock_text(end),
+                ),
+            )
+            for start, end in QUIET_PRESETS
+        )
+        keyboard = (
+            *rows,
+            (b.button(turn, "settings_quiet_none", b.SETTINGS, "qs", "off"),),
+            (b.button(turn, "settings_back", b.SETTINGS, "o"),),
+        )
+        turn.say(turn.t("settings_quiet_prompt"), keyboard, replace=True)
+        return True
+
+    async def _set_quiet(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        schedule = await self._schedule(turn)
+        if rest == ("off",):
+            schedule.quiet_start = schedule.quiet_end = None
+        else:
+            preset = _preset(rest)
+            if preset is None:
+                return False
+            schedule.quiet_start, schedule.quiet_end = preset
+        self._changed(turn, schedule)
+        await self.overview(turn, note=turn.t("settings_saved"), replace=True)
+        return True
+
+    async def _set_summary(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+        if rest not in (("0",), ("1",)):
+            return False
+        schedule = await self._schedule(turn)
+        schedule.summary = rest == ("1",)
+        self._changed(turn, schedule)
+        key = "settings_summary_on_note" if schedule.summary else "settings_summary_off_note"
+        await self.overview(turn, note=turn.t(key), replace=True)
+        return True
+
+    def _changed(self, turn: Turn, schedule: NudgeSchedule) -> None:
+        reschedule(schedule, turn.user, turn.now, self.nudging.default_tz)
+        turn.session.add(schedule)
+
+    # -- typed input and location --------------------------------------------------
+
+    async def typed(self, turn: Turn, schedule: NudgeSchedule, what: str, text: str) -> bool:
+        if what == TIME:
+            minute = parse_clock(text)
+            if minute is None:
+                turn.say_key("settings_time_invalid")
+                return True
+            await self._apply_time(turn, minute, replace=False)
+            return True
+        if what == TIMEZONE:
+            tz = resolve_timezone(text, self.nudging.cities)
+            if tz is None:
+                turn.say_key("settings_timezone_invalid")
+                return True
+            await self.set_timezone(turn, tz, turn.t("settings_timezone_set", timezone=tz))
+            return True
+        return False
+
+    async def location(self, turn: Turn, latitude: float, longitude: float) -> None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            turn.say_key("settings_location_invalid")
+            return
+        city = nearest(self.nudging.cities, latitude, longitude)
+        note = turn.t(
+            "settings_timezone_from_location", city=city.name[turn.lang], timezone=city.tz
+        )
+        await self.set_timezone(turn, city.tz, note)
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def resolve_timezone(text: str, cities: tuple[City, ...]) -> str | None:
+    """An IANA name (any letter case) or one of our cities' names, in any language."""
+    cleaned = text.strip().replace(" ", "_")
+    if len(cleaned) > 64:
+        return None
+    if "/" in cleaned and is_timezone(cleaned):
+        return cleaned
+    found = _zones_by_folded_name().get(cleaned.casefold())
+    if found is not None and "/" in found:
+        return found
+    wanted = text.strip().casefold()
+    for city in cities:
+        if any(name.casefold() == wanted for name in city.name.values()):
+            return city.tz
+    return None
+
+
+def _preset(rest: tuple[str, ...]) -> tuple[int, int] | None:
+    if len(rest) != 2 or not all(r.isdigit() for r in rest):
+        return None
+    pair = (int(rest[0]), int(rest[1]))
+    return pair if pair in QUIET_PRESETS else None

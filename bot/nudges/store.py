@@ -1,0 +1,146 @@
+"""Schedule rows: the default for a new person, and recomputing after any change.
+
+Every change to a rhythm (days, time, timezone, quiet hours, stride, pause)
+goes through `reschedule`, so the stored UTC due times always follow from
+the stored local rhythm.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.nudges.models import DEFAULT_DAYS, DEFAULT_MINUTE, DEFAULT_QUIET, NudgeSchedule
+from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary
+from bot.storage.models import User
+
+FIRST_NUDGE_AFTER = timedelta(hours=20)
+"""A newcomer's first check-in waits at least this long: let them settle in first."""
+
+
+def days_of(schedule: NudgeSchedule) -> tuple[int, ...]:
+    return tuple(sorted({int(d) for d in schedule.days.split(",") if d.strip().isdigit()}))
+
+
+def quiet_of(schedule: NudgeSchedule) -> Quiet | None:
+    if schedule.quiet_start is None or schedule.quiet_end is None:
+        return None
+    return Quiet(schedule.quiet_start, schedule.quiet_end)
+
+
+def timezone_of(user: User, default_tz: str) -> str:
+    return user.timezone or default_tz
+
+
+def rhythm_of(schedule: NudgeSchedule, user: User, default_tz: str) -> Rhythm:
+    return Rhythm(
+        days_of(schedule) or (1, 4),
+        schedule.minute,
+        timezone_of(user, default_tz),
+        quiet_of(schedule),
+        schedule.stride,
+    )
+
+
+def first_after(created_at: datetime, now: datetime) -> datetime:
+    return max(now, created_at + FIRST_NUDGE_AFTER)
+
+
+def default_due(timezone: str, created_at: datetime, now: datetime) -> datetime:
+    """The first check-in of the default rhythm: Tuesday and Friday at 19:30, local time."""
+    rhythm = Rhythm(
+        tuple(int(d) for d in DEFAULT_DAYS.split(",")),
+        DEFAULT_MINUTE,
+        timezone,
+        Quiet(*DEFAULT_QUIET),
+    )
+    return next_due(rhythm, first_after(created_at, now))
+
+
+def new_schedule(user: User, now: datetime, default_tz: str) -> NudgeSchedule:
+    due = default_due(timezone_of(user, default_tz), user.created_at, now)
+    return NudgeSchedule(user_id=user.id, regular_due_at=due, next_due_at=due)
+
+
+async def schedule_for(
+    session: AsyncSession, user: User, now: datetime, default_tz: str
+) -> NudgeSchedule:
+    """The person's schedule, created with the default on first use."""
+    schedule = await session.get(NudgeSchedule, user.id)
+    if schedule is None:
+        schedule = new_schedule(user, now, default_tz)
+        session.add(schedule)
+        await session.flush()
+    return schedule
+
+
+def reschedule(schedule: NudgeSchedule, user: User, now: datetime, default_tz: str) -> None:
+    """Recompute the UTC due times from the local rhythm (after any settings change)."""
+    rhythm = rhythm_of(schedule, user, default_tz)
+    paused = user.nudges_paused_until
+    after = max(
+        first_after(user.created_at, now), paused if paused is not None and paused > now else now
+    )
+    schedule.regular_due_at = next_due(rhythm, after)
+    refresh_next(schedule)
+    if schedule.summary:
+        schedule.summary_due_at = next_summary(rhythm.timezone, rhythm.quiet, after)
+    else:
+        schedule.summary_due_at = None
+
+
+def refresh_next(schedule: NudgeSchedule) -> None:
+    snooze = schedule.snooze_until
+    regular = schedule.regular_due_at
+    schedule.next_due_at = snooze if snooze is not None and snooze < regular else regular
+
+
+async def ensure_schedules(
+    session: AsyncSession, now: datetime, default_tz: str, limit: int = 5000
+) -> int:
+    """Give everyone without a schedule the default one (in bulk); returns how many."""
+    missing = (
+        select(User.id, User.timezone, User.created_at)
+        .where(~select(NudgeSchedule.user_id).where(NudgeSchedule.user_id == User.id).exists())
+        .limit(limit)
+    )
+    people = (await session.exec(missing)).all()
+    if not people:
+        return 0
+    rows = []
+    for user_id, timezone, created_at in people:
+        due = default_due(timezone or default_tz, created_at, now)
+        rows.append(
+            {
+                "user_id": user_id,
+                "days": DEFAULT_DAYS,
+                "minute": DEFAULT_MINUTE,
+                "quiet_start": DEFAULT_QUIET[0],
+                "quiet_end": DEFAULT_QUIET[1],
+                "stride": 1,
+                "unanswered": 0,
+                "regular_due_at": due,
+                "next_due_at": due,
+                "summary": False,
+                "kind_cursor": 0,
+            }
+        )
+    table: Table = NudgeSchedule.__table__  # type: ignore[attr-defined]
+    await session.exec(insert_ignoring_duplicates(session, table), params=rows)
+    return len(rows)
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, on either database."""
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    return insert(table).on_conflict_do_nothing()

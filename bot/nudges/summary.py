@@ -1,0 +1,126 @@
+"""The weekly summary (opt-in): a chart of check-in scores and one encouraging sentence.
+
+Privacy: the picture shows the viewer's own scores and only those of the
+partner's scores the partner chose to share. When the partner has paused or
+blocked the bot, the picture and its words are for one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from statistics import mean
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.nudges.chart import ChartData, Series, render
+from bot.nudges.context import Nudging, reachable
+from bot.nudges.models import NudgeCheckin, NudgeDelivery, delivery_ref
+from bot.nudges.schedule import zone
+from bot.storage.models import User
+from bot.turn import Outbound, Photo, Turn
+
+WEEKS = 6
+
+
+@dataclass(frozen=True)
+class WeeklyScores:
+    weeks: tuple[date, ...]
+    mine: tuple[float | None, ...]
+    theirs: tuple[float | None, ...] | None
+    """None when there is no partner to show (unlinked, paused or blocked)."""
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in (*self.mine, *(self.theirs or ())))
+
+
+async def weekly_scores(
+    session: AsyncSession,
+    user: User,
+    partner: User | None,
+    now: datetime,
+    timezone: str,
+    weeks: int = WEEKS,
+) -> WeeklyScores:
+    tz = zone(timezone)
+    today = now.astimezone(tz).date()
+    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    starts = tuple(first + timedelta(weeks=i) for i in range(weeks))
+    since = datetime.combine(first, time(0), tz).astimezone(UTC)
+    mine = await _scores(session, user.id, since, shared_only=False)
+    theirs = await _scores(session, partner.id, since, shared_only=True) if partner else None
+
+    def by_week(rows: list[NudgeCheckin]) -> tuple[float | None, ...]:
+        buckets: dict[date, list[int]] = {}
+        for row in rows:
+            local = row.created_at.astimezone(tz).date()
+            buckets.setdefault(local - timedelta(days=local.weekday()), []).append(row.score)
+        return tuple(round(mean(buckets[w]), 2) if w in buckets else None for w in starts)
+
+    return WeeklyScores(starts, by_week(mine), by_week(theirs) if theirs is not None else None)
+
+
+async def _scores(
+    session: AsyncSession, user_id: int, since: datetime, *, shared_only: bool
+) -> list[NudgeCheckin]:
+    query = select(NudgeCheckin).where(
+        NudgeCheckin.user_id == user_id, NudgeCheckin.created_at >= since
+    )
+    if shared_only:
+        query = query.where(col(NudgeCheckin.shared).is_(True))
+    return list((await session.exec(query)).all())
+
+
+def encouragement(scores: WeeklyScores) -> str:
+    """Which sentence fits: rising, a steady habit, a hard week, or simply thanks."""
+    mine = [v for v in scores.mine if v is not None]
+    theirs = [v for v in (scores.theirs or ()) if v is not None]
+    latest = [s[-1] for s in (mine, theirs) if s]
+    if latest and min(latest) <= 2:
+        return "gentle"
+    series = [s for s in (mine, theirs) if len(s) >= 2]
+    if series and all(s[-1] > s[-2] for s in series):
+        return "rising"
+    weeks = sum(
+        1
+        for i in range(len(scores.weeks))
+        if scores.mine[i] is not None or (scores.theirs and scores.theirs[i] is not None)
+    )
+    if weeks >= 3:
+        return "steady"
+    return "thanks"
+
+
+class Summaries:
+    def __init__(self, nudging: Nudging) -> None:
+        self.nudging = nudging
+
+    async def compose(self, turn: Turn, delivery: NudgeDelivery) -> bool:
+        partner = turn.partner if reachable(turn.partner, turn.now) else None
+        timezone = self.nudging.timezone(turn.user)
+        scores = await weekly_scores(turn.session, turn.user, partner, turn.now, timezone)
+        if scores.empty:
+            return False
+        mode = "together" if partner is not None else "solo"
+        sentence = turn.t(f"summary_{mode}_{encouragement(scores)}")
+        caption = sentence
+        if partner is not None:
+            caption += "\n\n" + turn.t("summary_privacy", partner=partner.name)
+        series = [Series(turn.t("summary_you"), scores.mine)]
+        if partner is not None and scores.theirs is not None:
+            series.append(Series(partner.name, scores.theirs))
+        png = render(
+            ChartData(turn.t("summary_title"), scores.weeks, tuple(series), turn.t("summary_y"))
+        )
+        assert delivery.id is not None
+        turn.out.append(
+            Outbound(
+                turn.user.chat_id,
+                turn.user.id,
+                attachment=Photo(png, caption),
+                ref=delivery_ref(delivery.id),
+            )
+        )
+        return True

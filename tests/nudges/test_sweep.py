@@ -1,0 +1,221 @@
+"""The sweep on SQLite and a real PostgreSQL: claims are atomic, sends happen exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.nudges.models import CLAIMED, SENDING, SENT, SKIPPED, UNKNOWN
+from bot.sending import Outcome
+from bot.storage.db import create_engine
+from tests.nudges.support import (
+    deliver,
+    deliveries,
+    make_coach,
+    meet,
+    run_until,
+    schedule,
+    sweep_of,
+    tick,
+    update_schedule,
+    update_user,
+)
+from tests.support.people import ALEX, KIM, SAM
+
+TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
+
+
+@pytest.fixture
+def coach(db_engine, content, clock):
+    return make_coach(db_engine, content, clock)
+
+
+async def test_a_new_person_gets_the_default_schedule_and_one_check_in_when_due(
+    coach, clock
+) -> None:
+    await meet(coach, ALEX)
+    assert await tick(coach) == [], "nothing is due on the first day"
+    row = await schedule(coach, ALEX)
+    assert (row.days, row.minute, row.next_due_at) == ("1,4", 19 * 60 + 30, TUESDAY_DUE)
+    clock.set(TUESDAY_DUE + timedelta(seconds=30))
+    sent = await tick(coach)
+    assert [o.chat_id for o in sent] == [ALEX.chat_id]
+    assert await tick(coach) == [], "a second sweep finds nothing"
+    [delivery] = await deliveries(coach, ALEX)
+    assert (delivery.status, delivery.due_at) == (SENT, TUESDAY_DUE)
+    assert (await schedule(coach, ALEX)).next_due_at == TUESDAY_DUE + timedelta(days=3)
+
+
+async def test_a_backfill_gives_everyone_a_schedule_in_bulk(coach) -> None:
+    await meet(coach, ALEX, SAM, KIM)
+    await sweep_of(coach).claim(coach.clock())
+    for person in (ALEX, SAM, KIM):
+        assert (await schedule(coach, person)).next_due_at == TUESDAY_DUE
+
+
+async def test_two_processes_sweeping_at_once_never_claim_the_same_check_in(
+    database_url, content, clock, coach
+) -> None:
+    people = [ALEX, SAM, KIM]
+    await meet(coach, *people)
+    await sweep_of(coach).claim(clock())
+    clock.set(TUESDAY_DUE + timedelta(minutes=1))
+    other_engine = create_engine(database_url)
+    try:
+        other = make_coach(other_engine, content, clock)
+        results = await asyncio.gather(
+            *(sweep_of(c).claim(clock()) for c in (coach, other, coach, other))
+        )
+        claims = [claim for result in results for claim in result]
+        assert sorted(user_id for _, user_id in claims) == sorted(p.user_id for p in people)
+        assert len({delivery_id for delivery_id, _ in claims}) == len(people)
+    finally:
+        await other_engine.dispose()
+
+
+async def test_after_downtime_within_the_grace_window_the_check_in_is_sent_once(
+    coach, clock
+) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE + timedelta(hours=1, minutes=50))  # the bot was down until now
+    sent = await tick(coach)
+    assert len(sent) == 1
+    assert await run_until(coach, clock, TUESDAY_DUE + timedelta(days=1)) == []
+
+
+async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_burst(
+    coach, clock
+) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE + timedelta(days=7, hours=3))  # down for a week: three occurrences
+    assert await tick(coach) == []
+    row = await schedule(coach, ALEX)
+    assert row.next_due_at is not None and row.next_due_at > clock.now
+    assert row.next_due_at == TUESDAY_DUE + timedelta(days=10)
+    assert await deliveries(coach, ALEX) == []
+
+
+async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
+    database_url, content, clock, coach
+) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    dead = sweep_of(coach)
+    outs = await dead.run()  # claimed and composed, then the process died before sending
+    assert len(outs) == 1
+    other_engine = create_engine(database_url)
+    try:
+        survivor = sweep_of(make_coach(other_engine, content, clock))
+        assert await survivor.run() == [], "the lease still protects the claim"
+        clock.advance(minutes=6)  # past the 5-minute lease
+        taken = await survivor.run()
+        assert len(taken) == 1 and taken[0].text == outs[0].text, "the same check-in"
+        assert not await dead.admit(outs[0]), "the old owner may no longer send it"
+        assert await deliver(survivor, taken) == taken
+        assert [d.status for d in await deliveries(coach, ALEX)] == [SENT]
+    finally:
+        await other_engine.dispose()
+
+
+async def test_a_claim_found_too_late_is_skipped(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    await sweep_of(coach).run()  # claimed, never sent
+    clock.advance(hours=3)
+    assert await tick(coach) == []
+    assert [d.status for d in await deliveries(coach, ALEX)] == [SKIPPED]
+
+
+async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    sweep = sweep_of(coach)
+    [out] = await sweep.run()
+    assert await sweep.admit(out)  # the request left; the process died before recording
+    assert [d.status for d in await deliveries(coach, ALEX)] == [SENDING]
+    clock.advance(minutes=6)
+    assert await tick(coach) == []
+    assert [d.status for d in await deliveries(coach, ALEX)] == [UNKNOWN]
+
+
+async def test_a_send_that_certainly_failed_is_tried_again_later(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    sweep = sweep_of(coach)
+    assert await deliver(sweep, await sweep.run(), Outcome.FAILED) == []
+    assert [d.status for d in await deliveries(coach, ALEX)] == [CLAIMED]
+    assert await tick(coach) == [], "not straight away"
+    clock.advance(minutes=2)
+    assert len(await tick(coach)) == 1
+    assert [d.status for d in await deliveries(coach, ALEX)] == [SENT]
+
+
+async def test_someone_who_blocked_the_bot_gets_no_check_ins(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    sweep = sweep_of(coach)
+    outs = await sweep.run()
+    await deliver(sweep, outs, Outcome.BLOCKED)
+    await coach.mark_unreachable(ALEX.user_id)  # what the transport does on Forbidden
+    assert [d.status for d in await deliveries(coach, ALEX)] == ["blocked"]
+    assert await run_until(coach, clock, TUESDAY_DUE + timedelta(days=8), hours=1) == []
+    await meet(coach, ALEX)  # they come back and write again
+    sent = await run_until(coach, clock, TUESDAY_DUE + timedelta(days=11), hours=1)
+    assert len(sent) == 1
+
+
+async def test_a_pause_set_by_another_feature_is_respected(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    await update_user(coach, ALEX, nudges_paused_until=TUESDAY_DUE + timedelta(hours=12))
+    assert await run_until(coach, clock, TUESDAY_DUE + timedelta(days=1), hours=1) == []
+    sent = await run_until(coach, clock, TUESDAY_DUE + timedelta(days=3, hours=1), hours=1)
+    assert len(sent) == 1, "Friday's check-in comes as usual"
+
+
+async def test_no_more_than_one_unprompted_check_in_a_day(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    await update_schedule(coach, ALEX, last_nudged_at=TUESDAY_DUE - timedelta(hours=2))
+    clock.set(TUESDAY_DUE)
+    assert await tick(coach) == []
+
+
+async def test_a_batch_limit_spreads_a_crowd_over_several_sweeps(db_engine, content, clock):
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=2)
+    await meet(coach, ALEX, SAM, KIM)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    assert len(await tick(coach)) == 2
+    assert len(await tick(coach)) == 1
+    assert await tick(coach) == []
+
+
+async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(
+    coach, clock, monkeypatch
+) -> None:
+    await meet(coach, ALEX, SAM)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    composer = sweep_of(coach).composer
+    original = composer.compose
+
+    async def broken_for_alex(turn, delivery_id, owner):
+        if turn.user.id == ALEX.user_id:
+            raise RuntimeError("bad data")
+        await original(turn, delivery_id, owner)
+
+    monkeypatch.setattr(composer, "compose", broken_for_alex)
+    sent = await tick(coach)
+    assert [o.chat_id for o in sent] == [SAM.chat_id]
+    statuses = {d.user_id: d.status for d in await deliveries(coach)}
+    assert statuses == {ALEX.user_id: "failed", SAM.user_id: SENT}

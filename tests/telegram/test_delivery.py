@@ -1,0 +1,206 @@
+"""Delivery through real PTB against the fake Bot API: flood limits, network errors, hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import httpx
+import pytest
+from telegram.error import NetworkError
+from telegram.ext import ExtBot
+
+from bot.sending import Outcome
+from bot.telegram import delivery
+from bot.telegram.delivery import deliver
+from bot.telegram.ratelimit import GuardedRateLimiter
+from bot.turn import Outbound
+from tests.fakes.recording_request import RecordingRequest
+from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+
+ALEX, SAM = 1001, 1002
+
+
+class Hooks:
+    def __init__(self, admit: bool = True) -> None:
+        self.answer = admit
+        self.events: list[tuple[str, str, Any]] = []
+        self.admit_times: list[float] = []
+
+    async def admit(self, out: Outbound) -> bool:
+        self.events.append(("admit", out.text, None))
+        self.admit_times.append(time.monotonic())
+        return self.answer
+
+    async def done(self, out: Outbound, outcome: Outcome) -> None:
+        self.events.append(("done", out.text, outcome))
+
+
+class FlakyRequest(RecordingRequest):
+    """Fails like a real network would, for the next sendMessage calls, in order.
+
+    "refuse": no connection (the request never left); "lose": the request
+    arrived but the response was lost; (code, retry_after): Telegram answered
+    with that error.
+    """
+
+    def __init__(self, fake: FakeTelegram, *script: str | tuple[int, int | None]) -> None:
+        super().__init__(fake)
+        self.script = list(script)
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, **kw: Any) -> Any:
+        step = self.script.pop(0) if "sendMessage" in url and self.script else None
+        if step == "refuse":
+            raise NetworkError("httpx.ConnectError") from httpx.ConnectError("refused")
+        if isinstance(step, tuple):
+            code, retry_after = step
+            body: dict[str, Any] = {"ok": False, "error_code": code, "description": "Error"}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return code, json.dumps(body).encode()
+        result = await super().do_request(url, method, request_data, **kw)
+        if step == "lose":
+            raise NetworkError("httpx.ReadError") from httpx.ReadError("connection reset")
+        return result
+
+
+@pytest.fixture
+def fake() -> FakeTelegram:
+    fake = FakeTelegram()
+    for user_id in (ALEX, SAM, *range(2000, 2040)):
+        fake.user(user_id).send_text("/start")  # a private chat the bot may write to
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delivery, "BACKOFF_SECONDS", 0.01)
+
+
+async def make_bot(request: RecordingRequest, rate: float | None = 1000) -> ExtBot[Any]:
+    limiter = GuardedRateLimiter(rate) if rate else None
+    bot: ExtBot[Any] = ExtBot(DEFAULT_TOKEN, request=request, rate_limiter=limiter)
+    await bot.initialize()
+    return bot
+
+
+class Unreachable:
+    def __init__(self) -> None:
+        self.marked: list[int] = []
+
+    async def __call__(self, user_id: int) -> None:
+        self.marked.append(user_id)
+
+
+def out(chat: int, text: str = "hello", ref: str | None = None) -> Outbound:
+    return Outbound(chat, chat, text, ref=ref)
+
+
+async def test_a_message_is_sent_and_reported(fake) -> None:
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
+    outcomes = await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks)
+    assert outcomes == [Outcome.SENT]
+    assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.SENT)]
+    assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["hello"]
+
+
+async def test_a_blocked_person_is_marked_unreachable(fake) -> None:
+    fake.block(ALEX)
+    bot, hooks, unreachable = await make_bot(RecordingRequest(fake)), Hooks(), Unreachable()
+    outcomes = await deliver(bot, [out(ALEX), out(SAM)], unreachable, hooks=hooks)
+    assert outcomes == [Outcome.BLOCKED, Outcome.SENT]
+    assert unreachable.marked == [ALEX]
+    assert ("done", "hello", Outcome.BLOCKED) in hooks.events
+
+
+async def test_an_error_answer_from_telegram_is_retried_with_backoff(fake) -> None:
+    request = FlakyRequest(fake, (500, None), (502, None))
+    bot = await make_bot(request)
+    assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
+    assert request.script == [] and len(fake.sent_to(ALEX)) == 1
+
+
+async def test_a_refused_connection_is_retried(fake) -> None:
+    request = FlakyRequest(fake, "refuse", "refuse")
+    bot = await make_bot(request)
+    assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
+    assert len(fake.sent_to(ALEX)) == 1
+
+
+async def test_a_send_that_keeps_failing_is_reported_failed_not_lost_silently(fake) -> None:
+    request = FlakyRequest(fake, *[(502, None)] * 10)
+    bot, hooks = await make_bot(request), Hooks()
+    assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.FAILED]
+    assert len(request.script) == 10 - (delivery.RETRIES + 1)
+    assert fake.sent_to(ALEX) == []
+    assert hooks.events[-1] == ("done", "hello", Outcome.FAILED)
+    assert [e[0] for e in hooks.events].count("admit") == 1, "admitted once, retried quietly"
+
+
+async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake) -> None:
+    request = FlakyRequest(fake, "lose")
+    bot, hooks = await make_bot(request), Hooks()
+    assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.UNKNOWN]
+    assert len(fake.sent_to(ALEX)) == 1, "it did arrive, exactly once"
+    assert hooks.events[-1] == ("done", "hello", Outcome.UNKNOWN)
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
+@pytest.mark.parametrize("limiter", [True, False])
+async def test_flood_control_is_honoured_by_waiting(fake, limiter) -> None:
+    request = FlakyRequest(fake, (429, 1))
+    bot = await make_bot(request, rate=1000 if limiter else None)
+    started = time.monotonic()
+    assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
+    assert time.monotonic() - started >= 1.0
+    assert len(fake.sent_to(ALEX)) == 1
+
+
+async def test_a_message_the_job_no_longer_wants_is_not_sent(fake) -> None:
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks(admit=False)
+    assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.CANCELLED]
+    assert fake.sent_to(ALEX) == []
+
+
+async def test_admission_happens_after_waiting_for_the_rate_limiter(fake) -> None:
+    bot, hooks = await make_bot(RecordingRequest(fake), rate=5), Hooks()
+    outs = [out(2000 + i) for i in range(4)]
+    await deliver(bot, outs, Unreachable(), hooks=hooks, concurrency=4)
+    spread = hooks.admit_times[-1] - hooks.admit_times[0]
+    assert spread > 0.35, "after a burst of two, each admission waited for its slot"
+
+
+async def test_chats_are_served_side_by_side_and_each_stays_in_order(fake) -> None:
+    fake.latency = 0.1
+    bot = await make_bot(RecordingRequest(fake))
+    outs = [out(ALEX, "a1"), out(SAM, "s1"), out(ALEX, "a2"), out(SAM, "s2"), out(ALEX, "a3")]
+    started = time.monotonic()
+    await deliver(bot, outs, Unreachable(), concurrency=2)
+    assert time.monotonic() - started < 0.45, "two chats at once (one after another: 0.5 s)"
+    assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["a1", "a2", "a3"]
+    assert [c.params["text"] for c in fake.sent_to(SAM)] == ["s1", "s2"]
+
+
+async def test_even_pacing_stays_under_the_flood_limit(fake) -> None:
+    strict = FakeTelegram(rate_limit_per_sec=30)
+    for user_id in range(2000, 2040):
+        strict.user(user_id).send_text("/start")
+    bot = await make_bot(RecordingRequest(strict), rate=28)
+    started = time.monotonic()
+    outcomes = await deliver(bot, [out(2000 + i) for i in range(40)], Unreachable(), concurrency=8)
+    elapsed = time.monotonic() - started
+    assert outcomes == [Outcome.SENT] * 40
+    assert strict.too_many_requests == 0
+    assert 38 / 28 * 0.95 < elapsed < 38 / 28 * 2.5, "paced: two at once, then 28 a second"
+
+
+async def test_concurrent_deliveries_share_one_pace(fake) -> None:
+    strict = FakeTelegram(rate_limit_per_sec=30)
+    for user_id in range(2000, 2040):
+        strict.user(user_id).send_text("/start")
+    bot = await make_bot(RecordingRequest(strict), rate=28)
+    batches = [[out(2000 + i) for i in range(j, 40, 4)] for j in range(4)]
+    await asyncio.gather(*(deliver(bot, b, Unreachable(), concurrency=4) for b in batches))
+    assert strict.too_many_requests == 0
