@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.coach import Coach, Periodic
 from bot.engine.outputs import KeyButton
+from bot.sending import Outcome
 from bot.turn import Outbound, Person
 
 QUIT = {"/quit", "/exit"}
@@ -61,10 +62,19 @@ class Console:
                 job.cancel()
 
     async def repeat(self, job: Periodic) -> None:
-        """Background jobs (check-ins, timers) run here too, so the terminal feels real."""
+        """Background jobs (check-ins, timers) run here too, so the terminal feels real.
+
+        Jobs that record exactly-once delivery hear about each message as
+        Telegram would tell them: admitted just before it is shown, sent after.
+        """
         while True:
             await asyncio.sleep(job.every_seconds)
-            await self.show(await job.run())
+            for out in await job.run():
+                if job.hooks is not None and not await job.hooks.admit(out):
+                    continue
+                await self.show([out])
+                if job.hooks is not None:
+                    await job.hooks.done(out, Outcome.SENT)
 
     async def handle(self, line: str) -> list[Outbound]:
         if not line:

@@ -77,3 +77,40 @@ async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> Non
     await asyncio.sleep(0.05)
     task.cancel()
     assert "a gentle check-in" in out.getvalue()
+
+
+async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
+    import asyncio
+
+    from bot.coach import Periodic
+    from bot.sending import Outcome
+    from bot.turn import Outbound
+
+    out = io.StringIO()
+    console = Console(coach, read=script(), out=out)
+    heard: list[tuple[str, Outcome]] = []
+    sent = False
+
+    class Hooks:
+        async def admit(self, message: Outbound) -> bool:
+            return message.text != "refused"
+
+        async def done(self, message: Outbound, outcome: Outcome) -> None:
+            heard.append((message.text, outcome))
+
+    async def once() -> list[Outbound]:
+        nonlocal sent
+        if sent:
+            return []
+        sent = True
+        me = console.person
+        return [
+            Outbound(me.chat_id, me.user_id, "check-in"),
+            Outbound(me.chat_id, me.user_id, "refused"),
+        ]
+
+    task = asyncio.create_task(console.repeat(Periodic("sweep", 0.01, once, hooks=Hooks())))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    assert heard == [("check-in", Outcome.SENT)]
+    assert "check-in" in out.getvalue() and "refused" not in out.getvalue()
