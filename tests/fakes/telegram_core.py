@@ -180,6 +180,10 @@ class BotApiError(Exception):
         self.description = description
         self.retry_after = retry_after
 
+    def __reduce__(self) -> tuple[type[BotApiError], tuple[int, str, int | None]]:
+        """Copyable (fail_next raises a copy of the injected error each time)."""
+        return (BotApiError, (self.code, self.description, self.retry_after))
+
     def to_response(self) -> JSON:
         """The exact JSON body api.telegram.org sends for this error."""
         body: JSON = {"ok": False, "error_code": self.code, "description": self.description}

@@ -428,3 +428,13 @@ async def test_application_long_polls_and_answers(
     assert reply.buttons == [["Yes"], ["No"]]
     assert (edited.message_id, edited.text) == (reply.message_id, "You said answer:yes")
     assert fake.internal_errors == []
+
+
+def test_fail_next_injects_the_exact_error(fake: FakeTelegram) -> None:
+    user = fake.user(id=131)
+    user.send_text("hi")
+    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+    status, body = fake.respond("sendMessage", {"chat_id": 131, "text": "x"})
+    assert status == 429 and body["parameters"] == {"retry_after": 3}
+    status, _ = fake.respond("sendMessage", {"chat_id": 131, "text": "x"})
+    assert status == 200
