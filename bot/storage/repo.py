@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, update
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -88,20 +89,31 @@ async def save_state(
         await session.flush()
         return True
     result = await session.exec(
-        update(DialogSession)
-        .where(col(DialogSession.user_id) == user_id, col(DialogSession.version) == version)
-        .values(
-            dialog=state.dialog,
-            node=state.node,
-            awaiting_share=state.awaiting_share,
-            version=version + 1,
-            updated_at=now,
-        )
-        # The row is re-read with populate_existing before every step, so the
-        # ORM need not reconcile its identity map here (which costs a query).
-        .execution_options(synchronize_session=False)
+        _SAVE_STATE,
+        params={
+            "uid": user_id,
+            "old_version": version,
+            "dialog": state.dialog,
+            "node": state.node,
+            "awaiting_share": state.awaiting_share,
+            "version": version + 1,
+            "updated_at": now,
+        },
     )
     return result.rowcount == 1
+
+
+_SAVE_STATE = (
+    update(DialogSession)
+    .where(
+        col(DialogSession.user_id) == bindparam("uid"),
+        col(DialogSession.version) == bindparam("old_version"),
+    )
+    # The row is re-read with populate_existing before every step, so the ORM
+    # need not reconcile its identity map here (which costs a query).
+    .execution_options(synchronize_session=False)
+)
+"""Built once: constructing statements costs more than running them on SQLite."""
 
 
 async def progress(session: AsyncSession, user_id: int) -> dict[str, DialogProgress]:
@@ -119,18 +131,30 @@ async def record_progress(
     done: bool = False,
 ) -> None:
     """Remember where a conversation stands, in one upsert; once done, it stays done."""
-    table = DialogProgress.__table__
-    status = DONE if done else IN_PROGRESS
-    stmt = upsert(session, DialogProgress).values(
-        user_id=user_id, dialog=dialog, node=None if done else node, status=status, updated_at=now
+    dialect = session.get_bind().dialect.name
+    await session.exec(
+        _progress_upsert(dialect, done),
+        params={
+            "user_id": user_id,
+            "dialog": dialog,
+            "node": None if done else node,
+            "status": DONE if done else IN_PROGRESS,
+            "updated_at": now,
+        },
     )
+
+
+@cache
+def _progress_upsert(dialect: str, done: bool) -> Any:
+    """The progress upsert for one dialect, built once with bound parameters."""
+    table = DialogProgress.__table__
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(DialogProgress)
     keep_done = case((table.c.status == DONE, table.c.node), else_=stmt.excluded.node)
     changes = {"status": DONE, "node": None} if done else {"node": keep_done}
-    await session.exec(
-        stmt.on_conflict_do_update(
-            index_elements=[table.c.user_id, table.c.dialog],
-            set_={**changes, "updated_at": now},
-        )
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.dialog],
+        set_={**changes, "updated_at": stmt.excluded.updated_at},
     )
 
 
