@@ -17,12 +17,12 @@ RUN mkdir bot && touch bot/__init__.py \
     && pip uninstall --yes attune \
     && rm -rf bot
 
+# The code runs from /app (python -m bot finds ./bot), so dialogs/ and data/
+# sit next to it exactly as in a checkout.
 COPY bot ./bot
 COPY dialogs ./dialogs
 COPY data ./data
-RUN pip install --no-deps . \
-    && mkdir -p /app/data \
-    && chown -R 10001:10001 /app/data
+RUN chown -R 10001:10001 /app/data
 
 USER 10001
 VOLUME ["/app/data"]
