@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import socket
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -68,7 +69,9 @@ class _HttpServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        if not self.stopping.is_set():  # clients vanishing during shutdown is expected
+        """Clients vanishing (a bot killed mid-poll, or our own shutdown) are expected."""
+        vanished = isinstance(sys.exc_info()[1], ConnectionError)
+        if not self.stopping.is_set() and not vanished:
             super().handle_error(request, client_address)
 
 
