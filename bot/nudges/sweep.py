@@ -201,33 +201,21 @@ class Sweep:
     async def _claim_nudges(
         self, session: AsyncSession, now: datetime, limit: int
     ) -> list[Claimed]:
-        s, u = SCHEDULES, USERS
-        query = (
-            select(
-                s.c.user_id,
-                s.c.days,
-                s.c.minute,
-                s.c.quiet_start,
-                s.c.quiet_end,
-                s.c.stride,
-                s.c.unanswered,
-                s.c.last_nudged_at,
-                s.c.regular_due_at,
-                s.c.snooze_until,
-                s.c.snooze_of,
-                s.c.next_due_at,
-                u.c.timezone,
-                u.c.nudges_paused_until,
-                u.c.active,
-            )
-            .join(u, u.c.id == s.c.user_id)
-            .where(s.c.next_due_at <= now)
-            .order_by(s.c.next_due_at)
-            .limit(limit)
+        s = SCHEDULES
+        rows = await _lock_due(
+            session,
+            s.c.next_due_at,
+            now,
+            limit,
+            s.c.days,
+            s.c.minute,
+            s.c.stride,
+            s.c.unanswered,
+            s.c.last_nudged_at,
+            s.c.regular_due_at,
+            s.c.snooze_until,
+            s.c.snooze_of,
         )
-        if is_postgres(session):
-            query = query.with_for_update(skip_locked=True, of=s)
-        rows = (await session.exec(query)).all()
         if not rows:
             return []
         updates: list[dict[str, Any]] = []
@@ -275,25 +263,8 @@ class Sweep:
     async def _claim_summaries(
         self, session: AsyncSession, now: datetime, limit: int
     ) -> list[Claimed]:
-        s, u = SCHEDULES, USERS
-        query = (
-            select(
-                s.c.user_id,
-                s.c.summary_due_at,
-                s.c.quiet_start,
-                s.c.quiet_end,
-                u.c.timezone,
-                u.c.nudges_paused_until,
-                u.c.active,
-            )
-            .join(u, u.c.id == s.c.user_id)
-            .where(s.c.summary_due_at <= now)
-            .order_by(s.c.summary_due_at)
-            .limit(limit)
-        )
-        if is_postgres(session):
-            query = query.with_for_update(skip_locked=True, of=s)
-        rows = (await session.exec(query)).all()
+        s = SCHEDULES
+        rows = await _lock_due(session, s.c.summary_due_at, now, limit)
         if not rows:
             return []
         updates, deliveries = [], []
@@ -462,3 +433,31 @@ def _quiet(row: Row[Any]) -> Quiet | None:
     if row.quiet_start is None or row.quiet_end is None:
         return None
     return Quiet(row.quiet_start, row.quiet_end)
+
+
+async def _lock_due(
+    session: AsyncSession, due: Any, now: datetime, limit: int, *extra: Any
+) -> Sequence[Any]:
+    """Schedule rows whose `due` column has come, oldest first, with what every claim
+    needs about the person; locked (skipping rows another process holds) on PostgreSQL.
+    """
+    s, u = SCHEDULES, USERS
+    query = (
+        select(
+            s.c.user_id,
+            due,
+            s.c.quiet_start,
+            s.c.quiet_end,
+            *extra,
+            u.c.timezone,
+            u.c.nudges_paused_until,
+            u.c.active,
+        )
+        .join(u, u.c.id == s.c.user_id)
+        .where(due <= now)
+        .order_by(due)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True, of=s)
+    return (await session.exec(query)).all()
