@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
@@ -22,6 +22,8 @@ from bot.turn import Outbound, Person
 from tests.support.clock import Clock
 
 TZ = "Europe/Istanbul"
+
+TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
 
 
 def make_coach(engine: AsyncEngine, content: Content, clock: Clock, **settings: object) -> Coach:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.nudges.support import button, make_coach, meet, run_until, schedule, update_user, user
+from tests.nudges.support import (
+    TUESDAY_DUE,
+    button,
+    make_coach,
+    meet,
+    run_until,
+    schedule,
+    update_user,
+    user,
+)
 from tests.support.people import ALEX
 
-TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
 FRIDAY_DUE = TUESDAY_DUE + timedelta(days=3)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot.nudges.models import NudgeAnswer, NudgeCheckin
 from bot.storage.models import DialogProgress
 from tests.nudges.support import (
+    TUESDAY_DUE,
     button,
     deliveries,
     make_coach,
@@ -23,7 +24,6 @@ from tests.nudges.support import (
 )
 from tests.support.people import ALEX, SAM, link
 
-TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
 FRIDAY_DUE = TUESDAY_DUE + timedelta(days=3)
 
 

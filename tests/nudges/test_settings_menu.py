@@ -8,6 +8,7 @@ import pytest
 
 from bot.nudges.settings_menu import resolve_timezone
 from tests.nudges.support import (
+    TUESDAY_DUE,
     button,
     deliveries,
     make_coach,
@@ -18,8 +19,6 @@ from tests.nudges.support import (
     user,
 )
 from tests.support.people import ALEX
-
-TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
 
 
 @pytest.fixture

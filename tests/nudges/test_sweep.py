@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from bot.nudges.models import CLAIMED, SENDING, SENT, SKIPPED, UNKNOWN
 from bot.sending import Outcome
 from bot.storage.db import create_engine
 from tests.nudges.support import (
+    TUESDAY_DUE,
     deliver,
     deliveries,
     make_coach,
@@ -23,8 +24,6 @@ from tests.nudges.support import (
     update_user,
 )
 from tests.support.people import ALEX, KIM, SAM
-
-TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
 
 
 @pytest.fixture
