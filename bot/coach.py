@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine import callbacks
@@ -27,9 +28,11 @@ from bot.engine.step import step
 from bot.sending import SendHooks
 from bot.settings import Settings
 from bot.storage import repo
+from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User
+from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite
 from bot.storage.types import utcnow
-from bot.turn import Outbound, Person, Turn
+from bot.turn import NeedsSession, Outbound, Person, Turn
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,25 @@ ActionHandler = Callable[[Turn, Action], Awaitable[None]]
 EffectListener = Callable[[Turn, Effect], Awaitable[None]]
 TextScreen = Callable[[Turn, str], Awaitable[bool]]
 """Looks at free text before the engine does; True means "handled, stop here"."""
+
+
+PERSON_ID = bindparam("uid")
+"""The acting person's id inside a `Screen.pending` condition."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A feature's claim on free text while it waits for something typed.
+
+    `pending` is SQL that is true whenever `run` might take the text (a
+    question it asked is still open), with the person's id bound as `:uid`.
+    All of them are asked in one query, so text meant for a conversation
+    costs no query per feature and stays on the fast path.
+    """
+
+    run: TextScreen
+    pending: ColumnElement[bool]
+
 
 MAX_RETRIES = 3
 
@@ -97,7 +119,7 @@ class Coach:
         self.actions: dict[str, ActionHandler] = {}
         self.safety_screens: list[TextScreen] = []
         """Read every piece of text first, captions and edits included (see side_text)."""
-        self.text_screens: list[TextScreen] = []
+        self.text_screens: list[Screen] = []
         self.effect_listeners: list[EffectListener] = []
         self.fallback_text: Handler | None = None
         self.start_payload: Callable[[Turn, str], Awaitable[bool]] | None = None
@@ -110,6 +132,10 @@ class Coach:
         self.bot_username: str | None = None
         """The bot's @username for t.me links; the Telegram transport sets it from getMe.
         None where there is no such link (the terminal chat)."""
+        bind = sessions.kw.get("bind")
+        self.direct = DirectSqlite.for_engine(bind) if isinstance(bind, AsyncEngine) else None
+        """The embedded database's fast path (None on PostgreSQL): see `sqlite_direct`."""
+        self._pending: tuple[int, Select[tuple[bool, ...]]] | None = None
 
     # -- registration -------------------------------------------------------
 
@@ -163,9 +189,14 @@ class Coach:
 
     async def text(self, person: Person, text: str) -> list[Outbound]:
         async def handle(turn: Turn) -> None:
-            for screen in [*self.safety_screens, *self.text_screens]:
-                if await screen(turn, text):
+            for safety in self.safety_screens:
+                if await safety(turn, text):
                     return
+            if self.text_screens:
+                pending = await turn.store.check(self._pending_query(), turn.user.id)
+                for screen, maybe in zip(self.text_screens, pending, strict=True):
+                    if maybe and await screen.run(turn, text):
+                        return
             if self.fallback_text is not None:
                 await self.fallback_text(turn)
 
@@ -207,11 +238,51 @@ class Coach:
     async def handle(
         self, person: Person, handler: Handler, args: tuple[str, ...] = ()
     ) -> list[Outbound]:
-        """Run `handler` for `person` in one transaction and return what to send."""
+        """Run `handler` for `person` in one transaction and return what to send.
+
+        The fast path goes first; a turn that needs the ORM session there is
+        rolled back, unsent, and run again here from the start.
+        """
+        if self.direct is not None:
+            try:
+                return await self._direct(person, handler, args)
+            except NeedsSession:
+                pass
         async with self.sessions() as session, session.begin():
             turn = await self._turn(session, person, args)
             await handler(turn)
             return turn.out
+
+    async def _direct(
+        self, person: Person, handler: Handler, args: tuple[str, ...]
+    ) -> list[Outbound]:
+        assert self.direct is not None
+        async with self.direct.transaction() as connection:
+            now = self.clock()
+            people = self.direct.people(connection, person.user_id)
+            created = people is None
+            if people is None:
+                lang = self.content.lang(person.language_code)
+                user = self.direct.first_contact(
+                    connection, person.user_id, person.chat_id, person.first_name, lang, now
+                )
+                people = (user, None)
+            user, partner = people
+            if not user.active or user.chat_id != person.chat_id:
+                raise NeedsSession  # welcome back: the ORM path brings the row up to date
+            store = DirectDialogStore(self.direct, connection)
+            turn = Turn(self, None, store, self.content, user, partner, now, args, created)
+            await handler(turn)
+            return turn.out
+
+    def _pending_query(self) -> Select[tuple[bool, ...]]:
+        """One query asking every text screen whether it is waiting (built once)."""
+        if self._pending is None or self._pending[0] != len(self.text_screens):
+            conditions = [
+                screen.pending.label(f"s{i}") for i, screen in enumerate(self.text_screens)
+            ]
+            self._pending = (len(self.text_screens), select(*conditions))
+        return self._pending[1]
 
     async def for_user(self, user_id: int, handler: Handler) -> list[Outbound]:
         """Run `handler` for a known user without an incoming message (jobs, nudges)."""
@@ -220,7 +291,8 @@ class Coach:
             if user is None:
                 return []
             partner = await repo.partner_of(session, user)
-            turn = Turn(self, session, self.content, user, partner, self.clock())
+            store = SessionDialogStore(session)
+            turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
             return turn.out
 
@@ -238,9 +310,9 @@ class Coach:
     async def advance(self, turn: Turn, make_event: Callable[[Turn], Event]) -> None:
         """Step the engine with compare-and-set on the dialog version, then apply effects."""
         for _ in range(MAX_RETRIES):
-            state, version = await repo.load_state(turn.session, turn.user.id)
+            state, version = await turn.store.load_state(turn.user.id)
             result = step(self.content, state, make_event(turn))
-            if await repo.save_state(turn.session, turn.user.id, result.state, version, turn.now):
+            if await turn.store.save_state(turn.user.id, result.state, version, turn.now):
                 break
         else:
             turn.notice("busy")
@@ -266,8 +338,8 @@ class Coach:
 
     async def _remember_position(self, turn: Turn, state: DialogState) -> None:
         if state.dialog is not None:
-            await repo.record_progress(
-                turn.session, turn.user.id, state.dialog, node=state.node, now=turn.now
+            await turn.store.record_progress(
+                turn.user.id, state.dialog, node=state.node, now=turn.now
             )
 
     async def _turn(self, session: AsyncSession, person: Person, args: tuple[str, ...]) -> Turn:
@@ -277,7 +349,8 @@ class Coach:
             session, person.user_id, person.chat_id, person.first_name, lang, now
         )
         partner = await repo.partner_of(session, user)
-        return Turn(self, session, self.content, user, partner, now, args, created)
+        store = SessionDialogStore(session)
+        return Turn(self, session, store, self.content, user, partner, now, args, created)
 
 
 async def _notice(turn: Turn, key: str) -> None:

@@ -52,11 +52,11 @@ class Conversations:
         name = f", {turn.user.name}" if turn.user.first_name or turn.user.display_name else ""
         turn.say_key("start_intro", name=name)
         turn.say_key("start_coach_not_therapy")
-        state, _ = await repo.load_state(turn.session, turn.user.id)
+        state, _ = await turn.store.load_state(turn.user.id)
         if not state.idle:
             await self.coach.advance(turn, lambda t: Resume(**_ctx(t)))
             return
-        done = await repo.progress(turn.session, turn.user.id)
+        done = await turn.store.progress(turn.user.id)
         if done.get(WELCOME) is None and WELCOME in self.content.dialogs:
             await self.coach.advance(turn, lambda t: Begin(dialog=WELCOME, **_ctx(t)))
         else:
@@ -71,7 +71,7 @@ class Conversations:
         turn.say("\n".join(lines))
 
     async def topics(self, turn: Turn) -> None:
-        progress = await repo.progress(turn.session, turn.user.id)
+        progress = await turn.store.progress(turn.user.id)
         rows: list[tuple[KeyButton, ...]] = []
         for dialog_id in self.content.topics:
             row = progress.get(dialog_id)
@@ -121,7 +121,7 @@ class Conversations:
 
     async def begin(self, turn: Turn, dialog: str) -> None:
         """Open `dialog`, resuming where the person left it if unfinished."""
-        row = (await repo.progress(turn.session, turn.user.id)).get(dialog)
+        row = (await turn.store.progress(turn.user.id)).get(dialog)
         node = row.node if row is not None and row.status == repo.IN_PROGRESS else None
         await self.coach.advance(turn, lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
 
@@ -136,7 +136,7 @@ class Conversations:
     async def on_effect(self, turn: Turn, effect: Effect) -> None:
         match effect:
             case SaveReflection():
-                turn.session.add(
+                await turn.store.add_reflection(
                     Reflection(
                         user_id=turn.user.id,
                         couple_id=turn.user.couple_id,
@@ -148,12 +148,11 @@ class Conversations:
                         created_at=effect.at,
                     )
                 )
-                await turn.session.flush()
             case ReflectionShared():
                 await self._share_reflection(turn, effect)
             case DialogFinished():
-                await repo.record_progress(
-                    turn.session, turn.user.id, effect.dialog, node=None, now=effect.at, done=True
+                await turn.store.record_progress(
+                    turn.user.id, effect.dialog, node=None, now=effect.at, done=True
                 )
 
     async def _share_reflection(self, turn: Turn, effect: ReflectionShared) -> None:

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine.content import Content
 from bot.engine.outputs import Keyboard
+from bot.storage.dialog_store import DialogStore
 from bot.storage.models import User
 
 if TYPE_CHECKING:
@@ -65,12 +66,22 @@ class Outbound:
     """The sender's own id for this message (e.g. a nudge delivery), handed back to send hooks."""
 
 
+class NeedsSession(Exception):
+    """A turn on the fast path asked for the ORM session; the coach re-runs it with one."""
+
+
 @dataclass
 class Turn:
-    """Everything a handler may use while one person's update is processed."""
+    """Everything a handler may use while one person's update is processed.
+
+    `store` serves the core flows (dialog state, progress, answers) on either
+    path; `session`, the ORM session for everything else, exists only on the
+    ORM path (see `bot.storage.sqlite_direct`).
+    """
 
     coach: Coach
-    session: AsyncSession
+    orm_session: AsyncSession | None
+    store: DialogStore
     content: Content
     user: User
     partner: User | None
@@ -78,6 +89,12 @@ class Turn:
     args: tuple[str, ...] = ()
     created: bool = False
     out: list[Outbound] = field(default_factory=list)
+
+    @property
+    def session(self) -> AsyncSession:
+        if self.orm_session is None:
+            raise NeedsSession
+        return self.orm_session
 
     @property
     def lang(self) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.coach import Coach, Periodic
+from sqlalchemy import exists
+
+from bot.coach import PERSON_ID, Coach, Periodic, Screen
 from bot.cooldown import calming, notices, repair, timers
 from bot.cooldown.buttons import KIND
 from bot.cooldown.flow import Flow
+from bot.cooldown.models import Cooldown
 from bot.turn import Turn
 
 ButtonAction = Callable[[Turn, tuple[str, ...]], Awaitable[None]]
@@ -50,7 +53,9 @@ def install(coach: Coach) -> None:
     coach.command("cooldown")(flow.start)
     coach.button(KIND)(on_button)
     # after the screens already there (the safety screen first), before the dialogs
-    coach.text_screens.append(flow.screen)
+    cooldowns = Cooldown.__table__.c
+    in_break = exists().where(cooldowns.user_id == PERSON_ID, cooldowns.closed_at.is_(None))
+    coach.text_screens.append(Screen(flow.screen, pending=in_break))
     sweep = timers.Sweep(
         coach, {timers.RETURN: flow.on_return_timer, timers.BREATH: calming.on_breath_timer}
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.coach import Coach, SettingsSection
+from sqlalchemy import exists
+
+from bot.coach import PERSON_ID, Coach, Screen, SettingsSection
 from bot.couples.care import SAFE, Care
 from bot.couples.handlers import NAME, UNLINK, Linking
+from bot.couples.models import NamePrompt
 from bot.couples.privacy import FORGET, Privacy
 
 
@@ -22,5 +25,6 @@ def install(coach: Coach) -> None:
     coach.button(SAFE)(care.safe_button)
     coach.start_payload = linking.start_payload
     coach.safety_screens.append(care.screen)  # before every feature's text, captions and edits too
-    coach.text_screens.append(linking.name_screen)
+    asked_name = exists().where(NamePrompt.__table__.c.user_id == PERSON_ID)
+    coach.text_screens.append(Screen(linking.name_screen, pending=asked_name))
     coach.settings_sections.append(SettingsSection("name", "name_setting", linking.change_name))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.coach import Coach
+from sqlalchemy import exists
+
+from bot.coach import PERSON_ID, Coach, Screen
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
 from bot.nudges.compose import Composer
@@ -41,5 +43,7 @@ def install(coach: Coach) -> None:
             return await settings.typed(turn, schedule, what, text)
         return await responses.typed(turn, schedule, what, text)
 
-    coach.text_screens.append(typed_input)
+    schedules = NudgeSchedule.__table__.c
+    waiting = exists().where(schedules.user_id == PERSON_ID, schedules.awaiting.is_not(None))
+    coach.text_screens.append(Screen(typed_input, pending=waiting))
     coach.periodic.append(sweep.periodic())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             **kwargs,
         )
         writer = WriterLock()
+        _writers[engine.sync_engine] = writer
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", writer.begin)
         event.listen(engine.sync_engine, "commit", writer.end)
@@ -48,12 +50,30 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    apply_sqlite_pragmas(dbapi_connection)
+
+
+def apply_sqlite_pragmas(connection: Any) -> None:
+    """For every connection to the file, SQLAlchemy's and the fast path's alike."""
+    cursor = connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
+
+
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=30000",
+)
+
+_writers: weakref.WeakKeyDictionary[Any, WriterLock] = weakref.WeakKeyDictionary()
+
+
+def sqlite_writer(engine: AsyncEngine) -> WriterLock | None:
+    """The lock that queues `engine`'s write transactions (None unless SQLite)."""
+    return _writers.get(engine.sync_engine)
 
 
 class WriterLock:
@@ -69,10 +89,11 @@ class WriterLock:
     """
 
     def __init__(self) -> None:
-        self._lock = asyncio.Lock()
+        self.lock = asyncio.Lock()
+        """Held for the whole of each write transaction (also by `sqlite_direct`)."""
 
     def begin(self, connection: Any) -> None:
-        await_(self._lock.acquire())
+        await_(self.lock.acquire())
         connection.info["attune_writer"] = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -82,7 +103,7 @@ class WriterLock:
 
     def end(self, connection: Any) -> None:
         if connection.info.pop("attune_writer", False):
-            self._lock.release()
+            self.lock.release()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

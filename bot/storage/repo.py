@@ -35,26 +35,42 @@ async def ensure_user(
             session.add(user)
         return user, False
     # Two first messages at once (two workers) must not collide on the key.
-    inserted = await session.exec(
-        upsert(session, User)
-        .values(
-            id=user_id,
-            chat_id=chat_id,
-            first_name=first_name,
-            lang=lang,
-            active=True,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
-    )
-    await session.exec(
-        upsert(session, DialogSession)
-        .values(user_id=user_id, awaiting_share=False, version=0, updated_at=now)
-        .on_conflict_do_nothing()
-    )
+    dialect = session.get_bind().dialect.name
+    new_user, new_session = first_contact(user_id, chat_id, first_name, lang, now)
+    inserted = await session.exec(new_user_insert(dialect), params=new_user)
+    await session.exec(new_dialog_session_insert(dialect), params=new_session)
     user = await session.get(User, user_id)
     assert user is not None
     return user, inserted.rowcount == 1
+
+
+def first_contact(
+    user_id: int, chat_id: int, first_name: str, lang: str, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The values of a new person's user row and (idle) dialog session row."""
+    user = {
+        "id": user_id,
+        "chat_id": chat_id,
+        "first_name": first_name,
+        "lang": lang,
+        "active": True,
+        "created_at": now,
+    }
+    return user, idle_session_values(user_id, now)
+
+
+def idle_session_values(user_id: int, now: datetime) -> dict[str, Any]:
+    return {"user_id": user_id, "awaiting_share": False, "version": 0, "updated_at": now}
+
+
+@cache
+def new_user_insert(dialect: str) -> Any:
+    return _dialect_insert(dialect)(User.__table__).on_conflict_do_nothing()
+
+
+@cache
+def new_dialog_session_insert(dialect: str) -> Any:
+    return _dialect_insert(dialect)(DialogSession.__table__).on_conflict_do_nothing()
 
 
 async def partner_of(session: AsyncSession, user: User) -> User | None:
@@ -88,22 +104,11 @@ async def save_state(
         )
         await session.flush()
         return True
-    result = await session.exec(
-        _SAVE_STATE,
-        params={
-            "uid": user_id,
-            "old_version": version,
-            "dialog": state.dialog,
-            "node": state.node,
-            "awaiting_share": state.awaiting_share,
-            "version": version + 1,
-            "updated_at": now,
-        },
-    )
+    result = await session.exec(SAVE_STATE, params=state_values(user_id, state, version, now))
     return result.rowcount == 1
 
 
-_SAVE_STATE = (
+SAVE_STATE = (
     update(DialogSession)
     .where(
         col(DialogSession.user_id) == bindparam("uid"),
@@ -114,6 +119,7 @@ _SAVE_STATE = (
     .execution_options(synchronize_session=False)
 )
 """Built once: constructing statements costs more than running them on SQLite."""
+SAVE_STATE_COLUMNS = ("dialog", "node", "awaiting_share", "version", "updated_at")
 
 
 async def progress(session: AsyncSession, user_id: int) -> dict[str, DialogProgress]:
@@ -133,23 +139,41 @@ async def record_progress(
     """Remember where a conversation stands, in one upsert; once done, it stays done."""
     dialect = session.get_bind().dialect.name
     await session.exec(
-        _progress_upsert(dialect, done),
-        params={
-            "user_id": user_id,
-            "dialog": dialog,
-            "node": None if done else node,
-            "status": DONE if done else IN_PROGRESS,
-            "updated_at": now,
-        },
+        progress_upsert(dialect, done),
+        params=progress_values(user_id, dialog, node=node, now=now, done=done),
     )
 
 
+def progress_values(
+    user_id: int, dialog: str, *, node: str | None, now: datetime, done: bool
+) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "dialog": dialog,
+        "node": None if done else node,
+        "status": DONE if done else IN_PROGRESS,
+        "updated_at": now,
+    }
+
+
+def state_values(user_id: int, state: DialogState, version: int, now: datetime) -> dict[str, Any]:
+    """Parameters of `SAVE_STATE`: move from `version` to `version + 1`."""
+    return {
+        "uid": user_id,
+        "old_version": version,
+        "dialog": state.dialog,
+        "node": state.node,
+        "awaiting_share": state.awaiting_share,
+        "version": version + 1,
+        "updated_at": now,
+    }
+
+
 @cache
-def _progress_upsert(dialect: str, done: bool) -> Any:
+def progress_upsert(dialect: str, done: bool) -> Any:
     """The progress upsert for one dialect, built once with bound parameters."""
     table = DialogProgress.__table__
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(DialogProgress)
+    stmt = _dialect_insert(dialect)(DialogProgress)
     keep_done = case((table.c.status == DONE, table.c.node), else_=stmt.excluded.node)
     changes = {"status": DONE, "node": None} if done else {"node": keep_done}
     return stmt.on_conflict_do_update(
@@ -160,9 +184,11 @@ def _progress_upsert(dialect: str, done: bool) -> Any:
 
 def upsert(session: AsyncSession, model: type[SQLModel]) -> Any:
     """`INSERT ... ON CONFLICT` in the dialect of the session's database."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(model)
+    return _dialect_insert(session.get_bind().dialect.name)(model)
+
+
+def _dialect_insert(dialect: str) -> Any:
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def latest_reflection(

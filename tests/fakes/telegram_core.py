@@ -1188,9 +1188,8 @@ class FakeTelegram:
             "date": int(time.time()),
             **content,
         }
-        message = copy.deepcopy(message)
-        chat.messages[message_id] = _StoredMessage(message, from_bot=sender is None)
-        return copy.deepcopy(message)
+        chat.messages[message_id] = _StoredMessage(copy.deepcopy(message), from_bot=sender is None)
+        return message
 
     def _send(self, chat: _Chat, params: JSON, content: JSON) -> JSON:
         """Shared tail of every send*: reply markup, reply target, storage."""
