@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bot.couples.safety import CATEGORIES, SAFETY_DIR, default_detector, fold, load_language
 
@@ -107,3 +108,22 @@ def test_there_are_english_and_turkish_lists():
 )
 def test_a_negated_stop_means_the_harm_goes_on(text: str, category: str) -> None:
     assert category in default_detector().check(text)
+
+
+@pytest.mark.parametrize("path", sorted(SAFETY_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_phrase_is_found_in_its_own_words(path):
+    """Each phrase, written out plainly, is a signal: the quick first look hides none."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    language = load_language(path)
+    for category, phrases in raw["categories"].items():
+        for phrase in phrases:
+            plain = " ".join(word.replace("*", "") for word in str(phrase).split() if word != "~")
+            assert language.openings is None or language.openings.any_in(fold(plain)), phrase
+            assert category in language.signals(fold(plain)), phrase
+
+
+def test_ordinary_messages_skip_the_phrase_patterns():
+    language = load_language(SAFETY_DIR / "en.yaml")
+    assert language.openings is not None
+    assert not language.openings.any_in(fold("We keep missing each other in the evenings"))
+    assert language.openings.any_in(fold("Some days I wish I could disappear"))
