@@ -28,7 +28,6 @@ class CountingSessions:
 
     def __init__(self, sessions: Callable[[], Any]) -> None:
         self.sessions = sessions
-        self.kw = getattr(sessions, "kw", {})
         self.opened = 0
 
     def __call__(self) -> Any:
