@@ -30,7 +30,7 @@ from bot.settings import Settings
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User
-from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite
+from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite, row_values
 from bot.storage.types import utcnow
 from bot.turn import NeedsSession, Outbound, Person, Turn
 
@@ -272,7 +272,10 @@ class Coach:
                 raise NeedsSession  # welcome back: the ORM path brings the row up to date
             store = DirectDialogStore(self.direct, connection)
             turn = Turn(self, None, store, self.content, user, partner, now, args, created)
+            rows = row_values(user), row_values(partner)
             await handler(turn)
+            if (row_values(turn.user), row_values(turn.partner)) != rows:
+                raise NeedsSession  # a changed person row is the ORM session's to write
             return turn.out
 
     def _pending_query(self) -> Select[tuple[bool, ...]]:

@@ -79,6 +79,19 @@ async def test_work_before_the_switch_to_the_orm_path_is_not_done_twice(coach: C
     ]
 
 
+async def test_a_change_to_the_person_is_kept_even_without_asking_for_the_session(
+    coach: Coach,
+) -> None:
+    @coach.command("tr", in_menu=False)
+    async def turkish(turn: Turn) -> None:
+        turn.user.lang = "tr"  # on the ORM path the session notices this by itself
+
+    await coach.run_command(ALEX, "tr")
+    async with coach.sessions() as s:
+        user = await s.get(User, ALEX.user_id)
+        assert user is not None and user.lang == "tr"
+
+
 async def test_a_failing_turn_rolls_back_on_the_fast_path(coach: Coach) -> None:
     @coach.command("boom", in_menu=False)
     async def boom(turn: Turn) -> None:

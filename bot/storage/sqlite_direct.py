@@ -197,5 +197,13 @@ class DirectDialogStore:
         return tuple(bool(value) for value in row)
 
 
+def row_values(user: User | None) -> tuple[Any, ...] | None:
+    """The person's row as read, to notice a handler changing it."""
+    return None if user is None else tuple(getattr(user, name) for name in _USER_COLUMNS)
+
+
+_USER_COLUMNS = tuple(_users.columns.keys())
+
+
 def _model(model: Any, names: Sequence[str], values: Sequence[Any]) -> Any:
     return model(**dict(zip(names, values, strict=True)))
