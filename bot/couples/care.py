@@ -38,13 +38,14 @@ class Care:
         categories = self.detector.check(text)
         if not categories:
             return False
+        self.pause_nudges(turn)
+        await self.stop_dialog(turn)
+        # Logged once the turn is on the ORM path (pausing needs it), so once per signal.
         log.warning(
             "safety signal (%s) from user %s: scripted flow stopped, nudges paused",
             ", ".join(sorted(categories)),
             turn.user.id,
         )
-        self.pause_nudges(turn)
-        await self.stop_dialog(turn)
         keyboard = (
             (
                 KeyButton(turn.t("safety_safe_yes"), callbacks.encode(SAFE, "yes")),
