@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import select
 
 from bot.coach import Coach
@@ -21,6 +20,9 @@ from bot.storage.db import session_factory
 from bot.storage.models import DialogProgress, User
 from bot.turn import Outbound, Turn
 from tests.support.people import ALEX, KIM, SAM, buttons, link, texts
+from tests.support.tables import table_rows
+
+CORE_TABLES = ("users", "dialog_sessions", "dialog_progress", "reflections")
 
 
 class CountingSessions:
@@ -135,11 +137,11 @@ async def test_both_paths_answer_and_store_alike(engine, content, clock, tmp_pat
     from tests.conftest import migrated
 
     fast = install_all(Coach(content, session_factory(engine), clock))
-    results = [await _script(fast), await _dump(engine)]
+    results = [await _script(fast), await table_rows(engine, CORE_TABLES)]
     async for other in migrated(f"sqlite+aiosqlite:///{tmp_path / 'orm.db'}"):
         slow = install_all(Coach(content, session_factory(other), clock))
         slow.direct = None
-        assert [await _script(slow), await _dump(other)] == results
+        assert [await _script(slow), await table_rows(other, CORE_TABLES)] == results
 
 
 async def _script(coach: Coach) -> list[Outbound]:
@@ -158,12 +160,3 @@ async def _script(coach: Coach) -> list[Outbound]:
             )
         said += outs + await coach.run_command(person, "topics")
     return said
-
-
-async def _dump(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
-    dump = {}
-    async with engine.connect() as connection:
-        for table in ("users", "dialog_sessions", "dialog_progress", "reflections"):
-            rows = await connection.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
-            dump[table] = [tuple(row) for row in rows]
-    return dump

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlmodel import SQLModel
 
 from bot.coach import Coach
 from bot.couples import invites
@@ -26,6 +25,7 @@ from bot.turn import Document, Outbound, Person
 from tests.conftest import migrated
 from tests.support.clock import Clock
 from tests.support.people import ALEX, SAM
+from tests.support.tables import table_rows
 
 COMMANDS = [
     "start",
@@ -72,7 +72,7 @@ async def test_fast_and_orm_paths_answer_and_store_alike(content, tmp_path, monk
             if not fast:
                 coach.direct = None
             transcripts.append(await play(coach, random.Random(seed)))
-            dumps.append(await dump(engine))
+            dumps.append(await table_rows(engine, without=REAL_CLOCK_COLUMNS))
     assert transcripts[0] == transcripts[1]
     assert dumps[0] == dumps[1]
 
@@ -124,18 +124,6 @@ def normalised(outs: list[Outbound]) -> list[tuple[Any, ...]]:
         )
         for out in outs
     ]
-
-
-async def dump(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table, leaving out columns whose values come from the real clock."""
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    async with engine.connect() as connection:
-        for table in SQLModel.metadata.sorted_tables:
-            columns = [c.name for c in table.columns if c.name not in REAL_CLOCK_COLUMNS]
-            names = ", ".join(columns)
-            rows = await connection.exec_driver_sql(f"SELECT {names} FROM {table.name}")
-            tables[table.name] = sorted(tuple(row) for row in rows)
-    return tables
 
 
 REAL_CLOCK_COLUMNS = {"created_at"}

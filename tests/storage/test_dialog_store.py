@@ -23,6 +23,7 @@ from bot.storage.dialog_store import DialogStore, SessionDialogStore
 from bot.storage.models import DialogProgress, Reflection
 from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite
 from tests.conftest import migrated
+from tests.support.tables import table_rows
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 Opener = Callable[[], Any]
@@ -130,7 +131,9 @@ async def test_both_paths_write_identical_rows(tmp_path) -> None:
     for name, opener in (("orm", orm_store), ("direct", direct_store)):
         async for engine in migrated(f"sqlite+aiosqlite:///{tmp_path / name}.db"):
             await _same_turns(opener(engine), engine)
-            dumps.append(await _dump(engine))
+            dumps.append(
+                await table_rows(engine, ("dialog_sessions", "dialog_progress", "reflections"))
+            )
     assert dumps[0] == dumps[1]
     assert all(rows for rows in dumps[0].values())  # every table was written to
 
@@ -146,17 +149,6 @@ async def _same_turns(store: Opener, engine: Any) -> None:
         later = NOW + timedelta(minutes=3, microseconds=5)
         await s.save_state(7, DialogState("safety", "end", awaiting_share=True), 1, later)
         await s.record_progress(7, "safety", node=None, now=later, done=True)
-
-
-async def _dump(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
-    tables = ("dialog_sessions", "dialog_progress", "reflections")
-    async with engine.connect() as connection:
-        return {
-            table: [
-                tuple(row) for row in await connection.exec_driver_sql(f"SELECT * FROM {table}")
-            ]
-            for table in tables
-        }
 
 
 def _reflection(answer: str) -> Reflection:
