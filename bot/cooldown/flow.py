@@ -59,16 +59,14 @@ class Flow:
             turn.notice("unknown_button")
             return
         cd.signs = phases.toggle(cd.signs, int(args[1]))
-        store.touch(cd, phases.CHECK, turn.now)
-        turn.session.add(cd)
+        store.touch(turn.session, cd, phases.CHECK, turn.now)
         screens.check(turn, cd, replace=True)
 
     async def checked(self, turn: Turn, args: tuple[str, ...]) -> None:
         cd = await at_step(turn, args, {phases.CHECK})
         if cd is None:
             return
-        store.touch(cd, phases.CHOOSE, turn.now)
-        turn.session.add(cd)
+        store.touch(turn.session, cd, phases.CHOOSE, turn.now)
         screens.choose(turn, cd)
 
     # -- the length of the break -------------------------------------------------------
@@ -83,12 +81,10 @@ class Flow:
         cd.minutes = int(args[1])
         await self._run_until(turn, cd, timedelta(minutes=cd.minutes))
         if turn.partner_reachable:
-            store.touch(cd, phases.NOTICE, turn.now)
-            turn.session.add(cd)
+            store.touch(turn.session, cd, phases.NOTICE, turn.now)
             await screens.notice_preview(turn, cd)
         else:
-            store.touch(cd, phases.REST, turn.now)
-            turn.session.add(cd)
+            store.touch(turn.session, cd, phases.REST, turn.now)
             screens.rest(turn, cd)
 
     async def prepare_now(self, turn: Turn, args: tuple[str, ...]) -> None:
@@ -113,8 +109,7 @@ class Flow:
         cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is None or cd.id != timer.cooldown_id or cd.phase != phases.REST:
             return  # over, or interrupted by a pause or a safety signal: no prompt
-        store.touch(cd, phases.ASK, turn.now)
-        turn.session.add(cd)
+        store.touch(turn.session, cd, phases.ASK, turn.now)
         screens.ask(turn, cd)
 
     async def end_early(self, turn: Turn, args: tuple[str, ...]) -> None:
@@ -123,8 +118,7 @@ class Flow:
             return
         assert cd.id is not None
         await timers.cancel(turn.session, cooldown_id=cd.id, kind=timers.RETURN)
-        store.touch(cd, phases.ASK, turn.now)
-        turn.session.add(cd)
+        store.touch(turn.session, cd, phases.ASK, turn.now)
         screens.ask(turn, cd)
 
     async def ready(self, turn: Turn, args: tuple[str, ...]) -> None:
@@ -139,8 +133,7 @@ class Flow:
             return
         cd.extensions += 1
         await self._run_until(turn, cd, timedelta(minutes=phases.EXTEND_MINUTES))
-        store.touch(cd, phases.REST, turn.now)
-        turn.session.add(cd)
+        store.touch(turn.session, cd, phases.REST, turn.now)
         notices.tell_new_time(turn, cd)
         turn.say_key("cooldown_extended", minutes=phases.EXTEND_MINUTES)
         screens.rest(turn, cd)

@@ -49,8 +49,7 @@ async def send(turn: Turn, args: tuple[str, ...]) -> None:
             cd.notice_sent_at = turn.now
             cd.notice_couple_id = turn.user.couple_id
             turn.say_key("cooldown_notice_sent", partner=partner.name)
-    store.touch(cd, phases.REST, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.REST, turn.now)
     screens.rest(turn, cd)
 
 
@@ -58,8 +57,7 @@ async def skip(turn: Turn, args: tuple[str, ...]) -> None:
     cd = await at_step(turn, args, {phases.NOTICE})
     if cd is None:
         return
-    store.touch(cd, phases.REST, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.REST, turn.now)
     turn.say_key("cooldown_notice_skipped", partner=turn.partner.name if turn.partner else "")
     screens.rest(turn, cd)
 

@@ -20,8 +20,7 @@ MAX_FEELING = 60
 
 async def begin(turn: Turn, cd: Cooldown) -> None:
     _clear(cd)
-    store.touch(cd, phases.TOPIC, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.TOPIC, turn.now)
     turn.say_key("cooldown_repair_intro")
     screens.topic(turn)
 
@@ -52,19 +51,17 @@ async def on_text(turn: Turn, cd: Cooldown, text: str) -> None:
 def _take_topic(turn: Turn, cd: Cooldown, text: str) -> None:
     cd.topic = istatements.as_clause(text, turn.lang)
     cd.suggestion = istatements.rewrite(text, turn.lang)
-    turn.session.add(cd)
     if cd.suggestion:
-        store.touch(cd, phases.REWRITE, turn.now)
+        store.touch(turn.session, cd, phases.REWRITE, turn.now)
         screens.rewrite(turn, cd)
     else:
-        store.touch(cd, phases.FEELING, turn.now)
+        store.touch(turn.session, cd, phases.FEELING, turn.now)
         screens.feeling(turn, cd)
 
 
 def _take_feeling(turn: Turn, cd: Cooldown, feeling: str) -> None:
     cd.feeling = istatements.as_clause(feeling, turn.lang)
-    store.touch(cd, phases.NEED, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.NEED, turn.now)
     screens.need(turn)
 
 
@@ -73,8 +70,7 @@ def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
     cd.statement = turn.t(
         "cooldown_statement", feeling=cd.feeling or "", situation=cd.topic or "", need=cd.need
     )
-    store.touch(cd, phases.DONE, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.DONE, turn.now)
     screens.done(turn, cd)
 
 
@@ -83,8 +79,7 @@ async def use_rewrite(turn: Turn, args: tuple[str, ...]) -> None:
     if cd is None:
         return
     cd.topic = cd.suggestion or cd.topic
-    store.touch(cd, phases.FEELING, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.FEELING, turn.now)
     screens.feeling(turn, cd)
 
 
@@ -92,8 +87,7 @@ async def keep_mine(turn: Turn, args: tuple[str, ...]) -> None:
     cd = await at_step(turn, args, {phases.REWRITE})
     if cd is None:
         return
-    store.touch(cd, phases.FEELING, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.FEELING, turn.now)
     screens.feeling(turn, cd)
 
 
@@ -112,8 +106,7 @@ async def again(turn: Turn, args: tuple[str, ...]) -> None:
     if cd is None:
         return
     _clear(cd)
-    store.touch(cd, phases.TOPIC, turn.now)
-    turn.session.add(cd)
+    store.touch(turn.session, cd, phases.TOPIC, turn.now)
     screens.topic(turn)
 
 

@@ -84,9 +84,11 @@ async def lock_couple(session: AsyncSession, couple_id: int | None) -> None:
         await session.exec(select(Couple.id).where(Couple.id == couple_id).with_for_update())
 
 
-def touch(row: Cooldown, phase: str, now: datetime) -> None:
+def touch(session: AsyncSession, row: Cooldown, phase: str, now: datetime) -> None:
+    """Move the break to `phase`; `touched_at` is what the stale-break check reads."""
     row.phase = phase
     row.touched_at = now
+    session.add(row)
 
 
 async def close_cooldown(session: AsyncSession, row: Cooldown, outcome: str, now: datetime) -> None:
