@@ -168,8 +168,9 @@ def load_language(path: Path) -> Language:
     for category, phrases in (raw.get("categories") or {}).items():
         if category not in CATEGORIES:
             raise ValueError(f"{path.name}: unknown category {category!r}")
-        every_phrase += [str(p) for p in phrases or []]
-        categories[category] = _compile([str(p) for p in phrases or []])
+        texts = [str(p) for p in phrases or []]
+        every_phrase += texts
+        categories[category] = _compile(texts)
     return Language(
         name=path.stem,
         categories=categories,
