@@ -8,9 +8,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.config import Settings, SettingsError, load_settings
 from bot.engine.loader import ContentError, load_content
 from bot.logs import setup_logging
-from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Settings
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Event
@@ -26,7 +27,6 @@ from bot.engine.outputs import Action, Effect, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
 from bot.sending import SendHooks
-from bot.settings import Settings
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from bot.config import Settings
 from bot.console import Console
 from bot.runtime import open_runtime
-from bot.settings import Settings
 
 
 async def run_console(settings: Settings) -> None:

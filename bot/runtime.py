@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.coach import Coach
+from bot.config import Settings
 from bot.engine.content import Content
 from bot.engine.loader import load_content
 from bot.features import install_all
-from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.types import utcnow

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.coach import Coach
+from bot.config import PROJECT_ROOT
 from bot.engine.content import Content
 from bot.engine.loader import load_content
 from bot.features import install_all
-from bot.settings import PROJECT_ROOT
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.support.clock import Clock

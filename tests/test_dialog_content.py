@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.config import PROJECT_ROOT
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Answer, Begin, Choose, Event, Share
 from bot.engine.outputs import Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
-from bot.settings import PROJECT_ROOT
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 ARTICLE_DIGESTS = PROJECT_ROOT / "tests" / "data" / "article_6grams.sha256"

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.config import PROJECT_ROOT
 from bot.graph import to_dot
-from bot.settings import PROJECT_ROOT
 
 
 def test_the_dot_has_every_node_and_choice(content) -> None:

@@ -43,7 +43,7 @@ def test_private_message_text_never_reaches_the_log_even_at_debug(capsys) -> Non
     setup_logging("DEBUG", ())
     for name in ("telegram.ext.ExtBot", "telegram.ext.Application", "telegram.Bot"):
         logging.getLogger(name).debug("Processing update: my private answer")
-    logging.getLogger("bot.couples.care").debug("still debugging our own code")
+    logging.getLogger("bot.safety.care").debug("still debugging our own code")
     err = capsys.readouterr().err
     assert "my private answer" not in err
     assert "still debugging our own code" in err

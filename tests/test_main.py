@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 from tests.engine.dialog_files import write_dialogs
 from tests.fakes.telegram_core import DEFAULT_TOKEN
 

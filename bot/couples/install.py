@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import exists
 
 from bot.coach import PERSON_ID, Coach, Screen, SettingsSection
-from bot.couples.care import SAFE, Care
 from bot.couples.handlers import NAME, UNLINK, Linking
 from bot.couples.models import NamePrompt
 from bot.couples.privacy import FORGET, Privacy
+from bot.safety.care import SAFE, Care
 
 
 def install(coach: Coach) -> None:

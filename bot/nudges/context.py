@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.config import Settings
 from bot.nudges.cities import City, load_cities
 from bot.nudges.pools import Pools, load_pools
-from bot.settings import Settings
 from bot.storage.models import User
 
 AWAIT_FOR = timedelta(hours=2)

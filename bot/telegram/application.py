@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.coach import Coach, Periodic
-from bot.settings import Settings
+from bot.config import Settings
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
 from bot.telegram.ratelimit import GuardedRateLimiter

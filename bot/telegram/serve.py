@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
+from bot.config import Settings
 from bot.runtime import open_runtime
-from bot.settings import Settings
 from bot.telegram.application import build_application, on_started
 
 log = logging.getLogger(__name__)

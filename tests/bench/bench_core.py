@@ -35,12 +35,12 @@ from telegram.ext import (
 )
 
 from bot.coach import Coach
+from bot.config import PROJECT_ROOT, load_settings
 from bot.engine.events import Choose
 from bot.engine.loader import load_content
 from bot.engine.state import DialogState
 from bot.engine.step import step
 from bot.features import install_all
-from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.telegram.application import build_application

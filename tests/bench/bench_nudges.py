@@ -21,13 +21,13 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach import Coach
+from bot.config import PROJECT_ROOT, Settings
 from bot.engine.loader import load_content
 from bot.features import install_all
 from bot.nudges.models import NudgeSchedule
 from bot.nudges.schedule import Quiet, Rhythm, next_due
 from bot.nudges.store import ensure_schedules
 from bot.nudges.sweep import Sweep
-from bot.settings import PROJECT_ROOT, Settings
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import User

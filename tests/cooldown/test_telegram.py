@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from bot.config import Settings
 from bot.telegram.application import build_application, on_started
 from tests.cooldown.support import link
 from tests.fakes.recording_request import RecordingRequest, deliver

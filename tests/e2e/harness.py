@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 from tests.fakes.telegram_core import DEFAULT_TOKEN
 from tests.fakes.telegram_server import FakeBotApiServer
 

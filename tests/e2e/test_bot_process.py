@@ -44,7 +44,7 @@ def test_a_wrong_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from bot.settings import PROJECT_ROOT
+    from bot.config import PROJECT_ROOT
 
     env = dict(os.environ, DATABASE_URL="mysql://nope", TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN)
     done = subprocess.run(

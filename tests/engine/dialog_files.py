@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 
 
 def write_dialogs(

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
 from bot.coach import Coach
+from bot.config import Settings
 from bot.engine.content import Content
 from bot.features import install_all
 from bot.nudges.models import NudgeDelivery, NudgeSchedule
 from bot.nudges.store import ensure_schedules
 from bot.nudges.sweep import Sweep
 from bot.sending import Outcome
-from bot.settings import Settings
 from bot.storage.db import session_factory
 from bot.storage.models import User
 from bot.turn import Outbound, Person

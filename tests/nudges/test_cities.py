@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import PROJECT_ROOT
 from bot.nudges.cities import distance_km, load_cities, nearest
-from bot.settings import PROJECT_ROOT
 
 CITIES = load_cities(PROJECT_ROOT / "data" / "nudges" / "cities.yaml", ("en", "tr"))
 

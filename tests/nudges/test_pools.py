@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import PROJECT_ROOT
 from bot.nudges.pools import KINDS, PoolError, load_pools
-from bot.settings import PROJECT_ROOT
 
 FOLDER = PROJECT_ROOT / "data" / "nudges"
 

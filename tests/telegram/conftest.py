@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.coach import Coach
-from bot.settings import load_settings
+from bot.config import load_settings
 from bot.telegram.application import build_application, on_started
 from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram

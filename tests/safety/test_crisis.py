@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.couples.crisis import default_resources, resources_for, zone_countries
+from bot.safety.crisis import default_resources, resources_for, zone_countries
 from bot.storage.models import User
 
 

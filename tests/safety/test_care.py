@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.couples.care import Care
+from bot.safety.care import Care
 from bot.storage import repo
 from bot.storage.models import Reflection, User
 from tests.couples.conftest import ALEX, KIM, SAM, link, texts, user, walk_to_question

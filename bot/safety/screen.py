@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 
 SAFETY_DIR = PROJECT_ROOT / "data" / "safety"
 CATEGORIES = ("suicide", "self_harm", "violence", "abuse")

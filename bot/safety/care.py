@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.couples.crisis import CrisisResources, Resource, default_resources, resources_for
-from bot.couples.safety import Detector, default_detector
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
 from bot.engine.state import DialogState
+from bot.safety.crisis import CrisisResources, Resource, default_resources, resources_for
+from bot.safety.screen import Detector, default_detector
 from bot.storage import repo
 from bot.turn import Turn
 

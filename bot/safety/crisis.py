@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.settings import PROJECT_ROOT
+from bot.config import PROJECT_ROOT
 from bot.storage.models import User
 
 RESOURCES_FILE = PROJECT_ROOT / "data" / "crisis_resources.yaml"

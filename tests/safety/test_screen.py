@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.couples.safety import CATEGORIES, SAFETY_DIR, default_detector, fold, load_language
+from bot.safety.screen import CATEGORIES, SAFETY_DIR, default_detector, fold, load_language
 
 CONCERNING = {
     # English
