@@ -23,8 +23,9 @@ the length of the text.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,7 +34,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.safety.phrases import Match, Phrase, PhraseIndex, Slot, parse_all, word_class
-from bot.safety.words import HARD, NONE, Words, words_of
+from bot.safety.words import HARD, MARKS, SOFT, Words, words_of
 
 SAFETY_DIR = PROJECT_ROOT / "data" / "safety"
 
@@ -72,18 +73,24 @@ class Language:
     """"I don't think | he'd ever hit me": a denial raised above the clause it denies."""
 
     def signals(self, words: Words) -> set[str]:
-        return {m.phrase.category for m in self.matches(words)}
+        found: set[str] = set()
+        for match in self.matches(words, found):
+            found.add(match.phrase.category)
+        return found
 
-    def matches(self, words: Words) -> Iterator[Match]:
-        """The matches that count as signals."""
-        found = list(self.phrases.find(words))
-        if not found:
-            return
+    def matches(self, words: Words, known: Container[str] = ()) -> Iterator[Match]:
+        """The matches that count as signals (none of a category in `known`)."""
+        candidates = self.phrases.find(words, known)
+        first = next(candidates, None)
+        if first is None:
+            return  # most messages: no phrase at all, and nothing more to read
         excepted = _covered(words, self.exceptions)
         sentences, clauses = _sentence_and_clause_ids(words)
         past = {sentences[m.start] for m in self.history.find(words)}
         ongoing = {clauses[m.start] for m in self.present.find(words)}
-        for match in found:
+        for match in itertools.chain((first,), candidates):
+            if match.phrase.category in known:
+                continue
             if excepted[match.head] or self.denied(words, match):
                 continue
             if match.phrase.category not in SELF_HARM:
@@ -102,7 +109,7 @@ class Language:
     def _denied_before(self, words: Words, head: int) -> bool:
         i = head
         for _ in range(DENIAL_REACH):
-            if i == 0 or words.breaks[i] != NONE:
+            if i == 0 or words.marked(i - 1):
                 return False
             i -= 1
             word = words.words[i]
@@ -116,16 +123,16 @@ class Language:
         for raising in self.raising:
             start = subject - len(raising)
             if start >= 0 and words.words[start:subject] == raising:
-                return all(words.breaks[k] == NONE for k in range(start + 1, subject + 1))
+                return True
         return False
 
     def _denied_after(self, words: Words, end: int) -> bool:
         if self.negative_after is None:
             return False
         for i in range(end, min(end + self.after_reach, len(words))):
-            if words.breaks[i] != NONE:
-                return False
             word = words.words[i]
+            if word in MARKS:
+                return False
             if self.negative_after.search(word):
                 return self.continuations.accepts(word) is None
             if self.between.accepts(word) is None:
@@ -141,15 +148,17 @@ class Language:
         A pronoun right after a verb of saying stands for that verb's subject
         ("my sister said she'll kill me"); any other pronoun is taken to be the partner.
         """
+        first = words.words[start]
+        if self.pronouns.accepts(first) is not None or self.partners.accepts(first) is not None:
+            return False  # the phrase names its own subject ("he ... scares me")
         i = start
         for _ in range(SUBJECT_REACH):
-            if i == 0 or words.breaks[i] != NONE:
+            if i == 0 or words.marked(i - 1):
                 return False
             i -= 1
             word = words.words[i]
             if self.pronouns.accepts(word) is not None:
-                said = i > 0 and words.breaks[i] == NONE
-                if not (said and self.reporting.accepts(words.words[i - 1]) is not None):
+                if not (i > 0 and self.reporting.accepts(words.words[i - 1]) is not None):
                     return False
                 i -= 1
                 continue
@@ -171,10 +180,10 @@ def _covered(words: Words, index: PhraseIndex) -> list[bool]:
 def _sentence_and_clause_ids(words: Words) -> tuple[list[int], list[int]]:
     sentences, clauses = [], []
     sentence = clause = 0
-    for strength in words.breaks:
-        if strength == HARD:
+    for word in words.words:
+        if word == HARD:
             sentence += 1
-        if strength != NONE:
+        if word in (HARD, SOFT):
             clause += 1
         sentences.append(sentence)
         clauses.append(clause)

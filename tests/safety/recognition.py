@@ -60,7 +60,9 @@ def score(detector: Detector, sentences: dict[str, list[str]]) -> dict[str, Scor
 
 
 def scores_by(detector: Detector) -> dict[tuple[str, str], dict[str, Score]]:
-    return {(lang, part): score(detector, corpus(lang, part)) for lang in LANGUAGES for part in PARTS}
+    return {
+        (lang, part): score(detector, corpus(lang, part)) for lang in LANGUAGES for part in PARTS
+    }
 
 
 def pooled(tables: dict[tuple[str, str], dict[str, Score]], part: str) -> dict[str, Score]:

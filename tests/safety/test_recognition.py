@@ -15,8 +15,9 @@ from tests.safety.recognition import LANGUAGES, NEGATIVE, corpus, pooled, scores
 
 MIN_RECALL = 0.97
 MAX_FALSE_ALARMS = 0.02
-HELD_OUT_FLOOR = {"recall": 0.55, "false_alarms": 0.03}
-"""Held-out (v2) measured 0.55 recall pooled and 0.02 false alarms before any tuning on it."""
+HELD_OUT_FLOOR = {"recall": 0.74, "false_alarms": 0.10}
+"""What the held-out part (v3) measured before any tuning on it: 107/144 recalled, 8/80
+false alarms (tests/safety/corpus/README.md has every measurement)."""
 
 
 @pytest.fixture(scope="module")
