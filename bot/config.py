@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     """A claimed check-in not sent within this time (its process died) is claimed again."""
     startup_retry_seconds: float = Field(default=60, ge=0)
     """How long start-up waits for an unreachable database or Telegram before giving up."""
+    health_file: Path | None = None
+    """When set, the running bot touches this file while alive (`python -m bot health` reads it)."""
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 from urllib.parse import urlparse
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
+from telegram.ext import ContextTypes
 
+from bot import health
 from bot.config import Settings
 from bot.runtime import open_runtime
 from bot.startup import StartupFailed, unreachable, with_retries
@@ -34,6 +38,8 @@ async def serve(settings: Settings) -> None:
         async with app:
             await app.start()
             await on_started(app, runtime.coach)
+            if settings.health_file is not None:
+                schedule_heartbeat(app, runtime.engine, settings.health_file)
             assert app.updater is not None
             if settings.webhook_url:
                 await app.updater.start_webhook(
@@ -82,3 +88,16 @@ async def connect(app: AnyApplication, settings: Settings) -> None:
         raise StartupFailed(
             f"Telegram rejected TELEGRAM_BOT_TOKEN ({answer}): check the token @BotFather gave you"
         ) from None
+
+
+def schedule_heartbeat(app: AnyApplication, engine: AsyncEngine, path: Path) -> None:
+    """Touch the health file while the loop runs and the database answers."""
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await health.beat(engine, path)
+        except Exception as exc:  # the check then reports stale; say why here
+            log.warning("heartbeat skipped: %s", type(exc).__name__)
+
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(tick, interval=health.BEAT_SECONDS, first=0, name="heartbeat")
