@@ -109,9 +109,25 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
             "Invalid setting TELEGRAM_BOT_TOKEN: required to run the Telegram bot", file=sys.stderr
         )
         return 2
+    return run_bot(settings)
+
+
+def run_bot(settings: Settings) -> int:
+    """The Telegram bot; any failure is one line (its details, redacted, only at DEBUG)."""
+    from bot.startup import StartupFailed, one_line
     from bot.telegram.serve import serve
 
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except StartupFailed as exc:
+        log.error("Attune could not start: %s", exc)
+        return 1
+    except ContentError:
+        raise  # said with every file and node at fault, by main()
+    except Exception as exc:
+        log.error("Attune stopped: %s", one_line(exc))
+        log.debug("what stopped Attune", exc_info=exc)
+        return 1
     return 0
 
 
