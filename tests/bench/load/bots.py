@@ -94,8 +94,13 @@ def start_attune(
     env: dict[str, str] | None = None,
     *,
     module: str = "bot",
+    root: Path = PROJECT_ROOT,
 ) -> Bot:
-    """The real Attune process (`module` lets a bench variant wrap it)."""
+    """The real Attune process.
+
+    `module` lets a bench variant wrap it; `root` runs the code of another
+    checkout (an older commit, to compare before and after side by side).
+    """
     server = stack.enter_context(FakeBotApiServer(fake))
     log_path = workdir / f"{name}.log"
     settings = {"LOG_LEVEL": "INFO", **(env or {})}
@@ -103,7 +108,7 @@ def start_attune(
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", module, "run"],
-            cwd=PROJECT_ROOT,
+            cwd=root,
             env=harness.env(),
             stdout=log,
             stderr=subprocess.STDOUT,

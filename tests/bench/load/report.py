@@ -29,6 +29,9 @@ class Figures:
     steps: int
     latencies: tuple[float, ...]
     lost: int
+    """Never answered, even after the person gave up waiting."""
+    late: int
+    """Answered only after the person gave up waiting (their patience ran out)."""
     too_many: int
     calls_per_update: float
     peak_mib: float
@@ -56,6 +59,7 @@ class Figures:
             len(steps),
             latencies,
             len(steps) - len(latencies),
+            sum(1 for s in steps if s.gave_up and s.answered is not None),
             fake.too_many_requests,
             calls / len(steps) if steps else math.nan,
             peak_rss / MIB,
@@ -65,7 +69,8 @@ class Figures:
         return percentile(self.latencies, q)
 
 
-HEADER = f"{'bot':<16}{'steps':>6}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'lost':>6}{'429':>6}"
+HEADER = f"{'bot':<16}{'steps':>6}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}"
+HEADER += f"{'lost':>6}{'late':>6}{'429':>6}"
 HEADER += f"{'calls/upd':>10}{'peak MiB':>10}"
 
 
@@ -75,7 +80,7 @@ def row(f: Figures) -> str:
 
     return (
         f"{f.bot:<16}{f.steps:>6}{ms(f.p(50)):>9}{ms(f.p(90)):>9}{ms(f.p(99)):>9}"
-        f"{ms(max(f.latencies, default=math.nan)):>9}{f.lost:>6}{f.too_many:>6}"
+        f"{ms(max(f.latencies, default=math.nan)):>9}{f.lost:>6}{f.late:>6}{f.too_many:>6}"
         f"{f.calls_per_update:>10.2f}{f.peak_mib:>10.0f}"
     )
 
