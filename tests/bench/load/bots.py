@@ -47,6 +47,14 @@ class MemoryWatch(threading.Thread):
     def peak(self) -> int:
         return max((rss for _, rss in self.samples), default=0)
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU the process has used so far."""
+        try:
+            times = self.process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return float(times.user + times.system)
+
 
 @dataclass
 class Bot:

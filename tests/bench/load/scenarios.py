@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -114,22 +114,27 @@ class Lineup:
 
     bots: list[Bot]
     crowds: list[Crowd]
-    marks: list[int]
+    marks: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     async def talk(self) -> None:
         self.marks = [bot.fake.mark() for bot in self.bots]
+        before = [bot.memory.cpu_seconds() for bot in self.bots]
         await asyncio.gather(*(crowd.run() for crowd in self.crowds))
+        self.cpu = [bot.memory.cpu_seconds() - b for bot, b in zip(self.bots, before, strict=True)]
 
     def figures(self) -> list[Figures]:
         return [
-            Figures.of(bot.name, crowd.steps, bot.fake, crowd.ids, mark, bot.memory.peak)
-            for bot, crowd, mark in zip(self.bots, self.crowds, self.marks, strict=True)
+            Figures.of(bot.name, crowd.steps, bot.fake, crowd.ids, mark, bot.memory.peak, cpu)
+            for bot, crowd, mark, cpu in zip(
+                self.bots, self.crowds, self.marks, self.cpu, strict=True
+            )
         ]
 
 
 def lineup(bots: list[Bot], size: int, pace: Pace, stop: asyncio.Event | None = None) -> Lineup:
     crowds = [Crowd(bot.fake, size, pace, stop=stop) for bot in bots]
-    return Lineup(bots, crowds, [0] * len(bots))
+    return Lineup(bots, crowds)
 
 
 def start_variant(
@@ -396,5 +401,12 @@ SCENARIOS = {
 
 async def main() -> None:
     config = Config.from_env()
-    for name in config.scenarios:
-        await SCENARIOS[name](config)
+    results = {name: await SCENARIOS[name](config) for name in config.scenarios}
+    print(f"\nsummary ({config.describe()})")
+    print(f"{'scenario':<10}{'bot':<16}{'p50':>9}{'p99':>9}{'lost':>6}{'late':>6}{'429':>6}")
+    for name, figures in results.items():
+        for f in figures:
+            print(
+                f"{name:<10}{f.bot:<16}{f.p(50) * 1000:>6.0f} ms{f.p(99) * 1000:>6.0f} ms"
+                f"{f.lost:>6}{f.late:>6}{f.too_many:>6}"
+            )
