@@ -95,13 +95,11 @@ def shortfalls(library: Library) -> list[str]:
     for setting in SETTINGS:
         count = sum(1 for idea in library.ideas if setting in idea.settings)
         if count < EACH_SETTING:
-            found.append(
-                f"{LIBRARY_DIR}/{IDEAS}.yaml: -: {count} ideas for {setting}, fewer than {EACH_SETTING}"
-            )
+            where = f"{LIBRARY_DIR}/{IDEAS}.yaml: -"
+            found.append(f"{where}: {count} ideas for {setting}, fewer than {EACH_SETTING}")
     for depth in DEPTHS:
         count = len(library.lovemaps_at(depth))
         if count < EACH_DEPTH:
-            found.append(
-                f"{LIBRARY_DIR}/{LOVEMAPS}.yaml: -: {count} questions of depth {depth}, fewer than {EACH_DEPTH}"
-            )
+            where = f"{LIBRARY_DIR}/{LOVEMAPS}.yaml: -"
+            found.append(f"{where}: {count} questions of depth {depth}, fewer than {EACH_DEPTH}")
     return found
