@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from bot.library.entries import DEPTHS, SETTINGS, Entry, LibraryError, Shape, read_pool
@@ -64,6 +65,12 @@ def load_library(data_dir: Path, languages: Sequence[str]) -> Library:
     if problems:
         raise LibraryError("\n".join(problems))
     return Library(pools, ideas, lovemaps)
+
+
+@cache
+def library_for(data_dir: Path, languages: tuple[str, ...]) -> Library:
+    """The library under `data_dir`, read once per process (it never changes while running)."""
+    return load_library(data_dir, languages)
 
 
 def sizes(library: Library) -> dict[str, int]:
