@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.loader import ContentError, load_content
@@ -29,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
         "check-dialogs", help="validate the dialog files and the library (data/) and exit"
     )
     sub.add_parser("migrate", help="apply database migrations and exit")
+    backup = sub.add_parser("backup", help="copy the SQLite database safely while the bot runs")
+    backup.add_argument("target", help="file (or folder) to write the copy to")
+    sub.add_parser("health", help="exit 0 if the running bot's heartbeat (HEALTH_FILE) is fresh")
     dialogs = sub.add_parser("dialogs", help="tools for dialog authors")
     dialogs_sub = dialogs.add_subparsers(dest="dialogs_command", metavar="TOOL", required=True)
     graph = dialogs_sub.add_parser("graph", help="write a dialog as a Graphviz diagram")
@@ -69,6 +74,17 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
             command = "run"
     if command == "check-dialogs":
         return check_content(settings)
+    if command == "backup":
+        from bot.storage.backup import BackupError, backup_sqlite
+
+        try:
+            print(f"backed up to {backup_sqlite(settings.database_url, Path(args.target))}")
+        except BackupError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
+    if command == "health":
+        return health_check(settings)
     if command == "migrate":
         from bot.storage.db import create_engine
         from bot.storage.migrate import migrate
@@ -84,7 +100,8 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "console":
         from bot.console_main import run_console
 
-        asyncio.run(run_console(settings))
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C mid-turn: leaving was asked
+            asyncio.run(run_console(settings))
         return 0
     if command == "dialogs":
         from bot.graph import write_graph
@@ -96,9 +113,25 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
             "Invalid setting TELEGRAM_BOT_TOKEN: required to run the Telegram bot", file=sys.stderr
         )
         return 2
+    return run_bot(settings)
+
+
+def run_bot(settings: Settings) -> int:
+    """The Telegram bot; any failure is one line (its details, redacted, only at DEBUG)."""
+    from bot.startup import StartupFailed, one_line
     from bot.telegram.serve import serve
 
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except StartupFailed as exc:
+        log.error("Attune could not start: %s", exc)
+        return 1
+    except ContentError:
+        raise  # said with every file and node at fault, by main()
+    except Exception as exc:
+        log.error("Attune stopped: %s", one_line(exc))
+        log.debug("what stopped Attune", exc_info=exc)
+        return 1
     return 0
 
 
@@ -115,6 +148,17 @@ def check_content(settings: Settings) -> int:
     print(f"{len(content.dialogs)} dialogs OK in {', '.join(content.languages)}")
     print("library OK: " + ", ".join(f"{count} {name}" for name, count in sizes(library).items()))
     return 0
+
+
+def health_check(settings: Settings) -> int:
+    from bot.health import check
+
+    if settings.health_file is None:
+        print("HEALTH_FILE is not set, so the bot keeps no heartbeat to check", file=sys.stderr)
+        return 2
+    healthy, line = check(settings.health_file)
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":
