@@ -251,7 +251,8 @@ class Coach:
         async with self.sessions() as session, session.begin():
             turn = await self._turn(session, person, args)
             await handler(turn)
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     async def _direct(
         self, person: Person, handler: Handler, args: tuple[str, ...]
@@ -276,7 +277,8 @@ class Coach:
             await handler(turn)
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     def _pending_query(self) -> Select[tuple[bool, ...]]:
         """One query asking every text screen whether it is waiting (built once)."""
@@ -297,7 +299,8 @@ class Coach:
             store = SessionDialogStore(session)
             turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     async def mark_unreachable(self, user_id: int) -> None:
         """Telegram said Forbidden: stop sending to this person until they return."""
@@ -354,6 +357,11 @@ class Coach:
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
         return Turn(self, session, store, self.content, user, partner, now, args, created)
+
+
+async def _after_commit(turn: Turn) -> None:
+    for job in turn.afterwards:
+        await job()
 
 
 async def _notice(turn: Turn, key: str) -> None:
