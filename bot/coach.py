@@ -121,6 +121,8 @@ class Coach:
         """Read every piece of text first, captions and edits included (see side_text)."""
         self.text_screens: list[Screen] = []
         self.effect_listeners: list[EffectListener] = []
+        self.link_listeners: list[Handler] = []
+        """Run in the joiner's turn right after two people link (`turn.partner` is set)."""
         self.fallback_text: Handler | None = None
         self.start_payload: Callable[[Turn, str], Awaitable[bool]] | None = None
         """Handles `/start <payload>` (deep links); False lets the normal /start run."""
@@ -192,15 +194,24 @@ class Coach:
             for safety in self.safety_screens:
                 if await safety(turn, text):
                     return
-            if self.text_screens:
-                pending = await turn.store.check(self._pending_query(), turn.user.id)
-                for screen, maybe in zip(self.text_screens, pending, strict=True):
-                    if maybe and await screen.run(turn, text):
-                        return
-            if self.fallback_text is not None:
-                await self.fallback_text(turn)
+            await self.read_text(turn, text)
 
         return await self.handle(person, handle, (text,))
+
+    async def read_text(self, turn: Turn, text: str) -> None:
+        """Typed text after the safety screens: the waiting feature's, else the dialog's.
+
+        Also how a message the safety screen held back is given back when the
+        person says it was misread ("That's not what I meant").
+        """
+        turn.args = (text,)
+        if self.text_screens:
+            pending = await turn.store.check(self._pending_query(), turn.user.id)
+            for screen, maybe in zip(self.text_screens, pending, strict=True):
+                if maybe and await screen.run(turn, text):
+                    return
+        if self.fallback_text is not None:
+            await self.fallback_text(turn)
 
     async def side_text(self, person: Person, text: str | None) -> list[Outbound]:
         """Text that is not an answer (a photo caption, an edited message).

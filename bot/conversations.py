@@ -168,6 +168,9 @@ class Conversations:
         if partner is None or not turn.partner_reachable:
             turn.say(turn.t("partner_unavailable"), replace=True)
             return
+        if turn.user.quiet:  # quiet mode (bot.safety.quiet): it stays with the author
+            turn.say(turn.t("quiet_mode_held"), replace=True)
+            return
         if not reflection.shared:
             turn.to_partner(
                 "partner_shared",

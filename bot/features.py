@@ -13,12 +13,14 @@ from bot.cooldown import install as cooldown
 from bot.couples import install as couples
 from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
+from bot.safety import install as safety
 from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
     conversations.install,
     together.install,
     couples.install,
+    safety.install,
     language.install,
     cooldown.install,
     settings_menu.install,

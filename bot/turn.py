@@ -124,13 +124,21 @@ class Turn:
     def partner_reachable(self) -> bool:
         return self.partner is not None and self.partner.active
 
-    def to_partner(self, key: str, keyboard: Keyboard = (), **values: object) -> bool:
+    def to_partner(
+        self, key: str, keyboard: Keyboard = (), *, about_the_link: bool = False, **values: object
+    ) -> bool:
         """Queue a message for the partner in *their* language.
 
         A partner who left or blocked the bot is not attempted; the sender gets
-        a neutral note instead. Returns whether the message was queued.
+        a neutral note instead. While the sender is in quiet mode (bot.safety.quiet)
+        nothing is sent and they are told so; only `about_the_link` notices (the
+        link began or ended, a fact both share) still go. Returns whether the
+        message was queued.
         """
         partner = self.partner
+        if self.user.quiet and not about_the_link:
+            self.notice("quiet_mode_held")
+            return False
         if partner is None or not partner.active:
             self.notice("partner_unavailable")
             return False

@@ -38,6 +38,8 @@ def install(coach: Coach) -> None:
         "again": repair.again,
         "ack": notices.acknowledge,
         "heard": notices.heard,
+        "moment": notices.moment,
+        "land": repair.land,
         "breathe": calming.breathe,
         "ground": calming.ground,
         "resume": flow.resume,

@@ -120,8 +120,7 @@ def _en_rewrite(segment: str) -> str:
     for pattern, replacement in _EN_REPLACEMENTS:
         text = pattern.sub(replacement, text)
     text = " ".join(text.split())
-    text = text[:1].lower() + text[1:] if text[:2].lower() != "i " else text
-    return f"the times {text}"
+    return text[:1].lower() + text[1:] if text[:2].lower() != "i " else text
 
 
 # -- Turkish --------------------------------------------------------------------
@@ -162,6 +161,49 @@ def as_clause(text: str, lang: str) -> str:
     return text
 
 
+_EN_MOMENT_OPENERS = re.compile(r"^(?:when|the times|the time when|whenever)\s+", re.I)
+_EN_FEELING_OPENERS = re.compile(r"^(?:i\s+(?:feel|felt|am|was)|i'm|i’m|im|feeling)\s+", re.I)
+_EN_WISH_OPENERS = re.compile(
+    r"^(?:(?:maybe|perhaps)\s+)?(?:could we|can we|we could|we can|we should|i need|i want|"
+    r"i would like|i'd like|i’d like|to)\s+",
+    re.I,
+)
+_TR_FEELING_ENDS = re.compile(r"\s*(?:hissediyorum|hissettim|hissetim)$", re.I)
+_TR_WISH_ENDS = re.compile(r"\s*(?:deneyebilir miyiz|yapabilir miyiz|istiyorum|isterim)$", re.I)
+
+
+def sentence_case(text: str, lang: str) -> str:
+    """A capital first letter (Turkish "i" becomes "İ")."""
+    if not text:
+        return text
+    first = "İ" if lang == "tr" and text[0] == "i" else text[0].upper()
+    return first + text[1:]
+
+
+def as_moment(text: str, lang: str) -> str:
+    """The situation ready for "When …": "when the dishes…" loses its own "when"."""
+    text = as_clause(text, lang)
+    return _EN_MOMENT_OPENERS.sub("", text) if lang != "tr" else text
+
+
+def as_feeling(text: str, lang: str) -> str:
+    """A feeling ready for "I felt …": "I feel overwhelmed" is just "overwhelmed"."""
+    text = as_clause(text, lang)
+    if lang == "tr":
+        return _TR_FEELING_ENDS.sub("", text.removeprefix("kendimi ").removeprefix("Kendimi "))
+    return _EN_FEELING_OPENERS.sub("", text)
+
+
+def as_wish(text: str, lang: str) -> str:
+    """A wish ready for "Could we …?": "Could we talk tonight?" is "talk tonight"."""
+    text = as_clause(text, lang)
+    if lang == "tr":
+        return _TR_WISH_ENDS.sub("", text)
+    while (shorter := _EN_WISH_OPENERS.sub("", text)) != text:
+        text = shorter
+    return text
+
+
 def spot(text: str, lang: str) -> list[Generalisation]:
     """Every sweeping "you always / you never" phrase in `text`."""
     if lang == "tr":
@@ -178,8 +220,8 @@ def rewrite(text: str, lang: str) -> str | None:
     """The complaint as one situation, without always/never; None if there are none.
 
     Only the sentence with the first generalisation is kept: "I'm tired. You
-    never help with the dishes!" becomes "the times you don't help with the
-    dishes", ready for "I feel … about …". In Turkish, whose verbs would need
+    never help with the dishes!" becomes "you don't help with the dishes",
+    ready for "When …, I felt …". In Turkish, whose verbs would need
     real morphology to turn into a noun phrase, the absolute word is replaced
     by "bazen" (sometimes): "Sen beni hiç dinlemiyorsun" -> "bazen beni
     dinlemiyorsun".

@@ -114,6 +114,20 @@ async def heard(turn: Turn, args: tuple[str, ...]) -> None:
     turn.say_key("cooldown_heard_thanks")
 
 
+async def moment(turn: Turn, args: tuple[str, ...]) -> None:
+    """The partner read the gentle start and needs a moment first: both are told kindly."""
+    cd = await _partners_cooldown(turn, args)
+    if cd is None or cd.statement_sent_at is None:
+        turn.notice("stale_button")
+        return
+    if cd.statement_heard_at is None:
+        cd.statement_heard_at = turn.now
+        turn.session.add(cd)
+        turn.to_partner("cooldown_starter_moment", name=turn.user.name)
+    partner = turn.partner.name if turn.partner is not None else ""
+    turn.say_key("cooldown_moment_thanks", name=partner)
+
+
 def _told_me(turn: Turn, cd: Cooldown) -> bool:
     """Whether this person was sent the notice of their partner's break `cd`."""
     return cd.notice_sent_at is not None and cd.notice_couple_id == turn.user.couple_id

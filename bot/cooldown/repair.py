@@ -1,16 +1,20 @@
-"""The way back: a gentle start-up, "I feel … about … and I need …".
+"""The way back: a gentle start-up, "When …, I felt …. Could we …?".
 
 Speaking from one's own experience invites a partner in, while sweeping
-claims about them make them defend, so the builder asks for the situation,
+claims about them make them defend, so the builder asks for one moment,
 offers a calmer wording when it spots "you always / you never", then the
-feeling and the need, and puts the sentence together. It reminds the person
-to listen before convincing, and sends the sentence to the partner only if
-they tap "send" under it.
+feeling and a wish, and puts the sentence together. Words that attack the
+person (labels, name-calling, contempt, sarcasm: `hostility`) are never
+framed as gentle: every typed part is checked, the sentence is checked again
+before it is shown and before it is sent. "How might this land?" shows
+exactly what the partner would read. It reminds the person to listen before
+convincing, and sends the sentence only if they tap "send" under it; the
+partner can answer "I'm ready to listen" or "I need a moment".
 """
 
 from __future__ import annotations
 
-from bot.cooldown import istatements, phases, screens, store
+from bot.cooldown import hostility, istatements, phases, screens, store
 from bot.cooldown.buttons import at_step, data, for_partner
 from bot.cooldown.models import Cooldown
 from bot.turn import Turn
@@ -39,6 +43,10 @@ async def on_text(turn: Turn, cd: Cooldown, text: str) -> None:
     if len(text) > limit:
         turn.say_key("cooldown_too_long")
         return
+    kind = hostility.hostile(text)
+    if kind is not None:
+        screens.hostile(turn, kind)  # asked again at the same step; nothing is kept
+        return
     match cd.phase:
         case phases.TOPIC | phases.REWRITE:
             _take_topic(turn, cd, text)
@@ -66,10 +74,20 @@ def _take_feeling(turn: Turn, cd: Cooldown, feeling: str) -> None:
 
 
 def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
-    cd.need = istatements.as_clause(need, turn.lang)
-    cd.statement = turn.t(
-        "cooldown_statement", feeling=cd.feeling or "", situation=cd.topic or "", need=cd.need
+    cd.need = istatements.as_wish(need, turn.lang)
+    statement = turn.t(
+        "cooldown_statement",
+        feeling=istatements.as_feeling(cd.feeling or "", turn.lang),
+        situation=istatements.as_moment(cd.topic or "", turn.lang),
+        need=cd.need,
     )
+    cd.statement = istatements.sentence_case(statement, turn.lang)
+    if hostility.hostile(cd.statement) is not None:  # never framed as gentle, whatever the parts
+        _clear(cd)
+        store.touch(turn.session, cd, phases.TOPIC, turn.now)
+        turn.say_key("cooldown_hostile_statement")
+        screens.topic(turn)
+        return
     store.touch(turn.session, cd, phases.DONE, turn.now)
     screens.done(turn, cd)
 
@@ -110,12 +128,33 @@ async def again(turn: Turn, args: tuple[str, ...]) -> None:
     screens.topic(turn)
 
 
+async def land(turn: Turn, args: tuple[str, ...]) -> None:
+    """ "How might this land?": exactly what the partner would read, and why it is gentle."""
+    cd = await at_step(turn, args, {phases.DONE})
+    if cd is None:
+        return
+    screens.landing(turn, cd, partner_message(turn, cd))
+
+
+def partner_message(turn: Turn, cd: Cooldown) -> str:
+    lang = turn.partner.lang if turn.partner is not None else turn.lang
+    return turn.content.t(
+        "cooldown_partner_statement", lang, name=turn.user.name, statement=cd.statement or ""
+    )
+
+
 async def share(turn: Turn, args: tuple[str, ...]) -> None:
     """Send the finished sentence, exactly as shown, to the partner."""
     cd = await at_step(turn, args, {phases.DONE})
     if cd is None:
         return
-    keyboard = for_partner(turn, [[("cooldown_heard", data("heard", cd.id))]])
+    if hostility.hostile(cd.statement or "") is not None:  # the last guard: never contempt
+        turn.say_key("cooldown_hostile_statement")
+        return
+    keyboard = for_partner(
+        turn,
+        [[("cooldown_heard", data("heard", cd.id))], [("cooldown_moment", data("moment", cd.id))]],
+    )
     sent = turn.to_partner(
         "cooldown_partner_statement", keyboard, name=turn.user.name, statement=cd.statement or ""
     )

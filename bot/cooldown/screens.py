@@ -189,12 +189,28 @@ def need(turn: Turn) -> None:
 
 
 def done(turn: Turn, cd: Cooldown) -> None:
+    turn.say_key("cooldown_done", statement_keyboard(turn, cd), statement=cd.statement or "")
+
+
+def statement_keyboard(turn: Turn, cd: Cooldown, *, preview: bool = True) -> Keyboard:
     rows: list[tuple[KeyButton, ...]] = []
     if turn.partner_reachable:
+        if preview:
+            rows.append((button(turn.t("cooldown_statement_land"), "land", cd.id),))
         rows.append((button(turn.t("cooldown_statement_send"), "share", cd.id),))
     rows.append((button(turn.t("cooldown_statement_keep"), "mine", cd.id),))
     rows.append((button(turn.t("cooldown_statement_again"), "again", cd.id),))
-    turn.say_key("cooldown_done", tuple(rows), statement=cd.statement or "")
+    return tuple(rows)
+
+
+def landing(turn: Turn, cd: Cooldown, message: str) -> None:
+    partner = turn.partner.name if turn.partner is not None else ""
+    keyboard = statement_keyboard(turn, cd, preview=False)
+    turn.say_key("cooldown_landing", keyboard, partner=partner, message=message)
+
+
+def hostile(turn: Turn, kind: str) -> None:
+    turn.say_key("cooldown_hostile", why=turn.t(f"cooldown_hostile_{kind}"))
 
 
 # -- afterwards ---------------------------------------------------------------------

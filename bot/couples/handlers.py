@@ -80,7 +80,9 @@ class Linking:
                 turn.partner = joined.inviter
                 log.info("users %s and %s linked", joined.inviter.id, turn.user.id)
                 turn.say_key("linked_joiner", partner=joined.inviter.name)
-                turn.to_partner("linked_inviter", partner=turn.user.name)
+                turn.to_partner("linked_inviter", about_the_link=True, partner=turn.user.name)
+                for listener in self.coach.link_listeners:
+                    await listener(turn)
             case JoinOutcome.ALREADY_LINKED:
                 partner = joined.partner.name if joined.partner else "?"
                 turn.say_key("join_already_linked", partner=partner)
@@ -178,5 +180,5 @@ class Linking:
         turn.say(turn.t("link_ended", partner=former.name if former else "?"), replace=True)
         if former is not None:
             turn.partner = former
-            turn.to_partner("link_ended", partner=turn.user.name)
+            turn.to_partner("link_ended", about_the_link=True, partner=turn.user.name)
         turn.partner = None

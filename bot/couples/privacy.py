@@ -62,7 +62,7 @@ class Privacy:
         result = await linking.unlink(turn.session, turn.user.id)
         if result.ended and result.partner is not None:
             turn.partner = result.partner
-            turn.to_partner("link_ended", partner=turn.user.name)
+            turn.to_partner("link_ended", about_the_link=True, partner=turn.user.name)
         turn.partner = None
         done = turn.t("forget_done")
         await export.erase(turn.session, turn.user.id)

@@ -266,7 +266,8 @@ class LoveMaps:
             LoveMapAnswer.round_id == locked.id, LoveMapAnswer.user_id == partner.id
         )
         theirs = (await turn.session.exec(query.execution_options(populate_existing=True))).first()
-        if locked.revealed_at is None and theirs is not None and theirs.complete:
+        hushed = turn.user.quiet or partner.quiet  # quiet mode: bot.safety.quiet
+        if locked.revealed_at is None and theirs is not None and theirs.complete and not hushed:
             self._reveal(turn, partner, question, mine, theirs)
             locked.revealed_at = turn.now
         else:

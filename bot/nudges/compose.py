@@ -96,7 +96,7 @@ class Composer:
 
     async def _partners_question(self, turn: Turn, delivery: NudgeDelivery) -> bool:
         """The couple question the partner's check-in opened, if this person hasn't had it."""
-        if turn.user.couple_id is None or not reachable(turn.partner, turn.now):
+        if turn.user.couple_id is None or turn.user.quiet or not reachable(turn.partner, turn.now):
             return False
         question = await couple.open_question(turn.session, turn.user.couple_id, turn.now)
         if question is None or await couple.has_received(turn.session, turn.user, question):
@@ -105,6 +105,8 @@ class Composer:
         return True
 
     async def _fill(self, turn: Turn, delivery: NudgeDelivery, kind: str) -> bool:
+        if turn.user.quiet and kind != CONTINUE:
+            return False  # quiet mode (bot.safety.quiet): nothing worded about the couple
         if kind == CONTINUE:
             dialog = await self._unfinished(turn)
             if dialog is None:

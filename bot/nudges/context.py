@@ -44,8 +44,9 @@ class Nudging:
 
 
 def reachable(user: User | None, now: datetime) -> bool:
-    """Active, and not pausing unprompted messages (their own /pause, or a safety pause)."""
-    if user is None or not user.active:
+    """Active, not pausing unprompted messages (their own /pause, or a safety pause), and
+    not in quiet mode (bot.safety.quiet: nothing of theirs is shared with a partner)."""
+    if user is None or not user.active or user.quiet:
         return False
     paused = user.nudges_paused_until
     return paused is None or paused <= now

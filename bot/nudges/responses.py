@@ -257,7 +257,8 @@ class Responses:
         answer.shared = True  # the question said both answers will be seen together
         session.add(answer)
         theirs = await couple.answer_of(session, partner, question)
-        if theirs is None or question.revealed_at is not None:
+        hushed = turn.user.quiet or partner.quiet  # quiet mode: bot.safety.quiet
+        if theirs is None or question.revealed_at is not None or hushed:
             turn.say_key("nudge_couple_waiting", partner=partner.name)
             return
         prompt = self.nudging.pools.get(COUPLE, question.prompt)

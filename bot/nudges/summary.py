@@ -98,6 +98,8 @@ class Summaries:
         self.nudging = nudging
 
     async def compose(self, turn: Turn, delivery: NudgeDelivery) -> bool:
+        if turn.user.quiet:
+            return False  # quiet mode (bot.safety.quiet): no picture of the couple
         partner = turn.partner if reachable(turn.partner, turn.now) else None
         timezone = self.nudging.timezone(turn.user)
         scores = await weekly_scores(turn.session, turn.user, partner, turn.now, timezone)

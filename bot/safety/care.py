@@ -1,11 +1,20 @@
-"""Safety first: the crisis screen on free text, /help_now and /about.
+"""Safety first: the answer to a worrying message, /help_now and /about.
 
-The screen runs before every other text handler. On a signal it stops the
-scripted flow (the text is not stored as an answer and the dialog goes idle;
-/topics resumes it later), answers calmly with crisis lines for the person's
-country and language, asks whether they are safe, and pauses nudges for a
-day. Nothing of it reaches the partner, and the log names the categories,
-never the words.
+The screen runs before every other text handler. On a signal it holds the
+message back (not stored as an answer; the dialog goes idle, and /topics can
+resume it), pauses check-ins for a day, and answers with what fits the need:
+
+- self-harm: a warm acknowledgement, crisis lines, "are you safe right now?";
+- abuse or fear of a partner: domestic-violence lines, quiet mode turned on
+  (nothing of theirs reaches the partner, see `quiet`), chat-privacy steps;
+- a person who uses violence: a line for people who want to stop, and
+  "is anyone in danger right now?".
+
+Every answer has a next step for each reply, a way to lines for the person's
+own country (asked, never guessed silently), and "That's not what I meant",
+which puts back where they were, what was paused or turned on, and reads the
+held message as if nothing had happened. Nothing of it reaches the partner,
+and the log names the categories, never the words.
 """
 
 from __future__ import annotations
@@ -14,11 +23,16 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from sqlmodel import delete
+
 from bot.engine import callbacks
-from bot.engine.outputs import KeyButton
+from bot.engine.outputs import Keyboard, KeyButton
 from bot.engine.state import DialogState
-from bot.safety.crisis import CrisisResources, Resource, default_resources, resources_for
-from bot.safety.screen import Detector, default_detector
+from bot.safety import quiet
+from bot.safety.country import CountryQuestion
+from bot.safety.crisis import LETTER, LETTERS, CrisisResources, default_resources, suggested_country
+from bot.safety.models import SafetyHold
+from bot.safety.screen import ABUSE, SELF_HARM, Detector, default_detector
 from bot.storage import repo
 from bot.turn import Turn
 
@@ -26,18 +40,36 @@ log = logging.getLogger(__name__)
 
 SAFE = "sfe"
 PAUSE_NUDGES_FOR = timedelta(days=1)
+HOLD_FOR = timedelta(days=1)
 LONG_TEXT = 4096
 """Longer texts (Telegram's own limit; only a webhook or the terminal sends more) are
 screened on a worker thread: the screen is linear, but 100,000 characters still take
 tens of milliseconds that other people's turns should not wait for."""
 
+OK, NOT_OK, PRIVATE, NOT_MEANT, COUNTRY = "ok", "no", "priv", "meant", "cty"
+
+
+def group_of(categories: frozenset[str]) -> str:
+    """The answer a signal needs: self-harm first, then abuse, then someone who hurts."""
+    if categories & set(SELF_HARM):
+        return "self_harm"
+    if categories & set(ABUSE):
+        return "abuse"
+    return "uses_violence"
+
 
 class Care:
     def __init__(
-        self, detector: Detector | None = None, resources: CrisisResources | None = None
+        self,
+        detector: Detector | None = None,
+        resources: CrisisResources | None = None,
+        country: CountryQuestion | None = None,
     ) -> None:
         self.detector = detector or default_detector()
         self.resources = resources or default_resources()
+        self.country = country or CountryQuestion(self.resources, self.lines_text)
+
+    # -- the screen ---------------------------------------------------------------------
 
     async def screen(self, turn: Turn, text: str) -> bool:
         if len(text) > LONG_TEXT:
@@ -46,23 +78,48 @@ class Care:
             categories = self.detector.check(text)
         if not categories:
             return False
+        group = group_of(categories)
+        await self.hold(turn, text, group)
         self.pause_nudges(turn)
-        await self.stop_dialog(turn)
-        # Logged once the turn is on the ORM path (pausing needs it), so once per signal.
+        turned_quiet = group == "abuse" and not turn.user.quiet
+        if turned_quiet:
+            quiet.turn_on(turn)
+        # Logged once the turn is on the ORM path (holding needs it), so once per signal.
         log.warning(
-            "safety signal (%s) from user %s: scripted flow stopped, nudges paused",
+            "safety signal (%s) from user %s: %s answer, scripted flow stopped, nudges paused",
             ", ".join(sorted(categories)),
             turn.user.id,
+            group,
         )
-        keyboard = (
-            (
-                KeyButton(turn.t("safety_safe_yes"), callbacks.encode(SAFE, "yes")),
-                KeyButton(turn.t("safety_safe_no"), callbacks.encode(SAFE, "no")),
-            ),
-        )
-        text = "\n\n".join([self.resource_text(turn, "safety_reply"), turn.t("safety_ask_safe")])
-        turn.say(text, keyboard)
+        self.answer(turn, group, turned_quiet)
         return True
+
+    async def hold(self, turn: Turn, text: str, group: str) -> None:
+        """Keep the message and where the person was, then leave the dialog.
+
+        The dialog's progress row still lets /topics resume it, and "That's not
+        what I meant" puts everything back.
+        """
+        state, version = await repo.load_state(turn.session, turn.user.id)
+        previous = await turn.session.get(SafetyHold, turn.user.id)
+        if previous is not None:
+            await turn.session.delete(previous)
+            await turn.session.flush()
+        turn.session.add(
+            SafetyHold(
+                user_id=turn.user.id,
+                text=text,
+                need=group,
+                dialog=state.dialog,
+                node=state.node,
+                awaiting_share=state.awaiting_share,
+                paused_before=turn.user.nudges_paused_until,
+                quiet_before=turn.user.quiet,
+                created_at=turn.now,
+            )
+        )
+        if not state.idle:
+            await repo.save_state(turn.session, turn.user.id, DialogState(), version, turn.now)
 
     def pause_nudges(self, turn: Turn) -> None:
         until = turn.now + PAUSE_NUDGES_FOR
@@ -71,33 +128,145 @@ class Care:
             turn.user.nudges_paused_until = until
             turn.session.add(turn.user)
 
-    async def stop_dialog(self, turn: Turn) -> None:
-        """Leave the current dialog; its progress row still lets /topics resume it."""
-        state, version = await repo.load_state(turn.session, turn.user.id)
-        if not state.idle:
-            await repo.save_state(turn.session, turn.user.id, DialogState(), version, turn.now)
+    # -- the answer -----------------------------------------------------------------------
 
-    def lines(self, turn: Turn) -> tuple[Resource, ...]:
-        return resources_for(turn.user, self.resources)
+    def answer(self, turn: Turn, group: str, turned_quiet: bool) -> None:
+        letter = LETTER[group]
+        parts = [self.lines_text(turn, f"safety_{group}", group)]
+        if turned_quiet:
+            parts.append(turn.t("safety_quiet_turned_on"))
+        if group == "uses_violence":
+            parts.append(turn.t("safety_ask_danger"))
+            first = [("safety_danger_yes", NOT_OK), ("safety_danger_no", OK)]
+        else:
+            parts.append(turn.t("safety_ask_safe"))
+            first = [("safety_safe_yes", OK), ("safety_safe_no", NOT_OK)]
+        rows: list[tuple[KeyButton, ...]] = [self._row(turn, first, letter)]
+        if group == "abuse":
+            rows.append(self._row(turn, [("safety_privacy_button", PRIVATE)], letter))
+        if turn.user.country is None:
+            rows.append(self.country_row(turn, letter))
+        rows.append(self._row(turn, [("safety_not_meant", NOT_MEANT)], letter))
+        turn.say("\n\n".join(parts), tuple(rows))
 
-    def resource_text(self, turn: Turn, intro_key: str) -> str:
-        lines = [turn.t(intro_key), ""]
-        for resource in self.lines(turn):
-            name = resource.name.get(turn.lang) or next(iter(resource.name.values()))
-            lines.append(turn.t("resource_line", name=name, contact=resource.contact))
+    def country_row(self, turn: Turn, letter: str) -> tuple[KeyButton, ...]:
+        """One tap to lines for the country the time zone suggests, and one to choose."""
+        buttons = []
+        guess = suggested_country(turn.user, self.resources)
+        if guess is not None:
+            name = self.resources.name(guess, turn.lang)
+            label = turn.t("safety_country_suggested", country=name)
+            buttons.append(KeyButton(label, self.country.choose_data(guess, letter)))
+        buttons.append(
+            KeyButton(turn.t("safety_my_country"), callbacks.encode(SAFE, COUNTRY, letter))
+        )
+        return tuple(buttons)
+
+    def privacy_row(self, turn: Turn) -> tuple[KeyButton, ...]:
+        return self._row(turn, [("safety_privacy_button", PRIVATE)], LETTER["abuse"])
+
+    def _row(
+        self, turn: Turn, buttons: list[tuple[str, str]], letter: str
+    ) -> tuple[KeyButton, ...]:
+        return tuple(
+            KeyButton(turn.t(key), callbacks.encode(SAFE, action, letter))
+            for key, action in buttons
+        )
+
+    def lines_text(
+        self, turn: Turn, intro_key: str, *groups: str, header: bool = True, **values: object
+    ) -> str:
+        """An introduction, then the lines for these needs in the person's chosen country."""
+        lines = [turn.t(intro_key, **values), ""]
+        country = turn.user.country
+        if header and country in self.resources.countries:
+            name = self.resources.name(country, turn.lang)
+            lines.append(turn.t("safety_lines_for", country=name))
+        shown: list[object] = []
+        for group in groups:
+            for resource in self.resources.lines(country, group):
+                if resource in shown:
+                    continue
+                shown.append(resource)
+                name = resource.name.get(turn.lang) or next(iter(resource.name.values()))
+                lines.append(turn.t("resource_line", name=name, contact=resource.contact))
+        if country not in self.resources.countries:
+            lines += ["", turn.t("safety_lines_international")]
         return "\n".join(lines)
 
+    # -- the buttons under the answer ---------------------------------------------------------
+
     async def safe_button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if args == ("yes",):
-            turn.say_key("safety_safe_reply")
-        elif args == ("no",):
-            emergency = " / ".join(r.contact for r in self.lines(turn) if r.emergency)
-            turn.say_key("safety_unsafe_reply", emergency=emergency)
-        else:
+        if args in (("yes",), ("no",)):  # buttons sent before answers fitted the need
+            args = (OK if args == ("yes",) else NOT_OK, LETTER["self_harm"])
+        if len(args) != 2 or args[1] not in LETTERS:
             turn.notice("unknown_button")
+            return
+        action, letter = args
+        group = LETTERS[letter][0]
+        emergency = self.resources.emergency(turn.user.country)
+        match action:
+            case "ok":
+                await self._drop_hold(turn)
+                key = (
+                    "safety_uses_violence_calm"
+                    if group == "uses_violence"
+                    else f"safety_{group}_safe"
+                )
+                turn.say_key(key)
+            case "no":
+                await self._drop_hold(turn)
+                key = (
+                    "safety_uses_violence_danger"
+                    if group == "uses_violence"
+                    else f"safety_{group}_unsafe"
+                )
+                turn.say_key(key, emergency=emergency)
+            case "priv":
+                state = turn.t("quiet_state_on" if turn.user.quiet else "quiet_state_off")
+                keyboard: Keyboard = () if turn.user.quiet else quiet.turn_on_keyboard(turn)
+                turn.say(turn.t("safety_privacy_steps", state=state), keyboard)
+            case "meant":
+                await self.not_meant(turn)
+            case "cty":
+                await self.country.ask(turn, letter)
+            case _:
+                turn.notice("unknown_button")
+
+    async def _drop_hold(self, turn: Turn) -> None:
+        """The person answered the question: their message is not kept any longer."""
+        await turn.session.exec(delete(SafetyHold).where(SafetyHold.user_id == turn.user.id))
+
+    async def not_meant(self, turn: Turn) -> None:
+        """A false alarm: put back the dialog, the pause and quiet mode, and read the message."""
+        hold = await turn.session.get(SafetyHold, turn.user.id)
+        if hold is None or turn.now - hold.created_at > HOLD_FOR:
+            if hold is not None:
+                await turn.session.delete(hold)
+            turn.say_key("safety_nothing_held")
+            return
+        text = hold.text
+        state, version = await repo.load_state(turn.session, turn.user.id)
+        if state.idle and hold.dialog is not None:
+            back = DialogState(hold.dialog, hold.node, hold.awaiting_share)
+            await repo.save_state(turn.session, turn.user.id, back, version, turn.now)
+        turn.user.nudges_paused_until = hold.paused_before
+        turn.user.quiet = hold.quiet_before
+        turn.session.add(turn.user)
+        await turn.session.delete(hold)
+        await turn.session.flush()
+        log.info("user %s: a safety signal was a misreading; message given back", turn.user.id)
+        turn.say_key("safety_not_meant_reply")
+        await turn.coach.read_text(turn, text)
+
+    # -- commands -------------------------------------------------------------------------------
 
     async def help_now(self, turn: Turn) -> None:
-        turn.say(self.resource_text(turn, "help_now_intro"))
+        text = self.lines_text(turn, "help_now_intro", "self_harm", "abuse")
+        keyboard: Keyboard = ()
+        if turn.user.country is None:
+            keyboard = (self.country_row(turn, "x"),)
+        turn.say(text, keyboard)
 
     async def about(self, turn: Turn) -> None:
         turn.say_key("about_text")

@@ -1,8 +1,11 @@
-"""Crisis resources by country and language, from `data/crisis_resources.yaml`.
+"""Help lines by country and by what the person needs, from `data/crisis_resources.yaml`.
 
-The country comes from the person's time zone when we know it (the IANA zone
-table maps zones to countries), else from their language where that is a fair
-guess (Turkish → Turkey). The international fallback is always added, so
+Each line says whom it is for: `self_harm` (crisis and suicide lines), `abuse`
+(domestic and sexual violence), `uses_violence` (people who want to stop
+hurting a partner); an `emergency` line is shown to everyone. The country is
+the one the person chose (`users.country`); before they choose, a guess from
+their time zone or language may be *offered* (shown with its name and a way to
+change it), never used silently. The international lines are always added, so
 nobody is ever left with an empty list.
 """
 
@@ -13,54 +16,98 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.config import PROJECT_ROOT
+from bot.safety.words import fold
 from bot.storage.models import User
 
 RESOURCES_FILE = PROJECT_ROOT / "data" / "crisis_resources.yaml"
+GROUPS = ("self_harm", "abuse", "uses_violence")
+"""What a person needs: the answer the safety screen gives is one of these."""
+LETTERS = {
+    "s": ("self_harm",),
+    "a": ("abuse",),
+    "v": ("uses_violence",),
+    "x": ("self_harm", "abuse"),
+}
+"""Needs as they travel in button data; "x" is every-day help (/help_now, /settings)."""
+LETTER = {groups[0]: letter for letter, groups in LETTERS.items() if len(groups) == 1}
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Resource(_Frozen):
     name: dict[str, str]
-    contact: str
+    contact: str = Field(min_length=2)
     emergency: bool = False
+    serves: tuple[str, ...] = Field(default=GROUPS, alias="for", min_length=1)
+
+    @field_validator("serves")
+    @classmethod
+    def _known_groups(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = set(value) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown groups {sorted(unknown)}; use {GROUPS}")
+        return value
+
+    def fits(self, group: str) -> bool:
+        return self.emergency or group in self.serves
 
 
-class Emergency112(_Frozen):
+class Country(_Frozen):
     name: dict[str, str]
-    contact: str
-    countries: tuple[str, ...]
+    source: str = Field(min_length=20)
+    """Where the numbers come from, and what was left out and why."""
+    lines: tuple[Resource, ...] = Field(min_length=1)
+    menu: bool = False
+    """Offered as a button in the country list (the others are found by typing)."""
+    aliases: tuple[str, ...] = ()
 
 
 class CrisisResources(_Frozen):
     fallback: tuple[Resource, ...] = Field(min_length=1)
-    countries: dict[str, tuple[Resource, ...]] = Field(default_factory=dict)
-    country_by_language: dict[str, str] = Field(default_factory=dict)
-    emergency_112: Emergency112 | None = None
+    countries: dict[str, Country] = Field(default_factory=dict)
 
-    def for_country(self, country: str | None) -> tuple[Resource, ...]:
-        """Country lines first (when known), then the international fallback.
+    def lines(self, country: str | None, group: str) -> tuple[Resource, ...]:
+        """The country's lines for `group` first (when known), then the international ones.
 
-        The fallback's generic emergency line is left out when the country has its own.
+        The international generic emergency line is left out when the country has its own.
         """
         local: tuple[Resource, ...] = ()
         if country in self.countries:
-            local = self.countries[country]
-        elif self.emergency_112 is not None and country in self.emergency_112.countries:
-            e = self.emergency_112
-            local = (Resource(name=e.name, contact=e.contact, emergency=True),)
+            local = tuple(r for r in self.countries[country].lines if r.fits(group))
         has_emergency = any(r.emergency for r in local)
-        return local + tuple(r for r in self.fallback if not (has_emergency and r.emergency))
+        rest = tuple(
+            r for r in self.fallback if r.fits(group) and not (has_emergency and r.emergency)
+        )
+        return local + rest
+
+    def emergency(self, country: str | None) -> str:
+        return " / ".join(r.contact for r in self.lines(country, GROUPS[0]) if r.emergency)
+
+    def name(self, country: str, lang: str) -> str:
+        names = self.countries[country].name
+        return names.get(lang) or next(iter(names.values()))
+
+    def menu(self) -> list[str]:
+        return [code for code, c in self.countries.items() if c.menu]
+
+    def find(self, typed: str) -> str | None:
+        """The country someone typed: its name in any language, an alias or its ISO code."""
+        wanted = " ".join(fold(typed).replace(".", "").split())
+        for code, country in self.countries.items():
+            names = {code.lower(), *map(fold, country.name.values()), *map(fold, country.aliases)}
+            if wanted in names:
+                return code
+        return None
 
     def all_resources(self) -> list[Resource]:
         found = list(self.fallback)
-        for lines in self.countries.values():
-            found += lines
+        for country in self.countries.values():
+            found += country.lines
         return found
 
 
@@ -85,14 +132,21 @@ def zone_countries() -> dict[str, str]:
     return table
 
 
-def country_of(user: User, data: CrisisResources) -> str | None:
-    if user.timezone:
-        country = zone_countries().get(user.timezone)
-        if country:
-            return country
-    return data.country_by_language.get(user.lang)
+LANGUAGE_COUNTRY = {"tr": "TR"}
+"""A language spoken mainly in one country, for the first suggestion in the country list."""
 
 
-def resources_for(user: User, data: CrisisResources | None = None) -> tuple[Resource, ...]:
+def suggested_country(user: User, data: CrisisResources) -> str | None:
+    """A country to offer first (from the time zone, else the language); never used unasked."""
+    for guess in (zone_countries().get(user.timezone or ""), LANGUAGE_COUNTRY.get(user.lang)):
+        if guess in data.countries:
+            return guess
+    return None
+
+
+def resources_for(
+    user: User, group: str = GROUPS[0], data: CrisisResources | None = None
+) -> tuple[Resource, ...]:
+    """Lines for the country the person chose (international ones until they choose)."""
     data = data or default_resources()
-    return data.for_country(country_of(user, data))
+    return data.lines(user.country, group)

@@ -54,6 +54,13 @@ class User(SQLModel, table=True):
     """False once Telegram tells us the person blocked the bot."""
     nudges_paused_until: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     """No unprompted messages before this moment (a /pause, or a day after a safety signal)."""
+    quiet: bool = False
+    """Quiet mode (bot.safety.quiet): nothing of this person's reaches their partner, and no
+    check-in worded about the couple reaches them, until they turn it off."""
+    country: str | None = None
+    """ISO code the person chose for crisis lines (asked, never guessed); None: not chosen."""
+    safety_asked_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    """When the private "do you feel safe with your partner?" question was asked (once)."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
     @property

@@ -54,6 +54,7 @@ def first_contact(
         "first_name": first_name,
         "lang": lang,
         "active": True,
+        "quiet": False,
         "created_at": now,
     }
     return user, idle_session_values(user_id, now)

@@ -42,7 +42,7 @@ async def answered(turn: Turn, effect: SaveReflection) -> None:
         return
     row = await _locked_question(turn, turn.user.couple_id, effect.dialog, effect.node)
     theirs = await _answer_of(turn, partner, effect.dialog, effect.node)
-    if theirs is not None:
+    if theirs is not None and not (turn.user.quiet or partner.quiet):  # quiet mode: bot.safety
         await _reveal(turn, partner, effect, theirs.text)
         row.revealed_at = turn.now
     else:

@@ -283,13 +283,13 @@ async def test_the_whole_break_in_turkish(coach, tr, clock):
     await ayse.press(tr("cooldown_feeling_hurt"))
     await ayse.send("Akşamları telefonsuz on dakika.")
     statement = (
-        "Kendimi kırgın hissediyorum, konu şu: bazen beni dinlemiyorsun. "
-        "İhtiyacım olan: akşamları telefonsuz on dakika."
+        "Bazen beni dinlemiyorsun — o an kendimi kırgın hissettim. "
+        "Şunu deneyebilir miyiz: akşamları telefonsuz on dakika?"
     )
     assert ayse.last == tr("cooldown_done", statement=statement)
     await ayse.press(tr("cooldown_statement_send"))
     assert deniz.last == tr("cooldown_partner_statement", name="Ayşe", statement=statement)
-    assert deniz.labels() == [tr("cooldown_heard")]
+    assert deniz.labels() == [tr("cooldown_heard"), tr("cooldown_moment")]
 
 
 # -- helpers -------------------------------------------------------------------------

@@ -40,20 +40,20 @@ def test_leaves_english_without_generalisations_alone(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "suggestion"),
     [
-        ("You never listen to me!", "the times you don't listen to me"),
-        ("I hate that you always interrupt me.", "the times you interrupt me"),
+        ("You never listen to me!", "you don't listen to me"),
+        ("I hate that you always interrupt me.", "you interrupt me"),
         (
             "I'm tired. You never helped with the dishes!",
-            "the times you didn't help with the dishes",
+            "you didn't help with the dishes",
         ),
-        ("You never cared about my family", "the times you didn't care about my family"),
-        ("You never tried, and it hurts", "the times you didn't try"),
-        ("you're always on your phone", "the times you're on your phone"),
-        ("You are never home on time", "the times you aren't home on time"),
-        ("you don't ever call", "the times you don't call"),
-        ("You never do the dishes", "the times you don't do the dishes"),
-        ("You never have time for me", "the times you don't have time for me"),
-        ("You never ever listen", "the times you don't listen"),
+        ("You never cared about my family", "you didn't care about my family"),
+        ("You never tried, and it hurts", "you didn't try"),
+        ("you're always on your phone", "you're on your phone"),
+        ("You are never home on time", "you aren't home on time"),
+        ("you don't ever call", "you don't call"),
+        ("You never do the dishes", "you don't do the dishes"),
+        ("You never have time for me", "you don't have time for me"),
+        ("You never ever listen", "you don't listen"),
     ],
 )
 def test_rewrites_english_into_one_situation(text: str, suggestion: str) -> None:

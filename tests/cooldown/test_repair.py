@@ -18,7 +18,7 @@ async def ready_to_talk(coach, couple, en, clock) -> None:
 async def test_ready_opens_the_gentle_start_up(coach, couple, en, clock):
     await ready_to_talk(coach, couple, en, clock)
     assert couple.alex.texts[-2:] == [en("cooldown_repair_intro"), en("cooldown_topic_question")]
-    assert "I feel" in en("cooldown_repair_intro") and "I need" in en("cooldown_repair_intro")
+    assert "When …, I felt …. Could we …?" in en("cooldown_repair_intro")
 
 
 async def test_you_never_is_spotted_and_a_rewrite_offered_then_sent_with_consent(
@@ -28,7 +28,7 @@ async def test_you_never_is_spotted_and_a_rewrite_offered_then_sent_with_consent
     await ready_to_talk(coach, couple, en, clock)
     await alex.send("I hate that you never listen to me!")
     assert alex.last == en(
-        "cooldown_rewrite", phrase="you never", suggestion="the times you don't listen to me"
+        "cooldown_rewrite", phrase="you never", suggestion="you don't listen to me"
     )
     assert alex.labels() == [en("cooldown_use_rewrite"), en("cooldown_keep_mine")]
 
@@ -36,11 +36,11 @@ async def test_you_never_is_spotted_and_a_rewrite_offered_then_sent_with_consent
     assert alex.last == en("cooldown_feeling_question")
     await alex.press(en("cooldown_feeling_lonely"))
     assert alex.last == en("cooldown_need_question")
-    await alex.send("Ten minutes together without our phones.")
+    await alex.send("Could we have ten minutes together without our phones?")
 
     statement = (
-        "I feel lonely about the times you don't listen to me, "
-        "and I need ten minutes together without our phones."
+        "When you don't listen to me, I felt lonely. "
+        "Could we have ten minutes together without our phones?"
     )
     assert alex.last == en("cooldown_done", statement=statement)
     assert "listen before you try to convince" in alex.last
@@ -65,11 +65,12 @@ async def test_keeping_ones_own_words(coach, couple, en, clock):
     await ready_to_talk(coach, couple, en, clock)
     await alex.send("You always leave the dishes")
     await alex.press(en("cooldown_keep_mine"))
-    await alex.send("overwhelmed")  # a feeling typed instead of tapped
-    await alex.send("a plan for the evenings")
+    await alex.send("I feel overwhelmed")  # a feeling typed instead of tapped
+    await alex.send("make a plan for the evenings")
     cd = await latest_cooldown(coach, alex.person.user_id)
     assert cd.statement == (
-        "I feel overwhelmed about you always leave the dishes, and I need a plan for the evenings."
+        "When you always leave the dishes, I felt overwhelmed. "
+        "Could we make a plan for the evenings?"
     )
 
 
@@ -116,7 +117,7 @@ async def test_starting_again_and_keeping_it_private(coach, couple, en, clock):
     assert sam.inbox == []
     cd = await latest_cooldown(coach, alex.person.user_id)
     assert cd.outcome == phases.KEPT
-    assert cd.statement == "I feel worried about the weekend plans, and I need to decide together."
+    assert cd.statement == "When the weekend plans, I felt worried. Could we decide together?"
 
 
 async def test_buttons_of_a_sent_sentence_are_stale(coach, couple, en, clock):
@@ -167,3 +168,77 @@ async def test_a_safety_signal_during_the_break_holds_the_return_prompt(coach, c
     clock.advance(minutes=15)
     assert await sweep(coach, couple.router) == []
     assert sam.inbox == []
+
+
+async def test_an_insult_is_never_framed_as_a_gentle_start(coach, couple, en, clock):
+    """The issue's own example: this once came back as "Here is your gentle start"."""
+    alex, sam = couple.alex, couple.sam
+    await ready_to_talk(coach, couple, en, clock)
+    await alex.send("You are so selfish and lazy")
+    assert alex.last == en("cooldown_hostile", why=en("cooldown_hostile_label"))
+    assert alex.inbox[-1].keyboard == (), "no button to use or send these words"
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.phase == phases.TOPIC and cd.topic is None, "asked again, nothing kept"
+
+    await alex.send("what's wrong with you")
+    assert alex.last == en("cooldown_hostile", why=en("cooldown_hostile_contempt"))
+    await alex.send("you came home late yesterday without texting")
+    await alex.press(en("cooldown_feeling_worried"))
+    await alex.send("you idiot")  # the wish is checked too
+    assert alex.last == en("cooldown_hostile", why=en("cooldown_hostile_name_calling"))
+    await alex.send("text each other when plans change")
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.statement == (
+        "When you came home late yesterday without texting, I felt worried. "
+        "Could we text each other when plans change?"
+    )
+    assert sam.inbox == []
+
+
+async def test_how_might_this_land_shows_exactly_what_the_partner_would_read(
+    coach, couple, en, clock
+):
+    alex, sam = couple.alex, couple.sam
+    await ready_to_talk(coach, couple, en, clock)
+    await alex.send("the dishes last night")
+    await alex.press(en("cooldown_feeling_hurt"))
+    await alex.send("take turns with the dishes")
+    statement = "When the dishes last night, I felt hurt. Could we take turns with the dishes?"
+    assert en("cooldown_statement_land") in alex.labels()
+    await alex.press(en("cooldown_statement_land"))
+    message = en("cooldown_partner_statement", name="Alex", statement=statement)
+    assert alex.last == en("cooldown_landing", partner="Sam", message=message)
+    assert sam.inbox == [], "a preview sends nothing"
+    await alex.press(en("cooldown_statement_send"))
+    assert sam.texts == [message]
+
+
+async def test_the_partner_can_say_they_need_a_moment(coach, couple, en, clock):
+    alex, sam = couple.alex, couple.sam
+    await ready_to_talk(coach, couple, en, clock)
+    await alex.send("the weekend plans")
+    await alex.press(en("cooldown_feeling_worried"))
+    await alex.send("decide together")
+    await alex.press(en("cooldown_statement_send"))
+    assert sam.labels() == [en("cooldown_heard"), en("cooldown_moment")]
+    alex.clear()
+    await sam.press(en("cooldown_moment"))
+    assert alex.texts == [en("cooldown_starter_moment", name="Sam")]
+    assert sam.last == en("cooldown_moment_thanks", name="Alex")
+
+
+async def test_hostile_words_already_stored_are_never_sent(coach, couple, en, clock):
+    """Even a sentence that somehow holds an insult (an older version) is refused at "send"."""
+    alex, sam = couple.alex, couple.sam
+    await ready_to_talk(coach, couple, en, clock)
+    await alex.send("the dishes")
+    await alex.press(en("cooldown_feeling_sad"))
+    await alex.send("talk tonight")
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    async with coach.sessions() as session, session.begin():
+        row = await session.get(type(cd), cd.id)
+        row.statement = "When you're a lazy slob, I felt hurt. Could we change?"
+        session.add(row)
+    await alex.press(en("cooldown_statement_send"))
+    assert sam.inbox == []
+    assert alex.last == en("cooldown_hostile_statement")

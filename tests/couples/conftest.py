@@ -49,6 +49,12 @@ def texts(outs: list[Outbound], person: Person) -> list[str]:
     return [o.text for o in to(outs, person)]
 
 
+def news(outs: list[Outbound], person: Person) -> list[str]:
+    """Each message's first paragraph: a "you're now linked" message also carries the
+    private safety question (bot.safety.link_question) after it."""
+    return [text.split("\n\n")[0] for text in texts(outs, person)]
+
+
 def code_in(outs: list[Outbound]) -> str:
     for out in outs:
         if found := CODE_IN_TEXT.search(out.text):

@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.coach import Coach
 from bot.storage.models import Couple, User
 from bot.turn import Outbound, Person
-from tests.couples.conftest import invite, link, name_yourself, texts
+from tests.couples.conftest import invite, link, name_yourself, news, texts
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 4
@@ -47,7 +47,7 @@ async def couple_count(coach: Coach) -> int:
 
 
 def count(outs: list[Outbound], person: Person, key: str, coach: Coach, **values) -> int:
-    return texts(outs, person).count(coach.content.t(key, "en", **values))
+    return news(outs, person).count(coach.content.t(key, "en", **values))
 
 
 async def together(*calls):
@@ -106,7 +106,7 @@ async def test_a_double_tap_on_the_link_links_once(pg_coach):
         )
         a, b = await state(pg_coach, ana, ben)
         assert a == b is not None
-        assert texts(outs, ana) == [pg_coach.content.t("linked_inviter", "en", partner="Ben")]
+        assert news(outs, ana) == [pg_coach.content.t("linked_inviter", "en", partner="Ben")]
 
 
 async def test_both_partners_unlink_at_once(pg_coach):

@@ -1,4 +1,5 @@
-"""The safety screen in the coach, /help_now and /about."""
+"""The answer to a worrying message: it fits the need, has a next step for every reply,
+tells the partner nothing, and gives a misread message back."""
 
 from __future__ import annotations
 
@@ -8,78 +9,182 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.safety.care import Care
+from bot.safety.models import SafetyHold
 from bot.storage import repo
 from bot.storage.models import Reflection, User
-from tests.couples.conftest import ALEX, KIM, SAM, link, texts, user, walk_to_question
+from bot.turn import Outbound
+from tests.couples.conftest import ALEX, KIM, SAM, buttons, link, texts, user, walk_to_question
 
-WORRYING = "Honestly he hit me again and I want to die"
+SELF_HARM = "Honestly I want to die"
+ABUSE = "he pushed me against the wall last night"
+USES = "I hit my wife last night"
+FALSE_ALARM = "He kills me with his puns, I laughed all evening"
+"""An idiom the screen misreads as a threat (a false alarm to take back)."""
 
 
 async def at_question(coach, person):
     await walk_to_question(coach, person, "redefining")
 
 
+def labels(outs: list[Outbound], person) -> list[str]:
+    return [b.label for b in buttons(outs, person)]
+
+
+def data_of(coach, outs, person, key: str) -> str:
+    label = coach.content.t(key, person.language_code)
+    [data] = [b.data for b in buttons(outs, person) if b.label == label]
+    return data
+
+
 def test_the_screen_runs_before_every_other_text_handler(coach):
     (screen,) = coach.safety_screens  # read before any text screen, captions and edits too
     assert isinstance(screen.__self__, Care) and screen.__name__ == "screen"
-    assert screen not in coach.text_screens
 
 
-async def test_a_signal_stops_the_flow_answers_calmly_and_tells_the_partner_nothing(
-    coach, clock, caplog
-):
+async def test_self_harm_gets_crisis_lines_and_are_you_safe(coach, clock, caplog):
     await link(coach, ALEX, SAM)
     await at_question(coach, ALEX)
     with caplog.at_level(logging.INFO):
-        outs = await coach.text(ALEX, WORRYING)
+        outs = await coach.text(ALEX, SELF_HARM)
 
     assert texts(outs, SAM) == []
     [reply] = outs
-    assert reply.text.startswith(coach.content.t("safety_reply", "en"))
+    t = coach.content.t
+    assert reply.text.startswith(t("safety_self_harm", "en"))
     assert "https://findahelpline.com" in reply.text
-    assert reply.text.endswith(coach.content.t("safety_ask_safe", "en"))
-    assert [b.data for b in reply.keyboard[0]] == ["sfe|yes", "sfe|no"]
-
+    assert t("safety_ask_safe", "en") in reply.text
+    assert labels(outs, ALEX) == [
+        t("safety_safe_yes", "en"),
+        t("safety_safe_no", "en"),
+        t("safety_my_country", "en"),
+        t("safety_not_meant", "en"),
+    ]
     async with coach.sessions() as session:
         assert (await session.exec(select(Reflection))).all() == [], "not stored as an answer"
         state, _ = await repo.load_state(session, ALEX.user_id)
         assert state.idle, "the scripted flow stopped"
         progress = await repo.progress(session, ALEX.user_id)
         assert progress["redefining"].node == "familiar", "/topics can resume it later"
-    assert (await user(coach, ALEX)).nudges_paused_until == clock() + timedelta(days=1)
+    alex = await user(coach, ALEX)
+    assert alex.nudges_paused_until == clock() + timedelta(days=1)
+    assert not alex.quiet, "self-harm alone does not silence the couple"
     assert (await user(coach, SAM)).nudges_paused_until is None
 
-    assert caplog.text.count("safety signal") == 1 and "violence" in caplog.text
-    assert "hit me" not in caplog.text and "want to die" not in caplog.text
+    assert caplog.text.count("safety signal") == 1 and "self_harm" in caplog.text
+    assert "want to die" not in caplog.text
 
 
-async def test_the_safe_buttons_answer_only_the_person(coach):
+async def test_each_self_harm_reply_has_a_next_step_and_forgets_the_message(coach):
+    outs = await coach.text(ALEX, SELF_HARM)
+    safe = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_safe_yes"))
+    assert texts(safe, ALEX) == [coach.content.t("safety_self_harm_safe", "en")]
+    async with coach.sessions() as session:
+        assert (await session.exec(select(SafetyHold))).all() == [], "no longer kept"
+
+    outs = await coach.text(ALEX, SELF_HARM)
+    unsafe = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_safe_no"))
+    assert "112 / 911" in texts(unsafe, ALEX)[0]
+    assert "hurt yourself" in texts(unsafe, ALEX)[0]
+
+
+async def test_abuse_gets_violence_lines_quiet_mode_and_privacy_steps(coach):
     await link(coach, ALEX, SAM)
-    await coach.text(ALEX, WORRYING)
-    outs = await coach.press(ALEX, "sfe|yes")
-    assert texts(outs, ALEX) == [coach.content.t("safety_safe_reply", "en")]
-    outs = await coach.press(ALEX, "sfe|no")
+    await coach.run_command(ALEX, "settings")
+    await coach.press(ALEX, "sfc|GB|x")  # Alex chose the United Kingdom earlier
+    outs = await coach.text(ALEX, ABUSE)
+
     assert texts(outs, SAM) == []
-    assert "112 / 911" in texts(outs, ALEX)[0]
-    assert (await coach.press(ALEX, "sfe|maybe"))[0].notice
+    [reply] = outs
+    t = coach.content.t
+    assert reply.text.startswith(t("safety_abuse", "en"))
+    assert "0808 2000 247" in reply.text, "the national domestic abuse line"
+    assert "116 123" not in reply.text, "not the suicide line"
+    assert "999" in reply.text
+    assert t("safety_quiet_turned_on", "en") in reply.text
+    assert (await user(coach, ALEX)).quiet
+    assert t("safety_privacy_button", "en") in labels(outs, ALEX)
+    assert t("safety_my_country", "en") not in labels(outs, ALEX), "the country is known"
+
+    steps = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_privacy_button"))
+    text = texts(steps, ALEX)[0]
+    assert "Passcode Lock" in text and "/forget" in text and "Delete" in text
+    safe = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_safe_yes"))
+    assert texts(safe, ALEX) == [t("safety_abuse_safe", "en")]
+    unsafe = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_safe_no"))
+    assert "999" in texts(unsafe, ALEX)[0]
 
 
-async def test_a_turkish_speaker_gets_turkish_lines_and_words(coach):
-    outs = await coach.text(KIM, "kendimi öldürmek istiyorum")
-    assert outs[0].text.startswith(coach.content.t("safety_reply", "tr"))
-    assert "112" in outs[0].text and "183" in outs[0].text
-    outs = await coach.press(KIM, "sfe|no")
-    assert "112" in outs[0].text and "911" not in outs[0].text
-
-
-async def test_the_country_from_the_time_zone_wins(coach):
+async def test_a_person_who_uses_violence_gets_a_line_for_that(coach):
     await coach.run_command(ALEX, "start")
-    async with coach.sessions() as session, session.begin():
-        alex = await session.get_one(User, ALEX.user_id)
-        alex.timezone = "America/New_York"
-        session.add(alex)
-    outs = await coach.run_command(ALEX, "help_now")
-    assert "988" in outs[0].text and "911" in outs[0].text
+    await coach.press(ALEX, "sfc|GB|x")
+    outs = await coach.text(ALEX, USES)
+    [reply] = outs
+    t = coach.content.t
+    assert reply.text.startswith(t("safety_uses_violence", "en"))
+    assert "0808 802 4040" in reply.text, "the Respect phone line"
+    assert t("safety_ask_danger", "en") in reply.text
+    assert not (await user(coach, ALEX)).quiet
+    danger = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_danger_yes"))
+    assert "999" in texts(danger, ALEX)[0]
+    calm = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_danger_no"))
+    assert "/cooldown" in texts(calm, ALEX)[0]
+
+
+async def test_not_what_i_meant_returns_to_the_question_and_keeps_the_answer(coach, clock):
+    await link(coach, ALEX, SAM)
+    await at_question(coach, ALEX)
+    before = await user(coach, ALEX)
+    outs = await coach.text(ALEX, FALSE_ALARM)
+    assert (await user(coach, ALEX)).quiet
+
+    back = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_not_meant"))
+
+    assert texts(back, ALEX)[0] == coach.content.t("safety_not_meant_reply", "en")
+    assert texts(back, SAM) == []
+    async with coach.sessions() as session:
+        [answer] = (await session.exec(select(Reflection))).all()
+        assert answer.text == FALSE_ALARM, "what they wrote is kept"
+        assert answer.dialog == "redefining"
+        assert (await session.exec(select(SafetyHold))).all() == []
+    alex = await user(coach, ALEX)
+    assert not alex.quiet, "quiet mode goes back to how it was"
+    assert alex.nudges_paused_until == before.nudges_paused_until, "and so does the pause"
+    again = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_not_meant"))
+    assert texts(again, ALEX) == [coach.content.t("safety_nothing_held", "en")]
+
+
+async def test_a_held_message_is_not_kept_past_a_day(coach, clock):
+    outs = await coach.text(ALEX, SELF_HARM)
+    clock.advance(days=1, minutes=1)
+    late = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_not_meant"))
+    assert texts(late, ALEX) == [coach.content.t("safety_nothing_held", "en")]
+    async with coach.sessions() as session:
+        assert (await session.exec(select(SafetyHold))).all() == []
+
+
+async def test_old_safe_buttons_still_answer(coach):
+    await coach.text(ALEX, SELF_HARM)
+    outs = await coach.press(ALEX, "sfe|yes")
+    assert texts(outs, ALEX) == [coach.content.t("safety_self_harm_safe", "en")]
+    assert (await coach.press(ALEX, "sfe|maybe"))[0].notice
+    assert (await coach.press(ALEX, "sfe|ok|q"))[0].notice
+
+
+async def test_a_turkish_speaker_gets_turkish_words_and_is_offered_turkiye(coach):
+    outs = await coach.text(KIM, "kendimi öldürmek istiyorum")
+    t = coach.content.t
+    assert outs[0].text.startswith(t("safety_self_harm", "tr"))
+    suggested = t("safety_country_suggested", "tr", country="Türkiye")
+    assert suggested in labels(outs, KIM), "offered, not used silently"
+    assert "183" not in outs[0].text
+    chosen = await coach.press(KIM, data_of_label(outs, KIM, suggested))
+    assert "112" in chosen[0].text and "183" in chosen[0].text
+    assert (await user(coach, KIM)).country == "TR"
+
+
+def data_of_label(outs, person, label: str) -> str:
+    [data] = [b.data for b in buttons(outs, person) if b.label == label]
+    return data
 
 
 async def test_a_longer_pause_is_not_shortened(coach, clock):
@@ -89,21 +194,21 @@ async def test_a_longer_pause_is_not_shortened(coach, clock):
         alex = await session.get_one(User, ALEX.user_id)
         alex.nudges_paused_until = later
         session.add(alex)
-    await coach.text(ALEX, WORRYING)
+    await coach.text(ALEX, SELF_HARM)
     assert (await user(coach, ALEX)).nudges_paused_until == later
 
 
 async def test_a_signal_while_naming_yourself_is_screened_too(coach):
     await coach.run_command(ALEX, "invite")
     outs = await coach.text(ALEX, "I want to kill myself")
-    assert outs[0].text.startswith(coach.content.t("safety_reply", "en"))
+    assert outs[0].text.startswith(coach.content.t("safety_self_harm", "en"))
     assert (await user(coach, ALEX)).display_name is None
 
 
 async def test_ordinary_text_passes_through(coach):
     await at_question(coach, ALEX)
     outs = await coach.text(ALEX, "I would never hurt her, we just argue about chores")
-    assert not any(o.text.startswith(coach.content.t("safety_reply", "en")) for o in outs)
+    assert not any(o.text.startswith(coach.content.t("safety_abuse", "en")) for o in outs)
     async with coach.sessions() as session:
         assert len((await session.exec(select(Reflection))).all()) == 1
 
@@ -113,6 +218,9 @@ async def test_help_now_gives_the_lines_any_time_without_pausing_anything(coach)
     assert outs[0].text.startswith(coach.content.t("help_now_intro", "en"))
     assert "findahelpline.com" in outs[0].text
     assert (await user(coach, ALEX)).nudges_paused_until is None
+    await coach.press(ALEX, "sfc|US|x")
+    outs = await coach.run_command(ALEX, "help_now")
+    assert "988" in outs[0].text and "1-800-799-7233" in outs[0].text and "911" in outs[0].text
 
 
 async def test_about_and_the_welcome_say_attune_is_a_coach_not_therapy(coach):

@@ -107,7 +107,7 @@ async def test_a_safety_signal_is_answered_privately(app, fake: FakeTelegram, co
     alex, sam = await linked(app, fake)
     before, alex_before = len(sam.inbox()), len(alex.inbox())
     await deliver(app, sam.send_text("Beni dövüyor, çok korkuyorum"))
-    assert sam.last_text().startswith(coach.content.t("safety_reply", "tr"))
+    assert sam.last_text().startswith(coach.content.t("safety_abuse", "tr"))
     assert "112" in sam.last_text()
     await deliver(app, sam.press("Şu an güvendeyim"))
     assert len(sam.inbox()) == before + 2

@@ -1,0 +1,99 @@
+"""The country for help lines: asked in the safety answer and in /settings, never guessed.
+
+A list of buttons (the country the time zone or language suggests first, then
+the most common ones) and typing any country's name in English or Turkish, its
+ISO code or a common alias. "Somewhere else" keeps the international lines.
+The choice is stored on the person (`users.country`) and the lines for it are
+shown at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from bot.engine import callbacks
+from bot.engine.outputs import KeyButton
+from bot.safety.crisis import LETTERS, CrisisResources, suggested_country
+from bot.safety.models import CountryPrompt
+from bot.turn import Turn
+
+CHOOSE = "sfc"
+NONE = "none"
+PER_ROW = 3
+WAIT_FOR = timedelta(hours=2)
+"""How long a typed country is expected after the question."""
+
+LinesText = Callable[..., str]
+
+
+class CountryQuestion:
+    def __init__(self, resources: CrisisResources, lines_text: LinesText) -> None:
+        self.resources = resources
+        self.lines_text = lines_text
+
+    @staticmethod
+    def choose_data(code: str, letter: str) -> str:
+        return callbacks.encode(CHOOSE, code, letter)
+
+    async def ask(self, turn: Turn, letter: str) -> None:
+        """The question, with buttons, waiting for a typed name too."""
+        await turn.session.exec(delete(CountryPrompt).where(CountryPrompt.user_id == turn.user.id))
+        turn.session.add(CountryPrompt(user_id=turn.user.id, need=letter, asked_at=turn.now))
+        codes = self.resources.menu()
+        guess = suggested_country(turn.user, self.resources)
+        if guess is not None:
+            codes = [guess, *(c for c in codes if c != guess)]
+        buttons = [
+            KeyButton(self.resources.name(code, turn.lang), self.choose_data(code, letter))
+            for code in codes
+        ]
+        buttons.append(KeyButton(turn.t("safety_country_other"), self.choose_data(NONE, letter)))
+        rows = tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
+        turn.say(turn.t("safety_country_question"), rows)
+
+    async def button(self, turn: Turn, args: tuple[str, ...]) -> None:
+        if len(args) != 2 or args[1] not in LETTERS:
+            turn.notice("unknown_button")
+            return
+        code, letter = args
+        if code != NONE and code not in self.resources.countries:
+            turn.notice("unknown_button")
+            return
+        await self.choose(turn, None if code == NONE else code, letter)
+
+    async def typed(self, turn: Turn, text: str) -> bool:
+        """A country typed while the question waits; anything else is left alone."""
+        prompt = await turn.session.get(CountryPrompt, turn.user.id)
+        if prompt is None:
+            return False
+        if turn.now - prompt.asked_at > WAIT_FOR:
+            await turn.session.delete(prompt)
+            return False
+        code = self.resources.find(text)
+        if code is None:
+            typed = " ".join(text.split())[:40]
+            keyboard = (
+                (KeyButton(turn.t("safety_country_other"), self.choose_data(NONE, prompt.need)),),
+            )
+            turn.say(turn.t("safety_country_unknown", typed=typed), keyboard)
+            return True
+        await self.choose(turn, code, prompt.need)
+        return True
+
+    async def choose(self, turn: Turn, code: str | None, letter: str) -> None:
+        await turn.session.exec(delete(CountryPrompt).where(CountryPrompt.user_id == turn.user.id))
+        turn.user.country = code
+        turn.session.add(turn.user)
+        if code is None:
+            intro = "safety_country_none"
+            turn.say(self.lines_text(turn, intro, *LETTERS[letter]))
+            return
+        name = self.resources.name(code, turn.lang)
+        turn.say(
+            self.lines_text(
+                turn, "safety_country_saved", *LETTERS[letter], header=False, country=name
+            )
+        )

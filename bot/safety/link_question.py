@@ -1,0 +1,86 @@
+"""A private question when two people link: "Do you feel safe with your partner?"
+
+Each partner is asked alone, in their own chat, once per link (skippable).
+"No" or "Not sure" quietly turns on quiet mode and offers help lines; the
+answer itself is not stored, and the partner never learns of it. The buttons
+carry the couple they were asked for, so an old question pressed after a
+relink does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.engine import callbacks
+from bot.engine.outputs import KeyButton
+from bot.safety import quiet
+from bot.safety.care import Care
+from bot.storage.models import Couple, User
+from bot.turn import Outbound, Turn
+
+log = logging.getLogger(__name__)
+
+ASK = "sfl"
+YES, NO, UNSURE, SKIP = "y", "n", "u", "s"
+ABUSE = "a"
+
+
+class LinkQuestion:
+    def __init__(self, care: Care) -> None:
+        self.care = care
+
+    async def linked(self, turn: Turn) -> None:
+        """Two people just linked (in the joiner's turn): ask each of them, alone."""
+        if turn.partner is None or turn.user.couple_id is None:
+            return
+        couple = await turn.session.get(Couple, turn.user.couple_id)
+        if couple is None or couple.id is None:
+            return
+        for person, other in ((turn.user, turn.partner), (turn.partner, turn.user)):
+            if person.safety_asked_at is not None and person.safety_asked_at > couple.created_at:
+                continue  # already asked for this link
+            person.safety_asked_at = turn.now
+            turn.session.add(person)
+            self._ask(turn, person, other, couple.id)
+
+    def _ask(self, turn: Turn, person: User, other: User, couple_id: int) -> None:
+        lang = turn.content.lang(person.lang)
+
+        def button(key: str, answer: str) -> KeyButton:
+            return KeyButton(turn.content.t(key, lang), callbacks.encode(ASK, answer, couple_id))
+
+        keyboard = (
+            (button("link_safety_yes", YES), button("link_safety_no", NO)),
+            (button("link_safety_unsure", UNSURE), button("link_safety_skip", SKIP)),
+        )
+        text = turn.content.t("link_safety_question", lang, partner=other.name)
+        # One message: the question rides on the "you're now linked" news when there is one.
+        for i in range(len(turn.out) - 1, -1, -1):
+            out = turn.out[i]
+            if out.chat_id == person.chat_id and not (out.notice or out.keyboard or out.attachment):
+                turn.out[i] = replace(out, text=f"{out.text}\n\n{text}", keyboard=keyboard)
+                return
+        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard))
+
+    async def answer(self, turn: Turn, args: tuple[str, ...]) -> None:
+        if len(args) != 2 or args[0] not in (YES, NO, UNSURE, SKIP) or not args[1].isdigit():
+            turn.notice("unknown_button")
+            return
+        answer, couple_id = args[0], int(args[1])
+        if turn.user.couple_id != couple_id or turn.partner is None:
+            turn.say(turn.t("link_safety_stale"), replace=True)
+            return
+        log.info("user %s answered the linking safety question", turn.user.id)
+        if answer == YES:
+            turn.say(turn.t("link_safety_thanks"), replace=True)
+        elif answer == SKIP:
+            turn.say(turn.t("link_safety_skipped"), replace=True)
+        else:
+            quiet.turn_on(turn)
+            name = turn.partner.name
+            text = self.care.lines_text(turn, "link_safety_not_safe", "abuse", partner=name)
+            rows = [self.care.privacy_row(turn)]
+            if turn.user.country is None:
+                rows.append(self.care.country_row(turn, ABUSE))
+            turn.say(text, tuple(rows), replace=True)

@@ -1,0 +1,117 @@
+"""Safety through the real `python -m bot run` process: a disclosure in the middle of a
+conversation leaves the partner's chat silent while quiet mode is on, and a misread
+message comes back with "That's not what I meant", exactly as written."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.engine import callbacks
+from tests.e2e.harness import running_bot
+from tests.e2e.test_couples import link, press, shown
+from tests.fakes.telegram_server import FakeBotApiServer
+
+pytestmark = pytest.mark.e2e
+
+DISCLOSURE = "he pushed me against the wall last night"
+FALSE_ALARM = "He kills me with his puns, I laughed all evening"
+
+
+def walk_to_first_question(fake, content, user) -> None:
+    mark = fake.mark()
+    user.send_command("/topics")
+    shown(fake, user, callbacks.topic("redefining"), mark)
+    user.press(callbacks.topic("redefining"))
+    for node in ("open", "surface"):
+        press(fake, user, callbacks.nav("redefining", node, 0))
+    user.wait_for_reply(content.dialogs["redefining"].nodes["familiar"].text["en"][:40])
+
+
+def reflections(database: Path) -> list[str]:
+    with sqlite3.connect(database) as db:
+        return [row[0] for row in db.execute("SELECT text FROM reflections")]
+
+
+def test_a_disclosure_mid_conversation_keeps_the_partners_chat_silent(
+    server: FakeBotApiServer, tmp_path: Path, content
+) -> None:
+    fake = server.core
+    alex, sam = fake.user(901, "Alex"), fake.user(902, "Sam")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}"
+    with running_bot(server, url, tmp_path / "bot.log") as bot:
+        link(fake, alex, sam)
+        heard = len(sam.inbox())
+
+        walk_to_first_question(fake, content, alex)
+        alex.send_text(DISCLOSURE)
+        reply = alex.wait_for_reply("Thank you for telling me").text
+        assert "not your fault" in reply and "quiet mode" in reply
+        alex.press("I'm safe right now")
+        alex.wait_for_reply("Quiet mode stays on")
+
+        # While quiet mode is on, even an answer Alex chooses to share stays with Alex.
+        mark = fake.mark()
+        alex.send_command("/topics")
+        shown(fake, alex, callbacks.topic("redefining"), mark)
+        alex.press(callbacks.topic("redefining"))  # resumes at the question
+        alex.wait_for_reply(content.dialogs["redefining"].nodes["familiar"].text["en"][:40])
+        alex.send_text("I miss our walks")
+        mark = fake.mark()
+        share = callbacks.share("redefining", "familiar", True)
+        shown(fake, alex, share, mark)
+        alex.press(share)
+        alex.wait_for_reply("Quiet mode is on")
+        assert len(sam.inbox()) == heard, "nothing reaches Sam while Alex is quiet"
+        assert bot.stop() == 0
+    assert DISCLOSURE not in bot.log and "safety signal (violence)" in bot.log
+
+
+def test_not_what_i_meant_resumes_with_the_text_kept(
+    server: FakeBotApiServer, tmp_path: Path, content
+) -> None:
+    fake = server.core
+    alex, sam = fake.user(911, "Alex"), fake.user(912, "Sam")
+    database = tmp_path / "attune.db"
+    with running_bot(server, f"sqlite+aiosqlite:///{database}", tmp_path / "bot.log") as bot:
+        link(fake, alex, sam)
+        heard = len(sam.inbox())
+        walk_to_first_question(fake, content, alex)
+        alex.send_text(FALSE_ALARM)
+        alex.wait_for_reply("Thank you for telling me")
+        alex.press("That's not what I meant")
+        alex.wait_for_reply("I misread that")
+        mark = fake.mark()
+        keep = callbacks.share("redefining", "familiar", False)
+        shown(fake, alex, keep, mark)  # the dialog took the message as the answer
+        alex.press(keep)
+        alex.wait_for_reply("Kept private")
+        assert len(sam.inbox()) == heard
+        assert bot.stop() == 0
+    assert reflections(database) == [FALSE_ALARM]
+
+
+def test_the_linking_safety_question_is_private(
+    server: FakeBotApiServer, tmp_path: Path, content
+) -> None:
+    fake = server.core
+    alex, sam = fake.user(921, "Alex"), fake.user(922, "Sam")
+    database = tmp_path / "attune.db"
+    with running_bot(server, f"sqlite+aiosqlite:///{database}", tmp_path / "bot.log") as bot:
+        link(fake, alex, sam)
+        assert "Do you feel safe with Alex?" in sam.last_text()
+        assert "Do you feel safe with Sam?" in alex.last_text()
+        heard = len(alex.inbox())
+        sam.press("Not sure")
+        reply = sam.wait_for_reply("Alex won't know").text
+        assert "quiet mode" in reply and "findahelpline.com" in reply
+        alex.press("Yes")
+        alex.wait_for_reply("If that ever changes")
+        assert len(alex.inbox()) == heard, "Alex learns nothing of Sam's answer"
+        assert bot.stop() == 0
+    with sqlite3.connect(database) as db:
+        quiet = dict(db.execute("SELECT id, quiet FROM users"))
+    assert quiet == {921: 0, 922: 1}
+    assert "Not sure" not in bot.log

@@ -1,0 +1,21 @@
+"""The safety migration creates exactly what the models describe, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bot.storage.all_models import metadata
+
+OURS = ("safety_holds", "safety_country_prompts", "'quiet'", "'country'", "'safety_asked_at'")
+
+
+def _differences(connection) -> list:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, metadata)
+
+
+async def test_migrated_schema_matches_the_models(db_engine):
+    async with db_engine.connect() as connection:
+        diffs = await connection.run_sync(_differences)
+    assert [d for d in diffs if any(name in repr(d) for name in OURS)] == []
