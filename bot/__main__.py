@@ -94,8 +94,7 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.telegram.serve import serve
 
-    asyncio.run(serve(settings))
-    return 0
+    return asyncio.run(serve(settings))
 
 
 if __name__ == "__main__":

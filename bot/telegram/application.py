@@ -14,6 +14,7 @@ from bot.coach import Coach, Periodic
 from bot.config import Settings
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
+from bot.telegram.processor import TurnProcessor
 from bot.telegram.ratelimit import GuardedRateLimiter
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def build_application(
         builder = builder.rate_limiter(
             GuardedRateLimiter(settings.telegram_messages_per_second, max_retries=3)
         )
+    builder = builder.concurrent_updates(TurnProcessor())
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:

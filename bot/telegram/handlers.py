@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.coach import Coach
+from bot.inbox import ticket as inbox_ticket
 from bot.telegram.delivery import deliver
 from bot.turn import Outbound, Person
 
@@ -126,7 +127,16 @@ class Handlers:
         await context.bot.send_message(chat.id, self.coach.content.t("private_only", lang))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log without message text (it may be private) and apologise to the person."""
+        """Log without message text (it may be private) and apologise to the person.
+
+        A stored update is tried again after a failure; only its last attempt apologises.
+        """
+        ticket = inbox_ticket.current()
+        if ticket is not None:
+            ticket.failed = context.error
+            if not ticket.last_attempt:
+                log.warning("error while handling update %s; will try again", ticket.update_id)
+                return
         log.error("error while handling an update", exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
