@@ -192,6 +192,12 @@ class Inbox:
         async with self.sessions() as session, session.begin():
             await session.exec(delete(LANES))  # type: ignore[call-overload]
 
+    async def waiting(self) -> int:
+        """How many stored updates wait to be handled."""
+        async with self.sessions() as session:
+            query = select(func.count()).select_from(UPDATES).where(UPDATES.c.status == PENDING)
+            return int((await session.exec(query)).one()[0])  # type: ignore[call-overload]
+
     # -- outcomes -----------------------------------------------------------
 
     async def finish(self, update_id: int) -> None:
