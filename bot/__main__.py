@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.loader import ContentError, load_content
@@ -26,6 +27,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("auto", help="the bot if TELEGRAM_BOT_TOKEN is set, otherwise the console")
     sub.add_parser("check-dialogs", help="validate the dialog files and exit")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    backup = sub.add_parser("backup", help="copy the SQLite database safely while the bot runs")
+    backup.add_argument("target", help="file (or folder) to write the copy to")
+    sub.add_parser("health", help="exit 0 if the running bot's heartbeat (HEALTH_FILE) is fresh")
     dialogs = sub.add_parser("dialogs", help="tools for dialog authors")
     dialogs_sub = dialogs.add_subparsers(dest="dialogs_command", metavar="TOOL", required=True)
     graph = dialogs_sub.add_parser("graph", help="write a dialog as a Graphviz diagram")
@@ -65,6 +69,17 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
         content = load_content(settings.dialogs_dir)
         print(f"{len(content.dialogs)} dialogs OK in {', '.join(content.languages)}")
         return 0
+    if command == "backup":
+        from bot.storage.backup import BackupError, backup_sqlite
+
+        try:
+            print(f"backed up to {backup_sqlite(settings.database_url, Path(args.target))}")
+        except BackupError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
+    if command == "health":
+        return health_check(settings)
     if command == "migrate":
         from bot.storage.db import create_engine
         from bot.storage.migrate import migrate
@@ -92,9 +107,36 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
             "Invalid setting TELEGRAM_BOT_TOKEN: required to run the Telegram bot", file=sys.stderr
         )
         return 2
+    return run_bot(settings)
+
+
+def run_bot(settings: Settings) -> int:
+    """The Telegram bot; any failure is one line (its details, redacted, only at DEBUG)."""
+    from bot.startup import StartupFailed, one_line
     from bot.telegram.serve import serve
 
-    return asyncio.run(serve(settings))
+    try:
+        return asyncio.run(serve(settings))
+    except StartupFailed as exc:
+        log.error("Attune could not start: %s", exc)
+        return 1
+    except ContentError:
+        raise  # said with every file and node at fault, by main()
+    except Exception as exc:
+        log.error("Attune stopped: %s", one_line(exc))
+        log.debug("what stopped Attune", exc_info=exc)
+        return 1
+
+
+def health_check(settings: Settings) -> int:
+    from bot.health import check
+
+    if settings.health_file is None:
+        print("HEALTH_FILE is not set, so the bot keeps no heartbeat to check", file=sys.stderr)
+        return 2
+    healthy, line = check(settings.health_file)
+    print(line, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
     """Check-ins claimed per sweep; the rest wait for the next sweep (never a burst)."""
     nudge_lease_seconds: float = Field(default=300, gt=0)
     """A claimed check-in not sent within this time (its process died) is claimed again."""
+    startup_retry_seconds: float = Field(default=60, ge=0)
+    """How long start-up waits for an unreachable database or Telegram before giving up."""
+    health_file: Path | None = None
+    """When set, the running bot touches this file while alive (`python -m bot health` reads it)."""
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -65,6 +70,12 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^/\s]+", value):
             raise ValueError("must be an http(s):// URL")
         return value.rstrip("/")
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _without_bot_suffix(cls, value: str | None) -> str | None:
+        """`https://api.telegram.org/bot` (as in Telegram's docs) means the server itself."""
+        return value.removesuffix("/bot") if value else value
 
     @field_validator("database_url")
     @classmethod
@@ -98,7 +109,10 @@ class Settings(BaseSettings):
     def secrets(self) -> tuple[str, ...]:
         """Values that must never reach a log line."""
         found = (self.telegram_bot_token, self.webhook_secret)
-        return tuple(s.get_secret_value() for s in found if s is not None)
+        database_password = make_url(self.database_url).password
+        return tuple(s.get_secret_value() for s in found if s is not None) + tuple(
+            [str(database_password)] if database_password else []
+        )
 
 
 class SettingsError(Exception):

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,6 +16,7 @@ from bot.config import Settings
 from bot.engine.content import Content
 from bot.engine.loader import load_content
 from bot.features import install_all
+from bot.startup import with_retries
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.types import utcnow
@@ -36,12 +38,17 @@ async def open_runtime(
     """Validate content, migrate the database, and wire the coach.
 
     Content is checked before the database is touched so an invalid dialog
-    set stops start-up without side effects.
+    set stops start-up without side effects. A database that does not answer
+    yet (a container still starting) is waited for, within
+    `startup_retry_seconds`.
     """
     content = load_content(settings.dialogs_dir)
     engine = create_engine(settings.database_url)
     try:
-        await migrate(engine)
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        await with_retries(
+            f"the database ({where})", lambda: migrate(engine), settings.startup_retry_seconds
+        )
         sessions = session_factory(engine)
         coach = install_all(Coach(content, sessions, clock, settings))
         yield Runtime(settings, content, engine, sessions, coach)

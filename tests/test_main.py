@@ -25,7 +25,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_help_lists_every_subcommand() -> None:
     done = run("--help")
-    for command in ("run", "console", "check-dialogs", "migrate", "dialogs"):
+    for command in ("run", "console", "check-dialogs", "migrate", "dialogs", "health", "backup"):
         assert command in done.stdout
 
 

@@ -66,3 +66,21 @@ def test_a_bad_token_is_not_echoed_back(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert "secret-ish" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://api.telegram.org/bot", "https://api.telegram.org/bot/", "https://api.telegram.org"],
+)
+def test_a_base_url_ending_in_bot_means_the_server(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """Telegram's docs write `https://api.telegram.org/bot<token>`; people copy the `/bot`."""
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", value)
+    assert load_settings().telegram_api_base_url == "https://api.telegram.org"
+
+
+def test_the_database_password_is_one_of_the_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://attune:s3cr%40t@db/attune")
+    assert set(load_settings().secrets) == {TOKEN, "s3cr@t"}

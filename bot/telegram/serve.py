@@ -4,6 +4,10 @@ Updates travel: Telegram -> (poller | webhook) -> the inbox table -> the inbox
 worker -> PTB's handlers -> the coach. Telegram is told an update arrived only
 after it is stored, and a stored update is handled exactly once, in each
 person's order, even across a crash (see `bot.inbox`).
+
+Start-up waits (within `startup_retry_seconds`) for a database or a Bot API
+server that does not answer yet, and otherwise fails with one line
+(`StartupFailed`) that never carries the token.
 """
 
 from __future__ import annotations
@@ -11,18 +15,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import ContextTypes
 
+from bot import health
 from bot.config import Settings
 from bot.inbox.store import Inbox
 from bot.inbox.worker import InboxWorker
 from bot.runtime import open_runtime
+from bot.startup import StartupFailed, unreachable, with_retries
 from bot.storage.db import is_sqlite
-from bot.telegram.application import build_application, on_started
+from bot.telegram.application import AnyApplication, build_application, on_started
 from bot.telegram.polling import poll
 from bot.telegram.processor import dispatcher
 from bot.telegram.webhook import webhook_server
@@ -34,6 +43,7 @@ async def serve(settings: Settings) -> int:
     """Returns the process's exit code."""
     async with open_runtime(settings) as runtime:
         app = build_application(settings, runtime.coach)
+        await connect(app, settings)
         inbox = Inbox(runtime.sessions, runtime.coach.clock)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -42,6 +52,8 @@ async def serve(settings: Settings) -> int:
         async with app:
             await app.start()
             await on_started(app, runtime.coach)
+            if settings.health_file is not None:
+                schedule_heartbeat(app, runtime.engine, settings.health_file)
             if is_sqlite(settings.database_url):
                 await inbox.forget_lanes()  # one process per SQLite file: old lanes are a crash's
             worker = InboxWorker(inbox, dispatcher(app))
@@ -102,3 +114,42 @@ async def _webhook(
         server.stop()
         await server.close_all_connections()
     return 0
+
+
+async def connect(app: AnyApplication, settings: Settings) -> None:
+    """Ask the Bot API who we are (getMe), waiting for it if it does not answer yet.
+
+    A rejected token or a wrong server URL is said in one line, naming the
+    setting to fix; python-telegram-bot's own message would print the token.
+    """
+    where = settings.telegram_api_base_url
+    try:
+        await with_retries(
+            f"the Bot API server ({where})",
+            app.initialize,
+            settings.startup_retry_seconds,
+            transient=lambda exc: isinstance(exc, NetworkError) or unreachable(exc),
+        )
+    except InvalidToken as exc:
+        answer = exc.__cause__.message if isinstance(exc.__cause__, InvalidToken) else "refused"
+        if "not found" in answer.lower():
+            raise StartupFailed(
+                f"the Bot API server at {where} answered 404 Not Found to getMe: "
+                "check TELEGRAM_API_BASE_URL and the shape of TELEGRAM_BOT_TOKEN"
+            ) from None
+        raise StartupFailed(
+            f"Telegram rejected TELEGRAM_BOT_TOKEN ({answer}): check the token @BotFather gave you"
+        ) from None
+
+
+def schedule_heartbeat(app: AnyApplication, engine: AsyncEngine, path: Path) -> None:
+    """Touch the health file while the loop runs and the database answers."""
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await health.beat(engine, path)
+        except Exception as exc:  # the check then reports stale; say why here
+            log.warning("heartbeat skipped: %s", type(exc).__name__)
+
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(tick, interval=health.BEAT_SECONDS, first=0, name="heartbeat")

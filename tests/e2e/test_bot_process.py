@@ -60,3 +60,20 @@ def test_a_wrong_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
         "Invalid setting DATABASE_URL: must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
     ]
     assert DEFAULT_TOKEN not in done.stderr + done.stdout
+
+
+def test_the_running_bot_keeps_a_heartbeat_for_the_health_check(
+    server: FakeBotApiServer, tmp_path: Path
+) -> None:
+    import time
+
+    from tests.test_main import run
+
+    beat = tmp_path / "alive"
+    url = f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}"
+    with running_bot(server, url, tmp_path / "bot.log", HEALTH_FILE=str(beat)) as bot:
+        deadline = time.monotonic() + 20
+        while not beat.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run("health", HEALTH_FILE=str(beat)).returncode == 0
+        assert bot.stop() == 0
