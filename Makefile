@@ -21,8 +21,9 @@ run: $(STAMP)
 test: $(STAMP) postgres lint check-dialogs
 	$(BIN)/python -m pytest
 
+## make bench: every benchmark; `make bench BENCH=load BENCH_QUICK=1` for the load part in minutes
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

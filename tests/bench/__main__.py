@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import sys
 
-MODULES = ["tests.bench.bench_core", "tests.bench.bench_nudges"]
+MODULES = ["tests.bench.bench_core", "tests.bench.bench_nudges", "tests.bench.bench_load"]
 
 
 def main(selected: list[str]) -> None:
