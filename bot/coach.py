@@ -29,6 +29,7 @@ from bot.engine.step import step
 from bot.inbox import ticket as inbox_ticket
 from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
 from bot.inbox.ticket import AlreadyHandled, Ticket
+from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.sending import SendHooks
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
@@ -139,6 +140,9 @@ class Coach:
         self.direct = DirectSqlite.for_engine(bind) if isinstance(bind, AsyncEngine) else None
         """The embedded database's fast path (None on PostgreSQL): see `sqlite_direct`."""
         self._pending: tuple[int, Select[tuple[bool, ...]]] | None = None
+        self.outbox: Outbox | None = None
+        """Where a transport that sends later keeps each turn's messages, written in the
+        turn's own transaction (the Telegram transport sets it; see `bot.outbox`)."""
 
     # -- registration -------------------------------------------------------
 
@@ -260,6 +264,8 @@ class Coach:
                 claimed = await claim_in_session(session, ticket, self.clock())
                 turn = await self._turn(session, person, args)
                 await handler(turn)
+                if self.outbox is not None:
+                    turn.out = await self.outbox.stage(session, turn.out, turn.now)
         except AlreadyHandled:
             log.info(
                 "update %s was handled before; not handling it again", ticket and ticket.update_id
@@ -293,6 +299,10 @@ class Coach:
             await handler(turn)
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
+            if self.outbox is not None:
+                turn.out = self.outbox.stage_on_connection(
+                    connection, self.direct.prepared(STAGE, STAGE_COLUMNS), turn.out, now
+                )
         if claimed and ticket is not None:
             ticket.marked = True
         return turn.out

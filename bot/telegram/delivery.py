@@ -78,14 +78,17 @@ async def deliver(
 
     Messages to one chat go in order; with `concurrency` > 1 different chats
     are served side by side. Returns one outcome per outbound, in order.
+    With `hooks`, every message is admitted right before it is shown — as a
+    new message, an edit, or the toast answering `query` — and its outcome
+    reported after.
     """
     outcomes: list[Outcome] = [Outcome.SENT] * len(outs)
-    toast: str | None = None
+    toast: Outbound | None = None
     queues: dict[int, list[int]] = {}
     for index, out in enumerate(outs):
         answering = query is not None and out.chat_id == query.from_user.id
         if answering and out.notice and toast is None:
-            toast = out.text
+            toast = out
             continue
         queues.setdefault(out.chat_id, []).append(index)
 
@@ -105,8 +108,23 @@ async def deliver(
 
         await asyncio.gather(*(bounded(indexes) for indexes in queues.values()))
     if query is not None:
-        await _answer(query, toast)
+        await _answer_with(query, toast, hooks)
     return outcomes
+
+
+async def _answer_with(
+    query: CallbackQuery, toast: Outbound | None, hooks: SendHooks | None
+) -> None:
+    """The callback answer is not paced like a message; a toast it carries is still
+    admitted and recorded like one, so it is shown once and never sent again later."""
+    if toast is None or hooks is None:
+        await _answer(query, toast.text if toast else None)
+        return
+    if not await hooks.admit(toast):
+        await _answer(query, None)
+        return
+    await _answer(query, toast.text)
+    await hooks.done(toast, Outcome.SENT)
 
 
 async def _deliver_one(
@@ -117,9 +135,14 @@ async def _deliver_one(
     hooks: SendHooks | None,
 ) -> Outcome:
     answering = query is not None and out.chat_id == query.from_user.id
-    if answering and out.replace and await _edit(query, out):
-        return Outcome.SENT
     guard = SendGuard(lambda: hooks.admit(out)) if hooks is not None else None
+    if answering and out.replace:
+        if guard is not None and not await guard.check():
+            return Outcome.CANCELLED
+        if await _edit(query, out):
+            if hooks is not None:
+                await hooks.done(out, Outcome.SENT)
+            return Outcome.SENT
     outcome = await _send_with_retries(bot, out, guard)
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)

@@ -56,7 +56,9 @@ class Handlers:
         self, context: ContextTypes.DEFAULT_TYPE, outs: list[Outbound], update: Update | None = None
     ) -> None:
         query = update.callback_query if update is not None else None
-        await deliver(context.bot, outs, self.coach.mark_unreachable, query)
+        await deliver(
+            context.bot, outs, self.coach.mark_unreachable, query, hooks=self.coach.outbox
+        )
 
     def _learn_username(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """For t.me links; on_started sets it too, but in-process tests may not call that."""

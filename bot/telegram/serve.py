@@ -55,7 +55,10 @@ async def serve(settings: Settings) -> int:
             if settings.health_file is not None:
                 schedule_heartbeat(app, runtime.engine, settings.health_file)
             if is_sqlite(settings.database_url):
-                await inbox.forget_lanes()  # one process per SQLite file: old lanes are a crash's
+                # One process per SQLite file: what is left is a crash's, ours at once.
+                await inbox.forget_lanes()
+                if runtime.coach.outbox is not None:
+                    await runtime.coach.outbox.take_over()
             worker = InboxWorker(inbox, dispatcher(app))
             await worker.start()
             worker.wake()  # whatever a crash left behind
