@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -95,7 +96,8 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "console":
         from bot.console_main import run_console
 
-        asyncio.run(run_console(settings))
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C mid-turn: leaving was asked
+            asyncio.run(run_console(settings))
         return 0
     if command == "dialogs":
         from bot.graph import write_graph

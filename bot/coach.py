@@ -273,6 +273,7 @@ class Coach:
             return []
         if claimed and ticket is not None:
             ticket.marked = True
+        await _after_commit(turn)
         return turn.out
 
     async def _direct(
@@ -305,6 +306,7 @@ class Coach:
                 )
         if claimed and ticket is not None:
             ticket.marked = True
+        await _after_commit(turn)
         return turn.out
 
     def _pending_query(self) -> Select[tuple[bool, ...]]:
@@ -326,7 +328,8 @@ class Coach:
             store = SessionDialogStore(session)
             turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     async def mark_unreachable(self, user_id: int) -> None:
         """Telegram said Forbidden: stop sending to this person until they return."""
@@ -383,6 +386,11 @@ class Coach:
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
         return Turn(self, session, store, self.content, user, partner, now, args, created)
+
+
+async def _after_commit(turn: Turn) -> None:
+    for job in turn.afterwards:
+        await job()
 
 
 async def _notice(turn: Turn, key: str) -> None:

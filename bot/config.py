@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     """Check-ins claimed per sweep; the rest wait for the next sweep (never a burst)."""
     nudge_lease_seconds: float = Field(default=300, gt=0)
     """A claimed check-in not sent within this time (its process died) is claimed again."""
+    local_dir: Path = PROJECT_ROOT / "local"
+    """Files the terminal chat writes for the person at the keyboard: its log, /mydata exports."""
     startup_retry_seconds: float = Field(default=60, ge=0)
     """How long start-up waits for an unreachable database or Telegram before giving up."""
     health_file: Path | None = None

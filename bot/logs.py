@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[REDACTED]"
@@ -36,8 +37,12 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(level: str, secrets: Iterable[str]) -> None:
-    handler = logging.StreamHandler()
+def setup_logging(level: str, secrets: Iterable[str], file: Path | None = None) -> None:
+    """Log to stderr, or to `file` (the terminal chat, where log lines would
+    land in the middle of the conversation)."""
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(file, encoding="utf-8") if file else logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

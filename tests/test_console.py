@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from bot.console import Console, console_id
 
@@ -10,7 +11,7 @@ from bot.console import Console, console_id
 def script(*lines: str):
     feed = iter(lines)
 
-    def read(prompt: str) -> str:
+    async def read(prompt: str) -> str:
         try:
             return next(feed)
         except StopIteration:
@@ -46,7 +47,7 @@ async def test_two_people_link_in_the_terminal_with_the_code(coach) -> None:
     out = io.StringIO()
     lines = iter(["/invite", "1", "/as Sam", None, "1", "/quit"])
 
-    def read(prompt: str) -> str:
+    async def read(prompt: str) -> str:
         line = next(lines)
         if line is None:
             code = re.search(r"/start (\S+)", out.getvalue()).group(1)
@@ -114,3 +115,109 @@ async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
     task.cancel()
     assert heard == [("check-in", Outcome.SENT)]
     assert "check-in" in out.getvalue() and "refused" not in out.getvalue()
+
+
+async def test_a_returning_person_is_not_greeted_again(coach) -> None:
+    first, second = io.StringIO(), io.StringIO()
+    await Console(coach, read=script("/quit"), out=first).run()
+    await Console(coach, read=script("/quit"), out=second).run()
+    assert "Let's get to know" in first.getvalue()
+    assert "Let's get to know" not in second.getvalue() and "Hi, Alex" not in second.getvalue()
+    assert "Welcome back — you are Alex" in second.getvalue()
+
+
+async def test_numbers_pick_buttons_even_after_a_note_and_out_of_range_says_which(coach) -> None:
+    out = io.StringIO()
+    lines = script("I have something to say first", "7", "1")
+    console = Console(coach, read=lines, out=out)
+    await console.run()
+    shown = out.getvalue()
+    assert "Pick 1–2, the numbers of the buttons above." in shown
+    assert "not waiting for an answer" not in shown
+    assert "What made you look" in shown, "1 still pressed the first button"
+
+
+async def test_a_number_is_text_when_no_message_has_buttons(coach) -> None:
+    out = io.StringIO()
+    await Console(coach, read=script("1", "3"), out=out).run()
+    assert "Right now, how does your relationship feel" in out.getvalue(), "3 was the answer"
+
+
+async def test_a_press_prints_only_the_choice_not_the_whole_message_again(coach) -> None:
+    out = io.StringIO()
+    await Console(coach, read=script("1"), out=out).run()
+    shown = out.getvalue()
+    assert shown.count("Closeness is rarely about grand gestures") == 1
+    assert "\n✓ Sounds good\n" in shown
+
+
+async def test_mydata_writes_a_file_into_the_folder_and_prints_its_path(coach, tmp_path) -> None:
+    import json
+    import re
+
+    out = io.StringIO()
+    await Console(coach, read=script("/mydata"), out=out, files=tmp_path).run()
+    path = re.search(r"\(File saved: (.+)\)", out.getvalue()).group(1)
+    assert path.startswith(str(tmp_path.resolve())) and path.endswith(".json")
+    exported = json.loads(Path(path).read_bytes())  # noqa: ASYNC240 - a test reading its file
+    assert exported, "the file holds the person's data"
+
+
+async def test_as_without_a_name_explains_itself(coach) -> None:
+    out = io.StringIO()
+    console = Console(coach, read=script("/as"), out=out)
+    await console.run()
+    assert "/as NAME lets you talk as another person" in out.getvalue()
+    assert console.name == "Alex"
+
+
+def console_process(tmp_path: Path, stdin: int | None = None, **kw):
+    import os
+    import subprocess
+    import sys
+
+    from bot.config import PROJECT_ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env.update(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}",
+        LOCAL_DIR=str(tmp_path / "local"),
+        LOG_LEVEL="INFO",
+        PROMPT_TOOLKIT_NO_CPR="1",  # nobody answers the cursor-position question here
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"], cwd=PROJECT_ROOT, env=env, stdin=stdin, **kw
+    )
+
+
+def test_log_lines_go_to_a_file_whose_path_is_shown_once(tmp_path: Path) -> None:
+    import subprocess
+
+    worrying = "sometimes I think about ending my life"
+    process = console_process(
+        tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    out, err = process.communicate(f"1\n{worrying}\n/quit\n", timeout=60)
+    log = tmp_path / "local" / "attune.log"
+    assert out.count(str(log.resolve())) == 1
+    assert "WARNING" not in out + err and "INFO" not in out + err
+    assert log.exists() and "safety" in log.read_text().lower()
+
+
+def test_ctrl_c_at_the_prompt_leaves_at_once_and_cleanly(tmp_path: Path) -> None:
+    import os
+    import pty
+    import select
+    import time
+
+    leader, follower = pty.openpty()
+    process = console_process(tmp_path, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen, deadline = b"", time.monotonic() + 60
+    while b"Alex>" not in seen and time.monotonic() < deadline:
+        if select.select([leader], [], [], 0.2)[0]:
+            seen += os.read(leader, 4096)
+    assert b"Alex>" in seen, seen.decode(errors="replace")
+    os.write(leader, b"\x03")
+    assert process.wait(timeout=10) == 0
+    os.close(leader)

@@ -30,6 +30,8 @@ PRIVATE_LEFTOVERS = [
     "backup/attune.db",
     ".env",
     "bot/.env.local",
+    "local/attune.log",
+    "local/alex-attune-data.json",
     "bot/__pycache__/coach.cpython-311.pyc",
 ]
 """Files a developer's checkout may hold that must never reach an image."""
@@ -48,6 +50,7 @@ def test_the_build_context_holds_no_database_no_virtualenv_and_no_env_file() -> 
         assert ".db" not in name and ".sqlite" not in name, path
         assert not name.startswith(".env"), path
         assert "__pycache__" not in path, path
+        assert not path.startswith("local/"), path
 
 
 def test_the_build_context_holds_what_the_image_copies() -> None:

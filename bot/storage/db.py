@@ -66,6 +66,9 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=30000",
+    # A deleted row is overwritten with zeros, not left in the file's free space
+    # (see `erasure`): what people delete must not be readable from the disk.
+    "PRAGMA secure_delete=ON",
 )
 
 _writers: weakref.WeakKeyDictionary[Any, WriterLock] = weakref.WeakKeyDictionary()
