@@ -16,7 +16,7 @@ from bot.outbox.store import Outbox
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
 from bot.telegram.processor import TurnProcessor
-from bot.telegram.ratelimit import GuardedRateLimiter
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane
 from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,12 @@ async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
         following = asyncio.ensure_future(job.run()) if rounds < MAX_ROUNDS else None
         try:
             await deliver(
-                bot, outs, coach.mark_unreachable, hooks=job.hooks, concurrency=job.concurrency
+                bot,
+                outs,
+                coach.mark_unreachable,
+                hooks=job.hooks,
+                concurrency=job.concurrency,
+                lane=Lane.BULK,
             )
         except BaseException:
             if following is not None:

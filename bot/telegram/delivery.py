@@ -32,7 +32,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine.outputs import Keyboard
 from bot.sending import Outcome, SendHooks
-from bot.telegram.ratelimit import GuardedRateLimiter, SendCancelled, SendGuard
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane, SendCancelled, SendGuard
 from bot.turn import Document, Outbound, Photo
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ async def deliver(
     *,
     hooks: SendHooks | None = None,
     concurrency: int = 1,
+    lane: Lane = Lane.REPLY,
 ) -> list[Outcome]:
     """Send everything, answering `query` (if any) exactly once.
 
@@ -80,7 +81,7 @@ async def deliver(
     are served side by side. Returns one outcome per outbound, in order.
     With `hooks`, every message is admitted right before it is shown — as a
     new message, an edit, or the toast answering `query` — and its outcome
-    reported after.
+    reported after. `lane` says who waits: a person (REPLY) or nobody (BULK).
     """
     outcomes: list[Outcome] = [Outcome.SENT] * len(outs)
     toast: Outbound | None = None
@@ -94,7 +95,9 @@ async def deliver(
 
     async def serve(indexes: list[int]) -> None:
         for index in indexes:
-            outcomes[index] = await _deliver_one(bot, outs[index], mark_unreachable, query, hooks)
+            outcomes[index] = await _deliver_one(
+                bot, outs[index], mark_unreachable, query, hooks, lane
+            )
 
     if concurrency <= 1 or len(queues) <= 1:
         for indexes in queues.values():
@@ -133,9 +136,10 @@ async def _deliver_one(
     mark_unreachable: MarkUnreachable,
     query: CallbackQuery | None,
     hooks: SendHooks | None,
+    lane: Lane,
 ) -> Outcome:
     answering = query is not None and out.chat_id == query.from_user.id
-    guard = SendGuard(lambda: hooks.admit(out)) if hooks is not None else None
+    guard = SendGuard(lambda: hooks.admit(out), lane) if hooks is not None else None
     if answering and out.replace:
         if guard is not None and not await guard.check():
             return Outcome.CANCELLED
@@ -143,7 +147,7 @@ async def _deliver_one(
             if hooks is not None:
                 await hooks.done(out, Outcome.SENT)
             return Outcome.SENT
-    outcome = await _send_with_retries(bot, out, guard)
+    outcome = await _send_with_retries(bot, out, guard, lane)
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
     if hooks is not None and guard is not None and guard.asked:
@@ -151,11 +155,13 @@ async def _deliver_one(
     return outcome
 
 
-async def _send_with_retries(bot: Bot, out: Outbound, guard: SendGuard | None) -> Outcome:
+async def _send_with_retries(
+    bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane = Lane.REPLY
+) -> Outcome:
     for attempt in range(RETRIES + 1):
         last = attempt == RETRIES
         try:
-            await _send(bot, out, guard)
+            await _send(bot, out, guard, lane)
             return Outcome.SENT
         except SendCancelled:
             return Outcome.CANCELLED
@@ -205,14 +211,14 @@ async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
     return True
 
 
-async def _send(bot: Bot, out: Outbound, guard: SendGuard | None) -> None:
+async def _send(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane) -> None:
     """One message (or several parts of a long text); `guard` admits only the first request."""
     extra: dict[str, object] = {}
-    if guard is not None:
-        if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, GuardedRateLimiter):
-            extra["rate_limit_args"] = guard
-        elif not await guard.check():
-            raise SendCancelled
+    ours = isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, GuardedRateLimiter)
+    if ours:
+        extra["rate_limit_args"] = guard if guard is not None else lane
+    elif guard is not None and not await guard.check():
+        raise SendCancelled
     attachment = out.attachment
     if isinstance(attachment, Document):
         await bot.send_document(
@@ -234,7 +240,7 @@ async def _send(bot: Bot, out: Outbound, guard: SendGuard | None) -> None:
         await bot.send_message(
             out.chat_id, part, reply_markup=markup(out.keyboard) if last else None, **extra
         )
-        extra = {}
+        extra = {"rate_limit_args": lane} if ours else {}
 
 
 async def _answer(query: CallbackQuery, toast: str | None) -> None:
