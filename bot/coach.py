@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User
 from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite, row_values
 from bot.storage.types import utcnow
+from bot.text_input import clean
 from bot.turn import NeedsSession, Outbound, Person, Turn
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ class Coach:
         self, person: Person, name: str, args: tuple[str, ...] = ()
     ) -> list[Outbound]:
         command = self.commands.get(name.lower())
+        args = tuple(clean(arg) for arg in args)
 
         async def handle(turn: Turn) -> None:
             if command is None:
@@ -183,7 +185,7 @@ class Coach:
         return await self.handle(person, handle, args)
 
     async def press(self, person: Person, data: str | None) -> list[Outbound]:
-        parsed = callbacks.decode(data)
+        parsed = callbacks.decode(clean(data) if data else data)
 
         async def handle(turn: Turn) -> None:
             handler = self.buttons.get(parsed.kind) if parsed else None
@@ -195,6 +197,8 @@ class Coach:
         return await self.handle(person, handle)
 
     async def text(self, person: Person, text: str) -> list[Outbound]:
+        text = clean(text)
+
         async def handle(turn: Turn) -> None:
             for safety in self.safety_screens:
                 if await safety(turn, text):
@@ -215,6 +219,7 @@ class Coach:
         Only the safety screens read it: a worrying caption or edit must still be
         heard, but it never moves a dialog.
         """
+        text = clean(text) if text else text
 
         async def handle(turn: Turn) -> None:
             for screen in self.safety_screens:
@@ -252,6 +257,8 @@ class Coach:
         back and sends nothing. The fast path goes first; a turn that needs
         the ORM session there is rolled back, unsent, and run again here.
         """
+        if (name := clean(person.first_name)) != person.first_name:
+            person = replace(person, first_name=name)  # it is stored with the person
         ticket = inbox_ticket.current()
         try:
             if self.direct is not None:
