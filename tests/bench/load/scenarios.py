@@ -46,6 +46,7 @@ class Variant:
     name: str
     module: str = "bot"
     root: Path = PROJECT_ROOT
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Config:
     """Seconds into the conversations when the check-ins fall due."""
     overload_people: int = 300
     overload_seconds: float = 60.0
-    compare_paths: bool = False
+    compare_paths: int = 0
+    """1: add Attune without its SQLite fast path; 2: also without only its direct turns."""
     before: Path | None = None
     """Another checkout whose Attune runs beside this one (`BENCH_BEFORE`)."""
     scenarios: tuple[str, ...] = ("steady", "wave", "overload", "postgres")
@@ -77,7 +79,7 @@ class Config:
             steps=3 if quick else 5,
             wave=600 if quick else 2000,
             overload_seconds=30.0 if quick else 60.0,
-            compare_paths=os.environ.get("BENCH_PATHS", "") not in ("", "0"),
+            compare_paths=int(os.environ.get("BENCH_PATHS", "") or 0),
             before=Path(before).resolve() if before else None,
         )
         if chosen:
@@ -97,6 +99,9 @@ class Config:
             found.append(Variant("attune-before", root=self.before))
         if sqlite and self.compare_paths and has_fast_path():
             found.append(Variant("attune-orm-only", "tests.bench.load.orm_only"))
+            if self.compare_paths > 1:
+                inline = (("ORM_ONLY_KEEP_INLINE", "1"),)
+                found.append(Variant("attune-orm-inline", "tests.bench.load.orm_only", env=inline))
         return found
 
     def fake(self) -> FarTelegram:
@@ -154,7 +159,7 @@ def start_variant(
         fake,
         database_url,
         workdir,
-        env,
+        {**dict(variant.env), **(env or {})},
         module=variant.module,
         root=variant.root,
     )
