@@ -7,7 +7,8 @@ prints one table, so every ratio is measured side by side in one run.
 
 Environment: `BENCH_QUICK=1` for a shorter run (fewer steps, a smaller wave,
 a shorter overload); `BENCH_RTT_MS` (default 50); `BENCH_SCENARIOS` (comma-separated
-names, default all); `BENCH_PATHS=1` to add the fast-path comparison.
+names, default all); `BENCH_PATHS=1` to add the fast-path comparison (2: also
+the ORM with SQLite still inline on the loop).
 """
 
 from __future__ import annotations
