@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.loader import ContentError, load_content
+from bot.library.entries import LibraryError
 from bot.logs import setup_logging
 
 log = logging.getLogger("bot")
@@ -26,7 +27,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the Telegram bot (polling, or webhook if WEBHOOK_URL is set)")
     sub.add_parser("console", help="chat with Attune in this terminal, no token needed")
     sub.add_parser("auto", help="the bot if TELEGRAM_BOT_TOKEN is set, otherwise the console")
-    sub.add_parser("check-dialogs", help="validate the dialog files and exit")
+    sub.add_parser(
+        "check-dialogs", help="validate the dialog files and the library (data/) and exit"
+    )
     sub.add_parser("migrate", help="apply database migrations and exit")
     backup = sub.add_parser("backup", help="copy the SQLite database safely while the bot runs")
     backup.add_argument("target", help="file (or folder) to write the copy to")
@@ -53,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(f"The dialog files are invalid:\n{exc}", file=sys.stderr)
         return 3
+    except LibraryError as exc:
+        print(f"The library files are invalid:\n{exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
 
@@ -67,9 +73,7 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
         else:
             command = "run"
     if command == "check-dialogs":
-        content = load_content(settings.dialogs_dir)
-        print(f"{len(content.dialogs)} dialogs OK in {', '.join(content.languages)}")
-        return 0
+        return check_content(settings)
     if command == "backup":
         from bot.storage.backup import BackupError, backup_sqlite
 
@@ -128,6 +132,21 @@ def run_bot(settings: Settings) -> int:
         log.error("Attune stopped: %s", one_line(exc))
         log.debug("what stopped Attune", exc_info=exc)
         return 1
+    return 0
+
+
+def check_content(settings: Settings) -> int:
+    """Dialogs, interface strings and the library: valid, translated, and big enough."""
+    from bot.library.catalog import load_library, shortfalls, sizes
+
+    content = load_content(settings.dialogs_dir)
+    library = load_library(settings.data_dir, content.languages)
+    short = shortfalls(library)
+    if short:
+        print("The library is smaller than promised:\n" + "\n".join(short), file=sys.stderr)
+        return 3
+    print(f"{len(content.dialogs)} dialogs OK in {', '.join(content.languages)}")
+    print("library OK: " + ", ".join(f"{count} {name}" for name, count in sizes(library).items()))
     return 0
 
 

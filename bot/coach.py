@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User
 from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite, row_values
 from bot.storage.types import utcnow
+from bot.text_input import clean
 from bot.turn import NeedsSession, Outbound, Person, Turn
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ class Coach:
         self, person: Person, name: str, args: tuple[str, ...] = ()
     ) -> list[Outbound]:
         command = self.commands.get(name.lower())
+        args = tuple(clean(arg) for arg in args)
 
         async def handle(turn: Turn) -> None:
             if command is None:
@@ -176,7 +178,7 @@ class Coach:
         return await self.handle(person, handle, args)
 
     async def press(self, person: Person, data: str | None) -> list[Outbound]:
-        parsed = callbacks.decode(data)
+        parsed = callbacks.decode(clean(data) if data else data)
 
         async def handle(turn: Turn) -> None:
             handler = self.buttons.get(parsed.kind) if parsed else None
@@ -188,6 +190,8 @@ class Coach:
         return await self.handle(person, handle)
 
     async def text(self, person: Person, text: str) -> list[Outbound]:
+        text = clean(text)
+
         async def handle(turn: Turn) -> None:
             for safety in self.safety_screens:
                 if await safety(turn, text):
@@ -208,6 +212,7 @@ class Coach:
         Only the safety screens read it: a worrying caption or edit must still be
         heard, but it never moves a dialog.
         """
+        text = clean(text) if text else text
 
         async def handle(turn: Turn) -> None:
             for screen in self.safety_screens:
@@ -243,6 +248,8 @@ class Coach:
         The fast path goes first; a turn that needs the ORM session there is
         rolled back, unsent, and run again here from the start.
         """
+        if (name := clean(person.first_name)) != person.first_name:
+            person = replace(person, first_name=name)  # it is stored with the person
         if self.direct is not None:
             try:
                 return await self._direct(person, handler, args)
@@ -251,7 +258,8 @@ class Coach:
         async with self.sessions() as session, session.begin():
             turn = await self._turn(session, person, args)
             await handler(turn)
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     async def _direct(
         self, person: Person, handler: Handler, args: tuple[str, ...]
@@ -276,7 +284,8 @@ class Coach:
             await handler(turn)
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     def _pending_query(self) -> Select[tuple[bool, ...]]:
         """One query asking every text screen whether it is waiting (built once)."""
@@ -297,7 +306,8 @@ class Coach:
             store = SessionDialogStore(session)
             turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
-            return turn.out
+        await _after_commit(turn)
+        return turn.out
 
     async def mark_unreachable(self, user_id: int) -> None:
         """Telegram said Forbidden: stop sending to this person until they return."""
@@ -359,6 +369,11 @@ class Coach:
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
         return Turn(self, session, store, self.content, user, partner, now, args, created)
+
+
+async def _after_commit(turn: Turn) -> None:
+    for job in turn.afterwards:
+        await job()
 
 
 async def _notice(turn: Turn, key: str) -> None:

@@ -11,6 +11,7 @@ from bot import conversations, language, settings_menu
 from bot.coach import Coach
 from bot.cooldown import install as cooldown
 from bot.couples import install as couples
+from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
 from bot.together import flow as together
 
@@ -22,6 +23,7 @@ INSTALLERS: list[Callable[[Coach], None]] = [
     cooldown.install,
     settings_menu.install,
     nudges.install,
+    lovemaps.install,
 ]
 
 

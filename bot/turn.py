@@ -7,6 +7,7 @@ transport knows how to deliver.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -130,6 +131,8 @@ class Turn:
     args: tuple[str, ...] = ()
     created: bool = False
     out: list[Outbound] = field(default_factory=list)
+    afterwards: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    """Run by the coach once the turn's transaction is committed (e.g. a WAL checkpoint)."""
 
     def fold_from(self, mark: int) -> None:
         """Join what this turn said since `out[mark]` into as few messages as can be."""

@@ -24,7 +24,11 @@ from bot.engine.step import step
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 ARTICLE_DIGESTS = PROJECT_ROOT / "tests" / "data" / "article_6grams.sha256"
 MOBILE_LIMIT = 700  # characters: comfortably one phone screen
-ARTICLE_SECTIONS = 9
+ARTICLE_TOPICS = 13
+"""The article's nine sections, plus four ideas its opening raises: the pressure of modern
+life, chemistry is not enough, calming each other, and closeness that feels fragile."""
+OUR_WORDS = ("dialogs", "data")
+"""Every folder of text we wrote; the copy check reads every YAML file under them."""
 
 
 def walk(content: Content, dialog: str, lang: str, partner: bool) -> tuple[set[str], int]:
@@ -66,8 +70,8 @@ def next_events(content: Content, state: DialogState, ctx: dict) -> list[Event]:
     ]
 
 
-def test_there_is_a_conversation_for_every_article_section(content: Content) -> None:
-    assert len(content.topics) == ARTICLE_SECTIONS
+def test_there_is_a_conversation_for_every_article_section_and_idea(content: Content) -> None:
+    assert len(content.topics) == ARTICLE_TOPICS
     assert content.topics[-1] == "closing"
 
 
@@ -113,7 +117,7 @@ def _digest(words: list[str]) -> str:
 
 
 def test_no_sentence_of_the_article_is_copied() -> None:
-    """Six or more consecutive article words in a dialog would be copying, not paraphrase.
+    """Six or more consecutive article words in our text would be copying, not paraphrase.
 
     The article itself is not part of the project; only digests of its
     six-word runs are kept (tests/data), so the check runs anywhere.
@@ -121,7 +125,9 @@ def test_no_sentence_of_the_article_is_copied() -> None:
     lines = ARTICLE_DIGESTS.read_text(encoding="utf-8").splitlines()
     runs = {line for line in lines if line and not line.startswith("#")}
     assert len(runs) > 1000, "the digest file should cover the whole article"
-    for path in (PROJECT_ROOT / "dialogs").rglob("*.yaml"):
+    files = [path for folder in OUR_WORDS for path in (PROJECT_ROOT / folder).rglob("*.yaml")]
+    assert len(files) > 20
+    for path in files:
         ours = _words(path.read_text(encoding="utf-8"))
         copied = [
             " ".join(ours[i : i + 6])

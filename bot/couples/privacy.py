@@ -14,6 +14,7 @@ from bot.coach import Coach
 from bot.couples import export, linking
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.storage import erasure
 from bot.turn import Document, Turn
 
 log = logging.getLogger(__name__)
@@ -65,5 +66,7 @@ class Privacy:
         turn.partner = None
         done = turn.t("forget_done")
         await export.erase(turn.session, turn.user.id)
+        engine = turn.session.bind
+        turn.afterwards.append(lambda: erasure.checkpoint(engine))
         log.info("user %s deleted everything stored about them", turn.user.id)
         turn.say(done, replace=True)

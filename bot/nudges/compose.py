@@ -25,13 +25,24 @@ from bot.nudges.models import (
     NudgeSchedule,
     delivery_ref,
 )
-from bot.nudges.pools import APPRECIATION, CHECKIN, CONTINUE, COUPLE
+from bot.nudges.pools import APPRECIATION, CHECKIN, CONTINUE, COUPLE, CURIOSITY, PLAY, WRITTEN
 from bot.nudges.summary import Summaries
 from bot.storage.models import DialogProgress
 from bot.storage.repo import IN_PROGRESS
 from bot.turn import Outbound, Turn
 
-SEQUENCE = (CHECKIN, APPRECIATION, CHECKIN, COUPLE, CHECKIN, CONTINUE)
+SEQUENCE = (
+    CHECKIN,
+    APPRECIATION,
+    CHECKIN,
+    COUPLE,
+    CHECKIN,
+    CONTINUE,
+    CHECKIN,
+    CURIOSITY,
+    CHECKIN,
+    PLAY,
+)
 
 
 class Composer:
@@ -147,8 +158,8 @@ class Composer:
             first: tuple[tuple[KeyButton, ...], ...] = (
                 tuple(b.nudge(turn, "nudge_score", b.SCORE, did, n, score=n) for n in range(1, 6)),
             )
-        elif kind == APPRECIATION:
-            body = turn.t("nudge_appreciation", question=text.format(partner=partner))
+        elif kind in WRITTEN:
+            body = turn.t(f"nudge_{kind}", question=text.format(partner=partner))
             first = ((b.nudge(turn, "nudge_answer_now", b.ANSWER, did),),)
         elif kind == CONTINUE:
             if delivery.ref not in turn.content.dialogs:

@@ -18,7 +18,7 @@ from bot.nudges import awaiting, couple
 from bot.nudges import buttons as b
 from bot.nudges.context import Nudging, reachable
 from bot.nudges.models import NUDGE, NudgeAnswer, NudgeCheckin, NudgeDelivery, NudgeSchedule
-from bot.nudges.pools import APPRECIATION, CHECKIN, CONTINUE, COUPLE
+from bot.nudges.pools import CHECKIN, CONTINUE, COUPLE, WRITTEN
 from bot.nudges.schedule import MAX_STRIDE, clock_text, snooze_hour, snooze_tomorrow, zone
 from bot.nudges.store import refresh_next, reschedule, rhythm_of, schedule_for
 from bot.turn import Turn
@@ -111,7 +111,7 @@ class Responses:
         return turn.partner.name if turn.partner else turn.t("nudge_your_partner")
 
     async def answer_now(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
-        if delivery.kind not in (APPRECIATION, COUPLE):
+        if delivery.kind not in (*WRITTEN, COUPLE):
             turn.notice("unknown_button")
             return
         if await self._answered(turn, delivery):
@@ -175,7 +175,8 @@ class Responses:
             row.shared = yes
             turn.say(turn.t("nudge_score_shared" if yes else "nudge_score_private"), replace=True)
         elif yes and not row.shared:
-            if turn.to_partner("nudge_appreciation_shared", name=turn.user.name, text=row.text):
+            key = f"nudge_{row.kind}_shared" if row.kind in WRITTEN else "nudge_appreciation_shared"
+            if turn.to_partner(key, name=turn.user.name, text=row.text):
                 row.shared = True
                 turn.say(turn.t("shared"), replace=True)
         elif not yes:
@@ -193,7 +194,7 @@ class Responses:
             await self._followup(turn, what.removeprefix(FOLLOWUP), text)
             return True
         delivery = await self._delivery(turn, what.removeprefix(ANSWER))
-        if delivery is None or delivery.kind not in (APPRECIATION, COUPLE):
+        if delivery is None or delivery.kind not in (*WRITTEN, COUPLE):
             return False
         await self._engaged(turn, delivery)
         answer = NudgeAnswer(
@@ -208,14 +209,14 @@ class Responses:
             return True
         turn.session.add(answer)
         await turn.session.flush()
-        if delivery.kind == APPRECIATION and reachable(turn.partner, turn.now):
+        if delivery.kind in WRITTEN and reachable(turn.partner, turn.now):
             keyboard = (
                 (
                     b.nudge(turn, "share_with_partner", b.SHARE_ANSWER, answer.id, 1),
                     b.nudge(turn, "keep_private", b.SHARE_ANSWER, answer.id, 0),
                 ),
             )
-            turn.say(turn.t("nudge_answer_saved_share"), keyboard)
+            turn.say(turn.t(f"nudge_{delivery.kind}_saved_share"), keyboard)
         else:
             turn.say_key("nudge_answer_saved")
         return True

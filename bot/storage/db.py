@@ -27,7 +27,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     CASCADE), WAL for concurrent readers, a busy timeout so two writers wait
     for each other across processes, and the driver's own transaction
     handling off so that `WriterLock` decides when transactions start.
+
+    Parameters are left out of error messages (`hide_parameters`): they are
+    people's answers, and error messages end up in logs.
     """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -66,6 +70,9 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=30000",
+    # A deleted row is overwritten with zeros, not left in the file's free space
+    # (see `erasure`): what people delete must not be readable from the disk.
+    "PRAGMA secure_delete=ON",
 )
 
 _writers: weakref.WeakKeyDictionary[Any, WriterLock] = weakref.WeakKeyDictionary()

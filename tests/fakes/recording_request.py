@@ -24,7 +24,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
-from tests.fakes.telegram_core import FakeTelegram, UploadedFile, token_error
+from tests.fakes.protocol import token_error
+from tests.fakes.records import UploadedFile
+from tests.fakes.telegram_core import FakeTelegram
 
 if TYPE_CHECKING:
     from telegram import Bot

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.telegram_core import (
-    RATE_LIMITED_METHODS,
-    Call,
-    InboxMessage,
-    tiny_png,
-)
+from tests.fakes.call_log import OUTPUT_METHODS
+from tests.fakes.files import tiny_png
+from tests.fakes.records import Call, InboxMessage
 
 if TYPE_CHECKING:
     from tests.fakes.telegram_core import FakeTelegram
@@ -57,7 +54,7 @@ class _ChatView:
         return self.fake.transcript(self.chat_id)
 
     def _is_bot_output(self, call: Call, contains: str | None) -> bool:
-        if not (call.ok and call.chat_id == self.chat_id and call.method in RATE_LIMITED_METHODS):
+        if not (call.ok and call.chat_id == self.chat_id and call.method in OUTPUT_METHODS):
             return False
         result = call.result if isinstance(call.result, dict) else {}
         text = result.get("text", result.get("caption", "")) or ""

@@ -22,14 +22,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.fakes.telegram_core import (
-    DEFAULT_TOKEN,
-    BotApiError,
-    FakeTelegram,
-    UploadedFile,
-    WebhookDelivery,
-    token_error,
-)
+from tests.fakes.protocol import DEFAULT_TOKEN, BotApiError, token_error
+from tests.fakes.records import UploadedFile
+from tests.fakes.telegram_core import FakeTelegram
+from tests.fakes.webhooks import WebhookDelivery
 
 JSON = dict[str, Any]
 

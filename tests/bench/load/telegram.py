@@ -18,9 +18,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tests.fakes.telegram_core import RATE_LIMITED_METHODS, Call, FakeTelegram, UploadedFile
+from tests.fakes.call_log import OUTPUT_METHODS
+from tests.fakes.records import Call, UploadedFile
+from tests.fakes.telegram_core import FakeTelegram
 
-REPLY_METHODS = RATE_LIMITED_METHODS
+REPLY_METHODS = OUTPUT_METHODS
 """What a person sees arrive: a message (text, photo, document) or an edit."""
 
 Listener = Callable[[int, float], None]

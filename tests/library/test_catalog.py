@@ -1,0 +1,124 @@
+"""The library keeps its promise: enough of everything for a year, in every language."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.library.catalog import MINIMUMS, Library, load_library, shortfalls, sizes
+from bot.library.entries import DEPTHS, SECTIONS, SETTINGS, Entry
+from bot.nudges.pools import CHECKIN, KINDS
+from tests.test_main import run
+
+DATA = PROJECT_ROOT / "data"
+LANGUAGES = ("en", "tr")
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(DATA, LANGUAGES)
+
+
+def everything(library: Library) -> list[tuple[str, Entry]]:
+    pools = [(kind, e) for kind in KINDS for e in library.pools.pools[kind]]
+    return (
+        pools + [("ideas", e) for e in library.ideas] + [("lovemaps", e) for e in library.lovemaps]
+    )
+
+
+def test_every_promised_pool_is_big_enough(library: Library) -> None:
+    found = sizes(library)
+    assert set(found) == set(MINIMUMS)
+    for name, count in found.items():
+        assert count >= MINIMUMS[name], name
+    assert shortfalls(library) == []
+
+
+def test_every_entry_is_written_in_every_language_and_translated(library: Library) -> None:
+    for pool, entry in everything(library):
+        en, tr = entry.text["en"], entry.text["tr"]
+        assert en.strip() and tr.strip(), f"{pool}/{entry.id}"
+        assert en != tr, f"{pool}/{entry.id} is not translated"
+        assert _fields(en) == _fields(tr), f"{pool}/{entry.id}: placeholders differ"
+        for lang in LANGUAGES:
+            assert len(entry.choices.get(lang, ())) == len(entry.choices.get("en", ()))
+
+
+def test_library_entries_are_tagged_by_section_and_depth(library: Library) -> None:
+    tagged = [(p, e) for p, e in everything(library) if p != "continue"]
+    assert all(e.section in SECTIONS and e.depth in DEPTHS for _, e in tagged)
+    used = {e.section for _, e in tagged}
+    assert used == set(SECTIONS), f"sections with nothing: {set(SECTIONS) - used}"
+    for depth in DEPTHS:
+        assert sum(1 for p, e in tagged if p == "couple" and e.depth == depth) >= 20
+
+
+def test_ideas_cover_every_setting_and_love_maps_every_depth(library: Library) -> None:
+    for setting in SETTINGS:
+        assert sum(1 for idea in library.ideas if setting in idea.settings) >= 10, setting
+    for depth in DEPTHS:
+        questions = library.lovemaps_at(depth)
+        assert len(questions) >= 30
+        assert any(q.choices for q in questions) and any(not q.choices for q in questions)
+
+
+def test_every_check_in_question_names_its_one_to_five_scale(library: Library) -> None:
+    for prompt in library.pools.pools[CHECKIN]:
+        for lang in LANGUAGES:
+            assert re.search(r"\b1\b.*\b5\b", prompt.text[lang]), f"{prompt.id}/{lang}"
+
+
+def test_ids_are_unique_across_the_whole_library(library: Library) -> None:
+    for name, entries in (("ideas", library.ideas), ("lovemaps", library.lovemaps)):
+        ids = [e.id for e in entries]
+        assert len(ids) == len(set(ids)), name
+
+
+def shrunk_copy(tmp_path: Path) -> Path:
+    """The real data with the love-maps pool cut to its first five questions."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.db*"))
+    path = data / "library" / "lovemaps.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("- id:")]
+    path.write_text("".join(lines[: starts[5]]), encoding="utf-8")
+    return data
+
+
+def test_a_library_that_shrinks_is_reported_with_what_is_missing(tmp_path: Path) -> None:
+    library = load_library(shrunk_copy(tmp_path), LANGUAGES)
+    found = shortfalls(library)
+    assert "love-maps questions: -: 5 entries, fewer than the 120 promised" in found
+    assert any("library/lovemaps.yaml: -: 0 questions of depth 3" in line for line in found)
+
+
+def test_check_dialogs_fails_on_a_library_that_shrank(tmp_path: Path) -> None:
+    done = run("check-dialogs", DATA_DIR=str(shrunk_copy(tmp_path)))
+    assert done.returncode == 3
+    assert "love-maps questions: -: 5 entries" in done.stderr
+
+
+def test_check_dialogs_reports_the_library_sizes() -> None:
+    done = run("check-dialogs")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"library OK: \d+ couple questions", done.stdout)
+
+
+def test_check_dialogs_names_an_untranslated_entry(tmp_path: Path) -> None:
+    data = shrunk_copy(tmp_path)
+    path = data / "library" / "ideas.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_tr = next(line for line in text.splitlines() if line.startswith("  tr:"))
+    path.write_text(text.replace(first_tr + "\n", "", 1), encoding="utf-8")
+    done = run("check-dialogs", DATA_DIR=str(data))
+    assert done.returncode == 3
+    assert "library/ideas.yaml: tea_ten: missing text in tr" in done.stderr
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
