@@ -115,3 +115,35 @@ def test_the_linking_safety_question_is_private(
         quiet = dict(db.execute("SELECT id, quiet FROM users"))
     assert quiet == {921: 0, 922: 1}
     assert "Not sure" not in bot.log
+
+
+def test_the_repair_builder_refuses_to_frame_an_insult_as_gentle(
+    server: FakeBotApiServer, tmp_path: Path, content
+) -> None:
+    en = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
+    fake = server.core
+    alex, sam = fake.user(931, "Alex"), fake.user(932, "Sam")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}"
+    with running_bot(server, url, tmp_path / "bot.log") as bot:
+        link(fake, alex, sam)
+        heard = len(sam.inbox())
+        alex.send_command("/cooldown")
+        alex.wait_for_reply(en("cooldown_check"))
+        alex.press(en("cooldown_check_none"))
+        alex.wait_for_reply(en("cooldown_steady"))
+        alex.press(en("cooldown_prepare_now"))
+        alex.wait_for_reply(en("cooldown_topic_question"))
+        alex.send_text("You are so selfish and lazy")
+        refused = alex.wait_for_reply("I can hear how upset you are").text
+        assert refused == en("cooldown_hostile", why=en("cooldown_hostile_label"))
+        assert "gentle start:" not in " ".join(m.text or "" for m in alex.inbox())
+        alex.send_text("you came home late yesterday without texting")
+        alex.wait_for_reply(en("cooldown_feeling_question"))
+        alex.press(en("cooldown_feeling_worried"))
+        alex.wait_for_reply(en("cooldown_need_question"))
+        alex.send_text("text each other when plans change")
+        done = alex.wait_for_reply("Here is your gentle start").text
+        assert "When you came home late yesterday without texting, I felt worried." in done
+        assert "selfish" not in done
+        assert len(sam.inbox()) == heard, "nothing goes before Alex chooses to send it"
+        assert bot.stop() == 0
