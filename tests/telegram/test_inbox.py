@@ -117,7 +117,9 @@ async def bot(database_url: str, tmp_path: Path, clock) -> AsyncIterator[Bot]:
 
 
 def questions(texts: list[str]) -> list[int]:
-    return [int(t.split()[1].rstrip("?")) for t in texts if t.startswith("Question ")]
+    """The questions asked, in order (a message may open with a greeting or a note)."""
+    paragraphs = [p for t in texts for p in t.split("\n\n")]
+    return [int(p.split()[1].rstrip("?")) for p in paragraphs if p.startswith("Question ")]
 
 
 async def test_many_people_at_once_each_answered_in_the_order_they_wrote(bot: Bot) -> None:
