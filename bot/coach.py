@@ -282,6 +282,7 @@ class Coach:
                 claimed = await claim_in_session(session, ticket, self.clock())
                 turn = await self._turn(session, person, args)
                 await handler(turn)
+                turn.hold_for_quiet()
                 if self.outbox is not None:
                     turn.out = await self.outbox.stage(session, turn.out, turn.now)
         except AlreadyHandled:
@@ -316,6 +317,7 @@ class Coach:
             turn = Turn(self, None, store, self.content, user, partner, now, args, created)
             rows = row_values(user), row_values(partner)
             await handler(turn)
+            turn.hold_for_quiet()
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
             if self.outbox is not None:
@@ -346,6 +348,7 @@ class Coach:
             store = SessionDialogStore(session)
             turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
+            turn.hold_for_quiet()
         await _after_commit(turn)
         return turn.out
 

@@ -7,6 +7,7 @@ transport knows how to deliver.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -21,6 +22,9 @@ from bot.storage.models import User
 
 if TYPE_CHECKING:
     from bot.coach import Coach
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class Outbound:
 
 
 PARAGRAPH = "\n\n"
+MESSAGE_LIMIT = 4096
+"""Telegram's limit: messages that would not fit together stay apart."""
 
 
 def fold(outs: list[Outbound]) -> list[Outbound]:
@@ -105,7 +111,8 @@ def _joinable(first: Outbound, then: Outbound) -> bool:
         and not (first.replace or then.replace)
     )
     alone = first.attachment or then.attachment or first.ref or then.ref
-    return plain and not alone
+    fits = len(first.text) + len(PARAGRAPH) + len(then.text) <= MESSAGE_LIMIT
+    return plain and fits and not alone
 
 
 class NeedsSession(Exception):
@@ -132,6 +139,8 @@ class Turn:
     created: bool = False
     out: list[Outbound] = field(default_factory=list)
     afterwards: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    link_news: list[Outbound] = field(default_factory=list)
+    """Messages to the partner about the link itself, which quiet mode lets through."""
     """Run by the coach once the turn's transaction is committed (e.g. a WAL checkpoint)."""
 
     def fold_from(self, mark: int) -> None:
@@ -172,6 +181,24 @@ class Turn:
     def attach(self, attachment: Document | Photo) -> None:
         self.out.append(Outbound(self.user.chat_id, self.user.id, attachment=attachment))
 
+    def hold_for_quiet(self) -> None:
+        """The last guard of quiet mode (bot.safety.quiet), run by the coach after every turn.
+
+        Whatever a feature queued for a quiet person's partner, by `to_partner` or
+        not, is dropped here; only news about the link itself goes (`link_news`).
+        """
+        if not self.user.quiet or self.partner is None:
+            return
+        partner_chat = self.partner.chat_id
+        kept = [
+            out
+            for out in self.out
+            if out.chat_id != partner_chat or any(out is news for news in self.link_news)
+        ]
+        if len(kept) != len(self.out):
+            log.warning("quiet mode held %d message(s) for a partner", len(self.out) - len(kept))
+            self.out = kept
+
     @property
     def partner_reachable(self) -> bool:
         return self.partner is not None and self.partner.active
@@ -195,5 +222,8 @@ class Turn:
             self.notice("partner_unavailable")
             return False
         text = self.content.t(key, partner.lang, **values)
-        self.out.append(Outbound(partner.chat_id, partner.id, text, keyboard))
+        out = Outbound(partner.chat_id, partner.id, text, keyboard)
+        self.out.append(out)
+        if about_the_link:
+            self.link_news.append(out)
         return True

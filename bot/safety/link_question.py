@@ -59,9 +59,12 @@ class LinkQuestion:
         for i in range(len(turn.out) - 1, -1, -1):
             out = turn.out[i]
             if out.chat_id == person.chat_id and not (out.notice or out.keyboard or out.attachment):
-                turn.out[i] = replace(out, text=f"{out.text}\n\n{text}", keyboard=keyboard)
-                return
-        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard))
+                turn.out[i] = asked = replace(out, text=f"{out.text}\n\n{text}", keyboard=keyboard)
+                break
+        else:
+            asked = Outbound(person.chat_id, person.id, text, keyboard)
+            turn.out.append(asked)
+        turn.link_news.append(asked)  # their own question: it goes even if the other is quiet
 
     async def answer(self, turn: Turn, args: tuple[str, ...]) -> None:
         if len(args) != 2 or args[0] not in (YES, NO, UNSURE, SKIP) or not args[1].isdigit():

@@ -242,3 +242,20 @@ async def test_hostile_words_already_stored_are_never_sent(coach, couple, en, cl
     await alex.press(en("cooldown_statement_send"))
     assert sam.inbox == []
     assert alex.last == en("cooldown_hostile_statement")
+
+
+async def test_words_prepared_without_a_break_never_mention_one(coach, couple, en):
+    alex, sam = couple.alex, couple.sam
+    await alex.command("cooldown")
+    await alex.press(en("cooldown_check_none"))
+    await alex.press(en("cooldown_prepare_now"))
+    await alex.send("the dishes")
+    await alex.press(en("cooldown_feeling_lonely"))
+    await alex.send("a calm talk tonight")
+    await alex.press(en("cooldown_statement_send"))
+    [notice] = sam.texts
+    assert "break" not in notice and "Alex wrote this as a gentle way" in notice
+
+
+async def test_grounding_says_plainly_that_nothing_needs_typing(en):
+    assert "Nothing needs typing" in en("cooldown_ground_intro")

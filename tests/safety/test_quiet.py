@@ -14,6 +14,7 @@ from bot.nudges.context import reachable
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import User
+from bot.turn import Outbound
 from tests.couples.conftest import ALEX, SAM, answer, link, texts, user
 from tests.engine.dialog_files import write_dialogs
 from tests.nudges.support import TUESDAY_DUE, meet, run_until, update_user
@@ -133,3 +134,18 @@ async def test_quiet_mode_lives_on_the_person(coach):
     async with coach.sessions() as session:
         alex = await session.get(User, ALEX.user_id)
         assert alex is not None and alex.quiet is False
+
+
+async def test_the_coach_drops_anything_for_the_partner_of_a_quiet_person(coach):
+    """The last guard: even a feature that writes to the partner's chat directly is held."""
+    await link(coach, ALEX, SAM)
+    await go_quiet(coach, ALEX)
+    alex, sam = await user(coach, ALEX), await user(coach, SAM)
+
+    async def bypass(turn):
+        turn.out.append(Outbound(sam.chat_id, sam.id, "Alex's private words"))
+        turn.say("kept")
+
+    outs = await coach.for_user(alex.id, bypass)
+    assert texts(outs, SAM) == []
+    assert texts(outs, ALEX) == ["kept"]

@@ -129,6 +129,19 @@ class Lineup:
         before = [bot.memory.cpu_seconds() for bot in self.bots]
         await asyncio.gather(*(crowd.run() for crowd in self.crowds))
         self.cpu = [bot.memory.cpu_seconds() - b for bot, b in zip(self.bots, before, strict=True)]
+        if any(s.answered is None for crowd in self.crowds for s in crowd.steps):
+            await self.quiet()
+            for crowd in self.crowds:
+                crowd.reconcile()
+
+    async def quiet(self, still: float = 5.0, limit: float = 120.0) -> None:
+        """Wait until no bot has sent anything for `still` seconds (at most `limit`)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            counts = [bot.fake.output_total() for bot in self.bots]
+            await asyncio.sleep(still)
+            if counts == [bot.fake.output_total() for bot in self.bots]:
+                return
 
     def figures(self) -> list[Figures]:
         return [
