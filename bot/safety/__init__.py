@@ -1,7 +1,11 @@
 """Safety: every piece of text is screened here before any feature sees it.
 
-- `screen`: the phrase lists (English and Turkish) and the detector that names a category.
-- `crisis`: crisis lines per country and language, from `data/crisis_resources.yaml`.
-- `care`: what happens on a signal: a calm reply with resources, the scripted flow
-  stopped, nudges paused, nothing to the partner; also /help_now and /about.
+- `words`, `phrases`, `screen`: reading text (folded words, clause marks), the phrase
+  language of the lists in `data/safety/`, and the detector that names categories.
+- `care`: the answer that fits the need, its next steps, "That's not what I meant".
+- `crisis`, `country`: help lines per country (`data/crisis_resources.yaml`) and the
+  country question (asked, never guessed).
+- `quiet`: quiet mode, which keeps everything of a person's away from their partner.
+- `link_question`: the private "do you feel safe with your partner?" when two people link.
+- `settings`, `install`, `models`: /settings → Safety, the wiring, the tables.
 """
