@@ -13,6 +13,7 @@ from bot.cooldown import install as cooldown
 from bot.couples import install as couples
 from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
+from bot.path import install as path
 from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
@@ -24,6 +25,7 @@ INSTALLERS: list[Callable[[Coach], None]] = [
     settings_menu.install,
     nudges.install,
     lovemaps.install,
+    path.install,
 ]
 
 

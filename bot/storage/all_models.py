@@ -9,6 +9,7 @@ from bot.cooldown import models as cooldown_models  # noqa: F401
 from bot.couples import models as couples_models  # noqa: F401
 from bot.lovemaps import models as lovemaps_models  # noqa: F401
 from bot.nudges import models as nudges_models  # noqa: F401
+from bot.path import models as path_models  # noqa: F401
 from bot.storage import models  # noqa: F401
 from bot.together import models as together_models  # noqa: F401
 
