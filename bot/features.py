@@ -11,6 +11,7 @@ from bot import conversations, language, settings_menu
 from bot.coach import Coach
 from bot.cooldown import install as cooldown
 from bot.couples import install as couples
+from bot.followups import install as followups
 from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
 from bot.path import install as path
@@ -26,6 +27,7 @@ INSTALLERS: list[Callable[[Coach], None]] = [
     nudges.install,
     lovemaps.install,
     path.install,
+    followups.install,
 ]
 
 

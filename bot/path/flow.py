@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from bot.engine import callbacks
 from bot.engine.callbacks import encode
 from bot.engine.outputs import Action, Keyboard, KeyButton
+from bot.followups import results
 from bot.library.entries import Entry
 from bot.nudges.context import reachable
 from bot.nudges.schedule import zone
@@ -262,6 +263,7 @@ class Path:
             mood=profile.mood if profile else None,
             started=frozenset(d for d, p in progress.items() if p.status == repo.IN_PROGRESS),
             done=frozenset(d for d, p in progress.items() if p.status == repo.DONE),
+            exercises=await results.felt_by_section(turn.session, turn.user.id),
         )
         return suggest(topics, signals)
 

@@ -7,6 +7,7 @@ from pathlib import Path as FilePath
 
 from bot.coach import Coach
 from bot.library.entries import Entry, LibraryError, Shape, read_pool
+from bot.path import progress
 from bot.path.flow import ANSWER, COMPARE, KIND, NOT_NOW, START, Path
 from bot.turn import Turn
 
@@ -34,6 +35,12 @@ def install(coach: Coach) -> None:
         coach.settings.default_timezone,
     )
     coach.command("check")(path.check)
+
+    async def show_progress(turn: Turn) -> None:
+        await path.welcome_back(turn)
+        await progress.show(turn)
+
+    coach.command("progress")(show_progress)
     coach.action("path_focus")(path.on_focus)
     coach.action("path_mood")(path.on_mood)
     coach.action("path_start_check")(path.on_start_check)

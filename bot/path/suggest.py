@@ -7,7 +7,8 @@ Signals, each private to the person it came from:
   the relationship feels right now (a mood);
 - exercises they tried: one that felt hard, or did not happen, makes its
   conversation worth another look; one that went well lets it rest;
-- progress: a conversation already started comes back; finished ones step aside.
+- progress: a conversation already started comes back; finished ones step aside
+  (unless their exercise felt hard or did not happen: then they are worth another look).
 
 Each signal adds weight to some conversations; the heaviest come first, ties
 in the usual /topics order. The reason shown is the signal that weighed most.
@@ -39,6 +40,8 @@ MOOD_WEIGHT = 0.2
 STARTED_WEIGHT = 0.3
 EXERCISE_HARD_WEIGHT = 0.4
 EXERCISE_WELL_WEIGHT = -0.5
+HARD = 2
+"""An exercise that felt this hard (1-5), or did not happen (0), brings its conversation back."""
 LAST = "closing"
 """The wrap-up conversation: suggested only once everything else is done."""
 SHOWN = 3
@@ -66,7 +69,8 @@ class Suggestion:
 
 def suggest(topics: Sequence[str], signals: Signals, shown: int = SHOWN) -> list[Suggestion]:
     """Up to `shown` conversations to suggest first, most needed first, each with its reason."""
-    open_topics = [t for t in topics if t not in signals.done and t != LAST]
+    again = {t for t, felt in signals.exercises.items() if felt <= HARD}
+    open_topics = [t for t in topics if (t not in signals.done or t in again) and t != LAST]
     if not open_topics:
         open_topics = [t for t in topics if t not in signals.done]
     ranked = sorted(
@@ -89,7 +93,7 @@ def _weigh(topic: str, signals: Signals) -> Suggestion:
         reasons.append((STARTED_WEIGHT, "path_why_started"))
     if topic in signals.exercises:
         felt = signals.exercises[topic]
-        if felt <= 2:
+        if felt <= HARD:
             reasons.append((EXERCISE_HARD_WEIGHT, "path_why_exercise_hard"))
         elif felt >= 4:
             reasons.append((EXERCISE_WELL_WEIGHT, ""))

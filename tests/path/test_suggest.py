@@ -103,6 +103,12 @@ CASES = [
         id="an-exercise-that-went-well-lets-it-rest",
     ),
     pytest.param(
+        Signals(done=frozenset({"physical", "safety"}), exercises={"physical": 2, "safety": 4}),
+        ["physical", "redefining", "pressure"],
+        ["path_why_exercise_hard", "path_why_next", "path_why_next"],
+        id="a-finished-conversation-whose-exercise-felt-hard-comes-back",
+    ),
+    pytest.param(
         Signals(done=frozenset(TOPICS) - {"closing", "relearning"}),
         ["relearning"],
         ["path_why_next"],
