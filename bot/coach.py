@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,12 +26,17 @@ from bot.engine.events import Event
 from bot.engine.outputs import Action, Effect, Keyboard, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
+from bot.inbox import ticket as inbox_ticket
+from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
+from bot.inbox.ticket import AlreadyHandled, Ticket
+from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.sending import SendHooks
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User
 from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite, row_values
 from bot.storage.types import utcnow
+from bot.text_input import clean
 from bot.turn import NeedsSession, Outbound, Person, Turn
 
 log = logging.getLogger(__name__)
@@ -138,6 +143,9 @@ class Coach:
         self.direct = DirectSqlite.for_engine(bind) if isinstance(bind, AsyncEngine) else None
         """The embedded database's fast path (None on PostgreSQL): see `sqlite_direct`."""
         self._pending: tuple[int, Select[tuple[bool, ...]]] | None = None
+        self.outbox: Outbox | None = None
+        """Where a transport that sends later keeps each turn's messages, written in the
+        turn's own transaction (the Telegram transport sets it; see `bot.outbox`)."""
 
     # -- registration -------------------------------------------------------
 
@@ -168,6 +176,7 @@ class Coach:
         self, person: Person, name: str, args: tuple[str, ...] = ()
     ) -> list[Outbound]:
         command = self.commands.get(name.lower())
+        args = tuple(clean(arg) for arg in args)
 
         async def handle(turn: Turn) -> None:
             if command is None:
@@ -178,7 +187,7 @@ class Coach:
         return await self.handle(person, handle, args)
 
     async def press(self, person: Person, data: str | None) -> list[Outbound]:
-        parsed = callbacks.decode(data)
+        parsed = callbacks.decode(clean(data) if data else data)
 
         async def handle(turn: Turn) -> None:
             handler = self.buttons.get(parsed.kind) if parsed else None
@@ -190,6 +199,8 @@ class Coach:
         return await self.handle(person, handle)
 
     async def text(self, person: Person, text: str) -> list[Outbound]:
+        text = clean(text)
+
         async def handle(turn: Turn) -> None:
             for safety in self.safety_screens:
                 if await safety(turn, text):
@@ -210,6 +221,7 @@ class Coach:
         Only the safety screens read it: a worrying caption or edit must still be
         heard, but it never moves a dialog.
         """
+        text = clean(text) if text else text
 
         async def handle(turn: Turn) -> None:
             for screen in self.safety_screens:
@@ -242,26 +254,44 @@ class Coach:
     ) -> list[Outbound]:
         """Run `handler` for `person` in one transaction and return what to send.
 
-        The fast path goes first; a turn that needs the ORM session there is
-        rolled back, unsent, and run again here from the start.
+        When the turn answers a stored update (an inbox ticket), the update is
+        marked done in this same transaction; an update already handled rolls
+        back and sends nothing. The fast path goes first; a turn that needs
+        the ORM session there is rolled back, unsent, and run again here.
         """
-        if self.direct is not None:
-            try:
-                return await self._direct(person, handler, args)
-            except NeedsSession:
-                pass
-        async with self.sessions() as session, session.begin():
-            turn = await self._turn(session, person, args)
-            await handler(turn)
+        if (name := clean(person.first_name)) != person.first_name:
+            person = replace(person, first_name=name)  # it is stored with the person
+        ticket = inbox_ticket.current()
+        try:
+            if self.direct is not None:
+                try:
+                    return await self._direct(person, handler, args, ticket)
+                except NeedsSession:
+                    pass
+            async with self.sessions() as session, session.begin():
+                await repo.lock_couple(session, person.user_id)
+                claimed = await claim_in_session(session, ticket, self.clock())
+                turn = await self._turn(session, person, args)
+                await handler(turn)
+                if self.outbox is not None:
+                    turn.out = await self.outbox.stage(session, turn.out, turn.now)
+        except AlreadyHandled:
+            log.info(
+                "update %s was handled before; not handling it again", ticket and ticket.update_id
+            )
+            return []
+        if claimed and ticket is not None:
+            ticket.marked = True
         await _after_commit(turn)
         return turn.out
 
     async def _direct(
-        self, person: Person, handler: Handler, args: tuple[str, ...]
+        self, person: Person, handler: Handler, args: tuple[str, ...], ticket: Ticket | None
     ) -> list[Outbound]:
         assert self.direct is not None
         async with self.direct.transaction() as connection:
             now = self.clock()
+            claimed = claim_on_connection(connection, self.direct.prepared(MARK_DONE), ticket, now)
             people = self.direct.people(connection, person.user_id)
             created = people is None
             if people is None:
@@ -279,6 +309,12 @@ class Coach:
             await handler(turn)
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
+            if self.outbox is not None:
+                turn.out = self.outbox.stage_on_connection(
+                    connection, self.direct.prepared(STAGE, STAGE_COLUMNS), turn.out, now
+                )
+        if claimed and ticket is not None:
+            ticket.marked = True
         await _after_commit(turn)
         return turn.out
 
@@ -326,17 +362,22 @@ class Coach:
             turn.notice("busy")
             return
         await self._remember_position(turn, result.state)
+        mark = len(turn.out)
+        heard = [o for o in result.outputs if isinstance(o, Say) and o.ack]
+        for output in heard:
+            turn.say(output.text)
         for effect in result.effects:
             if not isinstance(effect, Action):
                 await self._apply(turn, effect)
         for output in result.outputs:
-            if isinstance(output, Say):
-                turn.say(output.text, output.keyboard, replace=output.replace)
+            if isinstance(output, Say) and not output.ack:
+                turn.say(output.text, output.keyboard, replace=output.replace, append=output.append)
             elif isinstance(output, Notice):
                 turn.notice(output.key, **output.values)
         for effect in result.effects:
             if isinstance(effect, Action):
                 await self._apply(turn, effect)  # after the node's text: it continues the story
+        turn.fold_from(mark)
 
     async def _apply(self, turn: Turn, effect: Effect) -> None:
         if isinstance(effect, Action):

@@ -47,3 +47,24 @@ def test_private_message_text_never_reaches_the_log_even_at_debug(capsys) -> Non
     err = capsys.readouterr().err
     assert "my private answer" not in err
     assert "still debugging our own code" in err
+
+
+def test_ordinary_tracebacks_read_exactly_as_python_prints_them() -> None:
+    from bot.logs import format_exception
+
+    def inner() -> None:
+        raise KeyError("inner")
+
+    try:
+        try:
+            inner()
+        except KeyError as exc:
+            raise ValueError("outer") from exc
+    except ValueError as outer:
+        try:
+            raise RuntimeError("while handling")
+        except RuntimeError as last:
+            assert format_exception(last) == logging.Formatter().formatException(
+                (type(last), last, last.__traceback__)
+            )
+            assert format_exception(outer).count("Traceback") == 2

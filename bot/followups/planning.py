@@ -38,7 +38,7 @@ class Planning:
         existing = await self._open_plan(turn, source, entry.id)
         if existing is not None:
             await self._follow_up(turn, existing, turn.user.id)
-            turn.say_key("followup_planned_again")
+            turn.add_to_last(turn.t("followup_planned_again"))
             return
         plan = ExercisePlan(
             couple_id=couple_id,
@@ -53,7 +53,7 @@ class Planning:
         await self._follow_up(turn, plan, turn.user.id)
         if partner is not None and partner.active:
             await self._follow_up(turn, plan, partner.id)
-            turn.say_key("followup_planned_together", partner=partner.name)
+            turn.add_to_last(turn.t("followup_planned_together", partner=partner.name))
             if reachable(partner, turn.now):
                 turn.to_partner(
                     "followup_partner_told",
@@ -61,7 +61,7 @@ class Planning:
                     exercise=entry.text[turn.content.lang(partner.lang)],
                 )
         else:
-            turn.say_key("followup_planned_solo")
+            turn.add_to_last(turn.t("followup_planned_solo"))
 
     async def _open_plan(self, turn: Turn, source: str, ref: str) -> ExercisePlan | None:
         query = select(ExercisePlan).where(

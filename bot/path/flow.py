@@ -46,11 +46,11 @@ class Path:
 
     # -- the check ---------------------------------------------------------------
 
-    async def check(self, turn: Turn) -> None:
+    async def check(self, turn: Turn, *, join: bool = False) -> None:
         """/check: finish an open check, take a new one, or say when it is ready again."""
         latest = await self._latest(turn)
         if latest is not None and latest.finished_at is None:
-            await self._ask(turn, latest, replace=False)
+            await self._ask(turn, latest, replace=False, join=join)
             return
         if latest is not None and latest.finished_at is not None:
             ready = latest.finished_at + RETAKE_AFTER
@@ -65,13 +65,15 @@ class Path:
         started = PathCheck(user_id=turn.user.id, number=number, started_at=turn.now)
         turn.session.add(started)
         await turn.session.flush()
-        await self._ask(turn, started, replace=False)
+        await self._ask(turn, started, replace=False, join=join)
 
     async def _answers(self, turn: Turn, check: PathCheck) -> dict[str, int]:
         rows = await turn.session.exec(select(PathAnswer).where(PathAnswer.check_id == check.id))
         return {row.question: row.value for row in rows}
 
-    async def _ask(self, turn: Turn, check: PathCheck, *, replace: bool) -> None:
+    async def _ask(
+        self, turn: Turn, check: PathCheck, *, replace: bool, join: bool = False
+    ) -> None:
         answered = await self._answers(turn, check)
         index = next((i for i, q in enumerate(self.order) if q not in answered), None)
         if index is None:
@@ -92,7 +94,11 @@ class Path:
             KeyButton(turn.t(f"path_scale_{v}"), encode(KIND, ANSWER, check.id, index, v))
             for v in SCALE
         ]
-        turn.say(text, (tuple(buttons[:2]), tuple(buttons[2:])), replace=replace)
+        keyboard = (tuple(buttons[:2]), tuple(buttons[2:]))
+        if join:
+            turn.add_to_last(text, keyboard)  # the welcome's last words lead straight in
+        else:
+            turn.say(text, keyboard, replace=replace)
 
     async def answer(self, turn: Turn, check_id: int, index: int, value: int) -> None:
         check = await turn.session.get(PathCheck, check_id)
@@ -314,13 +320,14 @@ class Path:
             turn.session.add(profile)
 
     async def on_start_check(self, turn: Turn, action: Action) -> None:
-        await self.check(turn)
+        await self.check(turn, join=True)
 
     async def on_suggest(self, turn: Turn, action: Action) -> None:
         found = await self.suggestions(turn)
         lines = "\n".join(self._line(turn, s) for s in found)
         rows = tuple(self._suggestion_button(turn, s) for s in found)
-        turn.say(turn.t("path_suggested_title") + "\n" + lines, rows)
+        everything = (KeyButton(turn.t("all_topics"), callbacks.TOPICS_MENU),)
+        turn.add_to_last(turn.t("path_suggested_title") + "\n" + lines, (*rows, everything))
 
     async def _profile(self, turn: Turn) -> PathProfile:
         profile = await turn.session.get(PathProfile, turn.user.id)

@@ -10,6 +10,7 @@ never the words.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 SAFE = "sfe"
 PAUSE_NUDGES_FOR = timedelta(days=1)
+LONG_TEXT = 4096
+"""Longer texts (Telegram's own limit; only a webhook or the terminal sends more) are
+screened on a worker thread: the screen is linear, but 100,000 characters still take
+tens of milliseconds that other people's turns should not wait for."""
 
 
 class Care:
@@ -35,7 +40,10 @@ class Care:
         self.resources = resources or default_resources()
 
     async def screen(self, turn: Turn, text: str) -> bool:
-        categories = self.detector.check(text)
+        if len(text) > LONG_TEXT:
+            categories = await asyncio.to_thread(self.detector.check, text)
+        else:
+            categories = self.detector.check(text)
         if not categories:
             return False
         self.pause_nudges(turn)

@@ -1,22 +1,31 @@
-"""Spot words that suggest self-harm, suicide, violence or abuse in free text.
+"""Spot words that suggest self-harm, abuse, coercive control or violence in free text.
 
-The phrase lists are data (`data/safety/<lang>.yaml`) so that people who know
-the language and the field can improve them without touching code. Matching
-is deliberately simple and explainable: phrases over a folded text (lower
-case, no diacritics, so "ölmek" and "olmek" match alike), with a few rules to
-skip negated statements ("I would never hurt her"). It errs on the side of
-caution: a false alarm costs one calm message, a miss costs far more.
+The phrase lists are data (`data/safety/<lang>.yaml`, syntax in `phrases`) so
+that people who know the language and the field can improve them without
+touching code; `tests/safety/corpus/` measures every change (recall per
+category, false alarms). A phrase found is a signal unless:
 
-Phrase syntax: words separated by spaces (any run of non-letters matches a
-space, so "self harm" also matches "self-harm"); `*` inside a word matches any
-letters ("suicid*" matches "suicidal"); a lone `~` allows up to three words in
-between.
+- it sits inside an idiom listed as an exception ("the dog beat me to the door");
+- it is denied: a negation reaches its head word over auxiliaries and adverbs
+  only ("he would never hurt me", but "nobody knows he beats me" is heard),
+  or, in Turkish, the verb carries the negative suffix ("dövmedi") or a
+  negative verb follows ("intihar etmeyi düşünmüyorum"); a denied "stop"
+  means the harm goes on ("he never stops hitting me", "dövmeyi bırakmıyor");
+- for abuse and violence only: its sentence tells the past ("when I was a kid",
+  "çocukken", a Turkish habitual past "döverdi") and nothing in its clause says
+  it goes on, or the nearest subject before it is not a partner ("my toddler
+  hits me", "bu trafik beni öldürüyor"). Self-harm never gets these two
+  excuses: a miss there costs too much.
+
+Every step is a constant amount of work per word, so the screen is linear in
+the length of the text.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,42 +33,20 @@ from pathlib import Path
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.safety.phrases import Match, Phrase, PhraseIndex, Slot, parse_all, word_class
+from bot.safety.words import HARD, MARKS, SOFT, Words, words_of
 
 SAFETY_DIR = PROJECT_ROOT / "data" / "safety"
-CATEGORIES = ("suicide", "self_harm", "violence", "abuse")
-WINDOW_BEFORE = 3
-"""How many words before a phrase may negate it ("I would never | hurt her")."""
-WINDOW_AFTER = 2
-"""How many words after a phrase may negate it (Turkish puts the verb last)."""
-CLAUSE_BREAK = re.compile(r"[.!?;\n]+|\b(?:but|ama|fakat|ancak|yet)\b")
-WORD = re.compile(r"[\w']+")
-SEPARATOR = r"\W+"
-GAP = r"(?:[\w']+\W+){0,3}"
 
+SELF_HARM = ("self_harm", "self_harm_passive")
+ABUSE = ("violence", "sexual", "threat", "fear", "control", "stalking", "abuse")
+USES_VIOLENCE = ("uses_violence",)
+CATEGORIES = SELF_HARM + ABUSE + USES_VIOLENCE
 
-def fold(text: str) -> str:
-    """Lower case without diacritics; Turkish dotted/dotless i both become "i"."""
-    text = text.replace("İ", "i").replace("I", "i").replace("ı", "i")
-    text = text.replace("’", "'").replace("`", "'").replace("‘", "'")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _word_regex(word: str) -> str:
-    return r"\w*".join(re.escape(part) for part in fold(word).split("*"))
-
-
-def phrase_regex(phrase: str) -> str:
-    """Turn one phrase of the lists into a regular expression over folded text."""
-    body = ""
-    for token in phrase.split():
-        body += GAP if token == "~" else _word_regex(token) + SEPARATOR
-    return rf"(?<![\w']){body.removesuffix(SEPARATOR)}(?![\w'])"
-
-
-def _compile(phrases: list[str]) -> list[re.Pattern[str]]:
-    """One pattern per phrase: overlapping matches must each get their own chance."""
-    return [re.compile(phrase_regex(p)) for p in phrases]
+DENIAL_REACH = 4
+"""How many words back a negation may be found from the word it denies."""
+SUBJECT_REACH = 6
+"""How many words back the subject of a phrase is looked for."""
 
 
 @dataclass(frozen=True)
@@ -67,118 +54,179 @@ class Language:
     """One language's lists, compiled."""
 
     name: str
-    categories: dict[str, list[re.Pattern[str]]]
-    negations_before: re.Pattern[str] | None
-    negations_after: re.Pattern[str] | None
-    exceptions: list[re.Pattern[str]]
-    continuations: re.Pattern[str] | None = None
-    """Verbs like "stop" that turn a negation around: "he never stops hitting me"."""
-    openings: WordOpenings | None = None
-    """How phrases can begin; None when some phrase could begin anyhow."""
+    phrases: PhraseIndex
+    exceptions: PhraseIndex
+    negators: Slot
+    between: Slot
+    continuations: Slot
+    negative_suffix: re.Pattern[str] | None
+    negative_after: re.Pattern[str] | None
+    after_reach: int
+    history: PhraseIndex
+    habitual_suffix: re.Pattern[str] | None
+    present: PhraseIndex
+    others: Slot
+    partners: Slot
+    pronouns: Slot
+    reporting: Slot
+    raising: tuple[tuple[str, ...], ...]
+    """"I don't think | he'd ever hit me": a denial raised above the clause it denies."""
 
-    def signals(self, folded: str) -> set[str]:
-        if self.openings is not None and not self.openings.any_in(folded):
-            return set()  # most messages: no word starts any phrase, so none can match
-        spans = self._exception_spans(folded)
+    def signals(self, words: Words) -> set[str]:
         found: set[str] = set()
-        for category, patterns in self.categories.items():
-            if any(
-                self._counts(folded, match, spans) for p in patterns for match in p.finditer(folded)
-            ):
-                found.add(category)
+        for match in self.matches(words, found):
+            found.add(match.phrase.category)
         return found
 
-    def _counts(self, folded: str, match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
-        """A match counts unless an exception covers it or a nearby word negates it."""
-        if any(a <= match.start() and match.end() <= b for a, b in spans):
-            return False
-        return not self._negated(folded, match.start(), match.end())
+    def matches(self, words: Words, known: Container[str] = ()) -> Iterator[Match]:
+        """The matches that count as signals (none of a category in `known`)."""
+        candidates = self.phrases.find(words, known)
+        first = next(candidates, None)
+        if first is None:
+            return  # most messages: no phrase at all, and nothing more to read
+        excepted = _covered(words, self.exceptions)
+        sentences, clauses = _sentence_and_clause_ids(words)
+        past = {sentences[m.start] for m in self.history.find(words)}
+        ongoing = {clauses[m.start] for m in self.present.find(words)}
+        for match in itertools.chain((first,), candidates):
+            if match.phrase.category in known:
+                continue
+            if excepted[match.head] or self.denied(words, match):
+                continue
+            if match.phrase.category not in SELF_HARM:
+                in_past = sentences[match.start] in past or self._habitual(match)
+                if in_past and clauses[match.start] not in ongoing:
+                    continue
+                if self._someone_else(words, match.start):
+                    continue
+            yield match
 
-    def _exception_spans(self, folded: str) -> list[tuple[int, int]]:
-        return [m.span() for p in self.exceptions for m in p.finditer(folded)]
-
-    def _negated(self, folded: str, start: int, end: int) -> bool:
-        before = CLAUSE_BREAK.split(folded[:start])[-1]
-        words = WORD.findall(before)[-WINDOW_BEFORE:]
-        negating = [i for i, w in enumerate(words) if _matches(self.negations_before, w)]
-        if negating and not any(_matches(self.continuations, w) for w in words[negating[-1] + 1 :]):
+    def denied(self, words: Words, match: Match) -> bool:
+        if self.negative_suffix is not None and self.negative_suffix.match(match.rest):
             return True
-        after = CLAUSE_BREAK.split(folded[end:])[0]
-        return any(
-            _matches(self.negations_after, w) and not _matches(self.continuations, w)
-            for w in WORD.findall(after)[:WINDOW_AFTER]
-        )
+        return self._denied_before(words, match.head) or self._denied_after(words, match.end)
+
+    def _denied_before(self, words: Words, head: int) -> bool:
+        i = head
+        for _ in range(DENIAL_REACH):
+            if i == 0 or words.marked(i - 1):
+                return False
+            i -= 1
+            word = words.words[i]
+            if self.negators.accepts(word) is not None:
+                return True
+            if self.between.accepts(word) is None:
+                return self.pronouns.accepts(word) is not None and self._raised(words, i)
+        return False
+
+    def _raised(self, words: Words, subject: int) -> bool:
+        for raising in self.raising:
+            start = subject - len(raising)
+            if start >= 0 and words.words[start:subject] == raising:
+                return True
+        return False
+
+    def _denied_after(self, words: Words, end: int) -> bool:
+        if self.negative_after is None:
+            return False
+        for i in range(end, min(end + self.after_reach, len(words))):
+            word = words.words[i]
+            if word in MARKS:
+                return False
+            if self.negative_after.search(word):
+                return self.continuations.accepts(word) is None
+            if self.between.accepts(word) is None:
+                return False  # "kendimi kesiyorum kimse bilmiyor": the denial is someone else's
+        return False
+
+    def _habitual(self, match: Match) -> bool:
+        return self.habitual_suffix is not None and bool(self.habitual_suffix.match(match.rest))
+
+    def _someone_else(self, words: Words, start: int) -> bool:
+        """The nearest subject before the phrase is not a partner ("my toddler hits me").
+
+        A pronoun right after a verb of saying stands for that verb's subject
+        ("my sister said she'll kill me"); any other pronoun is taken to be the partner.
+        """
+        first = words.words[start]
+        if self.pronouns.accepts(first) is not None or self.partners.accepts(first) is not None:
+            return False  # the phrase names its own subject ("he ... scares me")
+        i = start
+        for _ in range(SUBJECT_REACH):
+            if i == 0 or words.marked(i - 1):
+                return False
+            i -= 1
+            word = words.words[i]
+            if self.pronouns.accepts(word) is not None:
+                if not (i > 0 and self.reporting.accepts(words.words[i - 1]) is not None):
+                    return False
+                i -= 1
+                continue
+            if self.partners.accepts(word) is not None:
+                return False
+            if self.others.accepts(word) is not None:
+                return True
+        return False
 
 
-@dataclass(frozen=True)
-class WordOpenings:
-    """Word beginnings that every match of a phrase must contain, for a cheap first look.
-
-    Running all the phrase patterns costs ~0.2 ms per message. Each word of a
-    phrase begins a word of the text with its literal letters (the part before
-    any `*`), so for each phrase we keep its longest such beginning; a message
-    in which no word begins with any of them cannot match, and is passed in
-    a few microseconds.
-    """
-
-    prefixes: frozenset[str]
-    lengths: tuple[int, ...]
-
-    @classmethod
-    def of(cls, phrases: list[str]) -> WordOpenings | None:
-        prefixes = set()
-        for phrase in phrases:
-            anchor = max(
-                (_literal_start(t) for t in phrase.split() if t != "~"), key=len, default=""
-            )
-            if not anchor:
-                return None  # this phrase could begin anyhow: always run the patterns
-            prefixes.add(anchor)
-        return cls(frozenset(prefixes), tuple(sorted({len(p) for p in prefixes})))
-
-    def any_in(self, folded: str) -> bool:
-        return any(
-            word[:n] in self.prefixes for word in LETTERS.findall(folded) for n in self.lengths
-        )
+def _covered(words: Words, index: PhraseIndex) -> list[bool]:
+    covered = [False] * len(words)
+    for m in index.find(words):
+        for i in range(m.start, m.end):
+            covered[i] = True
+    return covered
 
 
-LETTERS = re.compile(r"\w+")
+def _sentence_and_clause_ids(words: Words) -> tuple[list[int], list[int]]:
+    sentences, clauses = [], []
+    sentence = clause = 0
+    for word in words.words:
+        if word == HARD:
+            sentence += 1
+        if word in (HARD, SOFT):
+            clause += 1
+        sentences.append(sentence)
+        clauses.append(clause)
+    return sentences, clauses
 
 
-def _literal_start(token: str) -> str:
-    """The letters a word of the text must begin with to match `token`."""
-    literal = LETTERS.match(fold(token).split("*")[0])
-    return literal.group() if literal else ""
+def _pattern(items: list[str] | None) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{item})" for item in items)) if items else None
 
 
-def _matches(pattern: re.Pattern[str] | None, word: str) -> bool:
-    return pattern is not None and pattern.fullmatch(word) is not None
-
-
-def _word_alternatives(words: list[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    return re.compile("|".join(_word_regex(w) for w in words))
+def _phrases(texts: list[str], category: str, classes: dict[str, Slot]) -> list[Phrase]:
+    return [phrase for text in texts or [] for phrase in parse_all(str(text), category, classes)]
 
 
 def load_language(path: Path) -> Language:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    categories: dict[str, list[re.Pattern[str]]] = {}
-    every_phrase: list[str] = []
-    for category, phrases in (raw.get("categories") or {}).items():
+    classes = {name: word_class(members) for name, members in (raw.get("classes") or {}).items()}
+    phrases: list[Phrase] = []
+    for category, texts in (raw.get("categories") or {}).items():
         if category not in CATEGORIES:
             raise ValueError(f"{path.name}: unknown category {category!r}")
-        texts = [str(p) for p in phrases or []]
-        every_phrase += texts
-        categories[category] = _compile(texts)
+        phrases += _phrases(texts, category, classes)
+    negation = raw.get("negation") or {}
+    history = raw.get("history") or {}
+    subjects = raw.get("subjects") or {}
     return Language(
         name=path.stem,
-        categories=categories,
-        negations_before=_word_alternatives([str(w) for w in raw.get("negations_before", [])]),
-        negations_after=_word_alternatives([str(w) for w in raw.get("negations_after", [])]),
-        exceptions=_compile([str(p) for p in raw.get("exceptions", [])]),
-        continuations=_word_alternatives([str(w) for w in raw.get("continuations", [])]),
-        openings=WordOpenings.of(every_phrase),
+        phrases=PhraseIndex.of(phrases),
+        exceptions=PhraseIndex.of(_phrases(raw.get("exceptions"), "exception", classes)),
+        negators=word_class(negation.get("before") or []),
+        between=word_class(negation.get("between") or []),
+        continuations=word_class(negation.get("continuations") or []),
+        negative_suffix=_pattern(negation.get("suffixes")),
+        negative_after=_pattern(negation.get("after")),
+        after_reach=int(negation.get("after_reach", 2)),
+        history=PhraseIndex.of(_phrases(history.get("markers"), "history", classes)),
+        habitual_suffix=_pattern(history.get("suffixes")),
+        present=PhraseIndex.of(_phrases(history.get("present"), "present", classes)),
+        others=word_class(subjects.get("others") or []),
+        partners=word_class(subjects.get("partners") or []),
+        pronouns=word_class(subjects.get("pronouns") or []),
+        reporting=word_class(subjects.get("reporting") or []),
+        raising=tuple(tuple(str(r).split()) for r in negation.get("raising") or []),
     )
 
 
@@ -192,11 +240,20 @@ class Detector:
         Every language's lists are checked, whatever the person's language:
         people switch languages, and a miss is worse than a false alarm.
         """
-        folded = fold(text)
+        words = words_of(text)
         found: set[str] = set()
         for language in self.languages:
-            found |= language.signals(folded)
+            found |= language.signals(words)
         return frozenset(found)
+
+    def explain(self, text: str) -> list[tuple[str, str, str]]:
+        """(language, category, phrase) for every signal: for people tuning the lists."""
+        words = words_of(text)
+        return [
+            (language.name, m.phrase.category, m.phrase.text)
+            for language in self.languages
+            for m in language.matches(words)
+        ]
 
 
 def load_detector(directory: Path = SAFETY_DIR) -> Detector:

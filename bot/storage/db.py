@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -24,10 +26,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An engine with per-dialect settings applied.
 
     SQLite needs foreign keys switched on per connection (for ON DELETE
-    CASCADE), WAL for concurrent readers, a busy timeout so two writers wait
-    for each other across processes, and the driver's own transaction
-    handling off so that `WriterLock` decides when transactions start.
+    CASCADE), WAL for concurrent readers, and the driver's own transaction
+    handling off so that `WriterLock` decides when transactions start — and
+    waits, on the event loop, for another process's write lock (`BusyWait`).
+
+    Parameters are left out of error messages (`hide_parameters`): they are
+    people's answers, and error messages end up in logs.
     """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -35,7 +41,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(
             url,
             async_creator=sqlite_inline.creator(
-                database or ":memory:", timeout=30, isolation_level=None
+                database or ":memory:", timeout=0, isolation_level=None
             ),
             **kwargs,
         )
@@ -65,7 +71,10 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=30000",
+    # Never wait inside SQLite: its calls run on the event loop, which a busy wait
+    # there would freeze (polling and every other person included). `BusyWait`
+    # waits on the loop instead.
+    "PRAGMA busy_timeout=0",
     # A deleted row is overwritten with zeros, not left in the file's free space
     # (see `erasure`): what people delete must not be readable from the disk.
     "PRAGMA secure_delete=ON",
@@ -99,7 +108,15 @@ class WriterLock:
         await_(self.lock.acquire())
         connection.info["attune_writer"] = True
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            wait = BusyWait()
+            while True:
+                try:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    return
+                except Exception as exc:
+                    if not wait.worth_waiting(exc):
+                        raise
+                await_(wait.pause())
         except BaseException:
             self.end(connection)
             raise
@@ -107,6 +124,43 @@ class WriterLock:
     def end(self, connection: Any) -> None:
         if connection.info.pop("attune_writer", False):
             self.lock.release()
+
+
+BUSY_WAIT_SECONDS = 30.0
+"""How long a transaction waits for another process's write lock before it fails."""
+
+
+class BusyWait:
+    """Waiting for SQLite's write lock on the event loop, with growing pauses.
+
+    SQLite is asked with `busy_timeout=0`, so it answers "busy" at once rather
+    than sleeping on the loop's thread; the caller pauses here (other
+    coroutines run meanwhile) and asks again, for up to `BUSY_WAIT_SECONDS`.
+    """
+
+    FIRST_PAUSE = 0.002
+    LONGEST_PAUSE = 0.1
+
+    def __init__(self, seconds: float = BUSY_WAIT_SECONDS) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.next_pause = self.FIRST_PAUSE
+
+    def worth_waiting(self, exc: BaseException) -> bool:
+        """`exc` says the database is busy, and there is time left to wait."""
+        return is_busy(exc) and time.monotonic() < self.deadline
+
+    async def pause(self) -> None:
+        await asyncio.sleep(self.next_pause)
+        self.next_pause = min(self.next_pause * 2, self.LONGEST_PAUSE)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, raw or wrapped by SQLAlchemy."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -10,35 +10,37 @@ PostgreSQL has no such file to empty here: its own vacuum reclaims the space.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import time
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.db import is_sqlite, sqlite_writer
+from bot.storage.db import BusyWait, is_sqlite, sqlite_writer
 
 log = logging.getLogger(__name__)
 
-ATTEMPTS = 40
-PAUSE_SECONDS = 0.05
-"""A reader elsewhere (another process) can hold the checkpoint back for a moment."""
+WAIT_SECONDS = 5.0
+"""A reader or writer in another process can hold the checkpoint back for a moment."""
 
 
 async def checkpoint(engine: AsyncEngine) -> bool:
-    """Copy the WAL into the database file and truncate it; False if a reader prevented it."""
+    """Copy the WAL into the database file and truncate it; False if others prevented it."""
     if not is_sqlite(str(engine.url)):
         return True
     writer = sqlite_writer(engine)
+    assert writer is not None
+    wait = BusyWait(WAIT_SECONDS)
     async with engine.connect() as connection:
         raw = (await connection.get_raw_connection()).driver_connection
-        for _ in range(ATTEMPTS):
-            assert writer is not None
+        while True:
             async with writer.lock:  # no transaction of ours may be open meanwhile
                 cursor = await raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 busy, *_ = await cursor.fetchone()
                 await cursor.close()
             if not busy:
                 return True
-            await asyncio.sleep(PAUSE_SECONDS)
+            if time.monotonic() >= wait.deadline:
+                break
+            await wait.pause()
     log.warning("could not empty the WAL after a deletion; SQLite's next checkpoint will")
     return False

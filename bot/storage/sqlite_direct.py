@@ -29,7 +29,7 @@ from sqlalchemy.sql import Executable
 
 from bot.engine.state import DialogState
 from bot.storage import repo
-from bot.storage.db import WriterLock, apply_sqlite_pragmas, sqlite_writer
+from bot.storage.db import BusyWait, WriterLock, apply_sqlite_pragmas, sqlite_writer
 from bot.storage.models import DialogProgress, DialogSession, Reflection, User
 from bot.storage.prepared import Prepared
 
@@ -91,7 +91,15 @@ class DirectSqlite:
         """One write transaction; rolled back if the body raises (NeedsSession included)."""
         async with self.writer.lock:
             connection = self._connect()
-            connection.execute("BEGIN IMMEDIATE")
+            wait = BusyWait()
+            while True:
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not wait.worth_waiting(exc):
+                        raise
+                await wait.pause()
             try:
                 yield connection
             except BaseException:

@@ -7,9 +7,9 @@ single-process database that hop buys nothing: SQLite calls on a local file
 are far shorter than the hand-off itself. SQLAlchemy's `async_creator` hook
 lets us plug this in while keeping the stock `sqlite+aiosqlite` dialect.
 
-The trade-off: a call waiting on SQLite's busy lock (another process writing
-the same file) blocks the loop for up to `busy_timeout`; the bot is the only
-writer of its embedded database, and PostgreSQL serves multi-process set-ups.
+The one danger: a call waiting on SQLite's busy lock (another process writing
+the same file) would block the loop. So SQLite never waits (`busy_timeout=0`)
+and transactions wait for the lock on the loop instead (`db.BusyWait`).
 """
 
 from __future__ import annotations

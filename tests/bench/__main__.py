@@ -6,7 +6,12 @@ import asyncio
 import importlib
 import sys
 
-MODULES = ["tests.bench.bench_core", "tests.bench.bench_nudges", "tests.bench.bench_load"]
+MODULES = [
+    "tests.bench.bench_core",
+    "tests.bench.bench_nudges",
+    "tests.bench.bench_load",
+    "tests.bench.bench_safety",
+]
 
 
 def main(selected: list[str]) -> None:

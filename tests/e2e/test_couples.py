@@ -132,7 +132,7 @@ def test_two_partners_end_to_end(server: FakeBotApiServer, tmp_path: Path, conte
     assert DEFAULT_TOKEN not in log and DEFAULT_TOKEN.split(":")[1] not in log
     for private in (SECRET, SHARED, WORRYING, code):
         assert private not in log
-    assert "safety signal (suicide)" in log
+    assert "safety signal (self_harm)" in log
 
 
 def test_a_partner_who_blocks_the_bot(server: FakeBotApiServer, tmp_path: Path, content) -> None:

@@ -30,12 +30,13 @@ async def test_the_welcome_remembers_mood_and_focus_and_suggests_from_them(coach
     stored = await profile(coach)
     assert stored is not None and (stored.mood, stored.focus) == ("distant", "conflict")
     said = texts(outs, ALEX)
-    assert said[-2].startswith("Of course — /check")
-    suggested = said[-1]
+    later, suggested = said[-1].split("\n\n", 1)
+    assert later.startswith("Of course — /check"), "one message: the welcome's last words, then"
     assert suggested.startswith("✨ Suggested for you")
     assert "— you'd like disagreements to go more gently." in suggested
-    assert list(buttons(outs, ALEX))[-3:] == [
-        "✨ " + coach.content.title(t, "en") for t in ("safety", "calming", "communication")
+    assert list(buttons(outs, ALEX))[-4:] == [
+        *("✨ " + coach.content.title(t, "en") for t in ("safety", "calming", "communication")),
+        "All conversations",
     ]
 
 
@@ -43,9 +44,9 @@ async def test_the_welcome_can_go_straight_into_the_check(coach) -> None:
     outs = await walk_welcome(
         coach, ALEX, "Hard to say", "Time for each other", "Let's do the check"
     )
-    said = texts(outs, ALEX)
-    assert said[-2].startswith("Here it comes")
-    assert "1/12" in said[-1]
+    [check] = [o for o in outs if o.chat_id == ALEX.chat_id and "1/12" in o.text]
+    assert check.text.startswith("Here it comes"), "the welcome leads straight into the check"
+    assert next(b.label for row in check.keyboard for b in row) == "Rarely"
 
 
 async def test_topics_shows_suggestions_first_then_everything_and_the_check(coach) -> None:

@@ -1,129 +1,155 @@
-"""The safety word lists: true signals, negations and everyday idioms, in English and Turkish."""
+"""The safety screen: what counts as a signal, and what does not, in English and Turkish.
+
+Recall and false alarms over hundreds of sentences are measured in
+`test_recognition.py`; these are the rules behind them, one by one.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from unittest import mock
+
 import pytest
-import yaml
 
-from bot.safety.screen import CATEGORIES, SAFETY_DIR, default_detector, fold, load_language
-
-CONCERNING = {
-    # English
-    "I want to kill myself": "suicide",
-    "sometimes I just want to die": "suicide",
-    "I'm thinking about suicide again": "suicide",
-    "Everyone would be better off without me": "suicide",
-    "I don't want to live anymore": "suicide",
-    "I've been cutting myself": "self_harm",
-    "i keep thinking about self-harm": "self_harm",
-    "He hit me again last night": "violence",
-    "she threatened to kill me": "violence",
-    "I'm scared of him when he drinks": "violence",
-    "I'm going to hurt her": "violence",
-    "My husband is abusive": "abuse",
-    "he forced me to have sex": "abuse",
-    "He never thought I'd tell anyone, but he hits me": "violence",
-    "I NEVER thought he would hit me": "violence",
-    # Turkish, with and without Turkish letters
-    "Kendimi öldürmek istiyorum": "suicide",
-    "KENDİMİ ÖLDÜRECEĞİM": "suicide",
-    "kendimi oldurmek istiyorum": "suicide",
-    "Artık ölmek istiyorum": "suicide",
-    "yaşamak istemiyorum": "suicide",
-    "intihar etmeyi düşünüyorum": "suicide",
-    "Kendimi öldürmem gerekiyor": "suicide",
-    "kendime zarar veriyorum": "self_harm",
-    "Beni dövüyor": "violence",
-    "Dün bana vurdu": "violence",
-    "ona zarar vereceğim": "violence",
-    "evde şiddet görüyorum": "violence",
-    "bana tecavüz etti": "abuse",
-}
-
-SAFE = [
-    "I would never hurt her",
-    "I would never ever hurt her",
-    "He never hit me",
-    "He has not hit me, he just yells",
-    "I don't want to hurt myself",
-    "I'm not suicidal, just tired",
-    "This traffic is killing me",
-    "I'm dying to see you",
-    "We killed it at the party",
-    "My phone died",
-    "I love him so much",
-    "We had a fight about money",
-    "That joke was a hit",
-    "Ona asla zarar vermem",
-    "Kendimi öldürmeyi düşünmüyorum",
-    "Kendime zarar vermem",
-    "Beni hiç dövmedi",
-    "Ölmek istemiyorum, sadece yorgunum",
-    "Seni çok seviyorum",
-    "Kavga ettik ama barıştık",
-    "bugün çok yorgunum",
-]
+from bot.safety import phrases
+from bot.safety.screen import CATEGORIES, SAFETY_DIR, default_detector, load_language
 
 
-@pytest.mark.parametrize(("text", "category"), CONCERNING.items())
-def test_signals_are_found(text, category):
-    assert category in default_detector().check(text)
+def found(text: str) -> frozenset[str]:
+    return default_detector().check(text)
 
 
-@pytest.mark.parametrize("text", SAFE)
-def test_negations_and_idioms_are_not_signals(text):
-    assert default_detector().check(text) == frozenset()
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("nobody knows he beats me", "violence"),
+        ("He never thought I'd tell anyone, but he hits me", "violence"),
+        ("Honestly never. He never stops hitting me when he drinks.", "violence"),
+        ("Kocam beni dövmeyi bırakmıyor", "violence"),
+        ("kendime zarar vermeyi bırakamıyorum", "self_harm"),
+        ("I'm not angry. I want to die", "self_harm"),
+        ("nobody would even notice if I was gone", "self_harm_passive"),
+    ],
+)
+def test_a_denial_elsewhere_in_the_sentence_does_not_hide_the_harm(text, category):
+    assert category in found(text)
 
 
-def test_a_later_clause_is_not_covered_by_an_earlier_negation():
-    assert default_detector().check("I'm not angry. I want to die") == {"suicide"}
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he would never hurt me",
+        "He has not hit me, he just yells",
+        "he has never once laid a hand on me",
+        "I don't think he'd ever hit me, he's just loud",
+        "I'm not suicidal, just tired",
+        "I don't want to hurt myself",
+        "Beni hiç dövmedi",
+        "Ona asla zarar vermem",
+        "Kendimi öldürmeyi düşünmüyorum",
+        "intihar etmeyi düşünmüyorum",
+    ],
+)
+def test_a_denied_harm_is_not_a_signal(text):
+    assert found(text) == frozenset()
 
 
-def test_folding_ignores_case_and_turkish_letters():
-    assert fold("İNTİHAR Işık ŞÖĞÇÜ’") == "intihar isik sogcu'"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dog beat me to the door this morning",
+        "bu trafik beni öldürüyor",
+        "I'm killing it at work",
+        "I'm dying to see you",
+        "he really pushes my buttons",
+        "my toddler hits me when he's tired",
+        "my sister said she'll kill me if I forget her birthday",
+        "oğlum yorulunca bana vuruyor",
+        "takımı kazanınca havaya yumruk attı",
+    ],
+)
+def test_idioms_and_other_people_are_not_signals(text):
+    assert found(text) == frozenset()
+
+
+def test_a_partner_named_by_a_pronoun_is_still_a_partner():
+    assert "threat" in found("he said he'll kill me if I leave")
+    assert "violence" in found("the kids were asleep and he hit me")
+
+
+def test_past_abuse_told_as_history_is_not_a_signal_unless_it_goes_on():
+    assert found("my dad hit me when I was a kid but I've worked through it") == frozenset()
+    assert found("çocukken babam beni döverdi") == frozenset()
+    assert "violence" in found("he used to hit me and now he has started again")
+
+
+def test_the_examples_of_the_issue_are_heard():
+    expected = {
+        "I'm scared he's going to kill me": "fear",
+        "he said he would kill me if I leave him": "threat",
+        "he pushed me against the wall last night": "violence",
+        "he made me have sex when I said no": "sexual",
+        "he checks my phone every night and won't let me see my friends": "control",
+        "he takes my whole salary": "control",
+        "kocamdan korkuyorum": "fear",
+        "bıçakla beni tehdit etti": "threat",
+        "I don't want to wake up tomorrow": "self_harm_passive",
+        "I've been saving up my pills": "self_harm_passive",
+    }
+    for text, category in expected.items():
+        assert category in found(text), text
+
+
+def test_every_language_is_read_whatever_the_person_speaks():
+    assert "self_harm" in found("I want to kill myself")
+    assert "self_harm" in found("KENDİMİ ÖLDÜRECEĞİM")
+    assert "self_harm" in found("kendimi oldurecegim")  # typed without Turkish letters
 
 
 @pytest.mark.parametrize("path", sorted(SAFETY_DIR.glob("*.yaml")), ids=lambda p: p.name)
 def test_each_list_loads_and_covers_every_category(path):
     language = load_language(path)
-    assert set(language.categories) == set(CATEGORIES)
-    assert all(language.categories.values())
+    categories = {p.category for p in language.phrases.phrases}
+    assert categories == set(CATEGORIES)
 
 
 def test_there_are_english_and_turkish_lists():
     assert {p.stem for p in SAFETY_DIR.glob("*.yaml")} >= {"en", "tr"}
 
 
+def test_a_list_with_an_unknown_category_or_a_bare_yes_no_is_refused(tmp_path: Path):
+    (tmp_path / "xx.yaml").write_text("categories:\n  gloom: [sad]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown category"):
+        load_language(tmp_path / "xx.yaml")
+    (tmp_path / "xx.yaml").write_text("negation:\n  before: [no]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="quote it"):
+        load_language(tmp_path / "xx.yaml")
+
+
+def _tries_per_thousand_chars(text: str) -> float:
+    tried = 0
+    real = phrases._match
+
+    def counting(*args):
+        nonlocal tried
+        tried += 1
+        return real(*args)
+
+    with mock.patch.object(phrases, "_match", counting):
+        default_detector().check(text)
+    return tried / (len(text) / 1000)
+
+
 @pytest.mark.parametrize(
-    ("text", "category"),
+    "unit",
     [
-        ("Honestly never. He never stops hitting me when he drinks.", "violence"),
-        ("she won't stop hitting me", "violence"),
-        ("he doesn't stop hitting me", "violence"),
-        ("I don't think I can go on", "suicide"),
-        ("nobody would care if I killed myself", "suicide"),
-        ("I keep cutting", "self_harm"),
-        ("Kocam beni dövmeyi bırakmıyor", "violence"),
+        "he hit me again and I want to die, nobody knows he beats me. ",
+        "never never not dont would ever hurt me not ",
+        "kocam beni dövüyor ve ondan korkuyorum, bu trafik beni öldürüyor. ",
     ],
 )
-def test_a_negated_stop_means_the_harm_goes_on(text: str, category: str) -> None:
-    assert category in default_detector().check(text)
-
-
-@pytest.mark.parametrize("path", sorted(SAFETY_DIR.glob("*.yaml")), ids=lambda p: p.name)
-def test_every_phrase_is_found_in_its_own_words(path):
-    """Each phrase, written out plainly, is a signal: the quick first look hides none."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    language = load_language(path)
-    for category, phrases in raw["categories"].items():
-        for phrase in phrases:
-            plain = " ".join(word.replace("*", "") for word in str(phrase).split() if word != "~")
-            assert language.openings is None or language.openings.any_in(fold(plain)), phrase
-            assert category in language.signals(fold(plain)), phrase
-
-
-def test_ordinary_messages_skip_the_phrase_patterns():
-    language = load_language(SAFETY_DIR / "en.yaml")
-    assert language.openings is not None
-    assert not language.openings.any_in(fold("We keep missing each other in the evenings"))
-    assert language.openings.any_in(fold("Some days I wish I could disappear"))
+def test_the_work_per_character_is_the_same_for_a_long_text(unit):
+    """Linear time, counted rather than timed: 100,000 characters cost 100 times 1,000."""
+    short, long = ((unit * (n // len(unit) + 1))[:n] for n in (1_000, 100_000))
+    assert _tries_per_thousand_chars(long) <= 1.05 * _tries_per_thousand_chars(short)
+    assert "self_harm" in found(long + ". I want to die")  # and it is read to the very end

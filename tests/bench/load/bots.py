@@ -47,6 +47,14 @@ class MemoryWatch(threading.Thread):
     def peak(self) -> int:
         return max((rss for _, rss in self.samples), default=0)
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU the process has used so far."""
+        try:
+            times = self.process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return float(times.user + times.system)
+
 
 @dataclass
 class Bot:
@@ -94,8 +102,13 @@ def start_attune(
     env: dict[str, str] | None = None,
     *,
     module: str = "bot",
+    root: Path = PROJECT_ROOT,
 ) -> Bot:
-    """The real Attune process (`module` lets a bench variant wrap it)."""
+    """The real Attune process.
+
+    `module` lets a bench variant wrap it; `root` runs the code of another
+    checkout (an older commit, to compare before and after side by side).
+    """
     server = stack.enter_context(FakeBotApiServer(fake))
     log_path = workdir / f"{name}.log"
     settings = {"LOG_LEVEL": "INFO", **(env or {})}
@@ -103,7 +116,7 @@ def start_attune(
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", module, "run"],
-            cwd=PROJECT_ROOT,
+            cwd=root,
             env=harness.env(),
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -13,6 +13,7 @@ Run as `python -m tests.bench.load.orm_only run` with the bot's environment.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +23,12 @@ def has_fast_path() -> bool:
     return importlib.util.find_spec("bot.storage.sqlite_direct") is not None
 
 
-def switch_off_fast_path() -> bool:
-    """Patch the fast path away; False when this Attune no longer has one."""
+def switch_off_fast_path(*, keep_inline: bool = False) -> bool:
+    """Patch the fast path away; False when this Attune no longer has one.
+
+    `keep_inline` leaves SQLite running inline on the loop (only the direct
+    sqlite3 turns go), to tell which half of the fast path matters.
+    """
     try:
         from bot.storage import sqlite_direct, sqlite_inline
     except ImportError:
@@ -36,13 +41,14 @@ def switch_off_fast_path() -> bool:
 
         return connect
 
-    sqlite_inline.creator = creator  # type: ignore[assignment]
+    if not keep_inline:
+        sqlite_inline.creator = creator  # type: ignore[assignment]
     sqlite_direct.DirectSqlite.for_engine = classmethod(lambda cls, engine: None)  # type: ignore[assignment,method-assign]
     return True
 
 
 if __name__ == "__main__":
-    switch_off_fast_path()
+    switch_off_fast_path(keep_inline=os.environ.get("ORM_ONLY_KEEP_INLINE", "") == "1")
     from bot.__main__ import main
 
     sys.exit(main())

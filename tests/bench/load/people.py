@@ -34,6 +34,8 @@ class Step:
     sent: float
     """Monotonic time the update became available to the bot."""
     answered: float | None = None
+    gave_up: bool = False
+    """No answer within the person's patience: they stopped talking (the answer may come later)."""
 
     @property
     def latency(self) -> float | None:
@@ -50,7 +52,8 @@ class Pace:
     duration: float | None = None
     """Seconds after the start after which nobody takes a new step."""
     patience: float = 30.0
-    """Seconds a person waits for an answer before counting it lost and going on."""
+    """Seconds a person waits for an answer; then they give up and take no more steps, but
+    the bench keeps watching their chat as long again: an answer by then is late, not lost."""
     ramp: float = 0.0
     """People join evenly over this many seconds (a gentle start)."""
 
@@ -113,6 +116,10 @@ class Crowd:
             self.steps.append(step)
             taken += 1
             step.answered = await self._answer(user_id, seen, pace.patience)
+            if step.answered is None:
+                step.gave_up = True
+                step.answered = await self._answer(user_id, seen, pace.patience)
+                return
 
     @staticmethod
     def _act(user: SimUser, *, first: bool) -> str:

@@ -29,9 +29,14 @@ class Figures:
     steps: int
     latencies: tuple[float, ...]
     lost: int
+    """Never answered, even after the person gave up waiting."""
+    late: int
+    """Answered only after the person gave up waiting (their patience ran out)."""
     too_many: int
     calls_per_update: float
     peak_mib: float
+    cpu_ms_per_update: float
+    """The bot process's CPU time while the crowd talked, per step: cost, not noise."""
 
     @classmethod
     def of(
@@ -42,6 +47,7 @@ class Figures:
         people: Iterable[int],
         since: int,
         peak_rss: int,
+        cpu_seconds: float,
     ) -> Figures:
         latencies = tuple(s.latency for s in steps if s.latency is not None)
         chats = set(people)
@@ -56,17 +62,20 @@ class Figures:
             len(steps),
             latencies,
             len(steps) - len(latencies),
+            sum(1 for s in steps if s.gave_up and s.answered is not None),
             fake.too_many_requests,
             calls / len(steps) if steps else math.nan,
             peak_rss / MIB,
+            cpu_seconds * 1000 / len(steps) if steps else math.nan,
         )
 
     def p(self, q: float) -> float:
         return percentile(self.latencies, q)
 
 
-HEADER = f"{'bot':<16}{'steps':>6}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'lost':>6}{'429':>6}"
-HEADER += f"{'calls/upd':>10}{'peak MiB':>10}"
+HEADER = f"{'bot':<16}{'steps':>6}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}"
+HEADER += f"{'lost':>6}{'late':>6}{'429':>6}"
+HEADER += f"{'calls/upd':>10}{'CPU/upd':>9}{'peak MiB':>9}"
 
 
 def row(f: Figures) -> str:
@@ -75,8 +84,8 @@ def row(f: Figures) -> str:
 
     return (
         f"{f.bot:<16}{f.steps:>6}{ms(f.p(50)):>9}{ms(f.p(90)):>9}{ms(f.p(99)):>9}"
-        f"{ms(max(f.latencies, default=math.nan)):>9}{f.lost:>6}{f.too_many:>6}"
-        f"{f.calls_per_update:>10.2f}{f.peak_mib:>10.0f}"
+        f"{ms(max(f.latencies, default=math.nan)):>9}{f.lost:>6}{f.late:>6}{f.too_many:>6}"
+        f"{f.calls_per_update:>10.2f}{f.cpu_ms_per_update:>6.1f} ms{f.peak_mib:>9.0f}"
     )
 
 

@@ -20,13 +20,13 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
 
-from bot.config import Settings
+from bot.config import PROJECT_ROOT, Settings
 from bot.nudges.models import NudgeSchedule
 from bot.storage.db import create_engine
 from bot.storage.migrate import migrate
@@ -36,6 +36,15 @@ from tests.bench.load.people import Crowd, Pace, Step
 from tests.bench.load.report import Figures, percentile, ratio, table, verdict
 from tests.bench.load.telegram import FarTelegram
 from tests.support.postgres import postgres_server
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One Attune to run: its name in the tables, the module to run, the checkout to run it from."""
+
+    name: str
+    module: str = "bot"
+    root: Path = PROJECT_ROOT
 
 
 @dataclass(frozen=True)
@@ -52,12 +61,15 @@ class Config:
     overload_people: int = 300
     overload_seconds: float = 60.0
     compare_paths: bool = False
+    before: Path | None = None
+    """Another checkout whose Attune runs beside this one (`BENCH_BEFORE`)."""
     scenarios: tuple[str, ...] = ("steady", "wave", "overload", "postgres")
 
     @classmethod
     def from_env(cls) -> Config:
         quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
         chosen = os.environ.get("BENCH_SCENARIOS", "")
+        before = os.environ.get("BENCH_BEFORE", "")
         config = cls(
             quick=quick,
             rtt=float(os.environ.get("BENCH_RTT_MS", "50")) / 1000,
@@ -65,15 +77,29 @@ class Config:
             wave=600 if quick else 2000,
             overload_seconds=30.0 if quick else 60.0,
             compare_paths=os.environ.get("BENCH_PATHS", "") not in ("", "0"),
+            before=Path(before).resolve() if before else None,
         )
         if chosen:
             names = tuple(n.strip() for n in chosen.split(",") if n.strip())
-            config = Config(**{**config.__dict__, "scenarios": names})
+            config = replace(config, scenarios=names)
         return config
 
     @property
     def steady_pace(self) -> Pace:
         return Pace(think=self.think, steps=self.steps)
+
+    def variants(self, *, sqlite: bool = True) -> list[Variant]:
+        """Attune as checked out here, the `before` checkout's, and (SQLite, asked for,
+        still there) this one with its SQLite fast path switched off."""
+        found = [Variant("attune")]
+        if self.before is not None:
+            found.append(Variant("attune-before", root=self.before))
+        if sqlite and self.compare_paths and has_fast_path():
+            found.append(Variant("attune-orm-only", "tests.bench.load.orm_only"))
+        return found
+
+    def fake(self) -> FarTelegram:
+        return FarTelegram(rtt=self.rtt, limit=self.limit)
 
     def describe(self) -> str:
         return (
@@ -88,54 +114,66 @@ class Lineup:
 
     bots: list[Bot]
     crowds: list[Crowd]
-    marks: list[int]
+    marks: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     async def talk(self) -> None:
         self.marks = [bot.fake.mark() for bot in self.bots]
+        before = [bot.memory.cpu_seconds() for bot in self.bots]
         await asyncio.gather(*(crowd.run() for crowd in self.crowds))
+        self.cpu = [bot.memory.cpu_seconds() - b for bot, b in zip(self.bots, before, strict=True)]
 
     def figures(self) -> list[Figures]:
         return [
-            Figures.of(bot.name, crowd.steps, bot.fake, crowd.ids, mark, bot.memory.peak)
-            for bot, crowd, mark in zip(self.bots, self.crowds, self.marks, strict=True)
+            Figures.of(bot.name, crowd.steps, bot.fake, crowd.ids, mark, bot.memory.peak, cpu)
+            for bot, crowd, mark, cpu in zip(
+                self.bots, self.crowds, self.marks, self.cpu, strict=True
+            )
         ]
 
 
 def lineup(bots: list[Bot], size: int, pace: Pace, stop: asyncio.Event | None = None) -> Lineup:
     crowds = [Crowd(bot.fake, size, pace, stop=stop) for bot in bots]
-    return Lineup(bots, crowds, [0] * len(bots))
+    return Lineup(bots, crowds)
 
 
-def start_bots(
+def start_variant(
     stack: ExitStack,
     config: Config,
+    variant: Variant,
     workdir: Path,
     database_url: str,
     env: dict[str, str] | None = None,
-    *,
-    variant: bool = True,
+    fake: FarTelegram | None = None,
+) -> Bot:
+    fake = fake if fake is not None else config.fake()
+    return start_attune(
+        stack,
+        variant.name,
+        fake,
+        database_url,
+        workdir,
+        env,
+        module=variant.module,
+        root=variant.root,
+    )
+
+
+def start_bots(
+    stack: ExitStack, config: Config, workdir: Path, database_urls: Sequence[str]
 ) -> list[Bot]:
-    """Attune, Attune without the fast path (when compared), and the anchor."""
-
-    def fake() -> FarTelegram:
-        return FarTelegram(rtt=config.rtt, limit=config.limit)
-
-    bots = [start_attune(stack, "attune", fake(), database_url, workdir, env)]
-    if variant and config.compare_paths and has_fast_path():
-        orm_url = database_url.replace(".db", "-orm.db")
-        bots.append(
-            start_attune(
-                stack,
-                "attune-orm-only",
-                fake(),
-                orm_url,
-                workdir,
-                env,
-                module="tests.bench.load.orm_only",
-            )
-        )
-    bots.append(start_anchor(stack, fake(), workdir))
+    """Every Attune variant (one database each) and, last, the anchor."""
+    variants = config.variants(sqlite=database_urls[0].startswith("sqlite"))
+    bots = [
+        start_variant(stack, config, variant, workdir, url)
+        for variant, url in zip(variants, database_urls, strict=False)
+    ]
+    bots.append(start_anchor(stack, config.fake(), workdir))
     return bots
+
+
+def sqlite_urls(workdir: Path, count: int = 4) -> list[str]:
+    return [f"sqlite+aiosqlite:///{workdir / f'attune{i}.db'}" for i in range(count)]
 
 
 def print_ratios(figures: Sequence[Figures]) -> None:
@@ -145,10 +183,11 @@ def print_ratios(figures: Sequence[Figures]) -> None:
             f"  {other.bot} / attune: p50 {ratio(other.p(50), attune.p(50))}, "
             f"p99 {ratio(other.p(99), attune.p(99))}"
         )
-    print(
-        f"  attune / anchor (side by side): p50 {ratio(attune.p(50), anchor.p(50))}, "
-        f"p99 {ratio(attune.p(99), anchor.p(99))}"
-    )
+    for mine in figures[:-1]:
+        print(
+            f"  {mine.bot} / anchor (side by side): p50 {ratio(mine.p(50), anchor.p(50))}, "
+            f"p99 {ratio(mine.p(99), anchor.p(99))}"
+        )
 
 
 # -- steady -------------------------------------------------------------------------------
@@ -164,20 +203,21 @@ async def steady(config: Config, *, postgres: bool = False) -> list[Figures]:
         workdir = Path(tmp)
         if postgres:
             server = stack.enter_context(postgres_server())
-            url = server.url(server.create_database())
+            urls = [server.url(server.create_database()) for _ in config.variants(sqlite=False)]
         else:
-            url = f"sqlite+aiosqlite:///{workdir / 'attune.db'}"
-        bots = start_bots(stack, config, workdir, url, variant=not postgres)
+            urls = sqlite_urls(workdir)
+        bots = start_bots(stack, config, workdir, urls)
         run = lineup(bots, config.people, config.steady_pace)
         await run.talk()
         figures = run.figures()
     print(table(title, figures))
     print_ratios(figures)
     attune, anchor = figures[0], figures[-1]
+    unanswered = attune.lost + attune.late
     print(
         f"  targets: attune p50 <= 2x anchor p50 "
         f"{verdict(attune.p(50) <= 2 * anchor.p(50))}; p99 <= 500 ms "
-        f"{verdict(attune.p(99) <= 0.5)}; 0 lost {verdict(attune.lost == 0)}; "
+        f"{verdict(attune.p(99) <= 0.5)}; 0 lost or late {verdict(unanswered == 0)}; "
         f"0 answered 429 {verdict(attune.too_many == 0)}"
     )
     return figures
@@ -231,23 +271,27 @@ async def wave(config: Config) -> list[Figures]:
     stop = asyncio.Event()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         workdir = Path(tmp)
-        url = f"sqlite+aiosqlite:///{workdir / 'attune.db'}"
-        await seed_wave(url, count)
-        attune_fake = FarTelegram(rtt=config.rtt, limit=config.limit)
-        for i in range(1, count + 1):  # they all said /start long ago
-            said = attune_fake.user(i, f"W{i}").send_command("/start")
-            attune_fake.consume_update(said["update_id"])
-        env = {"NUDGE_SWEEP_SECONDS": "1"}
-        attune = start_attune(stack, "attune", attune_fake, url, workdir, env)
-        anchor = start_anchor(stack, FarTelegram(rtt=config.rtt, limit=config.limit), workdir)
-        run = lineup([attune, anchor], config.people, Pace(config.think), stop)
+        variants = config.variants()
+        urls = sqlite_urls(workdir, len(variants))
+        attunes = []
+        for variant, url in zip(variants, urls, strict=True):
+            await seed_wave(url, count)
+            fake = config.fake()
+            for i in range(1, count + 1):  # they all said /start long ago
+                fake.consume_update(fake.user(i, f"W{i}").send_command("/start")["update_id"])
+            env = {"NUDGE_SWEEP_SECONDS": "1"}
+            attunes.append(start_variant(stack, config, variant, workdir, url, env, fake))
+        anchor = start_anchor(stack, config.fake(), workdir)
+        run = lineup([*attunes, anchor], config.people, Pace(config.think), stop)
 
         async def the_wave() -> None:
             await asyncio.sleep(config.wave_lead)
-            await make_due(url, count)
+            for url in urls:
+                await make_due(url, count)
             deadline = time.monotonic() + max(60.0, 4 * count / pace)
             while time.monotonic() < deadline:
-                if sum(wave_sends(attune_fake, count)[1].values()) >= count:
+                sent = [sum(wave_sends(bot.fake, count)[1].values()) for bot in attunes]
+                if min(sent) >= count:
                     break
                 await asyncio.sleep(0.5)
             await asyncio.sleep(2)  # a duplicate would show up now
@@ -255,27 +299,22 @@ async def wave(config: Config) -> list[Figures]:
 
         await asyncio.gather(run.talk(), the_wave())
         figures = run.figures()
-    times, per_chat = wave_sends(attune_fake, count)
     print(table(title, figures))
     print_ratios(figures)
-    report_wave(config, figures[0], run.crowds[0], attune_fake, times, per_chat, pace)
+    for bot, crowd, result in zip(attunes, run.crowds, figures, strict=False):
+        report_wave(config, result, crowd, bot.fake, pace)
     return figures
 
 
 def report_wave(
-    config: Config,
-    attune: Figures,
-    crowd: Crowd,
-    fake: FarTelegram,
-    times: list[float],
-    per_chat: Counter[int],
-    pace: float,
+    config: Config, attune: Figures, crowd: Crowd, fake: FarTelegram, pace: float
 ) -> None:
     count = config.wave
+    times, per_chat = wave_sends(fake, count)
     twice = sum(1 for n in per_chat.values() if n > 1)
     missing = count - len(per_chat)
     if len(times) < 2:
-        print(f"  the wave did not go out: {len(times)} check-ins sent")
+        print(f"  {attune.bot}: the wave did not go out: {len(times)} check-ins sent")
         return
     first, last = times[0], times[-1]
     span = last - first
@@ -287,19 +326,20 @@ def report_wave(
     during = [s.latency for s in crowd.steps if first <= s.sent <= last and s.latency is not None]
     p99 = percentile(during, 99)
     print(
-        f"  wave: {len(times):,} check-ins in {span:.1f} s = {rate:.1f}/s; interactive used "
-        f"{interactive / span:.1f}/s, leaving {leftover:.1f}/s of {pace:g}/s: the wave ran at "
-        f"{rate / leftover:.0%} of it (target >= 80% {verdict(rate >= 0.8 * leftover)})"
+        f"  {attune.bot} wave: {len(times):,} check-ins in {span:.1f} s = {rate:.1f}/s; "
+        f"interactive used {interactive / span:.1f}/s, leaving {leftover:.1f}/s of {pace:g}/s: "
+        f"the wave ran at {rate / leftover:.1%} of it "
+        f"(target >= 80% {verdict(rate >= 0.8 * leftover)})"
     )
     print(
-        f"  interactive during the wave: {len(during)} steps, p50 "
+        f"  {attune.bot} interactive during the wave: {len(during)} steps, p50 "
         f"{percentile(during, 50) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
         f"(target <= 2 s {verdict(p99 <= 2.0 if during else False)})"
     )
     print(
-        f"  exactly once: {count - missing - twice:,} of {count:,} once, {twice} twice, "
-        f"{missing} missing ({verdict(twice == 0 and missing == 0)}); "
-        f"attune answered 429: {attune.too_many} ({verdict(attune.too_many == 0)})"
+        f"  {attune.bot} exactly once: {count - missing - twice:,} of {count:,} once, "
+        f"{twice} twice, {missing} missing ({verdict(twice == 0 and missing == 0)}); "
+        f"answered 429: {attune.too_many} ({verdict(attune.too_many == 0)})"
     )
 
 
@@ -316,7 +356,7 @@ async def overload(config: Config) -> list[Figures]:
     pace = Pace(think=(1.0, 1.0), duration=seconds, patience=60.0, ramp=ramp)
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         workdir = Path(tmp)
-        bots = start_bots(stack, config, workdir, f"sqlite+aiosqlite:///{workdir / 'attune.db'}")
+        bots = start_bots(stack, config, workdir, sqlite_urls(workdir))
         run = lineup(bots, size, pace)
         await run.talk()
         figures = run.figures()
@@ -361,5 +401,12 @@ SCENARIOS = {
 
 async def main() -> None:
     config = Config.from_env()
-    for name in config.scenarios:
-        await SCENARIOS[name](config)
+    results = {name: await SCENARIOS[name](config) for name in config.scenarios}
+    print(f"\nsummary ({config.describe()})")
+    print(f"{'scenario':<10}{'bot':<16}{'p50':>9}{'p99':>9}{'lost':>6}{'late':>6}{'429':>6}")
+    for name, figures in results.items():
+        for f in figures:
+            print(
+                f"{name:<10}{f.bot:<16}{f.p(50) * 1000:>6.0f} ms{f.p(99) * 1000:>6.0f} ms"
+                f"{f.lost:>6}{f.late:>6}{f.too_many:>6}"
+            )

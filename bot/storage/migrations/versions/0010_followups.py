@@ -1,6 +1,6 @@
 """exercise follow-ups: plans and each partner's follow-up
 
-Revision ID: 0008_followups
+Revision ID: 0010_followups
 Revises: 0002_couples
 Create Date: 2026-12-02 09:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import bot.storage.types
 
-revision: str = "0008_followups"
+revision: str = "0010_followups"
 down_revision: str | Sequence[str] | None = "0002_couples"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
