@@ -121,6 +121,7 @@ async def share(turn: Turn, args: tuple[str, ...]) -> None:
     )
     if sent:
         cd.statement_sent_at = turn.now
+        cd.statement_couple_id = turn.user.couple_id
         turn.say_key("cooldown_statement_sent")
     await store.close_cooldown(turn.session, cd, phases.SENT if sent else phases.KEPT, turn.now)
     await screens.offer_resume(turn)
