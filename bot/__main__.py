@@ -122,7 +122,7 @@ def run_bot(settings: Settings) -> int:
     from bot.telegram.serve import serve
 
     try:
-        asyncio.run(serve(settings))
+        return asyncio.run(serve(settings))
     except StartupFailed as exc:
         log.error("Attune could not start: %s", exc)
         return 1
@@ -132,7 +132,6 @@ def run_bot(settings: Settings) -> int:
         log.error("Attune stopped: %s", one_line(exc))
         log.debug("what stopped Attune", exc_info=exc)
         return 1
-    return 0
 
 
 def check_content(settings: Settings) -> int:

@@ -26,6 +26,10 @@ from bot.engine.events import Event
 from bot.engine.outputs import Action, Effect, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
+from bot.inbox import ticket as inbox_ticket
+from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
+from bot.inbox.ticket import AlreadyHandled, Ticket
+from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.sending import SendHooks
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
@@ -137,6 +141,9 @@ class Coach:
         self.direct = DirectSqlite.for_engine(bind) if isinstance(bind, AsyncEngine) else None
         """The embedded database's fast path (None on PostgreSQL): see `sqlite_direct`."""
         self._pending: tuple[int, Select[tuple[bool, ...]]] | None = None
+        self.outbox: Outbox | None = None
+        """Where a transport that sends later keeps each turn's messages, written in the
+        turn's own transaction (the Telegram transport sets it; see `bot.outbox`)."""
 
     # -- registration -------------------------------------------------------
 
@@ -245,28 +252,44 @@ class Coach:
     ) -> list[Outbound]:
         """Run `handler` for `person` in one transaction and return what to send.
 
-        The fast path goes first; a turn that needs the ORM session there is
-        rolled back, unsent, and run again here from the start.
+        When the turn answers a stored update (an inbox ticket), the update is
+        marked done in this same transaction; an update already handled rolls
+        back and sends nothing. The fast path goes first; a turn that needs
+        the ORM session there is rolled back, unsent, and run again here.
         """
         if (name := clean(person.first_name)) != person.first_name:
             person = replace(person, first_name=name)  # it is stored with the person
-        if self.direct is not None:
-            try:
-                return await self._direct(person, handler, args)
-            except NeedsSession:
-                pass
-        async with self.sessions() as session, session.begin():
-            turn = await self._turn(session, person, args)
-            await handler(turn)
+        ticket = inbox_ticket.current()
+        try:
+            if self.direct is not None:
+                try:
+                    return await self._direct(person, handler, args, ticket)
+                except NeedsSession:
+                    pass
+            async with self.sessions() as session, session.begin():
+                await repo.lock_couple(session, person.user_id)
+                claimed = await claim_in_session(session, ticket, self.clock())
+                turn = await self._turn(session, person, args)
+                await handler(turn)
+                if self.outbox is not None:
+                    turn.out = await self.outbox.stage(session, turn.out, turn.now)
+        except AlreadyHandled:
+            log.info(
+                "update %s was handled before; not handling it again", ticket and ticket.update_id
+            )
+            return []
+        if claimed and ticket is not None:
+            ticket.marked = True
         await _after_commit(turn)
         return turn.out
 
     async def _direct(
-        self, person: Person, handler: Handler, args: tuple[str, ...]
+        self, person: Person, handler: Handler, args: tuple[str, ...], ticket: Ticket | None
     ) -> list[Outbound]:
         assert self.direct is not None
         async with self.direct.transaction() as connection:
             now = self.clock()
+            claimed = claim_on_connection(connection, self.direct.prepared(MARK_DONE), ticket, now)
             people = self.direct.people(connection, person.user_id)
             created = people is None
             if people is None:
@@ -284,6 +307,12 @@ class Coach:
             await handler(turn)
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
+            if self.outbox is not None:
+                turn.out = self.outbox.stage_on_connection(
+                    connection, self.direct.prepared(STAGE, STAGE_COLUMNS), turn.out, now
+                )
+        if claimed and ticket is not None:
+            ticket.marked = True
         await _after_commit(turn)
         return turn.out
 

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine.state import DialogState
-from bot.storage.models import DialogProgress, DialogSession, Reflection, User
+from bot.storage.models import Couple, DialogProgress, DialogSession, Reflection, User
 
 DONE = "done"
 IN_PROGRESS = "in_progress"
@@ -71,6 +71,20 @@ def new_user_insert(dialect: str) -> Any:
 @cache
 def new_dialog_session_insert(dialect: str) -> Any:
     return _dialect_insert(dialect)(DialogSession.__table__).on_conflict_do_nothing()
+
+
+async def lock_couple(session: AsyncSession, user_id: int) -> None:
+    """On PostgreSQL, hold the person's couple row until the transaction ends.
+
+    Turns of the two partners may touch each other's rows (a shared answer, a
+    reveal); taking the couple's lock first makes them take turns instead of
+    interleaving or deadlocking. SQLite runs one write transaction at a time anyway.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    couple_id = (await session.exec(select(User.couple_id).where(User.id == user_id))).first()
+    if couple_id is not None:
+        await session.exec(select(Couple.id).where(Couple.id == couple_id).with_for_update())
 
 
 async def partner_of(session: AsyncSession, user: User) -> User | None:

@@ -12,12 +12,17 @@ from telegram.request import BaseRequest
 
 from bot.coach import Coach, Periodic
 from bot.config import Settings
+from bot.outbox.store import Outbox
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
-from bot.telegram.ratelimit import GuardedRateLimiter
+from bot.telegram.processor import TurnProcessor
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane
+from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
 
+OUTBOX_SWEEP_SECONDS = 2.0
+"""How often queued messages left by a stopped process (or an outage) are looked for."""
 MAX_ROUNDS = 100
 """Batches one tick of a background job may deliver before yielding to the next tick."""
 
@@ -31,7 +36,9 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
+    outbox: bool = True,
 ) -> AnyApplication:
+    """`outbox`: keep every turn's messages in the durable outbox (see `bot.outbox`)."""
     base = settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
@@ -43,11 +50,14 @@ def build_application(
         builder = builder.rate_limiter(
             GuardedRateLimiter(settings.telegram_messages_per_second, max_retries=3)
         )
+    builder = builder.concurrent_updates(TurnProcessor())
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
+    if outbox:
+        coach.outbox = Outbox(coach.sessions, coach.clock)
     Handlers(coach).install(app)
     return app
 
@@ -58,6 +68,29 @@ async def on_started(app: AnyApplication, coach: Coach) -> None:
     await register_commands(app, coach)
     for job in coach.periodic:
         schedule(app, coach, job)
+    if coach.outbox is not None:
+        schedule(app, coach, outbox_job(coach.outbox, coach.settings))
+
+
+def outbox_job(outbox: Outbox, settings: Settings) -> Periodic:
+    """Send what a stopped process or an outage left queued; keep our own queue's lease."""
+    renew_every = max(1, int(outbox.lease.total_seconds() / 3 / OUTBOX_SWEEP_SECONDS))
+    runs = 0
+
+    async def run() -> list[Outbound]:
+        nonlocal runs
+        runs += 1
+        if runs % renew_every == 0:
+            await outbox.renew()
+        return await outbox.reclaim()
+
+    return Periodic(
+        "outbox",
+        OUTBOX_SWEEP_SECONDS,
+        run,
+        hooks=outbox,
+        concurrency=settings.telegram_send_concurrency,
+    )
 
 
 async def register_commands(app: AnyApplication, coach: Coach) -> None:
@@ -97,7 +130,12 @@ async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
         following = asyncio.ensure_future(job.run()) if rounds < MAX_ROUNDS else None
         try:
             await deliver(
-                bot, outs, coach.mark_unreachable, hooks=job.hooks, concurrency=job.concurrency
+                bot,
+                outs,
+                coach.mark_unreachable,
+                hooks=job.hooks,
+                concurrency=job.concurrency,
+                lane=Lane.BULK,
             )
         except BaseException:
             if following is not None:

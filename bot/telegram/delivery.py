@@ -32,7 +32,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine.outputs import Keyboard
 from bot.sending import Outcome, SendHooks
-from bot.telegram.ratelimit import GuardedRateLimiter, SendCancelled, SendGuard
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane, SendCancelled, SendGuard
 from bot.turn import Document, Outbound, Photo
 
 log = logging.getLogger(__name__)
@@ -73,25 +73,31 @@ async def deliver(
     *,
     hooks: SendHooks | None = None,
     concurrency: int = 1,
+    lane: Lane = Lane.REPLY,
 ) -> list[Outcome]:
     """Send everything, answering `query` (if any) exactly once.
 
     Messages to one chat go in order; with `concurrency` > 1 different chats
     are served side by side. Returns one outcome per outbound, in order.
+    With `hooks`, every message is admitted right before it is shown — as a
+    new message, an edit, or the toast answering `query` — and its outcome
+    reported after. `lane` says who waits: a person (REPLY) or nobody (BULK).
     """
     outcomes: list[Outcome] = [Outcome.SENT] * len(outs)
-    toast: str | None = None
+    toast: Outbound | None = None
     queues: dict[int, list[int]] = {}
     for index, out in enumerate(outs):
         answering = query is not None and out.chat_id == query.from_user.id
         if answering and out.notice and toast is None:
-            toast = out.text
+            toast = out
             continue
         queues.setdefault(out.chat_id, []).append(index)
 
     async def serve(indexes: list[int]) -> None:
         for index in indexes:
-            outcomes[index] = await _deliver_one(bot, outs[index], mark_unreachable, query, hooks)
+            outcomes[index] = await _deliver_one(
+                bot, outs[index], mark_unreachable, query, hooks, lane
+            )
 
     if concurrency <= 1 or len(queues) <= 1:
         for indexes in queues.values():
@@ -105,8 +111,23 @@ async def deliver(
 
         await asyncio.gather(*(bounded(indexes) for indexes in queues.values()))
     if query is not None:
-        await _answer(query, toast)
+        await _answer_with(query, toast, hooks)
     return outcomes
+
+
+async def _answer_with(
+    query: CallbackQuery, toast: Outbound | None, hooks: SendHooks | None
+) -> None:
+    """The callback answer is not paced like a message; a toast it carries is still
+    admitted and recorded like one, so it is shown once and never sent again later."""
+    if toast is None or hooks is None:
+        await _answer(query, toast.text if toast else None)
+        return
+    if not await hooks.admit(toast):
+        await _answer(query, None)
+        return
+    await _answer(query, toast.text)
+    await hooks.done(toast, Outcome.SENT)
 
 
 async def _deliver_one(
@@ -115,12 +136,18 @@ async def _deliver_one(
     mark_unreachable: MarkUnreachable,
     query: CallbackQuery | None,
     hooks: SendHooks | None,
+    lane: Lane,
 ) -> Outcome:
     answering = query is not None and out.chat_id == query.from_user.id
-    if answering and out.replace and await _edit(query, out):
-        return Outcome.SENT
-    guard = SendGuard(lambda: hooks.admit(out)) if hooks is not None else None
-    outcome = await _send_with_retries(bot, out, guard)
+    guard = SendGuard(lambda: hooks.admit(out), lane) if hooks is not None else None
+    if answering and out.replace:
+        if guard is not None and not await guard.check():
+            return Outcome.CANCELLED
+        if await _edit(query, out):
+            if hooks is not None:
+                await hooks.done(out, Outcome.SENT)
+            return Outcome.SENT
+    outcome = await _send_with_retries(bot, out, guard, lane)
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
     if hooks is not None and guard is not None and guard.asked:
@@ -128,11 +155,13 @@ async def _deliver_one(
     return outcome
 
 
-async def _send_with_retries(bot: Bot, out: Outbound, guard: SendGuard | None) -> Outcome:
+async def _send_with_retries(
+    bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane = Lane.REPLY
+) -> Outcome:
     for attempt in range(RETRIES + 1):
         last = attempt == RETRIES
         try:
-            await _send(bot, out, guard)
+            await _send(bot, out, guard, lane)
             return Outcome.SENT
         except SendCancelled:
             return Outcome.CANCELLED
@@ -182,14 +211,14 @@ async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
     return True
 
 
-async def _send(bot: Bot, out: Outbound, guard: SendGuard | None) -> None:
+async def _send(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane) -> None:
     """One message (or several parts of a long text); `guard` admits only the first request."""
     extra: dict[str, object] = {}
-    if guard is not None:
-        if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, GuardedRateLimiter):
-            extra["rate_limit_args"] = guard
-        elif not await guard.check():
-            raise SendCancelled
+    ours = isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, GuardedRateLimiter)
+    if ours:
+        extra["rate_limit_args"] = guard if guard is not None else lane
+    elif guard is not None and not await guard.check():
+        raise SendCancelled
     attachment = out.attachment
     if isinstance(attachment, Document):
         await bot.send_document(
@@ -211,7 +240,7 @@ async def _send(bot: Bot, out: Outbound, guard: SendGuard | None) -> None:
         await bot.send_message(
             out.chat_id, part, reply_markup=markup(out.keyboard) if last else None, **extra
         )
-        extra = {}
+        extra = {"rate_limit_args": lane} if ours else {}
 
 
 async def _answer(query: CallbackQuery, toast: str | None) -> None:

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.coach import Coach
+from bot.inbox import ticket as inbox_ticket
 from bot.telegram.delivery import deliver
 from bot.turn import Outbound, Person
 
@@ -55,7 +56,9 @@ class Handlers:
         self, context: ContextTypes.DEFAULT_TYPE, outs: list[Outbound], update: Update | None = None
     ) -> None:
         query = update.callback_query if update is not None else None
-        await deliver(context.bot, outs, self.coach.mark_unreachable, query)
+        await deliver(
+            context.bot, outs, self.coach.mark_unreachable, query, hooks=self.coach.outbox
+        )
 
     def _learn_username(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """For t.me links; on_started sets it too, but in-process tests may not call that."""
@@ -126,7 +129,16 @@ class Handlers:
         await context.bot.send_message(chat.id, self.coach.content.t("private_only", lang))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log without message text (it may be private) and apologise to the person."""
+        """Log without message text (it may be private) and apologise to the person.
+
+        A stored update is tried again after a failure; only its last attempt apologises.
+        """
+        ticket = inbox_ticket.current()
+        if ticket is not None:
+            ticket.failed = context.error
+            if not ticket.last_attempt:
+                log.warning("error while handling update %s; will try again", ticket.update_id)
+                return
         log.error("error while handling an update", exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return

@@ -82,7 +82,7 @@ async def test_a_backlog_drains_in_one_tick_with_the_next_batch_prepared_while_s
             raise AssertionError("nobody blocked the bot")
 
     settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
-    app = build_application(settings, Transport(), request=RecordingRequest(fake))  # type: ignore[arg-type]
+    app = build_application(settings, Transport(), request=RecordingRequest(fake), outbox=False)  # type: ignore[arg-type]
     async with app:
         sent = await drain(Periodic("job", 60, run), Transport(), app.bot)  # type: ignore[arg-type]
     assert sent == 7 and batches == [], "run again while it had more, then stopped"

@@ -1,0 +1,42 @@
+"""One row per message a turn decided to send.
+
+The row is written in the turn's transaction, so a committed turn always has
+its messages on record. The body (the text, perhaps a partner's shared
+words) is kept only until the message reaches a final state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from bot.storage.models import timestamp
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+UNKNOWN = "unknown"
+"""The process died (or the connection broke) while the request was out: never repeated."""
+FAILED = "failed"
+REPLY = "reply"
+BULK = "bulk"
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_status_lease", "status", "lease_until"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    """The recipient (so /mydata shows and /forget deletes what waits for them)."""
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    lane: str = REPLY
+    status: str = QUEUED
+    owner: str
+    lease_until: datetime = Field(sa_column=timestamp())
+    attempts: int = 0
+    created_at: datetime = Field(sa_column=timestamp())
+    sent_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

@@ -1,0 +1,106 @@
+"""The worker: people side by side, each person's updates one at a time and in order."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+
+from bot.inbox.store import Inbox, Stored
+from bot.inbox.ticket import Ticket
+from bot.inbox.worker import InboxWorker
+from bot.storage.db import session_factory
+from tests.inbox.test_store import message
+
+
+class Recorder:
+    """A dispatch that takes a random while and notes who ran when."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.random = random.Random(seed)
+        self.running: dict[int, int] = {}
+        self.order: dict[int, list[int]] = {}
+        self.overlaps = 0
+        self.most_at_once = 0
+
+    async def __call__(self, row: Stored, ticket: Ticket) -> None:
+        chat = row.chat_id
+        if self.running.get(chat):
+            self.overlaps += 1
+        self.running[chat] = self.running.get(chat, 0) + 1
+        self.most_at_once = max(self.most_at_once, sum(self.running.values()))
+        await asyncio.sleep(self.random.uniform(0, 0.004))
+        self.order.setdefault(chat, []).append(row.update_id)
+        self.running[chat] -= 1
+
+
+@pytest.fixture
+def inbox(engine) -> Inbox:
+    return Inbox(session_factory(engine))
+
+
+async def run(worker: InboxWorker) -> None:
+    await worker.start()
+    try:
+        worker.wake()
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            if not await worker.inbox.waiting():
+                break
+    finally:
+        await worker.stop()
+
+
+async def test_each_persons_updates_run_alone_and_in_order_while_people_run_side_by_side(
+    inbox: Inbox,
+) -> None:
+    people = list(range(1, 21))
+    updates = [message(i + 1, random.Random(i).choice(people)) for i in range(400)]
+    recorder = Recorder()
+    worker = InboxWorker(inbox, recorder, poll_seconds=0.02)
+    for start in range(0, len(updates), 37):  # arriving in batches while work goes on
+        await inbox.receive(updates[start : start + 37])
+        worker.wake()
+    await run(worker)
+    sent: dict[int, list[int]] = {}
+    for u in updates:
+        sent.setdefault(u["message"]["from"]["id"], []).append(u["update_id"])
+    assert recorder.order == sent
+    assert recorder.overlaps == 0
+    assert recorder.most_at_once > 1, "different people were handled at the same time"
+    assert worker.handled == 400
+
+
+async def test_a_failing_update_is_tried_again_and_only_the_last_attempt_is_final(
+    inbox: Inbox,
+) -> None:
+    attempts: list[tuple[int, int, bool]] = []
+
+    async def flaky(row: Stored, ticket: Ticket) -> None:
+        attempts.append((row.update_id, ticket.attempt, ticket.last_attempt))
+        if (row.update_id == 1 and ticket.attempt < 2) or row.update_id == 2:
+            ticket.failed = RuntimeError("boom")
+
+    await inbox.receive([message(1, 5), message(2, 6), message(3, 5)])
+    worker = InboxWorker(inbox, flaky, poll_seconds=0.02, retry_seconds=0.001)
+    await run(worker)
+    assert [a for a in attempts if a[0] == 1] == [(1, 1, False), (1, 2, False)]
+    assert [a for a in attempts if a[0] == 2] == [(2, 1, False), (2, 2, False), (2, 3, True)]
+    assert [a[0] for a in attempts if a[0] != 2] == [1, 1, 3], "person 5 waited for the retry"
+    assert (worker.handled, worker.skipped) == (2, 1)
+
+
+async def test_an_update_that_cannot_be_read_is_skipped_alone(inbox: Inbox) -> None:
+    seen: list[int] = []
+
+    async def picky(row: Stored, ticket: Ticket) -> None:
+        if row.update_id == 1:
+            raise ValueError("unreadable")
+        seen.append(row.update_id)
+
+    await inbox.receive([message(1, 5), message(2, 5)])
+    worker = InboxWorker(inbox, picky, poll_seconds=0.02)
+    await run(worker)
+    assert seen == [2]
+    assert worker.skipped == 1

@@ -1,0 +1,105 @@
+"""The outbox: staged with the turn, admitted once, retried through outages, never repeated."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.outbox.models import QUEUED, SENT, UNKNOWN
+from bot.outbox.store import OUTBOX, Outbox, outbox_id
+from bot.sending import Outcome
+from bot.storage.db import session_factory
+from bot.turn import Document, Outbound
+from tests.support.clock import Clock
+
+TO_SAM = Outbound(12, 12, "Alex shared: the way you laugh")
+
+
+@pytest.fixture
+def sessions(db_engine):
+    return session_factory(db_engine)
+
+
+@pytest.fixture
+def outbox(sessions, clock: Clock) -> Outbox:
+    return Outbox(sessions, clock, owner="first")
+
+
+async def stage(outbox: Outbox, *outs: Outbound) -> list[Outbound]:
+    async with outbox.sessions() as session, session.begin():
+        return await outbox.stage(session, outs, outbox.clock())
+
+
+async def row(outbox: Outbox, out: Outbound):
+    async with outbox.sessions() as session:
+        result = await session.exec(select(OUTBOX).where(OUTBOX.c.id == outbox_id(out.ref)))
+        return result.one()
+
+
+async def test_a_staged_message_is_admitted_once_and_its_words_dropped_when_sent(
+    outbox: Outbox,
+) -> None:
+    (staged,) = await stage(outbox, TO_SAM)
+    assert (await row(outbox, staged)).body is not None
+    assert await outbox.admit(staged)
+    assert not await outbox.admit(staged), "a second sender is refused"
+    await outbox.done(staged, Outcome.SENT)
+    sent = await row(outbox, staged)
+    assert sent.status == SENT and sent.body is None
+
+
+async def test_a_rolled_back_turn_leaves_no_message(outbox: Outbox, sessions) -> None:
+    with pytest.raises(RuntimeError):
+        async with sessions() as session, session.begin():
+            await outbox.stage(session, [TO_SAM], outbox.clock())
+            raise RuntimeError("the turn failed")
+    assert await outbox.reclaim() == []
+    async with sessions() as session:
+        assert (await session.exec(select(OUTBOX))).all() == []
+
+
+async def test_attachments_are_sent_as_they_are(outbox: Outbox) -> None:
+    file = Outbound(12, 12, attachment=Document("data.json", b"{}"))
+    assert await stage(outbox, file) == [file]
+
+
+async def test_a_message_that_certainly_failed_is_tried_again_after_a_pause(
+    outbox: Outbox, clock: Clock
+) -> None:
+    (staged,) = await stage(outbox, TO_SAM)
+    await outbox.admit(staged)
+    await outbox.done(staged, Outcome.FAILED)
+    assert (await row(outbox, staged)).status == QUEUED
+    await outbox.renew()
+    assert await outbox.reclaim() == [], "pausing, and renewing our queue does not skip the pause"
+    clock.advance(seconds=3)
+    (again,) = await outbox.reclaim()
+    assert (again.chat_id, again.text, again.ref) == (12, TO_SAM.text, staged.ref)
+    assert await outbox.admit(again)
+
+
+async def test_a_stopped_process_queue_is_taken_over_and_its_sends_in_flight_never_repeated(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    waiting, in_flight = await stage(outbox, TO_SAM, Outbound(13, 13, "Question 2?"))
+    await outbox.admit(in_flight)  # ... and the process dies during the request
+    other = Outbox(sessions, clock, owner="second")
+    assert await other.reclaim() == [], "the owner's lease still runs"
+    clock.advance(seconds=outbox.lease.total_seconds() + 1)
+    (taken,) = await other.reclaim()
+    assert taken.ref == waiting.ref
+    assert not await outbox.admit(waiting), "the first owner lost it"
+    assert await other.admit(taken)
+    assert (await row(outbox, in_flight)).status == UNKNOWN
+
+
+async def test_the_only_process_takes_its_crash_leftovers_at_once(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    waiting, in_flight = await stage(outbox, TO_SAM, Outbound(13, 13, "Question 2?"))
+    await outbox.admit(in_flight)
+    restarted = Outbox(sessions, clock, owner="restarted")
+    await restarted.take_over()
+    clock.advance(seconds=1)
+    assert [m.ref for m in await restarted.reclaim()] == [waiting.ref]
+    assert (await row(outbox, in_flight)).status == UNKNOWN
