@@ -360,13 +360,18 @@ class Coach:
             turn.notice("busy")
             return
         await self._remember_position(turn, result.state)
+        mark = len(turn.out)
+        heard = [o for o in result.outputs if isinstance(o, Say) and o.ack]
+        for output in heard:
+            turn.say(output.text)
         for effect in result.effects:
             await self._apply(turn, effect)
         for output in result.outputs:
-            if isinstance(output, Say):
-                turn.say(output.text, output.keyboard, replace=output.replace)
+            if isinstance(output, Say) and not output.ack:
+                turn.say(output.text, output.keyboard, replace=output.replace, append=output.append)
             elif isinstance(output, Notice):
                 turn.notice(output.key, **output.values)
+        turn.fold_from(mark)
 
     async def _apply(self, turn: Turn, effect: Effect) -> None:
         if isinstance(effect, Action):

@@ -156,6 +156,8 @@ class Console:
     def changed_part(self, out: Outbound) -> str:
         """For an edit of the message shown before, only what it added (the ✓ choice)."""
         before = self.shown.get(out.chat_id)
+        if out.append:
+            return out.text
         if out.replace and before and out.text.startswith(before):
             return out.text[len(before) :].strip()
         return out.text

@@ -50,17 +50,18 @@ class Conversations:
         if turn.args and payload is not None and await payload(turn, turn.args[0]):
             return
         name = f", {turn.user.name}" if turn.user.first_name or turn.user.display_name else ""
+        mark = len(turn.out)
         turn.say_key("start_intro", name=name)
-        turn.say_key("start_coach_not_therapy")
         state, _ = await turn.store.load_state(turn.user.id)
         if not state.idle:
             await self.coach.advance(turn, lambda t: Resume(**_ctx(t)))
-            return
-        done = await turn.store.progress(turn.user.id)
-        if done.get(WELCOME) is None and WELCOME in self.content.dialogs:
+        elif (await turn.store.progress(turn.user.id)).get(WELCOME) is None and (
+            WELCOME in self.content.dialogs
+        ):
             await self.coach.advance(turn, lambda t: Begin(dialog=WELCOME, **_ctx(t)))
         else:
             await self.topics(turn)
+        turn.fold_from(mark)  # the greeting and what follows arrive as one message
 
     async def help(self, turn: Turn) -> None:
         lines = [turn.t("help_header")]
@@ -128,6 +129,10 @@ class Conversations:
     # -- free text ------------------------------------------------------------
 
     async def answer(self, turn: Turn) -> None:
+        if turn.created:
+            # Someone new (or back after /forget) who just says "hi": welcome them.
+            await self.start(turn)
+            return
         text = turn.args[0]
         await self.coach.advance(turn, lambda t: Answer(text=text, **_ctx(t)))
 

@@ -8,7 +8,7 @@ transport knows how to deliver.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -65,6 +65,47 @@ class Outbound:
     attachment: Document | Photo | None = None
     ref: str | None = None
     """The sender's own id for this message (e.g. a nudge delivery), handed back to send hooks."""
+    append: bool = False
+    """With `replace`: keep the pressed message's text and add this under it (a ✓ choice)."""
+
+
+PARAGRAPH = "\n\n"
+
+
+def fold(outs: list[Outbound]) -> list[Outbound]:
+    """Join consecutive messages to one chat into one message, fewer and easier to read.
+
+    An acknowledgement, the step after it and that step's question arrive as one
+    message (one Bot API call, one notification) with the last one's buttons.
+    Edits, short notices (toasts on a button press), files, messages with their
+    own buttons and messages a job tracks (`ref`) stay whole.
+    """
+    folded: list[Outbound] = []
+    newest: dict[int, int] = {}
+    """Per chat, where its newest message is in `folded` (other chats may come between)."""
+    for out in outs:
+        at = newest.get(out.chat_id)
+        if at is not None and _joinable(folded[at], out):
+            last = folded[at]
+            folded[at] = replace(
+                out, text=last.text + PARAGRAPH + out.text if out.text else last.text
+            )
+        else:
+            newest[out.chat_id] = len(folded)
+            folded.append(out)
+    return folded
+
+
+def _joinable(first: Outbound, then: Outbound) -> bool:
+    plain = (
+        not first.keyboard
+        and first.chat_id == then.chat_id
+        and bool(first.text)
+        and not (first.notice or then.notice)
+        and not (first.replace or then.replace)
+    )
+    alone = first.attachment or then.attachment or first.ref or then.ref
+    return plain and not alone
 
 
 class NeedsSession(Exception):
@@ -93,6 +134,10 @@ class Turn:
     afterwards: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     """Run by the coach once the turn's transaction is committed (e.g. a WAL checkpoint)."""
 
+    def fold_from(self, mark: int) -> None:
+        """Join what this turn said since `out[mark]` into as few messages as can be."""
+        self.out[mark:] = fold(self.out[mark:])
+
     @property
     def session(self) -> AsyncSession:
         if self.orm_session is None:
@@ -107,9 +152,16 @@ class Turn:
         return self.content.t(key, self.lang, **values)
 
     def say(
-        self, text: str, keyboard: Keyboard = (), *, replace: bool = False, notice: bool = False
+        self,
+        text: str,
+        keyboard: Keyboard = (),
+        *,
+        replace: bool = False,
+        notice: bool = False,
+        append: bool = False,
     ) -> None:
-        self.out.append(Outbound(self.user.chat_id, self.user.id, text, keyboard, replace, notice))
+        chat, uid = self.user.chat_id, self.user.id
+        self.out.append(Outbound(chat, uid, text, keyboard, replace, notice, append=append))
 
     def say_key(self, key: str, keyboard: Keyboard = (), **values: object) -> None:
         self.say(self.t(key, **values), keyboard)

@@ -143,3 +143,17 @@ def test_every_couple_question_has_a_short_form_for_the_reveal(content: Content)
             if node.ask and node.ask.together:
                 assert node.ask.summary, f"{dialog.id}/{node.id}"
                 assert all(len(t) <= 80 for t in node.ask.summary.values())
+
+
+def test_every_question_has_its_own_varied_acknowledgements(content) -> None:
+    """An answer is met by words that fit the question, not one line repeated everywhere."""
+    seen: dict[str, str] = {}
+    for dialog in content.dialogs.values():
+        for node in dialog.nodes.values():
+            if node.ask is None:
+                continue
+            where = f"{dialog.id}.{node.id}"
+            assert len(node.ask.ack) >= 2, f"{where} needs at least two acknowledgements"
+            for ack in node.ask.ack:
+                assert len(ack["en"]) <= 120, f"{where}: keep acknowledgements short"
+                assert seen.setdefault(ack["en"], where) == where, f"{where} repeats {ack['en']!r}"

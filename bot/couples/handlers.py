@@ -57,7 +57,6 @@ class Linking:
             return False
         if turn.created:
             turn.say_key("start_intro", name=f", {turn.user.name}" if turn.user.first_name else "")
-            turn.say_key("start_coach_not_therapy")
         if turn.partner is not None and await invites.from_user(
             turn.session, code, turn.partner.id
         ):

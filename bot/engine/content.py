@@ -37,6 +37,9 @@ class Question(_Frozen):
     together: bool = False
     summary: Text | None = None
     """The question in a few words, quoted when couple answers are shown side by side."""
+    ack: tuple[Text, ...] = ()
+    """Short acknowledgements that fit this question; one is said, at the start of the
+    next message, after each answer (picked by the answer, so it varies)."""
 
 
 class Node(_Frozen):

@@ -220,6 +220,8 @@ def _check_node(
         problems += _check_text(file, node.id, node.text, languages)
     if node.ask is not None and node.ask.summary is not None:
         problems += _check_text(file, f"{node.id}.ask.summary", node.ask.summary, languages)
+    for i, ack in enumerate(node.ask.ack if node.ask else ()):
+        problems += _check_text(file, f"{node.id}.ask.ack[{i}]", ack, languages)
     for i, button in enumerate(node.buttons):
         problems += _check_text(file, f"{node.id}.buttons[{i}]", button.label, languages)
     payloads = [callbacks.nav(dialog.id, node.id, i) for i in range(len(node.buttons))]

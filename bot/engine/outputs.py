@@ -18,11 +18,16 @@ Keyboard = tuple[tuple[KeyButton, ...], ...]
 
 @dataclass(frozen=True)
 class Say:
-    """A message to the person. `replace` edits the message whose button was pressed."""
+    """A message to the person. `replace` edits the message whose button was pressed;
+    with `append`, the edit keeps that message's text and adds this line under it
+    (the ✓ mark of a choice), whatever else the message held."""
 
     text: str
     keyboard: Keyboard = ()
     replace: bool = False
+    append: bool = False
+    ack: bool = False
+    """An acknowledgement of what the person just wrote: said before anything else."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ which is why it can be tested exhaustively and shared by every transport.
 
 from __future__ import annotations
 
+import zlib
 from typing import NamedTuple
 
 from bot.engine import callbacks
@@ -69,10 +70,7 @@ def _choose(content: Content, state: DialogState, event: Choose) -> Result:
         return Result(state, [Notice("stale_button")], [])
     button = node.buttons[event.index]
     lang = content.lang(event.lang)
-    settled = Say(
-        content.t("chosen", lang, text=(node.text or {})[lang], label=button.label[lang]),
-        replace=True,
-    )
+    settled = Say(content.t("chosen", lang, label=button.label[lang]), replace=True, append=True)
     nxt = _enter(content, dialog, button.next, event, effects=[])
     return Result(nxt.state, [settled, *nxt.outputs], nxt.effects)
 
@@ -82,18 +80,55 @@ def _answer(content: Content, state: DialogState, event: Answer) -> Result:
     if node is None:
         return Result(state, [Notice("not_expecting_text")], [])
     if node.ask is None or state.awaiting_share:
-        return Result(state, [Notice("use_buttons")], [])
+        return _heard_at_buttons(content, state, node, event)
     dialog = content.dialogs[state.dialog or ""]
     effects: list[Effect] = [
         SaveReflection(dialog.id, node.id, node.ask.key, event.text, node.ask.together, event.at)
     ]
+    heard = _acknowledge(content, node, event)
     if node.ask.shareable and not node.ask.together and event.has_partner:
         ask_share = Say(
             content.t("share_question", event.lang),
             _share_keyboard(content, dialog.id, node.id, event.lang),
         )
-        return Result(DialogState(dialog.id, node.id, awaiting_share=True), [ask_share], effects)
-    return _enter(content, dialog, node.next or "", event, effects=effects)
+        state = DialogState(dialog.id, node.id, awaiting_share=True)
+        return Result(state, [*heard, ask_share], effects)
+    nxt = _enter(content, dialog, node.next or "", event, effects=effects)
+    return Result(nxt.state, [*heard, *nxt.outputs], nxt.effects)
+
+
+HEARTFELT_WORDS = 4
+"""A typed message this long where a button is expected is someone saying something."""
+
+
+def _heard_at_buttons(content: Content, state: DialogState, node: Node, event: Answer) -> Result:
+    """Text where a choice was expected: heard, not stored, and the same step shown again.
+
+    A few words ("ok", "yes") get a short pointer to the buttons; something longer is
+    acknowledged as what it is. Either way the buttons come again right below.
+    """
+    key = "heard_at_buttons" if len(event.text.split()) >= HEARTFELT_WORDS else "use_buttons"
+    dialog = content.dialogs[state.dialog or ""]
+    if state.awaiting_share:
+        again = Say(
+            content.t("share_question", event.lang),
+            _share_keyboard(content, dialog.id, node.id, event.lang),
+        )
+    else:
+        again = _say(content, dialog, node, event.lang)
+    return Result(state, [Say(content.t(key, event.lang), ack=True), again], [])
+
+
+def _acknowledge(content: Content, node: Node, event: Answer) -> list[Output]:
+    """One of the question's own acknowledgements, chosen by the answer so it varies.
+
+    Transports show it at the start of the next message, not as a message of its own.
+    """
+    acks = node.ask.ack if node.ask else ()
+    if not acks:
+        return []
+    chosen = acks[zlib.crc32(event.text.encode()) % len(acks)]
+    return [Say(chosen[content.lang(event.lang)], ack=True)]
 
 
 def _share(content: Content, state: DialogState, event: Share) -> Result:

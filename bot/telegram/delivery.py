@@ -147,6 +147,8 @@ async def _deliver_one(
             if hooks is not None:
                 await hooks.done(out, Outcome.SENT)
             return Outcome.SENT
+    if out.append:
+        return Outcome.SENT  # a ✓ mark for a message that is gone: nothing to mark
     outcome = await _send_with_retries(bot, out, guard, lane)
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
@@ -202,10 +204,16 @@ def _retry_seconds(exc: RetryAfter) -> float:
 
 
 async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
-    if query is None or query.message is None or len(out.text) > MessageLimit.MAX_TEXT_LENGTH:
+    text = out.text
+    if out.append and query is not None:
+        shown = getattr(query.message, "text", None)
+        if not shown:
+            return False
+        text = f"{shown}\n\n{out.text}"
+    if query is None or query.message is None or len(text) > MessageLimit.MAX_TEXT_LENGTH:
         return False
     try:
-        await query.edit_message_text(out.text, reply_markup=markup(out.keyboard))
+        await query.edit_message_text(text, reply_markup=markup(out.keyboard))
     except BadRequest as exc:
         return "not modified" in exc.message.lower()
     return True

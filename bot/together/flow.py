@@ -9,7 +9,7 @@ two partners answering at the same moment still produce exactly one reveal.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from bot.coach import Coach
 from bot.conversations import begin_at
@@ -38,7 +38,8 @@ async def on_effect(turn: Turn, effect: Effect) -> None:
 async def answered(turn: Turn, effect: SaveReflection) -> None:
     partner = turn.partner
     if partner is None or turn.user.couple_id is None:
-        turn.say_key("together_no_partner")
+        if await _first_answer_alone(turn):
+            turn.say_key("together_no_partner")
         return
     row = await _locked_question(turn, turn.user.couple_id, effect.dialog, effect.node)
     theirs = await _answer_of(turn, partner, effect.dialog, effect.node)
@@ -82,6 +83,21 @@ async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str
         name=turn.user.name,
         theirs=effect.text,
     )
+
+
+async def _first_answer_alone(turn: Turn) -> bool:
+    """Whether this is the first couple question answered while unlinked: the note
+    about linking is said once, not after every such question."""
+    query = (
+        select(func.count())
+        .select_from(Reflection)
+        .where(
+            Reflection.user_id == turn.user.id,
+            col(Reflection.together).is_(True),
+            col(Reflection.couple_id).is_(None),
+        )
+    )
+    return (await turn.session.exec(query)).one() <= 1
 
 
 def _question_text(turn: Turn, dialog: str, node: str, lang: str) -> str:

@@ -124,7 +124,7 @@ async def test_opening_the_link_links_both_and_tells_each_with_the_chosen_names(
     code = await invite(coach, ALEX)
     outs = await coach.run_command(SAM, "start", (code,))
     assert "Attune" in outs[0].text, "a newcomer is greeted first"
-    assert any("coach, not therapy" in t for t in texts(outs, SAM))
+    assert any("not therapy or emergency care" in t for t in texts(outs, SAM))
     assert texts(outs, ALEX) == [], "nothing happens before Sam has chosen a name"
     outs = await coach.text(SAM, "Sammy")
     assert "You're now linked with Alexandra!" in texts(outs, SAM)[-1]
@@ -252,10 +252,10 @@ async def test_guessing_codes_is_stopped_after_a_few_tries(coach):
 async def test_a_code_whose_owner_made_a_new_one_while_the_joiner_named_themselves(coach):
     code = await invite(coach, ALEX)
     outs = await coach.run_command(SAM, "start", (code,))
-    assert texts(outs, SAM)[-1] == coach.content.t("name_ask", "en")
+    assert texts(outs, SAM)[-1].endswith(coach.content.t("name_ask", "en"))
     await invite(coach, ALEX)  # Alex makes a fresh link meanwhile
     outs = await coach.text(SAM, "Sam")
-    assert texts(outs, SAM)[-1] == coach.content.t("join_unknown", "en")
+    assert texts(outs, SAM)[-1].endswith(coach.content.t("join_unknown", "en"))
     assert texts(outs, ALEX) == []
 
 
@@ -337,7 +337,7 @@ async def test_other_deep_links_get_the_normal_welcome_and_are_not_guesses(coach
     for _ in range(6):
         outs = await coach.run_command(NEWCOMER, "start", ("ads",))
     said = [o.text for o in outs]
-    assert any("coach, not therapy" in t for t in said)
+    assert any("not therapy or emergency care" in t for t in said)
     assert not any("invite" in t.lower() for t in said)
     async with coach.sessions() as session:
         from bot.couples import invites

@@ -39,7 +39,7 @@ def leaked(outs: list[Outbound], person: Person, secret: str) -> list[str]:
 async def test_an_answer_kept_private_never_reaches_the_partner(coach):
     await link(coach, ALEX, SAM)
     outs = await answer(coach, ALEX, SECRET, PRIVATE_TOPIC)
-    assert texts(outs, ALEX)[0] == coach.content.t("share_question", "en")
+    assert texts(outs, ALEX)[0].endswith(coach.content.t("share_question", "en"))
     outs += await coach.press(ALEX, callbacks.share(PRIVATE_TOPIC, "familiar", False))
     assert texts(outs, SAM) == []
     async with coach.sessions() as session:

@@ -53,7 +53,13 @@ nodes:
       - {label: {en: Finish, tr: Bitir}, next: bye}
   together:
     text: {en: Answer together, tr: Birlikte cevapla}
-    ask: {key: us, together: true, shareable: false}
+    ask:
+      key: us
+      together: true
+      shareable: false
+      ack:
+        - {en: "Noted.", tr: "Not aldım."}
+        - {en: "Lovely.", tr: "Ne güzel."}
     next: jump
   jump:
     goto: other
@@ -121,9 +127,24 @@ def test_a_chosen_button_settles_its_message_and_the_dialog_waits_at_the_questio
     state = begin(demo).state
     state, outputs, _ = step(demo, state, Choose(dialog="demo", node="hello", index=0, **CTX))
     assert state == DialogState("demo", "ask")
-    settled = Say(demo.t("chosen", "en", text="Hello", label="Ask me"), replace=True)
+    settled = Say(demo.t("chosen", "en", label="Ask me"), replace=True, append=True)
     assert outputs == [settled, Say("How are you?")]
-    assert "Hello" in settled.text and "Ask me" in settled.text
+    assert settled.text == "✓ Ask me", "the pressed message keeps its text; the mark goes under"
+
+
+def test_an_answer_is_acknowledged_by_one_of_the_questions_own_lines_before_what_follows(
+    demo: Content,
+) -> None:
+    heard = set()
+    for text in ("we are fine", "a long day", "hard to say", "better now", "tired", "ok"):
+        _, outputs, _ = step(demo, DialogState("demo", "together"), Answer(text=text, **CTX))
+        assert outputs[0].text in ("Noted.", "Lovely.") and outputs[1].text == "Other start"
+        heard.add(outputs[0].text)
+        again = step(demo, DialogState("demo", "together"), Answer(text=text, **CTX)).outputs
+        assert again == outputs, "pure: the same answer always gets the same line"
+    assert heard == {"Noted.", "Lovely."}, "different answers get different lines"
+    tr = step(demo, DialogState("demo", "together"), Answer(text="x", at=AT, lang="tr")).outputs
+    assert tr[0].text in ("Not aldım.", "Ne güzel.")
 
 
 def test_answer_is_saved_and_runs_through_automatic_nodes_and_actions(demo: Content) -> None:
@@ -171,7 +192,7 @@ def test_together_questions_are_never_offered_for_sharing(demo: Content) -> None
 def test_goto_finishes_this_dialog_and_starts_the_other(demo: Content) -> None:
     state, outputs, effects = step(demo, DialogState("demo", "together"), Answer(text="x", **CTX))
     assert state.idle
-    assert [o.text for o in outputs if isinstance(o, Say)] == ["Other start"]
+    assert [o.text for o in outputs if isinstance(o, Say)][-1:] == ["Other start"]
     assert DialogFinished("demo", AT) in effects and DialogStarted("other", AT) in effects
     assert DialogFinished("other", AT) in effects
 
@@ -219,7 +240,24 @@ def test_text_when_no_question_is_waiting(demo: Content) -> None:
         Notice("not_expecting_text")
     ]
     at_buttons = step(demo, DialogState("demo", "hello"), Answer(text="hi", **CTX))
-    assert at_buttons.outputs == [Notice("use_buttons")] and at_buttons.effects == []
+    pointer, again = at_buttons.outputs
+    assert pointer.text == demo.t("use_buttons", "en") and at_buttons.effects == []
+    assert again.text == "Hello" and again.keyboard, "the buttons come again right below"
+
+
+def test_something_heartfelt_typed_at_a_choice_is_acknowledged_and_the_step_stays(
+    demo: Content,
+) -> None:
+    state = DialogState("demo", "hello")
+    said = "I'm scared we'll find out we want different things"
+    result = step(demo, state, Answer(text=said, **CTX))
+    heard, again = result.outputs
+    assert result.state == state and result.effects == [], "nothing stored, nothing moved"
+    assert heard.text == demo.t("heard_at_buttons", "en") and heard.ack
+    assert again.text == "Hello" and again.keyboard
+    sharing = DialogState("demo", "ask", awaiting_share=True)
+    _, again = step(demo, sharing, Answer(text=said, **CTX)).outputs
+    assert again.text == demo.t("share_question", "en") and again.keyboard
 
 
 def test_resume_shows_the_current_step_again(demo: Content) -> None:

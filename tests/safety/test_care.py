@@ -122,3 +122,8 @@ async def test_about_and_the_welcome_say_attune_is_a_coach_not_therapy(coach):
     assert "coach, not therapy or emergency care" in welcome
     kim = (await coach.run_command(KIM, "about"))[0].text
     assert "terapi değildir" in kim
+
+
+async def test_help_now_names_each_emergency_number_once(coach):
+    said = texts(await coach.run_command(ALEX, "help_now"), ALEX)[0]
+    assert said.count("112") == 1 and said.count("911") == 1

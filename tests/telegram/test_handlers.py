@@ -10,12 +10,13 @@ from tests.fakes.telegram_core import FakeTelegram
 from tests.support.people import Person, link
 
 
-async def test_start_greets_in_two_messages_and_shows_the_welcome(app, fake: FakeTelegram) -> None:
+async def test_start_greets_in_one_message_that_opens_the_welcome(app, fake: FakeTelegram) -> None:
     alex = fake.user(501, "Alex")
     await deliver(app, alex.send_command("/start"))
-    inbox = alex.inbox()
-    assert "Attune" in inbox[0].text and "coach, not therapy" in inbox[1].text
-    assert inbox[2].button_texts == ["Sounds good", "How does this work?"]
+    [greeting] = alex.inbox()
+    assert "Attune" in greeting.text and "coach, not therapy or emergency care" in greeting.text
+    assert "Let's get to know each other" in greeting.text
+    assert greeting.button_texts == ["Sounds good", "How does this work?"]
 
 
 async def test_buttons_edit_the_message_in_place_and_the_dialog_moves_on(
@@ -24,11 +25,13 @@ async def test_buttons_edit_the_message_in_place_and_the_dialog_moves_on(
     alex = fake.user(502, "Alex")
     await deliver(app, alex.send_command("/start"))
     await deliver(app, alex.press("Sounds good"))
-    settled = alex.inbox()[2]
-    assert settled.edited and settled.keyboard == [] and "✓ Sounds good" in settled.text
+    settled = alex.inbox()[0]
+    assert settled.edited and settled.keyboard == [] and settled.text.endswith("✓ Sounds good")
+    assert settled.text.startswith("Hi, Alex!"), "the edit keeps the whole greeting"
     assert alex.last_text().startswith("What made you look for a coach")
     await deliver(app, alex.send_text("We argue about chores"))
-    assert any("Thank you for telling me" in m.text for m in alex.inbox())
+    assert alex.last_text().startswith("Thank you"), "the answer is acknowledged..."
+    assert "how does your relationship feel" in alex.last_text(), "...in the next message"
     assert alex.inbox()[-1].button_texts[0].startswith("Close")
 
 
@@ -170,3 +173,26 @@ async def test_an_edited_message_is_screened_but_changes_no_answer(app, fake) ->
     worrying["edited_message"] = dict(edit["edited_message"], text="I want to die")
     await deliver(app, worrying)
     assert len(kim.inbox()) > before
+
+
+async def test_something_heartfelt_typed_at_a_choice_is_heard_and_the_buttons_come_again(
+    app, fake: FakeTelegram
+) -> None:
+    alex = fake.user(521, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    await deliver(app, alex.send_text("I'm scared we'll find out we want different things"))
+    reply = alex.inbox()[-1]
+    assert reply.text.startswith("I hear you") and "Let's get to know" in reply.text
+    assert reply.button_texts == ["Sounds good", "How does this work?"]
+    await deliver(app, alex.press("Sounds good"))
+    assert alex.last_text().startswith("What made you look"), "the dialog stayed where it was"
+
+
+async def test_someone_forgotten_who_writes_again_is_welcomed(app, fake: FakeTelegram) -> None:
+    alex = fake.user(522, "Alex")
+    await deliver(app, alex.send_command("/start"))
+    await deliver(app, alex.send_command("/forget"))
+    await deliver(app, alex.press("Delete everything"))
+    await deliver(app, alex.send_text("hi"))
+    assert "I'm Attune" in alex.last_text() and "Let's get to know" in alex.last_text()
+    assert "not waiting for an answer" not in alex.last_text()

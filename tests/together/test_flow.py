@@ -128,3 +128,20 @@ async def test_a_reminder_from_an_earlier_link_does_nothing(pair_coach) -> None:
     await link(pair_coach, SAM, KIM)
     outs = await pair_coach.press(SAM, skip)
     assert len(outs) == 1 and outs[0].notice
+
+
+async def test_the_note_about_linking_is_said_once_not_after_every_couple_question(coach):
+    from bot.conversations import begin_at
+    from tests.support.people import ALEX as LONER
+
+    note = coach.content.t("together_no_partner", "en")
+    said = []
+    for topic in ("redefining", "safety"):
+        await coach.run_command(LONER, "start")
+        node = next(
+            n.id for n in coach.content.dialogs[topic].nodes.values() if n.ask and n.ask.together
+        )
+        await coach.handle(LONER, lambda turn, t=topic, n=node: begin_at(turn, t, n))
+        outs = await coach.text(LONER, "when we cook together")
+        said.append(any(note in o.text for o in outs))
+    assert said == [True, False]
