@@ -200,14 +200,14 @@ def done(turn: Turn, cd: Cooldown) -> None:
 # -- afterwards ---------------------------------------------------------------------
 
 
-async def offer_resume(turn: Turn) -> None:
-    """Offer to pick up the guided conversation the break interrupted, untouched."""
+async def offer_resume(turn: Turn, after_break: bool = True) -> None:
+    """Offer to pick up the guided conversation the break (or the preparing) interrupted."""
     state, _ = await repo.load_state(turn.session, turn.user.id)
     if state.dialog is None or state.dialog not in turn.content.dialogs:
         return
     title = turn.content.title(state.dialog, turn.lang)
     turn.say_key(
-        "cooldown_resume_offer",
+        "cooldown_resume_offer" if after_break else "cooldown_resume_offer_no_break",
         ((KeyButton(turn.t("cooldown_resume"), data("resume")),),),
         title=title,
     )
