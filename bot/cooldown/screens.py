@@ -128,9 +128,9 @@ async def notice_variant(turn: Turn) -> str:
 
 
 def notice_text(turn: Turn, cd: Cooldown, variant: str, lang: str) -> str:
-    """The notice in `lang`, with the time as the partner will read it."""
+    """The notice previewed in `lang`: the partner's clock time, labelled with their zone."""
     assert cd.ends_at is not None and turn.partner is not None
-    when = back_at(turn.content, lang, turn.partner.timezone, cd.ends_at, turn.now)
+    when = back_at(turn.content, lang, turn.partner.timezone, cd.ends_at, turn.now, label=True)
     key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
     return turn.content.t(key, lang, name=turn.user.name, when=when)
 
