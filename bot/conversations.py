@@ -16,9 +16,10 @@ from bot.engine.outputs import (
     ReflectionShared,
     SaveReflection,
 )
+from bot.long_text import labelled, split_at_words
 from bot.storage import repo
 from bot.storage.models import Reflection
-from bot.turn import Turn
+from bot.turn import Outbound, Turn
 
 WELCOME = "welcome"
 
@@ -126,9 +127,17 @@ class Conversations:
 
     async def begin(self, turn: Turn, dialog: str) -> None:
         """Open `dialog`, resuming where the person left it if unfinished."""
-        row = (await turn.store.progress(turn.user.id)).get(dialog)
+        progress = await turn.store.progress(turn.user.id)
+        row = progress.get(dialog)
         node = row.node if row is not None and row.status == repo.IN_PROGRESS else None
-        await self.coach.advance(turn, lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
+        done = sum(
+            1
+            for topic in self.content.topics
+            if topic != dialog and (p := progress.get(topic)) is not None and p.status == repo.DONE
+        )
+        await self.coach.advance(
+            turn, lambda t: Begin(dialog=dialog, node=node, topics_done=done, **_ctx(t))
+        )
 
     # -- free text ------------------------------------------------------------
 
@@ -177,16 +186,25 @@ class Conversations:
         if partner is None or not turn.partner_reachable:
             turn.say(turn.t("partner_unavailable"), replace=True)
             return
+        parts = 1
         if not reflection.shared:
-            turn.to_partner(
+            text = self.content.t(
                 "partner_shared",
+                partner.lang,
                 name=turn.user.name,
                 title=self.content.title(effect.dialog, partner.lang),
                 text=reflection.text,
             )
+            pieces = labelled(split_at_words(text))
+            for piece in pieces:
+                turn.out.append(Outbound(partner.chat_id, partner.id, piece))
+            parts = len(pieces)
             reflection.shared = True
             turn.session.add(reflection)
-        turn.say(turn.t("shared"), replace=True)
+        if parts > 1:
+            turn.say(turn.t("shared_in_parts", parts=parts), replace=True)
+        else:
+            turn.say(turn.t("shared"), replace=True)
 
 
 async def begin_at(turn: Turn, dialog: str, node: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.coach import Coach
+from bot.coach import Coach, SettingsSection
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
 from bot.turn import Turn
@@ -13,6 +13,9 @@ KIND = "l"
 def install(coach: Coach) -> None:
     coach.command("language")(choose_language)
     coach.button(KIND)(set_language)
+    coach.settings_sections.append(
+        SettingsSection("language", "settings_language", choose_language)
+    )
 
 
 async def choose_language(turn: Turn) -> None:

@@ -13,6 +13,9 @@ from bot.engine.outputs import KeyButton
 from bot.turn import Turn
 
 KIND = "set"
+MENU = "menu"
+BACK = callbacks.encode(KIND, MENU)
+"""A section's "Back" button: the /settings menu again, in place."""
 
 
 def install(coach: Coach) -> None:
@@ -20,6 +23,9 @@ def install(coach: Coach) -> None:
         await settings_menu(coach, turn)
 
     async def open_section(turn: Turn, args: tuple[str, ...]) -> None:
+        if args == (MENU,):
+            await settings_menu(coach, turn, replace=True)
+            return
         section = next((s for s in coach.settings_sections if args and s.key == args[0]), None)
         if section is None:
             turn.notice("unknown_button")
@@ -30,7 +36,7 @@ def install(coach: Coach) -> None:
     coach.button(KIND)(open_section)
 
 
-async def settings_menu(coach: Coach, turn: Turn) -> None:
+async def settings_menu(coach: Coach, turn: Turn, *, replace: bool = False) -> None:
     sections = sorted(coach.settings_sections, key=lambda s: (s.order, s.key))
     if not sections:
         turn.say_key("settings_empty")
@@ -38,4 +44,4 @@ async def settings_menu(coach: Coach, turn: Turn) -> None:
     keyboard = tuple(
         (KeyButton(turn.t(s.label_key), callbacks.encode(KIND, s.key)),) for s in sections
     )
-    turn.say(turn.t("settings_title"), keyboard)
+    turn.say(turn.t("settings_title"), keyboard, replace=replace)

@@ -70,6 +70,8 @@ class Outbound:
 
 
 PARAGRAPH = "\n\n"
+MESSAGE_LIMIT = 4096
+"""Telegram's limit: messages that would not fit together stay apart."""
 
 
 def fold(outs: list[Outbound]) -> list[Outbound]:
@@ -105,7 +107,8 @@ def _joinable(first: Outbound, then: Outbound) -> bool:
         and not (first.replace or then.replace)
     )
     alone = first.attachment or then.attachment or first.ref or then.ref
-    return plain and not alone
+    fits = len(first.text) + len(PARAGRAPH) + len(then.text) <= MESSAGE_LIMIT
+    return plain and fits and not alone
 
 
 class NeedsSession(Exception):

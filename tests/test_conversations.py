@@ -176,3 +176,25 @@ def test_two_features_cannot_claim_the_same_button_or_command(coach) -> None:
         coach.button("n")(nothing)
     with pytest.raises(ValueError, match="command 'help' is registered twice"):
         coach.command("help")(nothing)
+
+
+async def test_the_topic_marks_are_explained_where_they_are_shown(coach) -> None:
+    [menu] = texts(await coach.run_command(ALEX, "topics"), ALEX)
+    assert "○ not started" in menu and "◐ in progress" in menu and "● done" in menu
+
+
+async def test_the_closing_opens_by_how_far_the_person_has_come(coach) -> None:
+    from bot.engine import callbacks
+
+    said = " ".join(texts(await coach.press(ALEX, callbacks.topic("closing")), ALEX))
+    assert "You've come a long way" not in said and "fine to read it early" in said
+
+    async def finish_four(turn) -> None:
+        for topic in coach.content.topics[:4]:
+            await turn.store.record_progress(
+                turn.user.id, topic, node=None, now=turn.now, done=True
+            )
+
+    await coach.handle(SAM, finish_four)
+    said = " ".join(texts(await coach.press(SAM, callbacks.topic("closing")), SAM))
+    assert "You've come a long way" in said or "Bu sohbetlerde uzun bir yol" in said

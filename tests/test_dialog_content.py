@@ -34,10 +34,13 @@ OUR_WORDS = ("dialogs", "data")
 def walk(content: Content, dialog: str, lang: str, partner: bool) -> tuple[set[str], int]:
     """Visit every reachable (state) once; return the nodes shown and the number of endings."""
     ctx = {"at": AT, "lang": lang, "has_partner": partner}
-    start = step(content, DialogState(), Begin(dialog=dialog, **ctx))
+    openings = {0, *content.dialogs[dialog].start_by_progress}  # every way in, by progress
     shown: set[str] = set()
     endings = 0
-    todo = [start]
+    todo = [
+        step(content, DialogState(), Begin(dialog=dialog, topics_done=done, **ctx))
+        for done in openings
+    ]
     seen: set[DialogState] = set()
     while todo:
         state, outputs, _ = todo.pop()

@@ -35,3 +35,19 @@ async def test_with_no_sections_the_menu_says_so(content, engine) -> None:
     install(bare)
     outs = await bare.run_command(ALEX, "settings")
     assert outs[0].text == content.t("settings_empty", "en")
+
+
+async def test_the_language_has_its_own_entry(coach: Coach) -> None:
+    outs = await coach.run_command(ALEX, "settings")
+    labels = [b.label for row in outs[0].keyboard for b in row]
+    assert coach.content.t("settings_language", "en") in labels
+    chooser = await coach.press(ALEX, "set|language")
+    assert chooser[0].text == coach.content.t("language_choose", "en")
+
+
+async def test_the_check_ins_section_has_a_way_back_to_the_menu(coach: Coach) -> None:
+    [checkins] = await coach.press(ALEX, "set|checkins") or [None]
+    back = [b for row in checkins.keyboard for b in row if b.label == "Back"]
+    assert back, [b.label for row in checkins.keyboard for b in row]
+    [menu] = await coach.press(ALEX, back[0].data)
+    assert menu.replace and menu.text == coach.content.t("settings_title", "en")

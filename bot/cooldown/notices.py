@@ -104,7 +104,7 @@ async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
 async def heard(turn: Turn, args: tuple[str, ...]) -> None:
     """The partner read the gentle start and is ready to listen."""
     cd = await _partners_cooldown(turn, args)
-    if cd is None or cd.statement_sent_at is None:
+    if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
         turn.notice("stale_button")
         return
     if cd.statement_heard_at is None:
@@ -112,6 +112,11 @@ async def heard(turn: Turn, args: tuple[str, ...]) -> None:
         turn.session.add(cd)
         turn.to_partner("cooldown_starter_heard", name=turn.user.name)
     turn.say_key("cooldown_heard_thanks")
+
+
+def _sent_me(turn: Turn, cd: Cooldown) -> bool:
+    """Whether this person is the one the gentle start of `cd` was sent to (same couple)."""
+    return cd.statement_couple_id is not None and cd.statement_couple_id == turn.user.couple_id
 
 
 def _told_me(turn: Turn, cd: Cooldown) -> bool:

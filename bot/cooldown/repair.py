@@ -116,14 +116,14 @@ async def share(turn: Turn, args: tuple[str, ...]) -> None:
     if cd is None:
         return
     keyboard = for_partner(turn, [[("cooldown_heard", data("heard", cd.id))]])
-    sent = turn.to_partner(
-        "cooldown_partner_statement", keyboard, name=turn.user.name, statement=cd.statement or ""
-    )
+    key = "cooldown_partner_statement" if took_break(cd) else "cooldown_partner_statement_direct"
+    sent = turn.to_partner(key, keyboard, name=turn.user.name, statement=cd.statement or "")
     if sent:
         cd.statement_sent_at = turn.now
+        cd.statement_couple_id = turn.user.couple_id
         turn.say_key("cooldown_statement_sent")
     await store.close_cooldown(turn.session, cd, phases.SENT if sent else phases.KEPT, turn.now)
-    await screens.offer_resume(turn)
+    await screens.offer_resume(turn, took_break(cd))
 
 
 async def keep_statement(turn: Turn, args: tuple[str, ...]) -> None:
@@ -132,4 +132,9 @@ async def keep_statement(turn: Turn, args: tuple[str, ...]) -> None:
         return
     await store.close_cooldown(turn.session, cd, phases.KEPT, turn.now)
     turn.say_key("cooldown_statement_kept")
-    await screens.offer_resume(turn)
+    await screens.offer_resume(turn, took_break(cd))
+
+
+def took_break(cd: Cooldown) -> bool:
+    """A timed break was started (not only the gentle start-up prepared right away)."""
+    return cd.ends_at is not None

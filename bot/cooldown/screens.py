@@ -128,9 +128,9 @@ async def notice_variant(turn: Turn) -> str:
 
 
 def notice_text(turn: Turn, cd: Cooldown, variant: str, lang: str) -> str:
-    """The notice in `lang`, with the time as the partner will read it."""
+    """The notice previewed in `lang`: the partner's clock time, labelled with their zone."""
     assert cd.ends_at is not None and turn.partner is not None
-    when = back_at(turn.content, lang, turn.partner.timezone, cd.ends_at, turn.now)
+    when = back_at(turn.content, lang, turn.partner.timezone, cd.ends_at, turn.now, label=True)
     key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
     return turn.content.t(key, lang, name=turn.user.name, when=when)
 
@@ -200,14 +200,14 @@ def done(turn: Turn, cd: Cooldown) -> None:
 # -- afterwards ---------------------------------------------------------------------
 
 
-async def offer_resume(turn: Turn) -> None:
-    """Offer to pick up the guided conversation the break interrupted, untouched."""
+async def offer_resume(turn: Turn, after_break: bool = True) -> None:
+    """Offer to pick up the guided conversation the break (or the preparing) interrupted."""
     state, _ = await repo.load_state(turn.session, turn.user.id)
     if state.dialog is None or state.dialog not in turn.content.dialogs:
         return
     title = turn.content.title(state.dialog, turn.lang)
     turn.say_key(
-        "cooldown_resume_offer",
+        "cooldown_resume_offer" if after_break else "cooldown_resume_offer_no_break",
         ((KeyButton(turn.t("cooldown_resume"), data("resume")),),),
         title=title,
     )

@@ -68,6 +68,14 @@ class Dialog(_Frozen):
     nodes: dict[str, Node]
     menu: bool = True
     """Whether the dialog appears in /topics (helpers like welcome may not)."""
+    start_by_progress: dict[int, str] = Field(default_factory=dict)
+    """Other openings by how many topics the person has finished: the largest
+    count reached wins, `start` when none is (a closing that fits someone who did
+    none of the conversations as well as someone who did them all)."""
+
+    def opening(self, topics_done: int) -> str:
+        reached = [n for n in self.start_by_progress if n <= topics_done]
+        return self.start_by_progress[max(reached)] if reached else self.start
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ class Begin(Event):
 
     dialog: str
     node: str | None = None
+    topics_done: int = 0
+    """How many topics the person has finished (a dialog may open differently)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -169,8 +169,9 @@ def _check_dialog(
     file: str, dialog: Dialog, dialogs: dict[str, Dialog], languages: tuple[str, ...]
 ) -> list[Problem]:
     problems = _check_text(file, "title", dialog.title, languages)
-    if dialog.start not in dialog.nodes:
-        problems.append(Problem(file, "start", f"unknown node {dialog.start!r}"))
+    for start in [dialog.start, *dialog.start_by_progress.values()]:
+        if start not in dialog.nodes:
+            problems.append(Problem(file, "start", f"unknown node {start!r}"))
     keys: dict[str, str] = {}
     for node in dialog.nodes.values():
         problems += _check_node(file, dialog, node, dialogs, languages)
@@ -179,7 +180,9 @@ def _check_dialog(
             problems.append(Problem(file, node.id, reason))
     if problems:
         return problems
-    reachable = _reachable(dialog, dialog.start)
+    reachable = set().union(
+        *(_reachable(dialog, s) for s in [dialog.start, *dialog.start_by_progress.values()])
+    )
     for node_id in dialog.nodes:
         if node_id not in reachable:
             problems.append(Problem(file, node_id, "unreachable from the start node"))

@@ -56,7 +56,7 @@ def _begin(content: Content, event: Begin) -> Result:
     dialog = content.dialogs.get(event.dialog)
     if dialog is None:
         return Result(IDLE, [Notice("unknown_topic")], [])
-    node = event.node if event.node in dialog.nodes else dialog.start
+    node = event.node if event.node in dialog.nodes else dialog.opening(event.topics_done)
     effects: list[Effect] = [DialogStarted(dialog.id, event.at)]
     return _enter(content, dialog, node, event, effects=effects)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -36,6 +36,9 @@ BATCH = 20
 """Stored updates of one person read at a time."""
 KEEP_DONE = timedelta(hours=25)
 """Telegram forgets an unconfirmed update after 24 hours; a tombstone must outlive that."""
+
+WAKE_CHANNEL = "attune_inbox"
+"""Notified (PostgreSQL) when updates are stored, so every process looks for work."""
 
 MARK_DONE = (
     update(UPDATES)
@@ -118,6 +121,8 @@ class Inbox:
             return
         async with self.sessions() as session, session.begin():
             await session.exec(_insert(session, UPDATES).on_conflict_do_nothing(), params=rows)  # type: ignore[call-overload]
+            if session.get_bind().dialect.name == "postgresql":
+                await session.exec(text(f"NOTIFY {WAKE_CHANNEL}"))  # type: ignore[call-overload]
 
     # -- lanes --------------------------------------------------------------
 

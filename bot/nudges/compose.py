@@ -67,6 +67,7 @@ class Composer:
         else:
             if delivery.kind is None:
                 await self._choose(turn, delivery)
+            delivery.couple_id = turn.user.couple_id  # written for this couple, if any
             sent = await self._render(turn, delivery)
         if not sent:
             delivery.status = SKIPPED

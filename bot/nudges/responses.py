@@ -94,7 +94,11 @@ class Responses:
             return
         value = int(args[2])
         checkin = NudgeCheckin(
-            user_id=turn.user.id, score=value, delivery_id=delivery.id, created_at=turn.now
+            user_id=turn.user.id,
+            score=value,
+            delivery_id=delivery.id,
+            couple_id=delivery.couple_id,
+            created_at=turn.now,
         )
         turn.session.add(checkin)
         await turn.session.flush()
@@ -103,7 +107,7 @@ class Responses:
         turn.say(turn.t("nudge_score_chosen", question=question, score=value), replace=True)
         band = "low" if value <= 2 else "mid" if value == 3 else "high"
         keyboard: Keyboard = ()
-        if turn.user.couple_id is not None:
+        if _ours(turn, checkin.couple_id):
             keyboard = (
                 (
                     b.nudge(turn, "nudge_share_score", b.SHARE_SCORE, checkin.id, 1),
@@ -177,6 +181,9 @@ class Responses:
         if row is None or row.user_id != turn.user.id:
             turn.notice("unknown_button")
             return
+        if yes and not _ours(turn, row.couple_id):
+            turn.say(turn.t("old_link_button"), replace=True)
+            return
         if isinstance(row, NudgeCheckin):
             row.shared = yes
             turn.say(turn.t("nudge_score_shared" if yes else "nudge_score_private"), replace=True)
@@ -208,6 +215,7 @@ class Responses:
             kind=delivery.kind,
             prompt=delivery.prompt or "",
             text=text,
+            couple_id=delivery.couple_id,
             created_at=turn.now,
         )
         if delivery.kind == COUPLE and delivery.ref is not None and delivery.ref.isdigit():
@@ -215,7 +223,11 @@ class Responses:
             return True
         turn.session.add(answer)
         await turn.session.flush()
-        if delivery.kind in WRITTEN and reachable(turn.partner, turn.now):
+        if (
+            delivery.kind in WRITTEN
+            and reachable(turn.partner, turn.now)
+            and _ours(turn, answer.couple_id)
+        ):
             keyboard = (
                 (
                     b.nudge(turn, "share_with_partner", b.SHARE_ANSWER, answer.id, 1),
@@ -243,6 +255,7 @@ class Responses:
                 kind=CHECKIN,
                 prompt=(delivery.prompt if delivery else None) or "",
                 text=text,
+                couple_id=checkin.couple_id,
                 created_at=turn.now,
             )
         )
@@ -253,6 +266,7 @@ class Responses:
         question = await couple.locked(session, question_id)
         partner = turn.partner
         if question is None or partner is None or question.couple_id != turn.user.couple_id:
+            answer.couple_id = None  # a question of an earlier couple: kept for oneself
             session.add(answer)
             turn.say_key("nudge_answer_saved")
             return
@@ -285,3 +299,8 @@ class Responses:
         )
         question.revealed_at = turn.now
         session.add(question)
+
+
+def _ours(turn: Turn, couple_id: int | None) -> bool:
+    """Whether something made in `couple_id` may reach this person's current partner."""
+    return couple_id is not None and couple_id == turn.user.couple_id

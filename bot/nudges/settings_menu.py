@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import available_timezones
 
+from bot import settings_menu
 from bot.coach import Coach, SettingsSection
+from bot.dates import day_and_date
 from bot.engine.outputs import Keyboard, KeyButton
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
@@ -86,6 +88,7 @@ class CheckinSettings:
                 b.button(turn, "settings_quiet", b.SETTINGS, "q"),
             ),
             (b.button(turn, summary_key, b.SETTINGS, "s", int(not schedule.summary)),),
+            (KeyButton(turn.t("settings_back"), settings_menu.BACK),),
         )
         turn.say(text, keyboard, replace=replace)
 
@@ -95,8 +98,7 @@ class CheckinSettings:
         local = at.astimezone(zone(timezone_of(turn.user, self.nudging.default_tz)))
         return turn.t(
             "settings_when",
-            day=turn.t(f"day_{local.weekday()}"),
-            date=local.strftime("%d.%m"),
+            date=day_and_date(local, turn.lang),
             time=clock_text(local.hour * 60 + local.minute),
         )
 

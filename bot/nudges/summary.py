@@ -1,7 +1,8 @@
 """The weekly summary (opt-in): a chart of check-in scores and one encouraging sentence.
 
 Privacy: the picture shows the viewer's own scores and only those of the
-partner's scores the partner chose to share. When the partner has paused or
+partner's scores the partner chose to share within this couple (never one
+shared with someone before). When the partner has paused or
 blocked the bot, the picture and its words are for one.
 """
 
@@ -52,8 +53,8 @@ async def weekly_scores(
     first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
     starts = tuple(first + timedelta(weeks=i) for i in range(weeks))
     since = datetime.combine(first, time(0), tz).astimezone(UTC)
-    mine = await _scores(session, user.id, since, shared_only=False)
-    theirs = await _scores(session, partner.id, since, shared_only=True) if partner else None
+    mine = await _scores(session, user.id, since)
+    theirs = await _shared_scores(session, partner, since) if partner is not None else None
 
     def by_week(rows: list[NudgeCheckin]) -> tuple[float | None, ...]:
         buckets: dict[date, list[int]] = {}
@@ -65,14 +66,26 @@ async def weekly_scores(
     return WeeklyScores(starts, by_week(mine), by_week(theirs) if theirs is not None else None)
 
 
-async def _scores(
-    session: AsyncSession, user_id: int, since: datetime, *, shared_only: bool
-) -> list[NudgeCheckin]:
+async def _scores(session: AsyncSession, user_id: int, since: datetime) -> list[NudgeCheckin]:
+    """All of a person's own scores, private ones included (the picture is theirs)."""
     query = select(NudgeCheckin).where(
         NudgeCheckin.user_id == user_id, NudgeCheckin.created_at >= since
     )
-    if shared_only:
-        query = query.where(col(NudgeCheckin.shared).is_(True))
+    return list((await session.exec(query)).all())
+
+
+async def _shared_scores(
+    session: AsyncSession, partner: User, since: datetime
+) -> list[NudgeCheckin]:
+    """The partner's scores shared within the current couple, none from an earlier one."""
+    if partner.couple_id is None:
+        return []
+    query = select(NudgeCheckin).where(
+        NudgeCheckin.user_id == partner.id,
+        NudgeCheckin.created_at >= since,
+        col(NudgeCheckin.shared).is_(True),
+        NudgeCheckin.couple_id == partner.couple_id,
+    )
     return list((await session.exec(query)).all())
 
 

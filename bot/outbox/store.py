@@ -63,6 +63,22 @@ STAGE_COLUMNS = (
 )
 
 
+_MINE = (
+    OUTBOX.c.id == bindparam("b_id"),
+    OUTBOX.c.owner == bindparam("b_owner"),
+)
+ADMIT = (
+    update(OUTBOX)
+    .where(*_MINE, OUTBOX.c.status == QUEUED)
+    .values(status=SENDING, attempts=OUTBOX.c.attempts + 1, lease_until=bindparam("b_lease"))
+)
+FINISH = (
+    update(OUTBOX)
+    .where(*_MINE, OUTBOX.c.status == SENDING)
+    .values(status=bindparam("b_status"), body=None, sent_at=bindparam("b_sent"))
+)
+
+
 def outbox_id(ref: str | None) -> int | None:
     if ref is None or not ref.startswith(REF_PREFIX):
         return None
@@ -108,7 +124,9 @@ class Outbox:
         self.clock = clock
         self.owner = owner or uuid.uuid4().hex[:16]
         self.lease = lease
-        self._stage: Any = None
+        self.direct: Any = None
+        """The embedded database's fast path (`DirectSqlite`), when there is one:
+        admitting and recording a message then costs ~0.1 ms instead of an ORM session."""
 
     # -- 1. stage (inside the turn's transaction) ------------------------------
 
@@ -164,20 +182,12 @@ class Outbox:
         row_id = outbox_id(out.ref)
         if row_id is None:
             return True
+        params = {"b_id": row_id, "b_owner": self.owner, "b_lease": self.clock() + self.lease}
+        if self.direct is not None:
+            async with self.direct.transaction() as connection:
+                return bool(self.direct.prepared(ADMIT).execute(connection, **params).rowcount == 1)
         async with self.sessions() as session, session.begin():
-            result = await session.exec(  # type: ignore[call-overload]
-                update(OUTBOX)
-                .where(
-                    OUTBOX.c.id == row_id,
-                    OUTBOX.c.status == QUEUED,
-                    OUTBOX.c.owner == self.owner,
-                )
-                .values(
-                    status=SENDING,
-                    attempts=OUTBOX.c.attempts + 1,
-                    lease_until=self.clock() + self.lease,
-                )
-            )
+            result = await session.exec(ADMIT, params=params)  # type: ignore[call-overload]
             return bool(result.rowcount == 1)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
@@ -185,27 +195,34 @@ class Outbox:
         if row_id is None or outcome is Outcome.CANCELLED:
             return
         now = self.clock()
+        if outcome is not Outcome.FAILED:
+            params = {
+                "b_id": row_id,
+                "b_owner": self.owner,
+                "b_status": outcome.value,
+                "b_sent": now if outcome is Outcome.SENT else None,
+            }
+            if self.direct is not None:
+                async with self.direct.transaction() as connection:
+                    self.direct.prepared(FINISH).execute(connection, **params)
+                return
+            async with self.sessions() as session, session.begin():
+                await session.exec(FINISH, params=params)  # type: ignore[call-overload]
+            return
         mine = (OUTBOX.c.id == row_id, OUTBOX.c.owner == self.owner, OUTBOX.c.status == SENDING)
         async with self.sessions() as session, session.begin():
-            if outcome is Outcome.FAILED:
-                attempts = (
-                    await session.exec(select(OUTBOX.c.attempts).where(*mine))  # type: ignore[call-overload]
-                ).scalar_one_or_none()
-                if attempts is None:
-                    return
-                if attempts < MAX_ATTEMPTS:
-                    pause = FIRST_PAUSE * 2 ** (attempts - 1)
-                    values: dict[str, Any] = {"status": QUEUED, "lease_until": now + pause}
-                    log.info("a message could not be sent yet; trying again in %s", pause)
-                else:
-                    values = {"status": FAILED, "body": None}
-                    log.warning(
-                        "gave up a message to chat %s after %d tries", out.chat_id, attempts
-                    )
+            attempts = (
+                await session.exec(select(OUTBOX.c.attempts).where(*mine))  # type: ignore[call-overload]
+            ).scalar_one_or_none()
+            if attempts is None:
+                return
+            if attempts < MAX_ATTEMPTS:
+                pause = FIRST_PAUSE * 2 ** (attempts - 1)
+                values: dict[str, Any] = {"status": QUEUED, "lease_until": now + pause}
+                log.info("a message could not be sent yet; trying again in %s", pause)
             else:
-                values = {"status": outcome.value, "body": None}
-                if outcome is Outcome.SENT:
-                    values["sent_at"] = now
+                values = {"status": FAILED, "body": None}
+                log.warning("gave up a message to chat %s after %d tries", out.chat_id, attempts)
             await session.exec(update(OUTBOX).where(*mine).values(**values))  # type: ignore[call-overload]
 
     # -- 4. reclaim --------------------------------------------------------------

@@ -26,7 +26,15 @@ async def migrate(engine: AsyncEngine) -> None:
         await connection.run_sync(_upgrade)
 
 
+MIGRATION_LOCK = 0x41_74_74_75_6E_65_01
+"""PostgreSQL advisory lock taken while migrating ("Attune" + 1)."""
+
+
 def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Several processes may start at once (compose --scale): one migrates, the
+        # others wait here and then find nothing left to do.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "heads")

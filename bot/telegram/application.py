@@ -58,6 +58,7 @@ def build_application(
     app = builder.build()
     if outbox:
         coach.outbox = Outbox(coach.sessions, coach.clock)
+        coach.outbox.direct = coach.direct
     Handlers(coach).install(app)
     return app
 

@@ -82,9 +82,13 @@ class Pacer:
         self._timer: asyncio.TimerHandle | None = None
         self.granted: list[Lane] = []
         """Lanes in the order slots were given (kept short; for tests and the bench)."""
+        self.log: list[tuple[str, Lane]] | None = None
+        """When a list: every ("ask", lane) and ("got", lane), in the order they happened."""
 
     async def slot(self, lane: Lane) -> None:
         loop = asyncio.get_running_loop()
+        if self.log is not None:
+            self.log.append(("ask", lane))
         if not self.waiting() and self._take(loop.time()):
             self._note(lane)
             return
@@ -99,7 +103,6 @@ class Pacer:
             else:
                 self._queues[lane].remove(future)
             raise
-        self._note(lane)
 
     def pause(self, seconds: float) -> None:
         """Telegram asked for a break (flood wait): no slot for anyone until it is over."""
@@ -111,6 +114,9 @@ class Pacer:
         return sum(len(q) for q in self._queues)
 
     def _note(self, lane: Lane) -> None:
+        """At the moment the slot is given (a waiter may resume later)."""
+        if self.log is not None:
+            self.log.append(("got", lane))
         self.granted.append(lane)
         if len(self.granted) > 10_000:
             del self.granted[:5_000]
@@ -138,13 +144,15 @@ class Pacer:
         self._timer = None
         loop = asyncio.get_running_loop()
         while self.waiting():
-            queue = next(q for q in self._queues if q)
+            lane = next(Lane(i) for i, q in enumerate(self._queues) if q)
+            queue = self._queues[lane]
             if queue[0].cancelled():
                 queue.popleft()
                 continue
             if not self._take(loop.time()):
                 break
             queue.popleft().set_result(None)
+            self._note(lane)
         if self.waiting():
             self._schedule(loop)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -25,6 +26,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ContextTypes
 
 from bot import health
+from bot.cluster import Cluster, share
 from bot.config import Settings
 from bot.inbox.store import Inbox
 from bot.inbox.worker import InboxWorker
@@ -34,6 +36,7 @@ from bot.storage.db import is_sqlite
 from bot.telegram.application import AnyApplication, build_application, on_started
 from bot.telegram.polling import poll
 from bot.telegram.processor import dispatcher
+from bot.telegram.ratelimit import GuardedRateLimiter
 from bot.telegram.webhook import webhook_server
 
 log = logging.getLogger(__name__)
@@ -62,11 +65,16 @@ async def serve(settings: Settings) -> int:
             worker = InboxWorker(inbox, dispatcher(app))
             await worker.start()
             worker.wake()  # whatever a crash left behind
+            cluster = None
+            if not is_sqlite(settings.database_url):
+                cluster = Cluster(
+                    settings.database_url, wake=worker.wake, peers=pace_share(app, settings)
+                )
             try:
                 if settings.webhook_url:
-                    code = await _webhook(app, settings, inbox, worker, stop)
+                    code = await _webhook(app, settings, inbox, worker, stop, cluster)
                 else:
-                    code = await _polling(app, inbox, worker, stop)
+                    code = await _polling(app, inbox, worker, stop, cluster)
             finally:
                 log.info("stopping")
                 await worker.stop()
@@ -74,19 +82,28 @@ async def serve(settings: Settings) -> int:
         return code
 
 
-async def _polling(app: Any, inbox: Inbox, worker: InboxWorker, stop: asyncio.Event) -> int:
+async def _polling(
+    app: Any, inbox: Inbox, worker: InboxWorker, stop: asyncio.Event, cluster: Cluster | None
+) -> int:
+    """Fetch updates until `stop`; on PostgreSQL only while this process holds the lock."""
     await app.bot.delete_webhook()
-    poller = asyncio.create_task(
-        poll(app.bot, inbox, worker.wake, allowed_updates=Update.ALL_TYPES, stop=stop)
-    )
-    log.info("Attune is polling for updates")
+
+    def fetch() -> Coroutine[Any, Any, None]:
+        return poll(app.bot, inbox, worker.wake, allowed_updates=Update.ALL_TYPES, stop=stop)
+
+    if cluster is None:
+        task = asyncio.create_task(fetch())
+        log.info("Attune is polling for updates")
+    else:
+        task = asyncio.create_task(cluster.run(stop, fetch))
+        log.info("Attune is running; one of its processes fetches updates at a time")
     stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({poller, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()
-    if not poller.done():
-        poller.cancel()
+    if not task.done() and cluster is None:
+        task.cancel()
     try:
-        await poller
+        await task
     except asyncio.CancelledError:
         return 0
     except InvalidToken:
@@ -95,9 +112,34 @@ async def _polling(app: Any, inbox: Inbox, worker: InboxWorker, stop: asyncio.Ev
     return 0
 
 
+def pace_share(app: Any, settings: Settings) -> Callable[[int], None]:
+    """Each of several processes sends at its share of the configured pace."""
+    told = 0
+
+    def peers(count: int) -> None:
+        nonlocal told
+        limiter = app.bot.rate_limiter
+        if count != told and isinstance(limiter, GuardedRateLimiter):
+            told = count
+            limiter.pacer.rate = share(settings.telegram_messages_per_second, count)
+            log.info(
+                "%d processes share the sending pace: %.1f messages/s here",
+                count,
+                limiter.pacer.rate,
+            )
+
+    return peers
+
+
 async def _webhook(
-    app: Any, settings: Settings, inbox: Inbox, worker: InboxWorker, stop: asyncio.Event
+    app: Any,
+    settings: Settings,
+    inbox: Inbox,
+    worker: InboxWorker,
+    stop: asyncio.Event,
+    cluster: Cluster | None,
 ) -> int:
+    """Every process may receive; on PostgreSQL they wake each other and share the pace."""
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
 
@@ -112,6 +154,8 @@ async def _webhook(
             settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
         log.info("Attune is listening for webhook updates on port %s", settings.webhook_port)
+        if cluster is not None:
+            await cluster.run(stop)
         await stop.wait()
     finally:
         server.stop()

@@ -70,6 +70,16 @@ async def test_an_answer_after_the_person_gave_up_is_late_not_lost() -> None:
     assert step.gave_up and step.answered == fake.calls_to("sendMessage")[0].at
 
 
+async def test_an_answer_after_the_crowd_is_done_is_found_late() -> None:
+    fake = FarTelegram(rtt=0.0, limit=None)
+    crowd = Crowd(fake, 1, Pace(think=(0.0, 0.0), steps=2, patience=0.05))
+    (step,) = await crowd.run()
+    (update,) = fake.pending_updates()
+    fake.call("sendMessage", {"chat_id": update["message"]["chat"]["id"], "text": "at last"})
+    assert crowd.reconcile() == 1
+    assert step.gave_up and step.answered == fake.calls_to("sendMessage")[0].at
+
+
 def test_percentiles_are_nearest_rank() -> None:
     values = [0.1 * i for i in range(1, 101)]
     assert percentile(values, 50) == values[49]

@@ -46,6 +46,7 @@ async def test_the_notice_tells_the_time_in_the_partners_time_zone(coach, couple
     await take_break(alex, en, minutes=60)
     await alex.press(en("cooldown_notice_send"))
     # 09:00 UTC + 60 minutes = 05:00 in New York (UTC-5 in early March)
+    assert "around 05:00 New York time" in " ".join(alex.texts), "the preview says whose time"
     assert sam.last == en("cooldown_notice", name="Alex", when="around 05:00")
     assert alex.last == en("cooldown_rest", when="in about 60 minutes"), "Alex's own time"
 

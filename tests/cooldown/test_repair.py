@@ -167,3 +167,20 @@ async def test_a_safety_signal_during_the_break_holds_the_return_prompt(coach, c
     clock.advance(minutes=15)
     assert await sweep(coach, couple.router) == []
     assert sam.inbox == []
+
+
+async def test_words_prepared_without_a_break_never_mention_one(coach, couple, en):
+    alex, sam = couple.alex, couple.sam
+    await alex.command("cooldown")
+    await alex.press(en("cooldown_check_none"))
+    await alex.press(en("cooldown_prepare_now"))
+    await alex.send("the dishes")
+    await alex.press(en("cooldown_feeling_lonely"))
+    await alex.send("a calm talk tonight")
+    await alex.press(en("cooldown_statement_send"))
+    [notice] = sam.texts
+    assert "break" not in notice and "Alex wrote this as a gentle way" in notice
+
+
+async def test_grounding_says_plainly_that_nothing_needs_typing(en):
+    assert "Nothing needs typing" in en("cooldown_ground_intro")

@@ -35,7 +35,7 @@ async def test_pause_for_a_day_skips_that_day_only(coach, clock) -> None:
     await meet(coach, ALEX)
     clock.set(TUESDAY_DUE - timedelta(hours=2))
     said = await pause(coach, "For a day")
-    assert said[0].replace and "Wed 04.03, 17:30" in said[0].text
+    assert said[0].replace and "Wed, Mar 4, 17:30" in said[0].text
     assert await run_until(coach, clock, TUESDAY_DUE + timedelta(days=1), hours=1) == []
     sent = await run_until(coach, clock, FRIDAY_DUE + timedelta(minutes=30), hours=1)
     assert len(sent) == 1
@@ -46,7 +46,7 @@ async def test_pause_for_a_week_then_resume_early(coach, clock) -> None:
     await pause(coach, "For a week")
     assert await run_until(coach, clock, FRIDAY_DUE + timedelta(hours=1), hours=1) == []
     resumed = await coach.run_command(ALEX, "resume")
-    assert "back on" in resumed[0].text and "Tue 10.03, 19:30" in resumed[0].text
+    assert "back on" in resumed[0].text and "Tue, Mar 10, 19:30" in resumed[0].text
     assert (await user(coach, ALEX)).nudges_paused_until is None
     sent = await run_until(coach, clock, TUESDAY_DUE + timedelta(days=7, hours=1), hours=1)
     assert len(sent) == 1

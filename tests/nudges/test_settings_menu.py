@@ -38,7 +38,7 @@ async def test_settings_lists_each_feature_and_opens_the_check_in_section(coach)
     overview = await open_checkins(coach)
     for line in ("Tue, Fri", "19:30 (Europe/Istanbul)", "22:00–08:00", "Weekly picture: off"):
         assert line in overview.text
-    assert "Next check-in: Tue 03.03, 19:30" in overview.text
+    assert "Next check-in: Tue, Mar 3, 19:30" in overview.text
 
 
 async def test_toggling_days_changes_the_next_check_in(coach) -> None:

@@ -152,3 +152,21 @@ async def test_blocking_the_bot_marks_the_person_inactive_at_once(app, fake, coa
     assert len(fake.sent_to(602, include_failed=True)) == attempts, "never attempted"
     unavailable = coach.content.t("partner_unavailable", "en")
     assert any(m.text == unavailable and m.edited for m in alex.inbox())
+
+
+async def test_a_long_shared_answer_arrives_whole_split_between_words_and_the_writer_knows(
+    app, fake: FakeTelegram
+) -> None:
+    alex, sam = await linked(app, fake)
+    before = len(sam.inbox())
+    words = [f"word{i:04d}" for i in range(560)]
+    long_answer = " ".join(words)  # about 5,000 characters
+    await walk_to_question(app, alex, "Me, you and us")
+    await deliver(app, alex.send_text(long_answer))
+    await deliver(app, alex.press("Share with my partner"))
+    parts = [m.text for m in sam.inbox()[before:]]
+    assert len(parts) == 2 and all(len(p) <= 4096 for p in parts)
+    assert parts[0].endswith("(1/2)") and parts[1].endswith("(2/2)")
+    received = " ".join(p.rsplit(" (", 1)[0] for p in parts).split()
+    assert [w for w in received if w.startswith("word")] == words, "no word cut or lost"
+    assert any("2 messages" in m.text for m in alex.inbox()), "the writer is told"

@@ -173,6 +173,7 @@ async def test_a_double_tap_through_the_inbox_changes_nothing_twice(bot: Bot) ->
 async def test_an_update_handled_before_a_crash_is_not_handled_again(bot: Bot) -> None:
     """The process died after the turn committed but before the worker noted it: the
     next attempt finds the update marked done in the turn's own transaction."""
+    await bot.worker.stop()  # this test plays the worker itself
     alex = bot.fake.user(3002, "Alex")
     start = alex.send_command("/start")
     await bot.inbox.receive([start])

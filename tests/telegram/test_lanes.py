@@ -19,7 +19,7 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.telegram.application import build_application, drain, on_started
 from bot.telegram.processor import dispatcher
-from bot.telegram.ratelimit import GuardedRateLimiter, Lane, Pacer
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane
 from bot.turn import Outbound
 from tests.engine.dialog_files import write_dialogs
 from tests.fakes.recording_request import RecordingRequest
@@ -27,21 +27,6 @@ from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 from tests.telegram.test_inbox import CHAIN
 
 WAVE = 120
-
-
-class Spy:
-    """Notes every request for a slot and every slot given, in order."""
-
-    def __init__(self, pacer: Pacer) -> None:
-        self.events: list[tuple[str, Lane]] = []
-        original = pacer.slot
-
-        async def slot(lane: Lane) -> None:
-            self.events.append(("ask", lane))
-            await original(lane)
-            self.events.append(("got", lane))
-
-        pacer.slot = slot  # type: ignore[method-assign]
 
 
 @pytest.fixture
@@ -68,7 +53,7 @@ async def test_a_reply_during_a_wave_goes_out_before_the_queued_check_ins(wired)
     app, coach, fake, worker = wired
     limiter = app.bot.rate_limiter
     assert isinstance(limiter, GuardedRateLimiter)
-    spy = Spy(limiter.pacer)
+    limiter.pacer.log = events = []
     for chat in range(6000, 6000 + WAVE):
         fake.user(chat).send_text("/start")
         fake.consume_update(fake.pending_updates()[-1]["update_id"])
@@ -97,10 +82,10 @@ async def test_a_reply_during_a_wave_goes_out_before_the_queued_check_ins(wired)
     assert not wave.done(), "the wave was still going when Alex got his answer"
     await wave
 
-    asked = [i for i, (kind, lane) in enumerate(spy.events) if kind == "ask" and lane is Lane.REPLY]
+    asked = [i for i, (kind, lane) in enumerate(events) if kind == "ask" and lane is Lane.REPLY]
     assert asked, "Alex's reply went through the pacer"
     for i in asked:
-        given = [lane for kind, lane in spy.events[i + 1 :] if kind == "got"]
+        given = [lane for kind, lane in events[i + 1 :] if kind == "got"]
         assert given[0] is Lane.REPLY, "no check-in took a slot while a reply waited"
     assert sorted(admitted) == list(range(6000, 6000 + WAVE)), "each check-in exactly once"
     assert fake.too_many_requests == 0

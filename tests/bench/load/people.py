@@ -90,6 +90,20 @@ class Crowd:
             self.fake.listeners.remove(self._heard)
         return self.steps
 
+    def reconcile(self) -> int:
+        """Late answers to people who gave up (they took no step after); returns how many.
+
+        Call once the bot has gone quiet: what reached such a person's chat after
+        their last step answers that step, however late.
+        """
+        found = 0
+        for step in self.steps:
+            if step.answered is None:
+                later = [at for at in self.fake.outputs(step.person) if at >= step.sent]
+                if later:
+                    step.answered, found = later[0], found + 1
+        return found
+
     def _heard(self, chat_id: int, _at: float) -> None:
         """From the server's threads: wake the person of that chat, if it is one of ours."""
         event = self._events.get(chat_id)

@@ -29,7 +29,7 @@ class Figures:
     steps: int
     latencies: tuple[float, ...]
     lost: int
-    """Never answered, even after the person gave up waiting."""
+    """Never answered, even once every bot had gone quiet after the crowd was done."""
     late: int
     """Answered only after the person gave up waiting (their patience ran out)."""
     too_many: int
