@@ -79,9 +79,7 @@ def test_an_update_that_cannot_be_read_is_skipped_without_its_words(
     assert len(log.splitlines()) < 40
 
 
-@pytest.mark.parametrize(
-    ("code", "description"), [(401, "Unauthorized"), (404, "Not Found")]
-)
+@pytest.mark.parametrize(("code", "description"), [(401, "Unauthorized"), (404, "Not Found")])
 def test_a_token_refused_while_polling_stops_the_process_with_a_failure(
     server: FakeBotApiServer, tmp_path: Path, code: int, description: str
 ) -> None:
