@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Text
 from sqlmodel import Field, SQLModel
 
-from bot.storage.models import timestamp, user_fk
+from bot.storage.models import couple_ref, timestamp, user_fk
 from bot.storage.types import utcnow
 
 
@@ -63,6 +63,8 @@ class Cooldown(SQLModel, table=True):
     need: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     statement: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     statement_sent_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    statement_couple_id: int | None = Field(default=None, sa_column=couple_ref())
+    """The couple the gentle start was sent within: only that partner's "I read it" counts."""
     statement_heard_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     outcome: str | None = None
     started_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())

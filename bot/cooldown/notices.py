@@ -104,7 +104,7 @@ async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
 async def heard(turn: Turn, args: tuple[str, ...]) -> None:
     """The partner read the gentle start and is ready to listen."""
     cd = await _partners_cooldown(turn, args)
-    if cd is None or cd.statement_sent_at is None:
+    if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
         turn.notice("stale_button")
         return
     if cd.statement_heard_at is None:
@@ -117,7 +117,7 @@ async def heard(turn: Turn, args: tuple[str, ...]) -> None:
 async def moment(turn: Turn, args: tuple[str, ...]) -> None:
     """The partner read the gentle start and needs a moment first: both are told kindly."""
     cd = await _partners_cooldown(turn, args)
-    if cd is None or cd.statement_sent_at is None:
+    if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
         turn.notice("stale_button")
         return
     if cd.statement_heard_at is None:
@@ -126,6 +126,11 @@ async def moment(turn: Turn, args: tuple[str, ...]) -> None:
         turn.to_partner("cooldown_starter_moment", name=turn.user.name)
     partner = turn.partner.name if turn.partner is not None else ""
     turn.say_key("cooldown_moment_thanks", name=partner)
+
+
+def _sent_me(turn: Turn, cd: Cooldown) -> bool:
+    """Whether this person is the one the gentle start of `cd` was sent to (same couple)."""
+    return cd.statement_couple_id is not None and cd.statement_couple_id == turn.user.couple_id
 
 
 def _told_me(turn: Turn, cd: Cooldown) -> bool:

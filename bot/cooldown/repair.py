@@ -158,6 +158,7 @@ async def share(turn: Turn, args: tuple[str, ...]) -> None:
     sent = turn.to_partner(key, keyboard, name=turn.user.name, statement=cd.statement or "")
     if sent:
         cd.statement_sent_at = turn.now
+        cd.statement_couple_id = turn.user.couple_id
         turn.say_key("cooldown_statement_sent")
     await store.close_cooldown(turn.session, cd, phases.SENT if sent else phases.KEPT, turn.now)
     await screens.offer_resume(turn, took_break(cd))

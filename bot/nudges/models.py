@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.storage.models import timestamp, user_fk
+from bot.storage.models import couple_ref, timestamp, user_fk
 from bot.storage.types import utcnow
 
 NUDGE = "nudge"
@@ -103,6 +103,9 @@ class NudgeDelivery(SQLModel, table=True):
     prompt: str | None = None
     ref: str | None = None
     """Kind-specific: the dialog to continue, or the couple question id."""
+    couple_id: int | None = Field(default=None, sa_column=couple_ref())
+    """The couple the check-in was written for (its prompt may name the partner):
+    what is answered to it can only ever be shared within that couple."""
     snooze_of: int | None = Field(default=None, sa_column=Column(BigInteger))
     backoff_note: bool = False
     engaged_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
@@ -128,6 +131,8 @@ class NudgeCheckin(SQLModel, table=True):
     score: int
     shared: bool = False
     delivery_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    couple_id: int | None = Field(default=None, sa_column=couple_ref())
+    """Shared scores show only in the picture of this couple's partner."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
 
@@ -143,6 +148,8 @@ class NudgeAnswer(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     shared: bool = False
     question_id: int | None = Field(default=None, sa_column=Column(Integer, index=True))
+    couple_id: int | None = Field(default=None, sa_column=couple_ref())
+    """Only this couple's partner may ever be sent the answer."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
 

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from bot.coach import Coach
 from bot.engine.outputs import Keyboard
+from bot.followups.answers import Answers
 from bot.nudges import awaiting, couple
 from bot.nudges import buttons as b
 from bot.nudges.context import Nudging, reachable
@@ -29,7 +30,7 @@ MAX_ANSWER_CHARS = 3000
 
 
 class Responses:
-    def __init__(self, coach: Coach, nudging: Nudging) -> None:
+    def __init__(self, coach: Coach, nudging: Nudging, followups: Answers) -> None:
         self.coach = coach
         self.nudging = nudging
         self.actions: dict[str, Callable[[Turn, NudgeDelivery, tuple[str, ...]], Awaitable[None]]]
@@ -40,6 +41,11 @@ class Responses:
             b.SNOOZE_HOUR: self.snooze,
             b.SNOOZE_TOMORROW: self.snooze,
             b.FEWER: self.fewer,
+            b.FOLLOWUP_DID: followups.did,
+            b.FOLLOWUP_FELT: followups.felt,
+            b.FOLLOWUP_LATER: followups.later,
+            b.FOLLOWUP_DAY: followups.day,
+            b.FOLLOWUP_SKIP: followups.skip,
         }
 
     # -- buttons ----------------------------------------------------------------
@@ -88,7 +94,11 @@ class Responses:
             return
         value = int(args[2])
         checkin = NudgeCheckin(
-            user_id=turn.user.id, score=value, delivery_id=delivery.id, created_at=turn.now
+            user_id=turn.user.id,
+            score=value,
+            delivery_id=delivery.id,
+            couple_id=delivery.couple_id,
+            created_at=turn.now,
         )
         turn.session.add(checkin)
         await turn.session.flush()
@@ -97,7 +107,7 @@ class Responses:
         turn.say(turn.t("nudge_score_chosen", question=question, score=value), replace=True)
         band = "low" if value <= 2 else "mid" if value == 3 else "high"
         keyboard: Keyboard = ()
-        if turn.user.couple_id is not None:
+        if _ours(turn, checkin.couple_id):
             keyboard = (
                 (
                     b.nudge(turn, "nudge_share_score", b.SHARE_SCORE, checkin.id, 1),
@@ -171,6 +181,9 @@ class Responses:
         if row is None or row.user_id != turn.user.id:
             turn.notice("unknown_button")
             return
+        if yes and not _ours(turn, row.couple_id):
+            turn.say(turn.t("old_link_button"), replace=True)
+            return
         if isinstance(row, NudgeCheckin):
             row.shared = yes
             turn.say(turn.t("nudge_score_shared" if yes else "nudge_score_private"), replace=True)
@@ -202,6 +215,7 @@ class Responses:
             kind=delivery.kind,
             prompt=delivery.prompt or "",
             text=text,
+            couple_id=delivery.couple_id,
             created_at=turn.now,
         )
         if delivery.kind == COUPLE and delivery.ref is not None and delivery.ref.isdigit():
@@ -209,7 +223,11 @@ class Responses:
             return True
         turn.session.add(answer)
         await turn.session.flush()
-        if delivery.kind in WRITTEN and reachable(turn.partner, turn.now):
+        if (
+            delivery.kind in WRITTEN
+            and reachable(turn.partner, turn.now)
+            and _ours(turn, answer.couple_id)
+        ):
             keyboard = (
                 (
                     b.nudge(turn, "share_with_partner", b.SHARE_ANSWER, answer.id, 1),
@@ -237,6 +255,7 @@ class Responses:
                 kind=CHECKIN,
                 prompt=(delivery.prompt if delivery else None) or "",
                 text=text,
+                couple_id=checkin.couple_id,
                 created_at=turn.now,
             )
         )
@@ -247,6 +266,7 @@ class Responses:
         question = await couple.locked(session, question_id)
         partner = turn.partner
         if question is None or partner is None or question.couple_id != turn.user.couple_id:
+            answer.couple_id = None  # a question of an earlier couple: kept for oneself
             session.add(answer)
             turn.say_key("nudge_answer_saved")
             return
@@ -280,3 +300,8 @@ class Responses:
         )
         question.revealed_at = turn.now
         session.add(question)
+
+
+def _ours(turn: Turn, couple_id: int | None) -> bool:
+    """Whether something made in `couple_id` may reach this person's current partner."""
+    return couple_id is not None and couple_id == turn.user.couple_id

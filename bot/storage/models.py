@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import UTCDateTime, utcnow
@@ -22,6 +22,14 @@ def user_fk(*, primary_key: bool = False, index: bool = False) -> Column:
         index=index,
         nullable=False,
     )
+
+
+def couple_ref() -> Column:
+    """The couple something was made in: a later couple of the same person never sees it.
+
+    Ending the couple keeps the row (its author's) and clears the reference.
+    """
+    return Column(Integer, ForeignKey("couples.id", ondelete="SET NULL"), nullable=True)
 
 
 def timestamp(*, nullable: bool = False) -> Column:

@@ -8,14 +8,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -27,6 +30,9 @@ from bot.turn import Outbound, Person
 log = logging.getLogger(__name__)
 
 GROUPS_TOLD = "groups_told"
+UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+"""The update kinds the handlers below read: Telegram is asked for these only (polling
+and webhook), so a kind Attune does not handle never arrives, readable or not."""
 
 
 def person(update: Update) -> Person:
@@ -35,11 +41,32 @@ def person(update: Update) -> Person:
     return Person(user.id, chat.id, user.first_name or "", user.language_code)
 
 
+def complete(update: Update) -> bool:
+    """Whether `update` has what its handlers rely on (see `Handlers.incomplete`)."""
+    message = update.message or update.edited_message
+    if message is not None:
+        chat = message.chat
+        return chat is not None and (chat.type != chat.PRIVATE or message.from_user is not None)
+    query = update.callback_query
+    if query is not None:
+        return query.message is not None and query.message.chat is not None
+    return True
+
+
+async def answer_quietly(query: CallbackQuery) -> None:
+    """Stop the button's spinner; a query Telegram no longer takes is no incident."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.debug("could not answer a button press: %s", exc.message)
+
+
 class Handlers:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        app.add_handler(TypeHandler(Update, self.incomplete), group=-1)
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         app.add_handler(MessageHandler(filters.ChatType.GROUPS, self.group), group=0)
         app.add_handler(MessageHandler(private & filters.COMMAND, self.command))
@@ -103,10 +130,25 @@ class Handlers:
         assert query is not None
         chat = update.effective_chat
         if chat is not None and chat.type != chat.PRIVATE:
-            await query.answer()
+            await answer_quietly(query)
             return
         outs = await self.coach.press(person(update), query.data)
         await self._deliver(context, outs, update)
+
+    async def incomplete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs first: an update missing what every normal one has is answered if it can
+        be (a button press, so the phone stops waiting) and goes no further.
+
+        A private message always names its sender and its chat, and a press of one of
+        our buttons comes with the message it sits under (Attune has no inline mode);
+        anything else is a client's or a proxy's oddity, not a person to answer.
+        """
+        if complete(update):
+            return
+        log.info("ignored update %s: it lacks its chat, sender or message", update.update_id)
+        if update.callback_query is not None:
+            await answer_quietly(update.callback_query)
+        raise ApplicationHandlerStop
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Telegram tells us when someone blocks the bot: stop writing to them at once."""

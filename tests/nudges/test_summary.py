@@ -42,7 +42,7 @@ def coach(engine, content, clock):
 
 
 async def fixture_couple(coach) -> None:
-    await link(coach, ALEX, SAM)
+    couple_id = await link(coach, ALEX, SAM)
     await meet(coach, ALEX, SAM)
     async with coach.sessions() as session, session.begin():
         for person, rows in ((ALEX, ALEX_CHECKINS), (SAM, SAM_CHECKINS)):
@@ -52,6 +52,7 @@ async def fixture_couple(coach) -> None:
                         user_id=person.user_id,
                         score=score,
                         shared=shared,
+                        couple_id=couple_id,
                         created_at=SUNDAY_PICTURE - timedelta(days=days),
                     )
                 )

@@ -127,17 +127,19 @@ async def test_transactions_that_wait_on_the_network_do_not_block_each_other(ses
     async with sessions() as s, s.begin():
         await repo.ensure_user(s, 13, 13, "Max", "en", NOW)
     order: list[str] = []
+    slow_is_in = asyncio.Event()
 
     async def slow() -> None:
         async with sessions() as s, s.begin():
             await s.get(User, 13)
             order.append("slow-in")
+            slow_is_in.set()
             await asyncio.sleep(0.05)
             (await s.get(User, 13)).first_name = "Slow"
             order.append("slow-out")
 
     async def quick() -> None:
-        await asyncio.sleep(0.01)
+        await slow_is_in.wait()
         async with sessions() as s, s.begin():
             order.append("quick")
             (await s.get(User, 13)).lang = "tr"

@@ -1,0 +1,269 @@
+"""Relinking: nothing from one relationship reaches the next, feature by feature.
+
+Every scenario has the same shape. Alex links with Sam and something is made
+between them — a shared score, an appreciation, a break's notice or gentle
+start, an answer. Alex unlinks and links with Kim. Then the old things are
+tried again: old buttons pressed (by Alex, by Kim holding a copy of Sam's, by
+Sam after relinking with Alex), pictures drawn, questions answered. Nothing
+from the Alex–Sam era may reach Kim or act on Alex–Kim, and whoever pressed
+an old button is told plainly that it belongs to an earlier link.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.coach import Coach
+from bot.engine.loader import load_content
+from bot.nudges.models import NudgeCheckin
+from bot.nudges.summary import weekly_scores
+from bot.storage.models import User
+from bot.turn import Outbound, Person
+from tests.cooldown.support import Chat, Router, sweep, take_break
+from tests.couples.conftest import invite, join
+from tests.nudges.support import TUESDAY_DUE, button, make_coach, meet, tick, update_schedule
+
+ALEX = Person(3001, 3001, "Alex", "en")
+SAM = Person(3002, 3002, "Sam", "en")
+KIM = Person(3003, 3003, "Kim", "en")
+
+
+class World:
+    """Three people with phones (`Chat`s) on one coach."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+        self.router = Router()
+        self.alex = Chat(coach, ALEX, self.router)
+        self.sam = Chat(coach, SAM, self.router)
+        self.kim = Chat(coach, KIM, self.router)
+
+    async def meet(self) -> None:
+        for chat in (self.alex, self.sam, self.kim):
+            await chat.command("help")
+        await meet(self.coach, ALEX, SAM, KIM)
+
+    async def link(self, a: Chat, b: Chat) -> None:
+        code = await invite(self.coach, a.person)
+        self.router.deliver(await join(self.coach, b.person, code))
+
+    async def unlink(self, chat: Chat) -> None:
+        await chat.command("unlink")
+        await chat.press(self.coach.content.t("unlink_yes", "en"))
+
+    async def relink_alex_with_kim(self) -> None:
+        await self.unlink(self.alex)
+        await self.link(self.alex, self.kim)
+
+    def deliver(self, outs: list[Outbound]) -> list[Outbound]:
+        return self.router.deliver(outs)
+
+
+@pytest.fixture
+def coach(engine, content, clock):
+    return make_coach(engine, content, clock)
+
+
+@pytest.fixture
+async def world(coach) -> World:
+    world = World(coach)
+    await world.meet()
+    await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam, world.kim):
+        chat.clear()
+    return world
+
+
+@pytest.fixture
+def en(content):
+    return lambda key, **values: content.t(key, "en", **values)
+
+
+async def alex_check_in(world: World, clock, kind_cursor: int) -> Outbound:
+    """Alex's check-in of one kind (0 closeness score, 1 appreciation, 3 couple question)."""
+    await update_schedule(world.coach, ALEX, kind_cursor=kind_cursor)
+    await tick(world.coach)
+    clock.set(TUESDAY_DUE)
+    outs = world.deliver(await tick(world.coach))
+    [mine] = [o for o in outs if o.chat_id == ALEX.chat_id]
+    return mine
+
+
+def told_old_link(chat: Chat, en) -> bool:
+    return chat.last == en("old_link_button")
+
+
+# -- check-in scores and the weekly picture (issue 12, item 7) ------------------------
+
+
+async def test_a_score_shared_with_sam_never_appears_in_kims_weekly_picture(
+    world, clock, en
+) -> None:
+    check_in = await alex_check_in(world, clock, 0)
+    follow_up = world.deliver(await world.coach.press(ALEX, button(check_in, "2")))[1]
+    await world.alex.press_data(button(follow_up, "weekly picture"))
+    async with world.coach.sessions() as session:
+        assert (await session.exec(select(NudgeCheckin))).one().shared, "shared with Sam"
+
+    await world.relink_alex_with_kim()
+
+    async with world.coach.sessions() as session:
+        kim, alex = await session.get(User, KIM.user_id), await session.get(User, ALEX.user_id)
+        picture = await weekly_scores(session, kim, alex, clock.now + timedelta(days=5), "UTC")
+    assert picture.theirs is not None and set(picture.theirs) == {None}
+
+
+async def test_an_old_share_score_button_cannot_put_it_in_the_next_picture(
+    world, clock, en
+) -> None:
+    check_in = await alex_check_in(world, clock, 0)
+    follow_up = world.deliver(await world.coach.press(ALEX, button(check_in, "2")))[1]
+    share = button(follow_up, "weekly picture")
+
+    await world.relink_alex_with_kim()
+    await world.alex.press_data(share)
+
+    assert told_old_link(world.alex, en)
+    async with world.coach.sessions() as session:
+        assert not (await session.exec(select(NudgeCheckin))).one().shared
+
+
+# -- appreciations and other written check-in answers (item 8) -------------------------
+
+
+async def test_an_appreciation_written_about_sam_never_reaches_kim(world, clock, en) -> None:
+    check_in = await alex_check_in(world, clock, 1)
+    assert "appreciat" in check_in.text
+    await world.alex.press_data(button(check_in, "Answer now"))
+    saved = world.deliver(await world.coach.text(ALEX, "Sam's soup on my sick day"))
+    share = button(saved[0], "Share")
+
+    await world.relink_alex_with_kim()
+    await world.alex.press_data(share)
+
+    assert not any("soup" in text for text in world.kim.texts + world.sam.texts)
+    assert told_old_link(world.alex, en)
+
+
+async def test_an_appreciation_prompt_about_sam_answered_after_relinking_stays_private(
+    world, clock, en
+) -> None:
+    check_in = await alex_check_in(world, clock, 1)
+    await world.alex.press_data(button(check_in, "Answer now"))
+
+    await world.relink_alex_with_kim()
+    saved = world.deliver(await world.coach.text(ALEX, "Sam's soup on my sick day"))
+
+    assert not any(b.label.startswith("Share") for row in saved[0].keyboard for b in row)
+    assert world.kim.inbox == [] or not any("soup" in t for t in world.kim.texts)
+
+
+async def test_an_old_couple_question_answered_after_relinking_reveals_nothing(
+    world, clock, en
+) -> None:
+    check_in = await alex_check_in(world, clock, 3)
+    assert "two of you" in check_in.text
+
+    await world.relink_alex_with_kim()
+    await world.alex.press_data(button(check_in, "Answer now"))
+    world.deliver(await world.coach.text(ALEX, "a picnic by the sea"))
+
+    assert not any("picnic" in t for t in world.kim.texts + world.sam.texts)
+
+
+# -- the cooldown: notice and gentle start (item 9) -------------------------------------
+
+
+async def test_an_old_i_got_it_button_does_nothing_for_the_next_partner(world, en) -> None:
+    await take_break(world.alex, en)
+    await world.alex.press(en("cooldown_notice_send"))
+    ack = world.sam.button(en("cooldown_ack"))
+
+    await world.relink_alex_with_kim()
+    world.alex.clear()
+    await world.kim.press_data(ack)  # a copy of Sam's button
+    await world.sam.press_data(ack)
+
+    assert world.alex.inbox == []
+    assert world.kim.last == en("stale_button") or told_old_link(world.kim, en)
+
+
+async def gentle_start_sent_to_sam(world: World, coach: Coach, clock, en) -> str:
+    """Alex's break ends with a sentence sent to Sam; returns Sam's "I read it" button."""
+    await take_break(world.alex, en)
+    await world.alex.press(en("cooldown_notice_skip"))
+    clock.advance(minutes=20)
+    await sweep(coach, world.router)
+    await world.alex.press(en("cooldown_ready"))
+    await world.alex.send("the dishes last night")
+    await world.alex.press(en("cooldown_feeling_lonely"))
+    await world.alex.send("a quiet evening together")
+    await world.alex.press(en("cooldown_statement_send"))
+    return world.sam.button(en("cooldown_heard"))
+
+
+async def test_an_old_i_read_it_button_never_tells_the_next_partner_anything(
+    world, coach, clock, en
+) -> None:
+    heard = await gentle_start_sent_to_sam(world, coach, clock, en)
+
+    await world.relink_alex_with_kim()
+    world.alex.clear()
+    await world.kim.press_data(heard)  # a copy of Sam's button, pressed by Kim
+
+    assert world.alex.inbox == [], "Alex is not told that Kim read a sentence sent to Sam"
+
+
+async def test_an_old_i_read_it_button_is_stale_even_between_the_same_two_people(
+    world, coach, clock, en
+) -> None:
+    heard = await gentle_start_sent_to_sam(world, coach, clock, en)
+
+    await world.unlink(world.alex)
+    await world.link(world.alex, world.sam)  # together again: a new link
+    world.alex.clear()
+    await world.sam.press_data(heard)
+
+    assert world.alex.inbox == []
+
+
+# -- conversations: shared answers and questions answered together -----------------------
+
+
+async def test_a_dialog_answer_written_with_sam_cannot_be_shared_with_kim(world, en) -> None:
+    from tests.couples.conftest import walk_to_question
+
+    await walk_to_question(world.coach, ALEX, "redefining")
+    saved = world.deliver(await world.coach.text(ALEX, "Sam and I used to cook together"))
+    share = next(
+        b.data for o in saved for row in o.keyboard for b in row if b.label.startswith("Share")
+    )
+
+    await world.relink_alex_with_kim()
+    await world.alex.press_data(share)
+
+    assert not any("cook" in t for t in world.kim.texts)
+
+
+async def test_a_together_answer_from_the_sam_era_is_never_revealed_to_kim(
+    sqlite_url, clock, tmp_path
+) -> None:
+    from tests.engine.dialog_files import write_dialogs
+    from tests.support import people
+    from tests.together.test_flow import PAIR, answer
+    from tests.together.test_flow import make_coach as pair_coach
+
+    content = load_content(write_dialogs(tmp_path / "d", {"pair.yaml": PAIR}, topics=["pair"]))
+    coach = await pair_coach(sqlite_url, content, clock)
+    await people.link(coach, ALEX, SAM)
+    await answer(coach, ALEX, "your laugh")
+    await people.unlink(coach, ALEX, SAM)
+    await people.link(coach, ALEX, KIM)
+
+    outs = await answer(coach, KIM, "your patience")
+
+    assert not any("your laugh" in o.text for o in outs)
+    assert any("hasn't answered" in t for t in people.texts(outs, KIM))
