@@ -137,9 +137,11 @@ def run_bot(settings: Settings) -> int:
 def check_content(settings: Settings) -> int:
     """Dialogs, interface strings and the library: valid, translated, and big enough."""
     from bot.library.catalog import load_library, shortfalls, sizes
+    from bot.path.install import check_questions
 
     content = load_content(settings.dialogs_dir)
     library = load_library(settings.data_dir, content.languages)
+    check_questions(settings.data_dir, content.languages)
     short = shortfalls(library)
     if short:
         print("The library is smaller than promised:\n" + "\n".join(short), file=sys.stderr)

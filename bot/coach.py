@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Event
-from bot.engine.outputs import Action, Effect, Notice, Say
+from bot.engine.outputs import Action, Effect, Keyboard, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
 from bot.inbox import ticket as inbox_ticket
@@ -129,6 +129,8 @@ class Coach:
         self.fallback_text: Handler | None = None
         self.start_payload: Callable[[Turn, str], Awaitable[bool]] | None = None
         """Handles `/start <payload>` (deep links); False lets the normal /start run."""
+        self.topics_intro: Callable[[Turn], Awaitable[tuple[str, Keyboard, Keyboard]]] | None = None
+        """Suggestions for /topics: (text above the list, rows above it, rows below it)."""
         self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
         """Handles a shared location, when a feature asks for one."""
         self.periodic: list[Periodic] = []
@@ -365,12 +367,16 @@ class Coach:
         for output in heard:
             turn.say(output.text)
         for effect in result.effects:
-            await self._apply(turn, effect)
+            if not isinstance(effect, Action):
+                await self._apply(turn, effect)
         for output in result.outputs:
             if isinstance(output, Say) and not output.ack:
                 turn.say(output.text, output.keyboard, replace=output.replace, append=output.append)
             elif isinstance(output, Notice):
                 turn.notice(output.key, **output.values)
+        for effect in result.effects:
+            if isinstance(effect, Action):
+                await self._apply(turn, effect)  # after the node's text: it continues the story
         turn.fold_from(mark)
 
     async def _apply(self, turn: Turn, effect: Effect) -> None:

@@ -88,9 +88,13 @@ class Conversations:
             (p := progress.get(d)) is not None and p.status == repo.DONE
             for d in self.content.topics
         )
+        title = turn.t("topics_title")
+        if self.coach.topics_intro is not None:
+            title, above, below = await self.coach.topics_intro(turn)
+            rows = [*above, *rows, *below]
         rows.append((KeyButton(turn.t("menu_need_a_break"), callbacks.NEED_A_BREAK),))
         text = turn.t("topics_all_done") + "\n\n" if all_done else ""
-        turn.say(text + turn.t("topics_title"), tuple(rows))
+        turn.say(text + title, tuple(rows))
 
     # -- buttons --------------------------------------------------------------
 

@@ -11,8 +11,10 @@ from bot import conversations, language, settings_menu
 from bot.coach import Coach
 from bot.cooldown import install as cooldown
 from bot.couples import install as couples
+from bot.followups import install as followups
 from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
+from bot.path import install as path
 from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
@@ -24,6 +26,8 @@ INSTALLERS: list[Callable[[Coach], None]] = [
     settings_menu.install,
     nudges.install,
     lovemaps.install,
+    path.install,
+    followups.install,
 ]
 
 

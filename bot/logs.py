@@ -92,6 +92,18 @@ def _message(exc: BaseException) -> str:
     return str(exc)
 
 
+def _quiet_non_json(record: logging.LogRecord) -> bool:
+    if record.msg == 'Can not load invalid JSON data: "%s"':
+        record.msg, record.args, record.exc_info = (
+            "the Bot API answered with a body not JSON",
+            (),
+            None,
+        )
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+    return True
+
+
 def setup_logging(level: str, secrets: Iterable[str], file: Path | None = None) -> None:
     """Log to stderr, or to `file` (the terminal chat, where log lines would
     land in the middle of the conversation)."""
@@ -105,6 +117,9 @@ def setup_logging(level: str, secrets: Iterable[str], file: Path | None = None) 
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # A body that is not JSON (a proxy's HTML error page) is logged by PTB with a
+    # traceback and the whole page; the failure itself is handled and said by us.
+    logging.getLogger("telegram.request.BaseRequest").addFilter(_quiet_non_json)
     # At DEBUG, python-telegram-bot logs every update and API call in full — people's
     # private answers included — so its loggers never go below INFO.
     for chatty in ("telegram.ext", "telegram.Bot", "telegram._bot"):

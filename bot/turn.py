@@ -169,6 +169,24 @@ class Turn:
     def say_key(self, key: str, keyboard: Keyboard = (), **values: object) -> None:
         self.say(self.t(key, **values), keyboard)
 
+    def add_to_last(self, text: str, keyboard: Keyboard | None = None) -> None:
+        """Add `text` to the newest message this turn sends the person, as one more paragraph.
+
+        `keyboard`, when given, becomes that message's buttons. For a feature that
+        continues what a dialog step just said (a dialog action): one message, not
+        two. With nothing to add to, it is a message of its own.
+        """
+        for i in range(len(self.out) - 1, -1, -1):
+            last = self.out[i]
+            if last.chat_id != self.user.chat_id:
+                continue
+            if last.replace or last.notice or last.attachment or last.ref or not last.text:
+                break
+            buttons = last.keyboard if keyboard is None else keyboard
+            self.out[i] = replace(last, text=last.text + PARAGRAPH + text, keyboard=buttons)
+            return
+        self.say(text, keyboard or ())
+
     def notice(self, key: str, **values: object) -> None:
         self.say(self.t(key, **values), notice=True)
 

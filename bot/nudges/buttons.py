@@ -22,6 +22,11 @@ SNOOZE_TOMORROW = "t"
 FEWER = "f"
 SHARE_SCORE = "cs"
 SHARE_ANSWER = "as"
+FOLLOWUP_DID = "fd"
+FOLLOWUP_FELT = "ff"
+FOLLOWUP_LATER = "fl"
+FOLLOWUP_DAY = "fy"
+FOLLOWUP_SKIP = "fs"
 
 
 def button(turn: Turn, key: str, kind: str, *args: object, **values: object) -> KeyButton:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 450, 100
-MINE_COLOR, THEIRS_COLOR = "#d9576b", "#3f7fbf"
+MINE_COLOR, THEIRS_COLOR, MARK_COLOR = "#d9576b", "#3f7fbf", "#e0a526"
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class ChartData:
     """The Monday of each week, oldest first."""
     series: tuple[Series, ...]
     y_label: str
+    marks: Series | None = None
+    """Exercises tried, by how they felt (1-5): stars, not a line."""
 
 
 def render(data: ChartData) -> bytes:
@@ -46,6 +48,13 @@ def render(data: ChartData) -> bytes:
             axes.plot(
                 px, py, marker="o", linewidth=2.5, markersize=8, color=color, label=series.label
             )
+    if data.marks is not None:
+        stars = [(x, v) for x, v in zip(xs, data.marks.values, strict=True) if v is not None]
+        if stars:
+            sx, sy = zip(*stars, strict=True)
+            axes.scatter(
+                sx, sy, marker="*", s=260, color=MARK_COLOR, label=data.marks.label, zorder=3
+            )
     axes.set_title(data.title, fontsize=14)
     axes.set_xticks(xs, [w.strftime("%d.%m") for w in data.weeks])
     axes.set_ylim(0.5, 5.5)
@@ -54,7 +63,8 @@ def render(data: ChartData) -> bytes:
     axes.grid(axis="y", alpha=0.3)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    if any(any(v is not None for v in s.values) for s in data.series):
+    shown = (*data.series, *((data.marks,) if data.marks is not None else ()))
+    if any(any(v is not None for v in s.values) for s in shown):
         axes.legend(loc="lower left", frameon=False)
     figure.tight_layout()
     buffer = io.BytesIO()

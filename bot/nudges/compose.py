@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.outputs import Keyboard
+from bot.followups import carry
+from bot.followups.exercises import Plannable
 from bot.nudges import buttons as b
 from bot.nudges import couple
 from bot.nudges.context import Nudging, reachable
@@ -46,9 +48,10 @@ SEQUENCE = (
 
 
 class Composer:
-    def __init__(self, nudging: Nudging, summaries: Summaries) -> None:
+    def __init__(self, nudging: Nudging, summaries: Summaries, plannable: Plannable) -> None:
         self.nudging = nudging
         self.summaries = summaries
+        self.plannable = plannable
 
     async def compose(self, turn: Turn, delivery_id: int, owner: str) -> None:
         delivery = await turn.session.get(NudgeDelivery, delivery_id)
@@ -82,7 +85,11 @@ class Composer:
                     original.prompt,
                     original.ref,
                 )
+                if delivery.kind == carry.FOLLOWUP:
+                    await carry.carried_again(turn, delivery)
                 return
+        if await carry.take_due(turn, delivery):
+            return  # a follow-up of something the couple tried comes before the usual kinds
         if await self._partners_question(turn, delivery):
             return
         schedule = await session.get(NudgeSchedule, turn.user.id)
@@ -147,16 +154,22 @@ class Composer:
 
     async def _render(self, turn: Turn, delivery: NudgeDelivery) -> bool:
         kind = delivery.kind or CHECKIN
+        assert delivery.id is not None
+        did = delivery.id
+        if kind == carry.FOLLOWUP:
+            found = await carry.body(turn, delivery, self.plannable)
+            if found is None:
+                return False
+            body, first = found
+            return self._send(turn, delivery, body, first)
         prompt = self.nudging.pools.get(kind, delivery.prompt)
         if prompt is None:
             return False
         text = prompt.text[turn.lang]
         partner = turn.partner.name if turn.partner else turn.t("nudge_your_partner")
-        assert delivery.id is not None
-        did = delivery.id
         if kind == CHECKIN:
             body = turn.t("nudge_checkin", question=text.format(partner=partner))
-            first: tuple[tuple[KeyButton, ...], ...] = (
+            first: Keyboard = (
                 tuple(b.nudge(turn, "nudge_score", b.SCORE, did, n, score=n) for n in range(1, 6)),
             )
         elif kind in WRITTEN:
@@ -172,6 +185,11 @@ class Composer:
             key = "nudge_couple" if together else "nudge_couple_solo"
             body = turn.t(key, question=text, partner=partner)
             first = ((b.nudge(turn, "nudge_answer_now", b.ANSWER, did),),)
+        return self._send(turn, delivery, body, first)
+
+    def _send(self, turn: Turn, delivery: NudgeDelivery, body: str, first: Keyboard) -> bool:
+        assert delivery.id is not None
+        did = delivery.id
         if delivery.snooze_of is not None:
             body = turn.t("nudge_snoozed_back") + "\n\n" + body
         if delivery.backoff_note:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import exists
 
 from bot.coach import PERSON_ID, Coach, Screen
+from bot.followups.answers import Answers
+from bot.followups.exercises import plannable
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
 from bot.nudges.compose import Composer
@@ -20,10 +22,11 @@ from bot.turn import Turn
 
 def install(coach: Coach) -> None:
     nudging = Nudging.from_settings(coach.settings, coach.content.languages)
-    responses = Responses(coach, nudging)
+    things = plannable(coach.settings.data_dir, coach.content.languages)
+    responses = Responses(coach, nudging, Answers(things, nudging.default_tz))
     settings = CheckinSettings(coach, nudging)
     pausing = Pausing(nudging, settings)
-    sweep = Sweep(coach, nudging, Composer(nudging, Summaries(nudging)))
+    sweep = Sweep(coach, nudging, Composer(nudging, Summaries(nudging, things), things))
 
     coach.command("pause")(pausing.pause)
     coach.command("resume")(pausing.resume)

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from bot.coach import Coach
 from bot.engine.outputs import Keyboard
+from bot.followups.answers import Answers
 from bot.nudges import awaiting, couple
 from bot.nudges import buttons as b
 from bot.nudges.context import Nudging, reachable
@@ -29,7 +30,7 @@ MAX_ANSWER_CHARS = 3000
 
 
 class Responses:
-    def __init__(self, coach: Coach, nudging: Nudging) -> None:
+    def __init__(self, coach: Coach, nudging: Nudging, followups: Answers) -> None:
         self.coach = coach
         self.nudging = nudging
         self.actions: dict[str, Callable[[Turn, NudgeDelivery, tuple[str, ...]], Awaitable[None]]]
@@ -40,6 +41,11 @@ class Responses:
             b.SNOOZE_HOUR: self.snooze,
             b.SNOOZE_TOMORROW: self.snooze,
             b.FEWER: self.fewer,
+            b.FOLLOWUP_DID: followups.did,
+            b.FOLLOWUP_FELT: followups.felt,
+            b.FOLLOWUP_LATER: followups.later,
+            b.FOLLOWUP_DAY: followups.day,
+            b.FOLLOWUP_SKIP: followups.skip,
         }
 
     # -- buttons ----------------------------------------------------------------

@@ -15,6 +15,9 @@ from statistics import mean
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.followups import results
+from bot.followups.exercises import Plannable
+from bot.followups.models import ExerciseFollowup, ExercisePlan
 from bot.nudges.chart import ChartData, Series, render
 from bot.nudges.context import Nudging, reachable
 from bot.nudges.models import NudgeCheckin, NudgeDelivery, delivery_ref
@@ -107,25 +110,38 @@ def encouragement(scores: WeeklyScores) -> str:
 
 
 class Summaries:
-    def __init__(self, nudging: Nudging) -> None:
+    def __init__(self, nudging: Nudging, plannable: Plannable) -> None:
         self.nudging = nudging
+        self.plannable = plannable
 
     async def compose(self, turn: Turn, delivery: NudgeDelivery) -> bool:
         partner = turn.partner if reachable(turn.partner, turn.now) else None
         timezone = self.nudging.timezone(turn.user)
         scores = await weekly_scores(turn.session, turn.user, partner, turn.now, timezone)
-        if scores.empty:
+        tried = await self._exercises(turn, partner, scores.weeks[0], timezone)
+        if scores.empty and not tried:
             return False
         mode = "together" if partner is not None else "solo"
         sentence = turn.t(f"summary_{mode}_{encouragement(scores)}")
         caption = sentence
+        week_start = datetime.combine(scores.weeks[-1], time(0), zone(timezone)).astimezone(UTC)
+        lines = [self._line(turn, plan, f) for plan, f in tried if f.answered_at >= week_start]
+        if lines:
+            caption += "\n\n" + turn.t("summary_exercises", lines="\n".join(lines))
         if partner is not None:
             caption += "\n\n" + turn.t("summary_privacy", partner=partner.name)
         series = [Series(turn.t("summary_you"), scores.mine)]
         if partner is not None and scores.theirs is not None:
             series.append(Series(partner.name, scores.theirs))
+        marks = _by_week([f for _, f in tried], scores.weeks, timezone)
         png = render(
-            ChartData(turn.t("summary_title"), scores.weeks, tuple(series), turn.t("summary_y"))
+            ChartData(
+                turn.t("summary_title"),
+                scores.weeks,
+                tuple(series),
+                turn.t("summary_y"),
+                Series(turn.t("summary_exercises_label"), marks) if tried else None,
+            )
         )
         assert delivery.id is not None
         turn.out.append(
@@ -137,3 +153,42 @@ class Summaries:
             )
         )
         return True
+
+    async def _exercises(
+        self, turn: Turn, partner: User | None, first_week: date, timezone: str
+    ) -> list[tuple[ExercisePlan, ExerciseFollowup]]:
+        """Exercises answered in the picture's weeks: mine, and my partner's once revealed."""
+        since = datetime.combine(first_week, time(0), zone(timezone)).astimezone(UTC)
+        found = await results.answered_since(turn.session, turn.user.id, since)
+        if partner is not None:
+            theirs = await results.answered_since(turn.session, partner.id, since)
+            found += [(p, f) for p, f in theirs if p.revealed_at is not None]
+        return sorted(found, key=lambda pf: pf[1].answered_at or since)
+
+    def _line(self, turn: Turn, plan: ExercisePlan, followup: ExerciseFollowup) -> str:
+        entry = self.plannable.find(plan.source, plan.ref)
+        mine = followup.user_id == turn.user.id
+        who = turn.t("summary_you") if mine or turn.partner is None else turn.partner.name
+        if followup.happened:
+            answer = turn.t("followup_answer_happened", feeling=followup.feeling)
+        else:
+            answer = turn.t("followup_answer_not_this_time")
+        return turn.t(
+            "summary_exercise_line",
+            exercise=entry.text[turn.lang] if entry else "",
+            who=who,
+            answer=answer,
+        )
+
+
+def _by_week(
+    followups: list[ExerciseFollowup], weeks: tuple[date, ...], timezone: str
+) -> tuple[float | None, ...]:
+    """How the exercises that happened felt, averaged per week (None: none that week)."""
+    tz = zone(timezone)
+    buckets: dict[date, list[int]] = {}
+    for f in followups:
+        if f.happened and f.feeling and f.answered_at is not None:
+            local = f.answered_at.astimezone(tz).date()
+            buckets.setdefault(local - timedelta(days=local.weekday()), []).append(f.feeling)
+    return tuple(round(mean(buckets[w]), 2) if w in buckets else None for w in weeks)

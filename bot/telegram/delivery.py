@@ -26,7 +26,7 @@ from datetime import timedelta
 import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
@@ -160,6 +160,14 @@ async def _deliver_one(
 async def _send_with_retries(
     bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane = Lane.REPLY
 ) -> Outcome:
+    outcome = await _attempts(bot, out, guard, lane)
+    if outcome in (Outcome.FAILED, Outcome.UNKNOWN):
+        # Someone may be waiting for this: say so, naming the chat but never the words.
+        log.warning("a message to chat %s was not delivered (%s)", out.chat_id, outcome.value)
+    return outcome
+
+
+async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane) -> Outcome:
     for attempt in range(RETRIES + 1):
         last = attempt == RETRIES
         try:
@@ -170,7 +178,7 @@ async def _send_with_retries(
         except Forbidden:
             return Outcome.BLOCKED
         except BadRequest as exc:
-            log.warning("Telegram refused a message: %s", exc.message)
+            log.warning("Telegram refused a message to chat %s: %s", out.chat_id, exc.message)
             return Outcome.REFUSED
         except RetryAfter as exc:
             wait = _retry_seconds(exc)
@@ -180,9 +188,9 @@ async def _send_with_retries(
             await asyncio.sleep(wait)
         except NetworkError as exc:
             if not _certainly_not_sent(exc):
-                log.warning("connection lost while sending; not retrying (%s)", exc.message)
+                log.info("connection lost while sending; not retrying (%s)", short_reason(exc))
                 return Outcome.UNKNOWN
-            log.info("network error, will retry: %s", exc.message)
+            log.info("network error, will retry: %s", short_reason(exc))
             if last:
                 return Outcome.FAILED
             await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
@@ -190,9 +198,19 @@ async def _send_with_retries(
 
 
 def _certainly_not_sent(exc: NetworkError) -> bool:
-    """No connection was made, or Telegram itself answered with an error status."""
+    """No connection was made, or the server answered with an error status.
+
+    An answer whose body is not JSON (a proxy's HTML "502 Bad Gateway" page)
+    is an answer all the same: PTB raises it from the `TelegramError` it got
+    parsing the body, where a broken connection comes from httpx.
+    """
     cause = exc.__cause__
-    return cause is None or isinstance(cause, _NOT_SENT_CAUSES)
+    return cause is None or isinstance(cause, (*_NOT_SENT_CAUSES, TelegramError))
+
+
+def short_reason(exc: NetworkError) -> str:
+    """PTB's message without the body it quotes when that was not JSON (a whole HTML page)."""
+    return exc.message.split(". Parsing the server response", 1)[0]
 
 
 def _retry_seconds(exc: RetryAfter) -> float:

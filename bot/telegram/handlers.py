@@ -30,6 +30,9 @@ from bot.turn import Outbound, Person
 log = logging.getLogger(__name__)
 
 GROUPS_TOLD = "groups_told"
+UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
+"""The update kinds the handlers below read: Telegram is asked for these only (polling
+and webhook), so a kind Attune does not handle never arrives, readable or not."""
 
 
 def person(update: Update) -> Person:

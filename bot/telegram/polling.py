@@ -20,6 +20,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.inbox.store import Inbox
+from bot.telegram.delivery import short_reason
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ async def poll(
             continue
         except NetworkError as exc:
             failures += 1
-            log.info("could not fetch updates (%s); retrying", exc.message)
+            log.info("could not fetch updates (%s); retrying", short_reason(exc))
             await _pause(stop, min(MAX_BACKOFF, 0.5 * 2**failures))
             continue
         if not updates:

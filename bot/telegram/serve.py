@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ContextTypes
 
@@ -34,6 +33,7 @@ from bot.runtime import open_runtime
 from bot.startup import StartupFailed, unreachable, with_retries
 from bot.storage.db import is_sqlite
 from bot.telegram.application import AnyApplication, build_application, on_started
+from bot.telegram.handlers import UPDATE_KINDS
 from bot.telegram.polling import poll
 from bot.telegram.processor import dispatcher
 from bot.telegram.ratelimit import GuardedRateLimiter
@@ -89,7 +89,7 @@ async def _polling(
     await app.bot.delete_webhook()
 
     def fetch() -> Coroutine[Any, Any, None]:
-        return poll(app.bot, inbox, worker.wake, allowed_updates=Update.ALL_TYPES, stop=stop)
+        return poll(app.bot, inbox, worker.wake, allowed_updates=UPDATE_KINDS, stop=stop)
 
     if cluster is None:
         task = asyncio.create_task(fetch())
@@ -151,7 +151,7 @@ async def _webhook(
     server.listen(settings.webhook_port, address=settings.webhook_listen)
     try:
         await app.bot.set_webhook(
-            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+            settings.webhook_url, secret_token=secret, allowed_updates=UPDATE_KINDS
         )
         log.info("Attune is listening for webhook updates on port %s", settings.webhook_port)
         if cluster is not None:

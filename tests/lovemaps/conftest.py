@@ -34,9 +34,8 @@ LOVEMAPS = """
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    shutil.copytree(PROJECT_ROOT / "data" / "nudges", data / "nudges")
-    (data / "library").mkdir()
-    shutil.copy(PROJECT_ROOT / "data" / "library" / "ideas.yaml", data / "library")
+    for folder in ("nudges", "library", "path"):
+        shutil.copytree(PROJECT_ROOT / "data" / folder, data / folder)
     (data / "library" / "lovemaps.yaml").write_text(LOVEMAPS, encoding="utf-8")
     return data
 

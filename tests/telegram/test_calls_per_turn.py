@@ -41,7 +41,9 @@ async def test_through_a_whole_topic_a_typed_turn_is_one_message_and_a_press_thr
 ):
     longer = [
         *SCRIPTED_WALK,
-        lambda u: u.press("Next: What closeness means now"),
+        lambda u: u.press("Feeling closer"),
+        lambda u: u.press("Maybe later"),
+        lambda u: u.press("✨ What closeness means now"),
         lambda u: u.press("Go on"),
         lambda u: u.press("Yes, that's familiar"),
         lambda u: u.send_text("I'm scared we'll find out we want different things"),
@@ -49,7 +51,7 @@ async def test_through_a_whole_topic_a_typed_turn_is_one_message_and_a_press_thr
         lambda u: u.press("We'll try it"),
     ]
     counts = await walk(app, fake, longer)
-    typed = [0, 2, 7, 8]
+    typed = [0, 2, 9, 10]
     assert [counts[i] for i in typed] == [1, 1, 1, 1]
     assert all(n <= 3 for i, n in enumerate(counts) if i not in typed), counts
     alex = fake.user(901, "Alex")

@@ -1,0 +1,36 @@
+"""Plug follow-ups into the coach: the exercises' "We'll try it", and /idea.
+
+Answering a follow-up happens on the check-in that carried it, so its
+buttons are the check-in feature's (bot/nudges/install.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.coach import Coach
+from bot.engine.outputs import Action
+from bot.followups.exercises import plannable
+from bot.followups.ideas import KIND, Ideas
+from bot.followups.models import EXERCISE
+from bot.followups.planning import Planning
+from bot.turn import Turn
+
+log = logging.getLogger(__name__)
+
+
+def install(coach: Coach) -> None:
+    things = plannable(coach.settings.data_dir, coach.content.languages)
+    planning = Planning(things)
+    ideas = Ideas(things, planning)
+
+    async def exercise_planned(turn: Turn, action: Action) -> None:
+        entry = things.find(EXERCISE, str(action.params.get("exercise")))
+        if entry is None:
+            log.warning("%s/%s names an unknown exercise", action.dialog, action.node)
+            return
+        await planning.plan(turn, EXERCISE, entry)
+
+    coach.action("exercise_planned")(exercise_planned)
+    coach.command("idea")(ideas.command)
+    coach.button(KIND)(ideas.press)

@@ -1,0 +1,22 @@
+"""The path migration creates exactly what the models describe, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bot.path.models import PathAnswer, PathCheck, PathProfile
+from bot.storage.all_models import metadata
+
+OURS = {PathCheck.__tablename__, PathAnswer.__tablename__, PathProfile.__tablename__}
+
+
+def _differences(connection) -> list:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, metadata)
+
+
+async def test_migrated_schema_matches_the_models(db_engine) -> None:
+    async with db_engine.connect() as connection:
+        diffs = await connection.run_sync(_differences)
+    assert [d for d in diffs if any(name in repr(d) for name in OURS)] == []

@@ -1,0 +1,80 @@
+"""What the welcome asks shapes /topics: suggestions first, each with a one-line why."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.path.models import PathProfile
+from tests.support.people import ALEX, buttons, texts
+
+
+async def walk_welcome(coach, person, mood: str, focus: str, last: str) -> list:
+    """Through the welcome by its button labels; returns what the last press said."""
+    await coach.run_command(person, "start")
+    outs = await coach.press(person, "n|welcome|hello|0")
+    outs = await coach.text(person, "We want to feel close again.")
+    for label in (mood, focus, last):
+        outs = await coach.press(person, buttons(outs, person)[label])
+    return outs
+
+
+async def profile(coach) -> PathProfile | None:
+    async with coach.sessions() as session:
+        return (await session.exec(select(PathProfile))).first()
+
+
+async def test_the_welcome_remembers_mood_and_focus_and_suggests_from_them(coach) -> None:
+    outs = await walk_welcome(
+        coach, ALEX, "A bit distant lately", "Gentler disagreements", "Maybe later"
+    )
+    stored = await profile(coach)
+    assert stored is not None and (stored.mood, stored.focus) == ("distant", "conflict")
+    said = texts(outs, ALEX)
+    later, suggested = said[-1].split("\n\n", 1)
+    assert later.startswith("Of course — /check"), "one message: the welcome's last words, then"
+    assert suggested.startswith("✨ Suggested for you")
+    assert "— you'd like disagreements to go more gently." in suggested
+    assert list(buttons(outs, ALEX))[-4:] == [
+        *("✨ " + coach.content.title(t, "en") for t in ("safety", "calming", "communication")),
+        "All conversations",
+    ]
+
+
+async def test_the_welcome_can_go_straight_into_the_check(coach) -> None:
+    outs = await walk_welcome(
+        coach, ALEX, "Hard to say", "Time for each other", "Let's do the check"
+    )
+    [check] = [o for o in outs if o.chat_id == ALEX.chat_id and "1/12" in o.text]
+    assert check.text.startswith("Here it comes"), "the welcome leads straight into the check"
+    assert next(b.label for row in check.keyboard for b in row) == "Rarely"
+
+
+async def test_topics_shows_suggestions_first_then_everything_and_the_check(coach) -> None:
+    await walk_welcome(coach, ALEX, "A bit distant lately", "Time for each other", "Maybe later")
+    [menu] = await coach.run_command(ALEX, "topics")
+    assert menu.text.startswith("✨ Suggested for you\n• ")
+    labels = [b.label for row in menu.keyboard for b in row]
+    assert labels[0] == "✨ " + coach.content.title("pressure", "en")
+    topics = [b.data for row in menu.keyboard for b in row if b.data.startswith("t|")]
+    assert len(topics) == 3 + len(coach.content.topics)
+    assert "🧭 Take the 2-minute check" in labels
+
+
+async def test_topics_for_someone_who_told_us_nothing_still_reads_kindly(coach) -> None:
+    [menu] = await coach.run_command(ALEX, "topics")
+    assert menu.text.count("— a good next step.") == 3
+
+
+async def test_after_weeks_away_a_warm_welcome_back_and_nothing_to_catch_up(coach, clock) -> None:
+    await coach.run_command(ALEX, "topics")
+    clock.advance(days=4)
+    assert not any(
+        "Welcome back" in t for t in texts(await coach.run_command(ALEX, "topics"), ALEX)
+    )
+    clock.advance(days=25)
+    hello, _ = texts(await coach.run_command(ALEX, "topics"), ALEX)
+    assert hello.startswith("Welcome back, Alex") and "Nothing to catch up on" in hello
+    for word in ("streak", "missed", "behind"):
+        assert word not in hello.lower()
+    again = texts(await coach.run_command(ALEX, "topics"), ALEX)
+    assert len(again) == 1, "said once, not every time"
