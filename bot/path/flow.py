@@ -62,7 +62,12 @@ class Path:
                 )
                 return
         number = latest.number + 1 if latest is not None else 1
-        started = PathCheck(user_id=turn.user.id, number=number, started_at=turn.now)
+        started = PathCheck(
+            user_id=turn.user.id,
+            number=number,
+            started_at=turn.now,
+            couple_id=turn.user.couple_id,
+        )
         turn.session.add(started)
         await turn.session.flush()
         await self._ask(turn, started, replace=False, join=join)
@@ -183,6 +188,9 @@ class Path:
         if partner is None or turn.user.couple_id is None:
             turn.notice("stale_button")
             return
+        if mine.couple_id != turn.user.couple_id:
+            turn.say(turn.t("old_link_button"), replace=True)
+            return
         await turn.session.exec(
             select(Couple.id).where(Couple.id == turn.user.couple_id).with_for_update()
         )
@@ -191,6 +199,8 @@ class Path:
             mine.compare_at = turn.now
             turn.session.add(mine)
         theirs = await self._latest(turn, partner.id, finished=True)
+        if theirs is not None and theirs.couple_id != turn.user.couple_id:
+            theirs = None  # taken with someone before: never compared with this couple
         if theirs is None:
             turn.say(turn.t("path_compare_needs_check", partner=partner.name), replace=True)
             return

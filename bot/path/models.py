@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.storage.models import timestamp, user_fk
+from bot.storage.models import couple_ref, timestamp, user_fk
 
 
 class PathCheck(SQLModel, table=True):
@@ -31,6 +31,9 @@ class PathCheck(SQLModel, table=True):
     """When the partner was asked (once) whether they would like to compare too."""
     compared_with: int | None = None
     """The partner's check this one was compared with (each pair is shown once)."""
+    couple_id: int | None = Field(default=None, sa_column=couple_ref())
+    """The couple the check was taken in (its statements name that partner): it is only
+    ever compared within that couple, never with a later partner's check."""
 
 
 class PathAnswer(SQLModel, table=True):

@@ -267,3 +267,48 @@ async def test_a_together_answer_from_the_sam_era_is_never_revealed_to_kim(
 
     assert not any("your laugh" in o.text for o in outs)
     assert any("hasn't answered" in t for t in people.texts(outs, KIM))
+
+
+# -- the relationship check: comparing two checks (path) --------------------------------
+
+
+async def test_a_check_alex_agreed_to_compare_with_sam_is_never_compared_with_kims(
+    coach,
+) -> None:
+    from tests.path.test_check import compare_button, take_check
+    from tests.support import people
+
+    await people.link(coach, ALEX, SAM)
+    alex_done = await take_check(coach, ALEX, safety=1)
+    await coach.press(ALEX, compare_button(alex_done, ALEX))  # Sam has no check yet
+    await people.unlink(coach, ALEX, SAM)
+    await people.link(coach, ALEX, KIM)
+
+    kim_done = await take_check(coach, KIM, safety=4)
+    outs = await coach.press(KIM, compare_button(kim_done, KIM))
+
+    assert people.texts(outs, ALEX) == [], "nothing about Alex's check from the Sam era"
+    assert not any("differently" in t for t in people.texts(outs, KIM))
+
+
+# -- exercises followed up with both partners (followups) --------------------------------
+
+
+async def test_an_exercise_planned_with_sam_is_never_revealed_to_kim(coach, clock) -> None:
+    from tests.followups.test_followups import FRIDAY_DUE, answer, followups, plan_slow_hello
+    from tests.nudges.support import run_until
+    from tests.support import people
+
+    await meet(coach, ALEX, SAM, KIM)
+    await people.link(coach, ALEX, SAM)
+    await plan_slow_hello(coach, ALEX)
+    sent = await run_until(coach, clock, FRIDAY_DUE + timedelta(minutes=40), hours=1)
+    [for_alex], [for_sam] = followups(sent, ALEX), followups(sent, SAM)
+    await answer(coach, SAM, for_sam, 5)
+    await people.unlink(coach, ALEX, SAM)
+    await people.link(coach, ALEX, KIM)
+
+    outs = await answer(coach, ALEX, for_alex, 2)
+
+    assert people.texts(outs, KIM) == [] and people.texts(outs, SAM) == []
+    assert not any("Sam" in t or "Kim" in t for t in people.texts(outs, ALEX))
