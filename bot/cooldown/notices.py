@@ -103,27 +103,14 @@ async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
 
 async def heard(turn: Turn, args: tuple[str, ...]) -> None:
     """The partner read the gentle start and is ready to listen."""
-    cd = await _partners_cooldown(turn, args)
-    if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
-        turn.notice("stale_button")
-        return
-    if cd.statement_heard_at is None:
-        cd.statement_heard_at = turn.now
-        turn.session.add(cd)
-        turn.to_partner("cooldown_starter_heard", name=turn.user.name)
-    turn.say_key("cooldown_heard_thanks")
+    if await _answer_statement(turn, args, "cooldown_starter_heard"):
+        turn.say_key("cooldown_heard_thanks")
 
 
 async def moment(turn: Turn, args: tuple[str, ...]) -> None:
     """The partner read the gentle start and needs a moment first: both are told kindly."""
-    cd = await _partners_cooldown(turn, args)
-    if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
-        turn.notice("stale_button")
+    if not await _answer_statement(turn, args, "cooldown_starter_moment"):
         return
-    if cd.statement_heard_at is None:
-        cd.statement_heard_at = turn.now
-        turn.session.add(cd)
-        turn.to_partner("cooldown_starter_moment", name=turn.user.name)
     partner = turn.partner.name if turn.partner is not None else ""
     turn.say_key("cooldown_moment_thanks", name=partner)
 
@@ -144,3 +131,19 @@ async def _partners_cooldown(turn: Turn, args: tuple[str, ...]) -> Cooldown | No
         return None
     cd = await turn.session.get(Cooldown, int(args[0]))
     return cd if cd is not None and cd.user_id == turn.partner.id else None
+
+
+async def _answer_statement(turn: Turn, args: tuple[str, ...], starter_key: str) -> bool:
+    """Records the partner's first answer to a gentle start and tells its writer once.
+
+    False (with a toast) when the button is not for a statement sent to this person.
+    """
+    cd = await _partners_cooldown(turn, args)
+    if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
+        turn.notice("stale_button")
+        return False
+    if cd.statement_heard_at is None:
+        cd.statement_heard_at = turn.now
+        turn.session.add(cd)
+        turn.to_partner(starter_key, name=turn.user.name)
+    return True
