@@ -83,11 +83,9 @@ class PeakMemory:
         self._thread.join()
 
 
-def test_large_posts_are_refused_before_their_body_is_read(
-    server: FakeBotApiServer, tmp_path: Path
-) -> None:
-    port = free_port()
-    bot = BotProcess(
+def webhook_bot(server: FakeBotApiServer, tmp_path: Path, port: int) -> BotProcess:
+    """The real bot in webhook mode on `port`, with its own SQLite file and log."""
+    return BotProcess(
         server,
         f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}",
         tmp_path / "bot.log",
@@ -98,6 +96,13 @@ def test_large_posts_are_refused_before_their_body_is_read(
             "WEBHOOK_PORT": str(port),
         },
     )
+
+
+def test_large_posts_are_refused_before_their_body_is_read(
+    server: FakeBotApiServer, tmp_path: Path
+) -> None:
+    port = free_port()
+    bot = webhook_bot(server, tmp_path, port)
     bot.start(wait=False)
     try:
         server.core.wait_for(lambda c: c.method == "setWebhook", timeout=30)
@@ -131,17 +136,7 @@ def test_an_unreadable_update_posted_with_the_secret_is_taken_and_skipped(
     server: FakeBotApiServer, tmp_path: Path
 ) -> None:
     port = free_port()
-    bot = BotProcess(
-        server,
-        f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}",
-        tmp_path / "bot.log",
-        {
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "WEBHOOK_SECRET": SECRET,
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
-        },
-    )
+    bot = webhook_bot(server, tmp_path, port)
     bot.start(wait=False)
     try:
         server.core.wait_for(lambda c: c.method == "setWebhook", timeout=30)

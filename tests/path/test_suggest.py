@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.library.entries import SECTIONS
 from bot.path.suggest import Signals, suggest
 
-TOPICS = (
-    "redefining",
-    "pressure",
-    "chemistry",
-    "safety",
-    "calming",
-    "physical",
-    "fragile",
-    "stability",
-    "communication",
-    "autonomy",
-    "transitions",
-    "relearning",
-    "closing",
-)
+TOPICS = SECTIONS
 ALL_WELL = {t: 4 for t in TOPICS if t != "closing"}
 
 
