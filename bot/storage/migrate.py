@@ -21,9 +21,40 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 async def migrate(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest revision (every branch head)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    """Bring the schema to the newest revision (every branch head).
+
+    On SQLite, Alembic alters a table by copying it and dropping the old one;
+    with foreign keys on, that drop deletes every row pointing at it (ON
+    DELETE CASCADE), so an upgrade would quietly erase people's check-ins.
+    Foreign keys are switched off for the migration (SQLite ignores the
+    switch inside a transaction, hence before `begin`) and the result is
+    checked before they come back on.
+    """
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.run_sync(_foreign_keys, "OFF")
+        try:
+            async with connection.begin():
+                await connection.run_sync(_upgrade)
+                if sqlite:
+                    await connection.run_sync(_check_foreign_keys)
+        finally:
+            if sqlite:
+                await connection.run_sync(_foreign_keys, "ON")
+
+
+def _foreign_keys(connection: Connection, state: str) -> None:
+    """Outside any transaction: reaches the driver without SQLAlchemy's autobegin."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA foreign_keys={state}")
+    cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} rows pointing at nothing")
 
 
 MIGRATION_LOCK = 0x41_74_74_75_6E_65_01

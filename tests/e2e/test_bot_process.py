@@ -30,8 +30,12 @@ def test_welcome_walk_survives_a_crash_and_resumes(
 
         bot.start()
         alex.press("A bit distant lately")  # the button from before the crash still works
-        alex.wait_for_reply("A good first conversation")
-        assert "Next: What closeness means now" in alex.inbox()[-1].button_texts
+        alex.wait_for_reply("What would you most like help with")
+        alex.press("Gentler disagreements")
+        alex.wait_for_reply("a short check")
+        alex.press("Maybe later")
+        alex.wait_for_reply("Suggested for you")
+        assert "✨ Feeling safe with each other" in alex.inbox()[-1].button_texts
         alex.send_command("/topics")
         alex.wait_for_reply("Pick a conversation")
         assert bot.stop() == 0
