@@ -1,0 +1,59 @@
+"""The classifier that backs up the phrase lists (bot/safety/model.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.safety import model
+from bot.safety.screen import default_detector, load_detector
+from bot.safety.words import words_of
+
+
+def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
+    """Nobody hand-edits a weight, and a corpus change without retraining is caught:
+    `python -m bot.safety.model` rewrites the file from the tuned part only."""
+    shipped = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    paths = sorted((model.PROJECT_ROOT / "tests" / "safety" / "corpus").glob("*.tuned.yaml"))
+    assert shipped["corpus_sha256"] == model.corpus_sha256(paths)
+    assert not any(p.name.endswith(("heldout.yaml", "fresh.yaml")) for p in paths)
+
+
+def test_the_model_finds_what_the_lists_do_not():
+    lists_only = load_detector()
+    for text, category in [
+        ("he refuses to let me phone my sister", "control"),
+        ("kocam bütün kartlarımı elimden aldı", "control"),
+    ]:
+        assert category not in lists_only.check(text)
+        assert category in default_detector().check(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["he would never hurt me", "o bana asla zarar vermez", "he has never laid a hand on me"],
+)
+def test_a_negated_harm_word_is_not_a_signal_to_the_model(text):
+    assert default_detector().model.signals(words_of(text)) == set()
+
+
+def test_the_lists_excuses_reach_the_model_sentence_by_sentence():
+    """An idiom or a past told as past excuses its own sentence, never the next one,
+    and the past never excuses self-harm."""
+    detector = default_detector()
+    text = "he refuses to let me phone my sister"
+    past = f"years ago {text}"
+    assert "control" in detector.check(text)
+    assert "control" not in detector.check(past)
+    assert "control" in detector.check(f"{past}. {text}")
+    words = words_of("years ago. I want to die")
+    excused = detector._excuse(words)
+    assert not excused(1, "self_harm")
+
+
+def test_a_long_text_is_scored_sentence_by_sentence():
+    """Weight cannot pile up over a long message: many gentle sentences stay gentle."""
+    text = "We talked about money and his mother and the kids. " * 200
+    assert default_detector().check(text) == frozenset()
+    assert len(list(model.sentences(words_of(text)))) == 200
