@@ -154,7 +154,11 @@ class Model:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"corpus_sha256": self.corpus_sha256, "threshold": self.threshold, "weights": self.weights},
+            {
+                "corpus_sha256": self.corpus_sha256,
+                "threshold": self.threshold,
+                "weights": self.weights,
+            },
             ensure_ascii=True,
             sort_keys=True,
             separators=(",", ":"),

@@ -106,7 +106,7 @@ class Language:
         """For the classifier, which sees sentences, not phrases: the sentences holding an
         idiom of the exception list, and the sentences that tell the past with nothing
         saying it goes on (numbered as `bot.safety.model.sentences` numbers them)."""
-        sentences, clauses = _sentence_and_clause_ids(words)
+        sentences, _ = _sentence_and_clause_ids(words)
         idioms = {sentences[m.start] for m in self.exceptions.find(words)}
         ongoing = {sentences[m.start] for m in self.present.find(words)}
         past = {sentences[m.start] for m in self.history.find(words)} - ongoing
@@ -217,18 +217,28 @@ def _pattern(items: list[str] | None) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{item})" for item in items)) if items else None
 
 
-def _phrases(texts: list[str], category: str, classes: dict[str, Slot]) -> list[Phrase]:
-    return [phrase for text in texts or [] for phrase in parse_all(str(text), category, classes)]
+def _phrases(
+    texts: list[str],
+    category: str,
+    classes: dict[str, Slot],
+    suffixes: dict[str, re.Pattern[str]] | None = None,
+) -> list[Phrase]:
+    return [
+        phrase
+        for text in texts or []
+        for phrase in parse_all(str(text), category, classes, suffixes)
+    ]
 
 
 def load_language(path: Path) -> Language:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     classes = {name: word_class(members) for name, members in (raw.get("classes") or {}).items()}
+    suffixes = {name: re.compile(str(p)) for name, p in (raw.get("suffixes") or {}).items()}
     phrases: list[Phrase] = []
     for category, texts in (raw.get("categories") or {}).items():
         if category not in CATEGORIES:
             raise ValueError(f"{path.name}: unknown category {category!r}")
-        phrases += _phrases(texts, category, classes)
+        phrases += _phrases(texts, category, classes, suffixes)
     negation = raw.get("negation") or {}
     history = raw.get("history") or {}
     subjects = raw.get("subjects") or {}

@@ -24,14 +24,14 @@ MAX_FALSE_ALARMS = 0.02
 SCORED = [c for c in CATEGORIES if c != "abuse"]
 
 HELD_OUT_FLOOR = {
-    # v3, 8 sentences per category and language: 123/144 = 85.4 % recalled, 9/80 = 11.25 %
+    # v3, 8 sentences per category and language: 125/144 = 86.8 % recalled, 9/80 = 11.25 %
     # false alarms, weakest category self_harm 10/16 (before the classifier: 107/144 =
     # 74.3 %, 8/80 = 10 %).
-    "heldout": {"recall": 0.854, "false_alarms": 0.113, "category": 0.62},
-    # v4, 27 per category and language: 419/486 = 86.2 % recalled, 21/220 = 9.5 % false
+    "heldout": {"recall": 0.868, "false_alarms": 0.113, "category": 0.62},
+    # v4, 27 per category and language: 424/486 = 87.2 % recalled, 21/220 = 9.5 % false
     # alarms; weakest category sexual 42/54 = 77.8 % (pooled over both languages). Before the
     # classifier: 381/486 = 78.4 %, 19/220 = 8.6 %.
-    "fresh": {"recall": 0.86, "false_alarms": 0.096, "category": 0.77},
+    "fresh": {"recall": 0.872, "false_alarms": 0.096, "category": 0.77},
 }
 COMBINED_FLOOR = {"category": 0.89, "false_alarms": 0.047}
 """All parts together: every category ≥ 89.0 % (self_harm_passive 130/146; violence best
