@@ -33,6 +33,7 @@ from bot.safety.phrases import Slot, word_class
 from bot.safety.words import HARD, MARKS, Words
 
 MODEL_PATH = PROJECT_ROOT / "data" / "safety" / "model" / "weights.json"
+CORPUS_DIR = PROJECT_ROOT / "tests" / "safety" / "corpus"
 CONCEPTS_PATH = PROJECT_ROOT / "data" / "safety" / "model" / "concepts.yaml"
 THRESHOLD = 0.8
 """A category is signalled when its probability exceeds this. Chosen with the held-out
@@ -209,12 +210,10 @@ def default_model() -> Model | None:
     return load_model()
 
 
-def main() -> None:
-    """Retrain on the tuned corpus and write `data/safety/model/weights.json`."""
-    from bot.safety.screen import CATEGORIES
+def train_on_corpus(corpus_dir: Path = CORPUS_DIR) -> Model:
+    """The model trained on the tuned part of the corpus, and on nothing else."""
     from bot.safety.words import words_of
 
-    corpus_dir = PROJECT_ROOT / "tests" / "safety" / "corpus"
     paths = sorted(corpus_dir.glob("*.tuned.yaml"))
     examples: list[tuple[tuple[str, ...], frozenset[str]]] = []
     for path in paths:
@@ -224,10 +223,14 @@ def main() -> None:
             for text in texts:
                 for sentence in sentences(words_of(str(text))):
                     examples.append((sentence, labels))
-    categories = [c for c in CATEGORIES if any(c in labels for _, labels in examples)]
-    model = train(examples, categories, corpus_sha256(paths))
-    MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH} ({len(examples)} sentences, {len(categories)} categories)")
+    categories = sorted({c for _, labels in examples for c in labels})
+    return train(examples, categories, corpus_sha256(paths))
+
+
+def main() -> None:
+    """Retrain on the tuned corpus and write `data/safety/model/weights.json`."""
+    MODEL_PATH.write_text(train_on_corpus().to_json() + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_PATH}")
 
 
 if __name__ == "__main__":

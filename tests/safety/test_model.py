@@ -15,9 +15,10 @@ def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
     """Nobody hand-edits a weight, and a corpus change without retraining is caught:
     `python -m bot.safety.model` rewrites the file from the tuned part only."""
     shipped = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
-    paths = sorted((model.PROJECT_ROOT / "tests" / "safety" / "corpus").glob("*.tuned.yaml"))
+    paths = sorted(model.CORPUS_DIR.glob("*.tuned.yaml"))
     assert shipped["corpus_sha256"] == model.corpus_sha256(paths)
     assert not any(p.name.endswith(("heldout.yaml", "fresh.yaml")) for p in paths)
+    assert json.loads(model.train_on_corpus().to_json()) == shipped
 
 
 def test_the_model_finds_what_the_lists_do_not():
