@@ -34,6 +34,7 @@ from bot.safety.words import HARD, MARKS, Words
 
 MODEL_PATH = PROJECT_ROOT / "data" / "safety" / "model" / "weights.json"
 CORPUS_DIR = PROJECT_ROOT / "tests" / "safety" / "corpus"
+DIALOGS_DIR = PROJECT_ROOT / "dialogs"
 CONCEPTS_PATH = PROJECT_ROOT / "data" / "safety" / "model" / "concepts.yaml"
 THRESHOLD = 0.8
 """A category is signalled when its probability exceeds this. Chosen with the held-out
@@ -51,6 +52,26 @@ FIRST_PERSON = ("dim", "dum", "tim", "tum", "yorum", "yom", "cegim", "cagim", "r
 THIRD_PERSON = ("di", "du", "ti", "tu", "iyor", "uyor", "yor", "ecek", "acak")
 """Turkish verb endings that say who acts: "vurdum" (I hit) against "vurdu" (he hit)."""
 NEGATION_REACH = 3
+NEUTRAL = frozenset(
+    {
+        "me",
+        "i",
+        "he",
+        "him",
+        "partner",
+        "wish",
+        "nobody",
+        "kids",
+        "home",
+        "people",
+        "persist",
+        "past",
+    }
+)
+"""Concept classes that say who, where or how often, never what happened. A sentence with
+none of the others, negated or not ("time to talk tonight"; but "I don't feel safe" has
+one), has no word of harm in it, and the model, which can lean hard on one word it saw
+in the corpus ("tonight"), is not asked."""
 
 
 @cache
@@ -134,6 +155,8 @@ class Model:
 
     def probabilities(self, sentence: Iterable[str]) -> dict[str, float]:
         feats = features(sentence)
+        if not any(f[:2] in ("c:", "n:") and f[2:] not in NEUTRAL for f in feats):
+            return dict.fromkeys(self.weights, 0.0)
         return {
             category: _sigmoid(sum(w.get(f, 0.0) for f in feats))
             for category, w in self.weights.items()
@@ -190,11 +213,14 @@ def train(
     return Model(pruned, sha256)
 
 
-def corpus_sha256(paths: Iterable[Path]) -> str:
+def corpus_sha256(paths: Iterable[Path], ordinary: Iterable[str] = ()) -> str:
+    """What the weights were trained on: the tuned corpus files and the ordinary texts."""
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    for text in ordinary:
+        digest.update(text.encode())
     return digest.hexdigest()
 
 
@@ -210,21 +236,47 @@ def default_model() -> Model | None:
     return load_model()
 
 
-def train_on_corpus(corpus_dir: Path = CORPUS_DIR) -> Model:
-    """The model trained on the tuned part of the corpus, and on nothing else."""
+def ordinary_texts(dialogs_dir: Path = DIALOGS_DIR) -> list[str]:
+    """Everything the coach itself says in its conversations, in every language.
+
+    Ordinary talk about closeness, touch, safety and hard days, full of words the
+    signals share ("safe", "touch", "life", "burden"). Trained on as sentences with
+    no signal, it teaches the model what the corpus's hard negatives are too few to:
+    measured by training on half of the dialogs, the model's own false alarms on the
+    other half fell from 14 of 344 texts to none (tests/safety/corpus/README.md).
+    """
+    from bot.engine.loader import load_content
+
+    content = load_content(dialogs_dir)
+    return [
+        text
+        for dialog in content.dialogs.values()
+        for node in dialog.nodes.values()
+        if node.text is not None
+        for text in node.text.values()
+    ]
+
+
+def train_on_corpus(corpus_dir: Path = CORPUS_DIR, dialogs_dir: Path = DIALOGS_DIR) -> Model:
+    """The model trained on the tuned part of the corpus and the coach's own dialog texts
+    (as ordinary text), and on nothing else: never a held-out sentence."""
     from bot.safety.words import words_of
 
     paths = sorted(corpus_dir.glob("*.tuned.yaml"))
-    examples: list[tuple[tuple[str, ...], frozenset[str]]] = []
+    labelled: list[tuple[str, frozenset[str]]] = []
     for path in paths:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         for label, texts in raw.items():
             labels = frozenset() if label == "negative" else frozenset({label})
-            for text in texts:
-                for sentence in sentences(words_of(str(text))):
-                    examples.append((sentence, labels))
+            labelled += [(str(text), labels) for text in texts]
+    ordinary = ordinary_texts(dialogs_dir)
+    labelled += [(text, frozenset()) for text in ordinary]
+    examples = [
+        (sentence, labels) for text, labels in labelled for sentence in sentences(words_of(text))
+    ]
     categories = sorted({c for _, labels in examples for c in labels})
-    return train(examples, categories, corpus_sha256(paths))
+    digest = corpus_sha256(paths, ordinary)
+    return train(examples, categories, digest)
 
 
 def main() -> None:

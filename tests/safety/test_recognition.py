@@ -24,18 +24,18 @@ MAX_FALSE_ALARMS = 0.02
 SCORED = [c for c in CATEGORIES if c != "abuse"]
 
 HELD_OUT_FLOOR = {
-    # v3, 8 sentences per category and language: 125/144 = 86.8 % recalled, 9/80 = 11.25 %
-    # false alarms, weakest category self_harm 10/16 (before the classifier: 107/144 =
-    # 74.3 %, 8/80 = 10 %).
-    "heldout": {"recall": 0.868, "false_alarms": 0.113, "category": 0.62},
-    # v4, 27 per category and language: 424/486 = 87.2 % recalled, 21/220 = 9.5 % false
-    # alarms; weakest category sexual 42/54 = 77.8 % (pooled over both languages). Before the
-    # classifier: 381/486 = 78.4 %, 19/220 = 8.6 %.
-    "fresh": {"recall": 0.872, "false_alarms": 0.096, "category": 0.77},
+    # v3, 8 sentences per category and language: 124/144 = 86.1 % recalled, 8/80 = 10 %
+    # false alarms, weakest category self_harm 10/16 = 62.5 % (before this pass: 107/144 =
+    # 74.3 %, 8/80 = 10 %). v3's misses were read while improving the method (dev set).
+    "heldout": {"recall": 0.861, "false_alarms": 0.10, "category": 0.62},
+    # v4, 27 per category and language, never read for tuning: 418/486 = 86.0 % recalled,
+    # 21/220 = 9.5 % false alarms; weakest category sexual 41/54 = 75.9 % (both languages).
+    # Before this pass: 381/486 = 78.4 %, 19/220 = 8.6 %.
+    "fresh": {"recall": 0.86, "false_alarms": 0.096, "category": 0.75},
 }
-COMBINED_FLOOR = {"category": 0.89, "false_alarms": 0.047}
-"""All parts together: every category ≥ 89.0 % (self_harm_passive 130/146; violence best
-at 97.9 %), false alarms 30/650 = 4.6 %. Short of the issue's 97 % / 2 %."""
+COMBINED_FLOOR = {"category": 0.88, "false_alarms": 0.045}
+"""All parts together: every category ≥ 88.4 % (self_harm_passive 129/146; violence best at
+144/146 = 98.6 %), false alarms 29/650 = 4.5 %. Short of the issue's 97 % / 2 %."""
 
 
 @pytest.fixture(scope="module")
