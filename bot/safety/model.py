@@ -23,7 +23,7 @@ import math
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -80,8 +80,24 @@ def concepts() -> tuple[tuple[str, Slot], ...]:
     return tuple((name, word_class([str(m) for m in members])) for name, members in raw.items())
 
 
-def _concepts_of(word: str) -> list[str]:
-    return [name for name, slot in concepts() if slot.fits(word)]
+@lru_cache(maxsize=1 << 16)
+def _concepts_of(word: str) -> tuple[str, ...]:
+    """Cached: a long text repeats its words, and each costs one look per class."""
+    return tuple(name for name, slot in concepts() if slot.fits(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_features(word: str) -> tuple[str, ...]:
+    """What one word gives the model whatever its neighbours (cached like `_concepts_of`)."""
+    found = ["w:" + word]
+    found += [f"p{n}:" + word[:n] for n in PREFIXES if len(word) > n]
+    if len(word) > 4:
+        found.append("s3:" + word[-3:])
+        if word.endswith(FIRST_PERSON):
+            found.append("m:1sg")
+        elif word.endswith(THIRD_PERSON):
+            found.append("m:3sg")
+    return tuple(found)
 
 
 def features(words: Iterable[str]) -> set[str]:
@@ -97,16 +113,7 @@ def features(words: Iterable[str]) -> set[str]:
     present: set[str] = set()
     since_negation = NEGATION_REACH + 1
     for i, word in enumerate(ws):
-        found.add("w:" + word)
-        for n in PREFIXES:
-            if len(word) > n:
-                found.add(f"p{n}:" + word[:n])
-        if len(word) > 4:
-            found.add("s3:" + word[-3:])
-            if word.endswith(FIRST_PERSON):
-                found.add("m:1sg")
-            elif word.endswith(THIRD_PERSON):
-                found.add("m:3sg")
+        found.update(_word_features(word))
         if i + 1 < len(ws):
             found.add("b:" + word[:5] + "_" + ws[i + 1][:5])
         names = _concepts_of(word)
