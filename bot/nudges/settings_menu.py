@@ -20,7 +20,14 @@ from bot.nudges import buttons as b
 from bot.nudges.cities import City, nearest
 from bot.nudges.context import Nudging
 from bot.nudges.models import NudgeSchedule
-from bot.nudges.schedule import clock_text, is_timezone, parse_clock, zone
+from bot.nudges.schedule import (
+    clock_text,
+    format_days,
+    is_timezone,
+    parse_clock,
+    parse_day,
+    zone,
+)
 from bot.nudges.store import days_of, quiet_of, reschedule, schedule_for, timezone_of
 from bot.plugins import SettingsSection
 from bot.turn import Turn
@@ -143,14 +150,15 @@ class CheckinSettings:
         return True
 
     async def _toggle_day(self, turn: Turn, rest: tuple[str, ...]) -> bool:
-        if len(rest) != 1 or rest[0] not in {str(d) for d in range(7)}:
+        day = parse_day(rest[0]) if len(rest) == 1 else None
+        if day is None:
             return False
         schedule = await self._schedule(turn)
-        days = set(days_of(schedule)) ^ {int(rest[0])}
+        days = set(days_of(schedule)) ^ {day}
         if not days:
             turn.notice("settings_days_need_one")
             return True
-        schedule.days = ",".join(str(d) for d in sorted(days))
+        schedule.days = format_days(days)
         schedule.stride = 1  # a fresh choice of rhythm starts at full frequency
         self._changed(turn, schedule)
         return await self._days_menu(turn, ())

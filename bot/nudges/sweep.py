@@ -48,7 +48,12 @@ from bot.nudges.models import (
 )
 from bot.nudges.plan import Due, plan_nudge, plan_summary
 from bot.nudges.schedule import Quiet, Rhythm
-from bot.nudges.store import ensure_schedules, insert_ignoring_duplicates, is_postgres
+from bot.nudges.store import (
+    ensure_schedules,
+    insert_ignoring_duplicates,
+    is_postgres,
+    rhythm_days,
+)
 from bot.plugins import Jobs, Periodic
 from bot.sending import Outcome
 from bot.storage.models import User
@@ -301,7 +306,7 @@ class Sweep:
 
     def _due(self, row: Row[Any]) -> Due:
         rhythm = Rhythm(
-            tuple(int(d) for d in row.days.split(",") if d.strip().isdigit()) or (1, 4),
+            rhythm_days(row.days),
             row.minute,
             row.timezone or self.nudging.default_tz,
             _quiet(row),
