@@ -8,17 +8,15 @@ the stored local rhythm.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.nudges.models import DEFAULT_DAYS, DEFAULT_MINUTE, DEFAULT_QUIET, NudgeSchedule
 from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary, parse_days
 from bot.storage.models import User
+from bot.storage.repo import insert_ignoring_duplicates
 
 FIRST_NUDGE_AFTER = timedelta(hours=20)
 """A newcomer's first check-in waits at least this long: let them settle in first."""
@@ -139,13 +137,3 @@ async def ensure_schedules(
     table: Table = NudgeSchedule.__table__  # type: ignore[attr-defined]
     await session.exec(insert_ignoring_duplicates(session, table), params=rows)
     return len(rows)
-
-
-def is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING, on either database."""
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    return insert(table).on_conflict_do_nothing()
