@@ -176,7 +176,7 @@ class CheckinSettings:
             (b.button(turn, "settings_back", b.SETTINGS, "o"),),
         )
         turn.say(turn.t("settings_time_prompt"), keyboard, replace=True)
-        awaiting.expect(turn, await self._schedule(turn), TIME)
+        await awaiting.expect(turn, TIME)
         return True
 
     async def _set_time(self, turn: Turn, rest: tuple[str, ...]) -> bool:
@@ -188,7 +188,7 @@ class CheckinSettings:
     async def _apply_time(self, turn: Turn, minute: int, *, replace: bool) -> None:
         schedule = await self._schedule(turn)
         schedule.minute = minute
-        awaiting.clear(turn, schedule)
+        await awaiting.clear(turn)
         self._changed(turn, schedule)
         note = turn.t("settings_time_set", time=clock_text(minute))
         quiet = quiet_of(schedule)
@@ -206,7 +206,7 @@ class CheckinSettings:
         keyboard = (*rows, (b.button(turn, "settings_back", b.SETTINGS, "o"),))
         current = timezone_of(turn.user, self.nudging.default_tz)
         turn.say(turn.t("settings_timezone_prompt", timezone=current), keyboard, replace=True)
-        awaiting.expect(turn, await self._schedule(turn), TIMEZONE)
+        await awaiting.expect(turn, TIMEZONE)
         return True
 
     async def _set_city(self, turn: Turn, rest: tuple[str, ...]) -> bool:
@@ -222,7 +222,7 @@ class CheckinSettings:
         turn.user.timezone = tz
         turn.session.add(turn.user)
         schedule = await self._schedule(turn)
-        awaiting.clear(turn, schedule)
+        await awaiting.clear(turn)
         self._changed(turn, schedule)
         await self.overview(turn, note=note, replace=replace)
 
