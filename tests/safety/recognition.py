@@ -13,12 +13,14 @@ from pathlib import Path
 
 import yaml
 
+from bot.safety.care import group_of
 from bot.safety.screen import CATEGORIES, Detector, default_detector
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("en", "tr")
-PARTS = ("tuned", "heldout", "fresh")
+PARTS = ("tuned", "heldout", "fresh", "blind5")
 NEGATIVE = "negative"
+ANSWER = "right answer"
 
 
 def corpus(lang: str, part: str) -> dict[str, list[str]]:
@@ -45,8 +47,13 @@ class Score:
 
 
 def score(detector: Detector, sentences: dict[str, list[str]]) -> dict[str, Score]:
-    """Per category: recalled sentences; for `negative`: sentences with no signal at all."""
+    """Per category: recalled sentences; for `negative`: sentences with no signal at all.
+
+    `ANSWER` counts the signals that get the answer their category needs (`group_of`:
+    self-harm, abuse, or someone who hurts), even when the category read is a
+    neighbour ("I sleep with him because I'm afraid" read as fear, not sexual)."""
     scores: dict[str, Score] = {}
+    answer = scores.setdefault(ANSWER, Score())
     for label, texts in sentences.items():
         s = scores.setdefault(label, Score())
         for text in texts:
@@ -56,6 +63,9 @@ def score(detector: Detector, sentences: dict[str, list[str]]) -> dict[str, Scor
             s.right += ok
             if not ok:
                 s.wrong.append(text)
+            if label != NEGATIVE:
+                answer.total += 1
+                answer.right += bool(found) and group_of(found) == group_of(frozenset({label}))
     return scores
 
 
@@ -92,6 +102,11 @@ def report(tables: dict[tuple[str, str], dict[str, Score]], parts: tuple[str, ..
                 cells.append(f"{s.right:>5}/{s.total:<3} {100 * s.rate:5.1f}%")
         name = "false alarms" if label == NEGATIVE else label
         lines.append(f"{name:<18}" + "".join(cells))
+    cells = []
+    for column in columns:
+        s = tables[column].get(ANSWER)
+        cells.append(f"{s.right:>5}/{s.total:<3} {100 * s.rate:5.1f}%" if s else f"{'-':>16}")
+    lines.append(f"{'right answer':<18}" + "".join(cells))
     return "\n".join(lines)
 
 

@@ -1,10 +1,11 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Three parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Four parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
-were broadened on it) and `fresh` (v4, written blind before the recogniser was
-read, never tuned on). The tables of all three are printed at the end of the run
-(`conftest.py`).
+were broadened on it), `fresh` (v4, written blind before the recogniser was read,
+never tuned on) and `blind5` (v5, written after everything here was built). The
+tables of all four are printed at the end of the run (`conftest.py`), with the share
+of signals that get the answer their category needs ("right answer").
 
 The issue's thresholds (≥ 97 % recall on every category, ≤ 2 % false alarms) hold
 on the tuned part and are asserted there. They do NOT hold on the held-out parts,
@@ -17,7 +18,16 @@ from __future__ import annotations
 import pytest
 
 from bot.safety.screen import CATEGORIES, default_detector
-from tests.safety.recognition import LANGUAGES, NEGATIVE, PARTS, Score, corpus, pooled, scores_by
+from tests.safety.recognition import (
+    ANSWER,
+    LANGUAGES,
+    NEGATIVE,
+    PARTS,
+    Score,
+    corpus,
+    pooled,
+    scores_by,
+)
 
 MIN_RECALL = 0.97
 MAX_FALSE_ALARMS = 0.02
@@ -32,10 +42,16 @@ HELD_OUT_FLOOR = {
     # 21/220 = 9.5 % false alarms; weakest category sexual 41/54 = 75.9 % (both languages).
     # Before this pass: 381/486 = 78.4 %, 19/220 = 8.6 %.
     "fresh": {"recall": 0.86, "false_alarms": 0.096, "category": 0.75},
+    # v5, 15 per category and language, written after all of the above was built and
+    # never tuned on: 206/270 = 76.3 % recalled (en 105/135, tr 101/135), 12/100 = 12 %
+    # false alarms; weakest category self_harm_passive 15/30 = 50 %. The honest figure
+    # for sentences nobody has fitted anything to: v4's 86 % was optimistic (the concept
+    # classes and the threshold were chosen after v4 was written, by its writer).
+    "blind5": {"recall": 0.762, "false_alarms": 0.12, "category": 0.5},
 }
-COMBINED_FLOOR = {"category": 0.88, "false_alarms": 0.045}
-"""All parts together: every category ≥ 88.4 % (self_harm_passive 129/146; violence best at
-144/146 = 98.6 %), false alarms 29/650 = 4.5 %. Short of the issue's 97 % / 2 %."""
+COMBINED_FLOOR = {"category": 0.81, "false_alarms": 0.055}
+"""All parts together: every category ≥ 81.8 % (self_harm_passive 144/176; self_harm
+155/176 = 88.1 %), false alarms 41/750 = 5.5 %. Short of the issue's 97 % / 2 %."""
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +84,12 @@ def test_false_alarms_on_the_tuned_part(tables, lang):
     assert 1 - score.rate <= MAX_FALSE_ALARMS, f"false alarms: {score.wrong}"
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh"])
+@pytest.mark.parametrize("part", ["heldout", "fresh", "blind5"])
 def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     """Not the issue's thresholds: the level reached, so it can only go up."""
     held = pooled(tables, part)
     floor = HELD_OUT_FLOOR[part]
-    positives = [s for label, s in held.items() if label != NEGATIVE]
+    positives = [s for label, s in held.items() if label not in (NEGATIVE, ANSWER)]
     recall = sum(s.right for s in positives) / sum(s.total for s in positives)
     assert recall >= floor["recall"]
     assert 1 - held[NEGATIVE].rate <= floor["false_alarms"]
