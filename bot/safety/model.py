@@ -8,9 +8,10 @@ three-letter endings (person and tense in Turkish), and pairs of neighbouring
 word beginnings, so a sentence that says the same thing in other words or
 another order still scores. Its signal is added to the lists' signals.
 
-It is one logistic regression per category, trained by `train()` on the tuned part
-of the corpus only (`python -m bot.safety.model` rewrites `data/safety/model/weights.json`);
-the held-out parts measure it. Pure Python, no download, nothing at run time but a
+It is one logistic regression per category, trained by `train()` on the corpus parts
+already measured (`TRAINED_PARTS`) and the coach's own dialog texts (`python -m
+bot.safety.model` rewrites `data/safety/model/weights.json`); the newest held-out part
+measures it. Pure Python, no download, nothing at run time but a
 dictionary look per feature: a sentence costs a few microseconds per word, and a
 text is scored sentence by sentence so a long message cannot pile up weight.
 """
@@ -264,12 +265,22 @@ def ordinary_texts(dialogs_dir: Path = DIALOGS_DIR) -> list[str]:
     ]
 
 
+TRAINED_PARTS = ("tuned", "heldout", "fresh")
+"""The corpus parts the model learns from: the tuned part and the held-out parts already
+measured (each was measured once before being trained on, tests/safety/corpus/README.md).
+The newest held-out part (`blind5`) is never among them: it measures the model."""
+
+
+def training_files(corpus_dir: Path = CORPUS_DIR) -> list[Path]:
+    return sorted(p for part in TRAINED_PARTS for p in corpus_dir.glob(f"*.{part}.yaml"))
+
+
 def train_on_corpus(corpus_dir: Path = CORPUS_DIR, dialogs_dir: Path = DIALOGS_DIR) -> Model:
-    """The model trained on the tuned part of the corpus and the coach's own dialog texts
-    (as ordinary text), and on nothing else: never a held-out sentence."""
+    """The model trained on the measured parts of the corpus (`TRAINED_PARTS`) and the
+    coach's own dialog texts (as ordinary text), and on nothing else."""
     from bot.safety.words import words_of
 
-    paths = sorted(corpus_dir.glob("*.tuned.yaml"))
+    paths = training_files(corpus_dir)
     labelled: list[tuple[str, frozenset[str]]] = []
     for path in paths:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -287,7 +298,7 @@ def train_on_corpus(corpus_dir: Path = CORPUS_DIR, dialogs_dir: Path = DIALOGS_D
 
 
 def main() -> None:
-    """Retrain on the tuned corpus and write `data/safety/model/weights.json`."""
+    """Retrain on the measured corpus parts and write `data/safety/model/weights.json`."""
     MODEL_PATH.write_text(train_on_corpus().to_json() + "\n", encoding="utf-8")
     print(f"wrote {MODEL_PATH}")
 

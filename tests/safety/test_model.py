@@ -13,12 +13,13 @@ from bot.safety.words import words_of
 
 def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
     """Nobody hand-edits a weight, and a corpus or dialog change without retraining is
-    caught: `python -m bot.safety.model` rewrites the file from the tuned part and the
-    coach's own dialog texts (as ordinary text) only."""
+    caught: `python -m bot.safety.model` rewrites the file from the measured corpus parts
+    and the coach's own dialog texts (as ordinary text) only, never the newest part."""
     shipped = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
-    paths = sorted(model.CORPUS_DIR.glob("*.tuned.yaml"))
+    paths = model.training_files()
     assert shipped["corpus_sha256"] == model.corpus_sha256(paths, model.ordinary_texts())
-    assert not any(p.name.endswith(("heldout.yaml", "fresh.yaml")) for p in paths)
+    assert len(paths) == 6, "tuned, v3 and v4 in both languages"
+    assert not any(p.name.endswith("blind5.yaml") for p in paths), "the test part stays out"
     assert json.loads(model.train_on_corpus().to_json()) == shipped
 
 
@@ -26,7 +27,7 @@ def test_the_model_finds_what_the_lists_do_not():
     lists_only = load_detector()
     for text, category in [
         ("he refuses to let me phone my sister", "control"),
-        ("kocam bütün kartlarımı elimden aldı", "control"),
+        ("erkek arkadaşım beni her yerde izliyor", "stalking"),
     ]:
         assert category not in lists_only.check(text)
         assert category in default_detector().check(text)

@@ -34,24 +34,23 @@ MAX_FALSE_ALARMS = 0.02
 SCORED = [c for c in CATEGORIES if c != "abuse"]
 
 HELD_OUT_FLOOR = {
-    # v3, 8 sentences per category and language: 124/144 = 86.1 % recalled, 8/80 = 10 %
-    # false alarms, weakest category self_harm 10/16 = 62.5 % (before this pass: 107/144 =
-    # 74.3 %, 8/80 = 10 %). v3's misses were read while improving the method (dev set).
-    "heldout": {"recall": 0.861, "false_alarms": 0.10, "category": 0.62},
-    # v4, 27 per category and language, never read for tuning: 418/486 = 86.0 % recalled,
-    # 21/220 = 9.5 % false alarms; weakest category sexual 41/54 = 75.9 % (both languages).
-    # Before this pass: 381/486 = 78.4 %, 19/220 = 8.6 %.
-    "fresh": {"recall": 0.86, "false_alarms": 0.096, "category": 0.75},
-    # v5, 15 per category and language, written after all of the above was built and
-    # never tuned on: 206/270 = 76.3 % recalled (en 105/135, tr 101/135), 12/100 = 12 %
-    # false alarms; weakest category self_harm_passive 15/30 = 50 %. The honest figure
-    # for sentences nobody has fitted anything to: v4's 86 % was optimistic (the concept
-    # classes and the threshold were chosen after v4 was written, by its writer).
-    "blind5": {"recall": 0.762, "false_alarms": 0.12, "category": 0.5},
+    # v3 (8 per category and language) and v4 (27) were each measured once before the
+    # classifier was trained on them (then v3: 124/144 = 86.1 %, 8/80 false alarms; v4:
+    # 418/486 = 86.0 %, 21/220 = 9.5 %). Now part of its training, they are guarded here
+    # only against getting worse: v3 141/144, 8/80; v4 475/486, 19/220.
+    "heldout": {"recall": 0.97, "false_alarms": 0.10, "category": 0.93},
+    "fresh": {"recall": 0.97, "false_alarms": 0.087, "category": 0.94},
+    # v5, 15 per category and language, written after everything here was built and never
+    # trained or tuned on: the honest figure. 216/270 = 80.0 % recalled (en 110/135, tr
+    # 106/135), 10/100 = 10 % false alarms; weakest category self_harm_passive 18/30 = 60 %.
+    # (Measured first with the classifier trained on the tuned part only: 206/270 = 76.3 %,
+    # 12/100; v4's 86 % had been optimistic.)
+    "blind5": {"recall": 0.80, "false_alarms": 0.10, "category": 0.6},
 }
-COMBINED_FLOOR = {"category": 0.81, "false_alarms": 0.055}
-"""All parts together: every category ≥ 81.8 % (self_harm_passive 144/176; self_harm
-155/176 = 88.1 %), false alarms 41/750 = 5.5 %. Short of the issue's 97 % / 2 %."""
+COMBINED_FLOOR = {"category": 0.90, "false_alarms": 0.05}
+"""All parts together: every category ≥ 90.9 % (self_harm_passive 160/176), false alarms
+37/750 = 4.9 %. Short of the issue's 97 % / 2 %, and flattered by the parts the classifier
+was trained on: the blind part's 80 % / 10 % is the figure to trust."""
 
 
 @pytest.fixture(scope="module")
