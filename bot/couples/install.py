@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import exists
 
-from bot.couples.handlers import NAME, UNLINK, Linking
+from bot.couples.handlers import KeepLink, Linking, Unlink, UseFirstName
 from bot.couples.models import NamePrompt
-from bot.couples.privacy import FORGET, Privacy
+from bot.couples.privacy import Forget, KeepData, Privacy
 from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen, SettingsSection
 
 
@@ -22,9 +22,11 @@ def feature(context: FeatureContext) -> Feature:
             "forget": Command(privacy.forget),
         },
         buttons={
-            NAME: linking.name_button,
-            UNLINK: linking.unlink_button,
-            FORGET: privacy.forget_button,
+            UseFirstName: linking.name_button,
+            Unlink: linking.unlink_button,
+            KeepLink: linking.keep_link,
+            Forget: privacy.forget_button,
+            KeepData: privacy.keep,
         },
         start_payload=linking.start_payload,
         screens=(Screen(linking.name_screen, pending=asked_name),),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists
 
 from bot.library.catalog import library_for
-from bot.lovemaps.game import KIND, LoveMaps
+from bot.lovemaps.game import Again, AnswerGuess, AnswerOwn, Depth, LoveMaps, Play
 from bot.lovemaps.models import LoveMapAnswer
 from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen
 
@@ -17,6 +17,12 @@ def feature(context: FeatureContext) -> Feature:
     return Feature(
         "lovemaps",
         commands={"lovemaps": Command(game.start)},
-        buttons={KIND: game.press},
+        buttons={
+            Depth: game.depth,
+            Play: game.play,
+            AnswerOwn: game.choose,
+            AnswerGuess: game.choose,
+            Again: game.again,
+        },
         screens=(Screen(game.typed, pending=waiting),),
     )

@@ -43,7 +43,7 @@ def feature(context: FeatureContext) -> Feature:
     return Feature(
         "checkins",
         commands={"pause": Command(pausing.pause), "resume": Command(pausing.resume)},
-        buttons={b.NUDGE: responses.press, b.SETTINGS: settings.press, b.PAUSE: pausing.press},
+        buttons={**responses.buttons(), **settings.buttons(), b.Pause: pausing.press},
         screens=(Screen(typed_input, pending=waiting),),
         location=settings.location,
         periodic=(sweep.periodic(),),

@@ -10,23 +10,31 @@ shown at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete
 
-from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.safety.crisis import LETTERS, CrisisResources, suggested_country
 from bot.safety.models import CountryPrompt
 from bot.turn import Turn
 
-CHOOSE = "sfc"
 NONE = "none"
 PER_ROW = 3
 WAIT_FOR = timedelta(hours=2)
 """How long a typed country is expected after the question."""
 
 LinesText = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Country(Payload, prefix="sfc"):
+    """A country chosen for help lines (`none` for another), and the need it was asked for."""
+
+    code: str
+    letter: str
 
 
 class CountryQuestion:
@@ -36,7 +44,7 @@ class CountryQuestion:
 
     @staticmethod
     def choose_data(code: str, letter: str) -> str:
-        return callbacks.encode(CHOOSE, code, letter)
+        return Country(code, letter).pack()
 
     async def ask(self, turn: Turn, letter: str) -> None:
         """The question, with buttons, waiting for a typed name too."""
@@ -54,11 +62,11 @@ class CountryQuestion:
         rows = tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
         turn.say(turn.t("safety_country_question"), rows)
 
-    async def button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 2 or args[1] not in LETTERS:
+    async def button(self, turn: Turn, pressed: Country) -> None:
+        code, letter = pressed.code, pressed.letter
+        if letter not in LETTERS:
             turn.notice("unknown_button")
             return
-        code, letter = args
         if code != NONE and code not in self.resources.countries:
             turn.notice("unknown_button")
             return
