@@ -39,4 +39,3 @@ class Topic(Payload, prefix="t"):
 @dataclass(frozen=True)
 class TopicsMenu(Payload, prefix="m|topics"):
     """Show the /topics menu."""
-
