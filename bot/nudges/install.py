@@ -5,24 +5,27 @@ from __future__ import annotations
 from sqlalchemy import exists
 
 from bot.followups.answers import Answers
-from bot.followups.exercises import plannable
+from bot.followups.exercises import EXERCISES
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
+from bot.nudges.cities import CITIES
 from bot.nudges.compose import Composer
 from bot.nudges.context import Nudging
 from bot.nudges.models import NudgeSchedule
 from bot.nudges.pause import Pausing
+from bot.nudges.pools import POOLS
 from bot.nudges.responses import Responses
 from bot.nudges.settings_menu import TIME, TIMEZONE, CheckinSettings
 from bot.nudges.summary import Summaries
 from bot.nudges.sweep import Sweep
-from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen
+from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen, reads
 from bot.turn import Turn
 
 
+@reads(POOLS, CITIES, EXERCISES)
 def feature(context: FeatureContext) -> Feature:
-    nudging = Nudging.from_settings(context.settings, context.content.languages)
-    things = plannable(context.settings.data_dir, context.content.languages)
+    nudging = Nudging.from_settings(context.settings, context.data(POOLS), context.data(CITIES))
+    things = context.data(EXERCISES)
     responses = Responses(nudging, Answers(things, nudging.default_tz))
     settings = CheckinSettings(nudging)
     pausing = Pausing(nudging, settings)
