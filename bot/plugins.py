@@ -244,6 +244,7 @@ class Registry:
         _claim_all(self.commands, feature.commands, f"{where}: command")
         buttons = {cls.prefix: Button(cls, handler) for cls, handler in feature.buttons.items()}
         _claim_all(self.buttons, buttons, f"{where}: button kind")
+        _no_shadows([b.payload for b in self.buttons.values()], where)
         _claim_all(self.actions, feature.actions, f"{where}: dialog action")
         self.fallback_text = _one(self.fallback_text, feature.fallback_text, f"{where}: fallback")
         self.start_payload = _one(self.start_payload, feature.start_payload, f"{where}: /start")
@@ -289,6 +290,17 @@ def _claim_all(registry: dict[str, Any], entries: Mapping[str, Any], what: str) 
         if key in registry:
             raise ValueError(f"{what} {key!r} is registered twice")
         registry[key] = value
+
+
+def _no_shadows(classes: list[type[Payload]], where: str) -> None:
+    """A button whose data another prefix would take is refused at start-up."""
+    for shorter in classes:
+        for longer in classes:
+            if payloads.shadows(shorter, longer):
+                raise ValueError(
+                    f"{where}: button kind {longer.prefix!r} would take data of "
+                    f"{shorter.prefix!r}, whose first field may be {longer.prefix!r}'s next part"
+                )
 
 
 def _one(current: T | None, offered: T | None, what: str) -> T | None:

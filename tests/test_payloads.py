@@ -107,3 +107,18 @@ def test_two_classes_with_the_same_prefix_are_refused(coach: Coach) -> None:
         ValueError, match=re.escape("feature 'twin': button kind 'cd|sign' is registered")
     ):
         Coach(coach.content, coach.sessions, features=(*FEATURES, twin))
+
+
+def test_a_button_another_prefix_would_take_is_refused(coach: Coach) -> None:
+    @dataclass(frozen=True)
+    class Name(Payload, prefix="set|name"):  # "set|name" is the settings menu's Section("name")
+        pass
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    def greedy(context: FeatureContext) -> Feature:
+        return Feature("greedy", buttons={Name: nothing})
+
+    with pytest.raises(ValueError, match=re.escape("button kind 'set|name' would take data")):
+        Coach(coach.content, coach.sessions, features=(*FEATURES, greedy))

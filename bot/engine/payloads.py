@@ -112,6 +112,20 @@ def route(data: str, by_prefix: Mapping[str, Any]) -> Any | None:
     return None
 
 
+def shadows(shorter: type[Payload], longer: type[Payload]) -> bool:
+    """Whether `shorter`'s own data could be routed to `longer` instead.
+
+    `set` with a `str` field and `set|name` would be: "set|name" is meant
+    for one and routed to the other. An `int` field under `unl` beside
+    `unl|keep` is not, since "keep" is no number.
+    """
+    head = shorter.prefix + SEP
+    if not longer.prefix.startswith(head) or not shorter.fields():
+        return False
+    part = longer.prefix[len(head) :].split(SEP)[0]
+    return _value(shorter.fields()[0].kind, part) is not None
+
+
 def _field(cls: type, f: dataclasses.Field[Any], hint: Any) -> _Field:
     optional = False
     args = get_args(hint)

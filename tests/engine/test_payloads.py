@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.engine import callbacks
-from bot.engine.payloads import MAX_BYTES, SEP, Payload, route
+from bot.engine.payloads import MAX_BYTES, SEP, Payload, route, shadows
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,26 @@ def test_arbitrary_data_never_raises(data: str) -> None:
         for candidate in (data, f"{cls.prefix}|{data}", f"zz|all|a|{data}|1|m"):
             found = cls.unpack(candidate)
             assert found is None or isinstance(found, cls)
+
+
+def test_a_prefix_that_would_take_another_class_s_data_is_found() -> None:
+    @dataclass(frozen=True)
+    class Section(Payload, prefix="zz|set"):
+        key: str
+
+    @dataclass(frozen=True)
+    class Name(Payload, prefix="zz|set|name"):
+        pass
+
+    @dataclass(frozen=True)
+    class Unlink(Payload, prefix="zz|unl"):
+        couple: int
+
+    @dataclass(frozen=True)
+    class Keep(Payload, prefix="zz|unl|keep"):
+        pass
+
+    assert shadows(Section, Name), "Section('name') would be routed to Name"
+    assert not shadows(Name, Section)
+    assert not shadows(Unlink, Keep), "no couple id is 'keep'"
+    assert not shadows(callbacks.Nav, callbacks.Share)
