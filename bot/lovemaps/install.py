@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists
-
 from bot.library.catalog import LIBRARY
 from bot.lovemaps.game import Again, AnswerGuess, AnswerOwn, Depth, LoveMaps, Play
-from bot.lovemaps.models import LoveMapAnswer
-from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen, reads
+from bot.plugins import Command, Feature, FeatureContext, reads
 
 
 @reads(LIBRARY)
 def feature(context: FeatureContext) -> Feature:
     game = LoveMaps(context.data(LIBRARY))
-    answers = LoveMapAnswer.__table__.c  # type: ignore[attr-defined]
-    waiting = exists().where(answers.user_id == PERSON_ID, answers.waiting.is_not(None))
     return Feature(
         "lovemaps",
         commands={"lovemaps": Command(game.start)},
@@ -25,5 +20,5 @@ def feature(context: FeatureContext) -> Feature:
             AnswerGuess: game.choose,
             Again: game.again,
         },
-        screens=(Screen(game.typed, pending=waiting),),
+        typed=game.typed,
     )
