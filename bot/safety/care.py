@@ -88,9 +88,13 @@ class Care:
         if not categories:
             return False
         group = group_of(categories)
+        # Abuse told together with self-harm ("he beats me and I want to die") gets the
+        # self-harm answer first, and everything abuse needs besides: quiet mode, the
+        # domestic-violence lines, the privacy steps.
+        abuse_too = bool(categories & set(ABUSE))
         await self.hold(turn, text, group)
         self.pause_nudges(turn)
-        turned_quiet = group == "abuse" and not turn.user.quiet
+        turned_quiet = abuse_too and not turn.user.quiet
         if turned_quiet:
             quiet.turn_on(turn)
         # Logged once the turn is on the ORM path (holding needs it), so once per signal.
@@ -100,7 +104,7 @@ class Care:
             turn.user.id,
             group,
         )
-        self.answer(turn, group, turned_quiet)
+        self.answer(turn, group, turned_quiet, abuse_too)
         return True
 
     async def hold(self, turn: Turn, text: str, group: str) -> None:
@@ -139,9 +143,10 @@ class Care:
 
     # -- the answer -----------------------------------------------------------------------
 
-    def answer(self, turn: Turn, group: str, turned_quiet: bool) -> None:
+    def answer(self, turn: Turn, group: str, turned_quiet: bool, abuse_too: bool = False) -> None:
         letter = LETTER[group]
-        parts = [self.lines_text(turn, f"safety_{group}", group)]
+        groups = (group, "abuse") if abuse_too and group != "abuse" else (group,)
+        parts = [self.lines_text(turn, f"safety_{group}", *groups)]
         if turned_quiet:
             parts.append(turn.t("safety_quiet_turned_on"))
         if group == "uses_violence":
@@ -151,7 +156,7 @@ class Care:
             parts.append(turn.t("safety_ask_safe"))
             first = [("safety_safe_yes", OK), ("safety_safe_no", NOT_OK)]
         rows: list[tuple[KeyButton, ...]] = [self._row(turn, first, letter)]
-        if group == "abuse":
+        if "abuse" in groups:
             rows.append(self._row(turn, [("safety_privacy_button", PRIVATE)], letter))
         if turn.user.country is None:
             rows.append(self.country_row(turn, letter))
