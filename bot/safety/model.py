@@ -236,6 +236,7 @@ def load_model(path: Path = MODEL_PATH) -> Model | None:
     if not path.exists():
         return None
     raw = json.loads(path.read_text(encoding="utf-8"))
+    concepts()  # read now: a broken word-class file is found at start, not at a message
     return Model(raw["weights"], raw["corpus_sha256"], float(raw["threshold"]))
 
 
