@@ -16,6 +16,7 @@ from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
 from bot.path import install as path
 from bot.safety import install as safety
+from bot.table import install as table
 from bot.together import flow as together
 
 INSTALLERS: list[Callable[[Coach], None]] = [
@@ -30,6 +31,7 @@ INSTALLERS: list[Callable[[Coach], None]] = [
     lovemaps.install,
     path.install,
     followups.install,
+    table.install,
 ]
 
 

@@ -15,6 +15,7 @@ from bot.outbox import models as outbox_models  # noqa: F401
 from bot.path import models as path_models  # noqa: F401
 from bot.safety import models as safety_models  # noqa: F401
 from bot.storage import models  # noqa: F401
+from bot.table import models as table_models  # noqa: F401
 from bot.together import models as together_models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -138,7 +138,7 @@ async def _deliver_one(
     hooks: SendHooks | None,
     lane: Lane,
 ) -> Outcome:
-    answering = query is not None and out.chat_id == query.from_user.id
+    answering = query is not None and out.chat_id in _pressed_in(query)
     guard = SendGuard(lambda: hooks.admit(out), lane) if hooks is not None else None
     if answering and out.replace:
         if guard is not None and not await guard.check():
@@ -155,6 +155,13 @@ async def _deliver_one(
     if hooks is not None and guard is not None and guard.asked:
         await hooks.done(out, outcome)
     return outcome
+
+
+def _pressed_in(query: CallbackQuery) -> tuple[int, ...]:
+    """Chats where an edit answers this press: the presser's own, or the group it was in."""
+    message = query.message
+    chat = message.chat.id if message is not None and message.chat is not None else None
+    return (query.from_user.id,) if chat is None else (query.from_user.id, chat)
 
 
 async def _send_with_retries(
