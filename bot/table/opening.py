@@ -1,8 +1,12 @@
-"""/talk in a private chat: how to open a Talk Table, with a `startgroup` link."""
+"""/talk in a private chat: how to open a Talk Table, with a `startgroup` link.
+
+The button's data is the link itself: the Telegram transport shows it as a link
+button (`bot.telegram.delivery.LINK_BUTTON`); the link is in the text as well.
+"""
 
 from __future__ import annotations
 
-from bot.engine.outputs import Keyboard
+from bot.engine.outputs import Keyboard, KeyButton
 from bot.turn import Turn
 
 START_GROUP = "table"
@@ -18,5 +22,5 @@ async def private_talk(turn: Turn) -> None:
         turn.say_key("table_needs_partner")
         return
     url = link(turn.coach.bot_username)
-    keyboard: Keyboard = ()
+    keyboard: Keyboard = ((KeyButton(turn.t("table_open_button"), url),),) if url else ()
     turn.say(turn.t("table_open_intro", partner=turn.partner.name, link=url or "t.me"), keyboard)

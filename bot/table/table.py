@@ -77,6 +77,9 @@ class Table:
             if row.couple_id == turn.user.couple_id:
                 await self._show(turn, group, row)  # the floor again, at the bottom
             return
+        greeted = row is not None and row.phase == f.READY and row.couple_id == turn.user.couple_id
+        if greeted and not talk:
+            return  # being added and `/start` from the link both open: one greeting
         if not await self._just_us(turn, group):
             await self._refuse_once(turn, group, row)
             return

@@ -46,12 +46,21 @@ BACKOFF_SECONDS = 0.5
 _NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+LINK_BUTTON = "https://"
+"""A button whose data is an https address opens it (a `t.me` deep link) instead of
+calling back; nothing else Attune sends starts that way."""
+
+
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard]
-    )
+    return InlineKeyboardMarkup([[_button(b.label, b.data) for b in row] for row in keyboard])
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    if data.startswith(LINK_BUTTON):
+        return InlineKeyboardButton(label, url=data)
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:

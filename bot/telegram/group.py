@@ -160,10 +160,9 @@ class GroupChats:
         self, context: ContextTypes.DEFAULT_TYPE, message: Message, group: Group
     ) -> None:
         left = message.left_chat_member
-        if left is not None and not left.is_bot:
-            if await self._known(left.id):
-                outs = await self.coach.for_user(left.id, lambda t: partner_left(t, group.chat_id))
-                await deliver(context.bot, outs, self.coach.mark_unreachable)
+        if left is not None and left.id in await self._partners(group.chat_id):
+            outs = await self.coach.for_user(left.id, lambda t: partner_left(t, group.chat_id))
+            await deliver(context.bot, outs, self.coach.mark_unreachable)
             return
         actor = await self._seated(group.chat_id)
         if actor is None and message.from_user is not None:
@@ -181,10 +180,15 @@ class GroupChats:
             return found.first() is not None
 
     async def _seated(self, chat_id: int) -> int | None:
-        """The partner who opened this group's table, if any (to act for membership news)."""
+        """The person who first opened a table here, if any (acting for membership news)."""
         async with self.coach.sessions() as session:
             row = await store.by_chat(session, chat_id)
-            return row.opened_by if row is not None and row.couple_id is not None else None
+            return row.opened_by if row is not None else None
+
+    async def _partners(self, chat_id: int) -> set[int]:
+        async with self.coach.sessions() as session:
+            row = await store.by_chat(session, chat_id)
+            return set(await store.names(session, row)) if row is not None else set()
 
     async def _strangers_toast(self, chat_id: int) -> str | None:
         async with self.coach.sessions() as session:

@@ -22,6 +22,7 @@ from tests.fakes.call_log import CallLogMixin
 from tests.fakes.callbacks import CallbacksMixin
 from tests.fakes.files import FilesMixin, tiny_png
 from tests.fakes.flood import LIMITED_METHODS, FloodControl
+from tests.fakes.groups import GroupsMixin
 from tests.fakes.profile import ProfileMixin
 from tests.fakes.protocol import (
     BOT_FIRST_NAME,
@@ -59,7 +60,9 @@ class _InjectedError:
     chat_id: int | None
 
 
-class FakeTelegram(FilesMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, CallLogMixin):
+class FakeTelegram(
+    FilesMixin, GroupsMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, CallLogMixin
+):
     """In-memory Bot API: chats, messages, updates, files, commands, webhook and call log.
 
     All state is guarded by one re-entrant lock, so the HTTP server's threads, the bot's event

@@ -124,9 +124,7 @@ async def test_both_pausing_at_the_same_instant_change_the_floor_once(
     await to_the_floor(seat, t)
     before = (await row(seat)).version
     data = seat.button(t("table_pause_button", minutes=20))
-    outs = await asyncio.gather(
-        seat.press_data(seat.alex, data), seat.press_data(seat.sam, data)
-    )
+    outs = await asyncio.gather(seat.press_data(seat.alex, data), seat.press_data(seat.sam, data))
     after = await row(seat)
     assert after.phase == f.PAUSED and after.version == before + 1
     toasts = [o for out in outs for o in out if o.notice]
