@@ -8,6 +8,9 @@ the partner gets nothing privately; notes still asked of anyone stop waiting.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.table import floor as f
 from bot.table import store
@@ -28,15 +31,26 @@ async def end_quietly(turn: Turn) -> None:
             log.info("table %s ended quietly after a safety signal", row.id)
 
 
-async def partner_left(turn: Turn, chat_id: int) -> None:
+async def partner_left(turn: Turn, chat_id: int, leaver: int) -> None:
     """A partner left the group (or was removed): the talk stops, and the group is told."""
     row = await store.by_chat(turn.session, chat_id)
     if row is None or row.couple_id != turn.user.couple_id or row.phase in (f.ENDED, f.REFUSED):
         return
     talking = row.phase in f.LIVE | {f.CLOSING}
     if await _end(turn, row) and talking:
-        text = turn.content.t("table_left", row.lang, name=turn.user.name)
+        name = (await store.names(turn.session, row)).get(leaver, "?")
+        text = turn.content.t("table_left", row.lang, name=name)
         turn.out.append(Outbound(row.chat_id, row.chat_id, text))
+
+
+async def bot_removed(session: AsyncSession, chat_id: int, now: datetime) -> None:
+    """Removed from the group: nothing can be said there any more; the talk ends."""
+    row = await store.by_chat(session, chat_id)
+    if row is None or row.phase == f.ENDED:
+        return
+    ended = f.Floor(phase=f.ENDED, version=row.version + 1, rounds=row.rounds)
+    if await store.commit(session, row, ended, now):
+        await store.forget_waiting(session, row.id or 0)
 
 
 async def _end(turn: Turn, row: TalkTable) -> bool:

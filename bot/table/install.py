@@ -1,22 +1,30 @@
-"""Plug the Talk Table into the coach: /talk in private, private notes, the pause sweep.
-
-The group itself reaches the table through the Telegram adapter
-(`bot.telegram.group`), since only Telegram has groups.
-"""
+"""The Talk Table feature: group chats, /talk in private, private notes, the pause sweep."""
 
 from __future__ import annotations
 
 from sqlalchemy import exists
 
-from bot.coach import PERSON_ID, Coach, Periodic, Screen
+from bot.library.catalog import library_for
+from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, GroupChat, Periodic, Screen
 from bot.table import notes, opening
+from bot.table.group import GroupChats
 from bot.table.models import TalkNote
 from bot.table.pauses import SWEEP_SECONDS, PauseSweep
+from bot.table.table import Table
 
 
-def install(coach: Coach) -> None:
-    coach.command("talk")(opening.private_talk)
+def feature(context: FeatureContext) -> Feature:
+    table = Table(library_for(context.settings.data_dir, context.content.languages))
+    chats = GroupChats(
+        table, context.jobs, context.content, lambda: context.registry.safety_screens
+    )
     waiting = TalkNote.__table__.c  # type: ignore[attr-defined]
     asked = exists().where(waiting.user_id == PERSON_ID, waiting.text.is_(None))
-    coach.text_screens.append(Screen(notes.typed, pending=asked))
-    coach.periodic.append(Periodic("table-pauses", SWEEP_SECONDS, PauseSweep(coach)))
+    return Feature(
+        "table",
+        commands={"talk": Command(opening.private_talk)},
+        screens=(Screen(notes.typed, pending=asked),),
+        topics=opening.topics,
+        periodic=(Periodic("table-pauses", SWEEP_SECONDS, PauseSweep(context.jobs)),),
+        group=GroupChat(chats.partner, chats.stranger),
+    )

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from bot.cooldown.screens import calm_keyboard
 from bot.engine.outputs import Keyboard
 from bot.library.catalog import Library
 from bot.library.rotation import pick
+from bot.plugins import Roster
 from bot.table import floor as f
 from bot.table import render as r
 from bot.table import store
@@ -40,16 +40,6 @@ MOVES = {
     r.BACK: f.RESUME,
     r.STOP: f.STOP,
 }
-MAX_NOTE_CHARS = 600
-MEMBER = frozenset({"creator", "administrator", "member", "restricted"})
-
-
-class Roster(Protocol):
-    """Who is in the group, as Telegram says (the transport asks; the table decides)."""
-
-    async def count(self) -> int: ...
-
-    async def has(self, user_id: int) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 from bot.table.models import TalkNote, TalkTable
 
 OURS = {TalkTable.__tablename__, TalkNote.__tablename__}
