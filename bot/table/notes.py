@@ -8,22 +8,38 @@ writing at the same moment still produce exactly one reveal.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
+from bot.storage.models import DialogSession
 from bot.table import floor as f
 from bot.table import store
 from bot.table.models import PREP, UNDERSTOOD, TalkTable
 from bot.turn import Outbound, Turn
 
 MAX_NOTE_CHARS = 600
+WINDOW = {PREP: timedelta(hours=2), UNDERSTOOD: timedelta(hours=24)}
+"""How long a note asked for is waited for; later text is not taken as it."""
 
 
 async def typed(turn: Turn, text: str) -> bool:
-    """Free text while a note is asked of this person; False leaves it to other features."""
+    """Free text while a note is asked of this person; False leaves it to other features.
+
+    A note waits only so long (`WINDOW`), and not once the person has gone on in a
+    guided conversation since it was asked: words meant for something else must
+    never end up shown in the group.
+    """
     note = await store.waiting_note(turn.session, turn.user.id)
     text = text.strip()[:MAX_NOTE_CHARS]
     if note is None or not text:
         return False
+    if turn.now - note.asked_at > WINDOW[note.kind]:
+        await turn.session.delete(note)
+        return False
+    dialog = await turn.session.get(DialogSession, turn.user.id)
+    if dialog is not None and dialog.dialog is not None and dialog.updated_at > note.asked_at:
+        return False  # an answer to the conversation they went on with
     row = await _locked(turn, note.table_id)
     if row is None or row.talk != note.talk or row.phase not in f.LIVE | {f.CLOSING}:
         await turn.session.delete(note)  # the talk is over: this text is not its note

@@ -220,3 +220,21 @@ async def test_two_decisions_on_the_same_version_are_written_once(
             written.append(await store.commit(session, found, paused, clock()))
     assert written == [True, False]
     assert (await row(seat)).paused_by == 801
+
+
+async def test_a_note_waits_only_so_long_and_never_takes_a_conversations_answer(
+    table: Seat, content: Content, clock: Clock
+) -> None:
+    t, seat = en(content), table
+    await to_the_floor(seat, t)  # both were asked for a note they may write first
+    clock.advance(hours=3)
+    outs = await seat.private(seat.alex, "just chatting")
+    assert all(o.text != t("table_prep_kept") for o in outs)
+    await seat.press(seat.alex, t("table_stop_button"))
+    clock.advance(minutes=1)
+    seat.keep(await seat.coach.press(seat.sam, "t|redefining"))  # Sam goes on in a topic
+    await seat.private(seat.sam, "an answer for the conversation")
+    assert all("an answer" not in o.text for o in seat.in_group)
+    async with seat.coach.sessions() as session:
+        sams = (await session.exec(select(TalkNote).where(TalkNote.user_id == 802))).all()
+    assert [n.text for n in sams if n.kind == "understood"] == [None]
