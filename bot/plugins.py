@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, bindparam
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -28,6 +29,7 @@ from bot.config import Settings
 from bot.engine.content import Content
 from bot.engine.outputs import Action, Effect, Keyboard
 from bot.sending import SendHooks
+from bot.storage.models import WaitingInput
 from bot.turn import Outbound, Turn
 
 Handler = Callable[[Turn], Awaitable[None]]
@@ -39,6 +41,9 @@ TextScreen = Callable[[Turn, str], Awaitable[bool]]
 StartPayload = Callable[[Turn, str], Awaitable[bool]]
 """Handles `/start <payload>` (deep links); False lets the normal /start run."""
 LocationHandler = Callable[[Turn, float, float], Awaitable[None]]
+TypedInput = Callable[[Turn, str, WaitingInput], Awaitable[bool]]
+"""Takes the typed answer to a question the feature asked (`bot.waiting`); False passes it on."""
+T = TypeVar("T")
 
 
 PERSON_ID = bindparam("uid")
@@ -110,19 +115,31 @@ class TopicsPart:
 TopicsHook = Callable[[Turn], Awaitable[TopicsPart]]
 
 
-@dataclass(frozen=True)
-class DataFile:
-    """A content file a feature reads from the data directory, checked by `check-content`.
+class DataError(Exception):
+    """A content file is unsound; the message lists each problem as `file: place: reason`."""
 
-    `check` loads the file and returns its problems as `file: place: reason`
-    lines (empty when it is sound); the runtime and `check-content` call the
-    same function, so what start-up accepts is exactly what the check accepts.
+
+@dataclass(frozen=True)
+class DataFile(Generic[T]):
+    """A content file (or folder) under the data directory that a feature reads.
+
+    A feature factory declares the files it reads with `@reads(…)` and gets
+    each one through `context.data(file)`: the runtime loads it once per
+    process, and `python -m bot check-content` runs the same `load` over
+    every declared file, so what start-up accepts is what the check accepts.
     """
 
     path: str
     """Relative to `Settings.data_dir`."""
-    check: Callable[[Path, tuple[str, ...]], list[str]]
-    """(data directory, languages) -> problems."""
+    load: Callable[[Path, tuple[str, ...]], T]
+    """(data directory, languages) -> the loaded value; raises `DataError` when unsound."""
+
+    def problems(self, data_dir: Path, languages: tuple[str, ...]) -> list[str]:
+        try:
+            self.load(data_dir, languages)
+        except DataError as exc:
+            return str(exc).splitlines()
+        return []
 
 
 class Roster(Protocol):
@@ -178,7 +195,10 @@ class Feature:
     """Handlers of dialog actions named in the YAML (`action: …`)."""
     safety_screens: Sequence[TextScreen] = ()
     """Read every piece of text first, captions and edits included."""
+    typed: TypedInput | None = None
+    """Takes typed answers to the questions this feature asked with `bot.waiting.ask`."""
     screens: Sequence[Screen] = ()
+    """Text a feature takes while it is in a mode (a break), not answering one question."""
     effect_listeners: Sequence[EffectListener] = ()
     link_listeners: Sequence[Handler] = ()
     """Run in the joiner's turn right after two people link (`turn.partner` is set)."""
@@ -189,7 +209,6 @@ class Feature:
     topics: TopicsHook | None = None
     periodic: Sequence[Periodic] = ()
     settings_sections: Sequence[SettingsSection] = ()
-    data_files: Sequence[DataFile] = ()
     group: GroupChat | None = None
     """Group chats: Attune acts in a group only for this feature (the Talk Table)."""
 
@@ -212,10 +231,37 @@ class FeatureContext:
     jobs: Jobs
     registry: Registry
     """All features' entries; complete once every factory has run (read it in handlers)."""
+    allowed: tuple[DataFile[Any], ...] = ()
+    """The data files the factory being built declared with `@reads`."""
+
+    def data(self, file: DataFile[T]) -> T:
+        """A declared data file, loaded once per process."""
+        if file not in self.allowed:
+            raise LookupError(f"{file.path} is read but not declared with @reads")
+        return _loaded(file, self.settings.data_dir, self.content.languages)
 
 
 FeatureFactory = Callable[[FeatureContext], Feature]
-T = TypeVar("T")
+
+
+def reads(*files: DataFile[Any]) -> Callable[[FeatureFactory], FeatureFactory]:
+    """Declare the data files a feature factory reads (see `DataFile`)."""
+
+    def declare(factory: FeatureFactory) -> FeatureFactory:
+        factory.data_files = files  # type: ignore[attr-defined]
+        return factory
+
+    return declare
+
+
+def data_files(factory: FeatureFactory) -> tuple[DataFile[Any], ...]:
+    """What `factory` declared with `@reads` (nothing when it reads no data file)."""
+    return getattr(factory, "data_files", ())
+
+
+@cache
+def _loaded(file: DataFile[T], data_dir: Path, languages: tuple[str, ...]) -> T:
+    return file.load(data_dir, languages)
 
 
 class Registry:
@@ -227,6 +273,7 @@ class Registry:
         self.buttons: dict[str, ButtonHandler] = {}
         self.actions: dict[str, ActionHandler] = {}
         self.safety_screens: list[TextScreen] = []
+        self.typed: dict[str, TypedInput] = {}
         self.screens: list[Screen] = []
         self.effect_listeners: list[EffectListener] = []
         self.link_listeners: list[Handler] = []
@@ -236,7 +283,6 @@ class Registry:
         self.topics: list[TopicsHook] = []
         self.periodic: list[Periodic] = []
         self.settings_sections: list[SettingsSection] = []
-        self.data_files: list[DataFile] = []
         self.group: GroupChat | None = None
 
     def add(self, feature: Feature) -> None:
@@ -249,6 +295,8 @@ class Registry:
         self.start_payload = _one(self.start_payload, feature.start_payload, f"{where}: /start")
         self.location = _one(self.location, feature.location, f"{where}: location")
         self.group = _one(self.group, feature.group, f"{where}: group chats")
+        if feature.typed is not None:
+            _claim_all(self.typed, {feature.name: feature.typed}, f"{where}: typed input of")
         self.safety_screens += feature.safety_screens
         self.screens += feature.screens
         self.effect_listeners += feature.effect_listeners
@@ -256,7 +304,6 @@ class Registry:
         self.topics += [feature.topics] if feature.topics else []
         self.periodic += feature.periodic
         self.settings_sections += feature.settings_sections
-        self.data_files += feature.data_files
         self.features.append(feature)
 
 
@@ -264,8 +311,8 @@ def assemble(
     factories: Iterable[FeatureFactory], content: Content, settings: Settings, jobs: Jobs
 ) -> Registry:
     registry = Registry()
-    context = FeatureContext(content, settings, jobs, registry)
     for factory in factories:
+        context = FeatureContext(content, settings, jobs, registry, data_files(factory))
         registry.add(factory(context))
     return registry
 

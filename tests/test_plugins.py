@@ -80,3 +80,26 @@ def test_it_cannot_take_a_name_another_feature_owns(content, engine) -> None:
 
     with pytest.raises(ValueError, match="feature 'greedy': command 'start' is registered twice"):
         Coach(content, session_factory(engine), features=(*FEATURES, greedy))
+
+
+def test_a_data_file_is_read_only_when_declared_and_then_once(content, engine) -> None:
+    from bot.plugins import DataFile, reads
+
+    loads: list[str] = []
+    notes = DataFile("notes.yaml", lambda data, langs: loads.append(str(data)) or "notes")
+
+    def sneaky(context: FeatureContext) -> Feature:
+        context.data(notes)
+        return Feature("sneaky")
+
+    with pytest.raises(LookupError, match=r"notes\.yaml is read but not declared"):
+        Coach(content, session_factory(engine), features=(sneaky,))
+
+    @reads(notes)
+    def honest(context: FeatureContext) -> Feature:
+        assert context.data(notes) == "notes"
+        return Feature("honest")
+
+    Coach(content, session_factory(engine), features=(honest,))
+    Coach(content, session_factory(engine), features=(honest,))
+    assert len(loads) == 1, "a second coach in the same process reuses what was loaded"

@@ -9,18 +9,19 @@ from __future__ import annotations
 import logging
 
 from bot.engine.outputs import Action
-from bot.followups.exercises import plannable
+from bot.followups.exercises import EXERCISES
 from bot.followups.ideas import KIND, Ideas
 from bot.followups.models import EXERCISE
 from bot.followups.planning import Planning
-from bot.plugins import Command, Feature, FeatureContext
+from bot.plugins import Command, Feature, FeatureContext, reads
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
 
+@reads(EXERCISES)
 def feature(context: FeatureContext) -> Feature:
-    things = plannable(context.settings.data_dir, context.content.languages)
+    things = context.data(EXERCISES)
     planning = Planning(things)
     ideas = Ideas(things, planning)
 

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists
-
-from bot.library.catalog import library_for
+from bot.library.catalog import LIBRARY
 from bot.lovemaps.game import KIND, LoveMaps
-from bot.lovemaps.models import LoveMapAnswer
-from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen
+from bot.plugins import Command, Feature, FeatureContext, reads
 
 
+@reads(LIBRARY)
 def feature(context: FeatureContext) -> Feature:
-    game = LoveMaps(library_for(context.settings.data_dir, context.content.languages))
-    answers = LoveMapAnswer.__table__.c  # type: ignore[attr-defined]
-    waiting = exists().where(answers.user_id == PERSON_ID, answers.waiting.is_not(None))
+    game = LoveMaps(context.data(LIBRARY))
     return Feature(
         "lovemaps",
         commands={"lovemaps": Command(game.start)},
         buttons={KIND: game.press},
-        screens=(Screen(game.typed, pending=waiting),),
+        typed=game.typed,
     )

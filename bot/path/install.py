@@ -8,7 +8,7 @@ from pathlib import Path as FilePath
 from bot.library.entries import Entry, LibraryError, Shape, read_pool
 from bot.path import progress
 from bot.path.flow import ANSWER, COMPARE, KIND, NOT_NOW, START, Path
-from bot.plugins import Command, Feature, FeatureContext
+from bot.plugins import Command, DataFile, Feature, FeatureContext, reads
 from bot.turn import Turn
 
 CHECK_FILE = FilePath("path") / "check.yaml"
@@ -29,11 +29,12 @@ def check_questions(data_dir: FilePath, languages: tuple[str, ...]) -> tuple[Ent
     return questions
 
 
+CHECK: DataFile[tuple[Entry, ...]] = DataFile(str(CHECK_FILE), check_questions)
+
+
+@reads(CHECK)
 def feature(context: FeatureContext) -> Feature:
-    path = Path(
-        check_questions(context.settings.data_dir, context.content.languages),
-        context.settings.default_timezone,
-    )
+    path = Path(context.data(CHECK), context.settings.default_timezone)
 
     async def show_progress(turn: Turn) -> None:
         await path.welcome_back(turn)

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists
-
-from bot.library.catalog import library_for
-from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, GroupChat, Periodic, Screen
+from bot.library.catalog import LIBRARY
+from bot.plugins import (
+    Command,
+    Feature,
+    FeatureContext,
+    GroupChat,
+    Periodic,
+    reads,
+)
 from bot.table import notes, opening
 from bot.table.group import GroupChats
-from bot.table.models import TalkNote
 from bot.table.pauses import SWEEP_SECONDS, PauseSweep
 from bot.table.table import Table
 
 
+@reads(LIBRARY)
 def feature(context: FeatureContext) -> Feature:
-    table = Table(library_for(context.settings.data_dir, context.content.languages))
+    table = Table(context.data(LIBRARY))
     chats = GroupChats(
         table, context.jobs, context.content, lambda: context.registry.safety_screens
     )
-    waiting = TalkNote.__table__.c  # type: ignore[attr-defined]
-    asked = exists().where(waiting.user_id == PERSON_ID, waiting.text.is_(None))
     return Feature(
-        "table",
+        notes.FEATURE,
         commands={"talk": Command(opening.private_talk)},
-        screens=(Screen(notes.typed, pending=asked),),
+        typed=notes.typed,
         topics=opening.topics,
         periodic=(Periodic("table-pauses", SWEEP_SECONDS, PauseSweep(context.jobs)),),
         group=GroupChat(chats.partner, chats.stranger),

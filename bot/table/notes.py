@@ -12,34 +12,37 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.storage.models import DialogSession
+from bot import waiting
+from bot.storage.models import WaitingInput
 from bot.table import floor as f
 from bot.table import store
-from bot.table.models import PREP, UNDERSTOOD, TalkTable
+from bot.table.models import PREP, UNDERSTOOD, TalkNote, TalkTable
 from bot.turn import Outbound, Turn
 
+FEATURE = store.FEATURE
+"""The feature's name: questions it asks with `bot.waiting` come back to `typed`."""
 MAX_NOTE_CHARS = 600
 WINDOW = {PREP: timedelta(hours=2), UNDERSTOOD: timedelta(hours=24)}
 """How long a note asked for is waited for; later text is not taken as it."""
 
 
-async def typed(turn: Turn, text: str) -> bool:
-    """Free text while a note is asked of this person; False leaves it to other features.
+async def ask(turn: Turn, note: TalkNote) -> None:
+    """Wait for the note's author's next typed message (`bot.waiting`: one rule for
+    when a question lapses, so words meant for a conversation never become a note)."""
+    await waiting.ask(
+        turn, FEATURE, note.kind, ref=note.id, expires_in=WINDOW[note.kind], user_id=note.user_id
+    )
 
-    A note waits only so long (`WINDOW`), and not once the person has gone on in a
-    guided conversation since it was asked: words meant for something else must
-    never end up shown in the group.
-    """
-    note = await store.waiting_note(turn.session, turn.user.id)
+
+async def typed(turn: Turn, text: str, question: WaitingInput) -> bool:
+    """The note asked of this person, typed in their private chat; False passes it on."""
+    ref = question.ref or ""
+    note = await turn.session.get(TalkNote, int(ref)) if ref.isdigit() else None
     text = text.strip()[:MAX_NOTE_CHARS]
-    if note is None or not text:
+    if note is None or note.user_id != turn.user.id or note.text is not None or not text:
+        await waiting.done(turn, FEATURE)
         return False
-    if turn.now - note.asked_at > WINDOW[note.kind]:
-        await turn.session.delete(note)
-        return False
-    dialog = await turn.session.get(DialogSession, turn.user.id)
-    if dialog is not None and dialog.dialog is not None and dialog.updated_at > note.asked_at:
-        return False  # an answer to the conversation they went on with
+    await waiting.done(turn, FEATURE)
     row = await _locked(turn, note.table_id)
     if row is None or row.talk != note.talk or row.phase not in f.LIVE | {f.CLOSING}:
         await turn.session.delete(note)  # the talk is over: this text is not its note

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import User
+from bot.storage.models import User, WaitingInput
 from bot.table.floor import LIVE, Floor
 from bot.table.models import TalkNote, TalkTable
 
 TABLE = TalkTable.__table__  # type: ignore[attr-defined]
+FEATURE = "table"
+"""The feature's name in `waiting_inputs` (the questions it asked, see `bot.waiting`)."""
 
 
 def floor_of(row: TalkTable) -> Floor:
@@ -101,23 +103,21 @@ async def ask(
     return found
 
 
-async def waiting_note(session: AsyncSession, user_id: int) -> TalkNote | None:
-    """The newest note this person was asked for and has not written."""
-    query = (
-        select(TalkNote)
-        .where(TalkNote.user_id == user_id, col(TalkNote.text).is_(None))
-        .order_by(col(TalkNote.asked_at).desc(), col(TalkNote.id).desc())
-    )
-    return (await session.exec(query)).first()
-
-
 async def forget_waiting(session: AsyncSession, table_id: int) -> None:
     """Notes still asked of anyone at this table stop waiting (the talk is over)."""
     rows = await session.exec(
         select(TalkNote).where(TalkNote.table_id == table_id, col(TalkNote.text).is_(None))
     )
+    asked = set()
     for row in rows.all():
+        asked.add(row.user_id)
         await session.delete(row)
+    if asked:
+        await session.exec(
+            delete(WaitingInput).where(
+                col(WaitingInput.feature) == FEATURE, col(WaitingInput.user_id).in_(asked)
+            )
+        )
 
 
 async def names(session: AsyncSession, row: TalkTable) -> dict[int, str]:

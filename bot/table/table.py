@@ -20,8 +20,8 @@ from bot.library.catalog import Library
 from bot.library.rotation import pick
 from bot.plugins import Roster
 from bot.table import floor as f
+from bot.table import notes, store
 from bot.table import render as r
-from bot.table import store
 from bot.table.models import PREP, UNDERSTOOD, TalkTable
 from bot.turn import Outbound, Turn
 
@@ -250,8 +250,8 @@ class Table:
         """Ask each partner privately for a note (in their own language)."""
         partner = turn.partner
         assert partner is not None
-        await store.ask(turn.session, row, turn.user.id, kind, turn.now)
-        await store.ask(turn.session, row, partner.id, kind, turn.now)
+        for person in (turn.user, partner):
+            await notes.ask(turn, await store.ask(turn.session, row, person.id, kind, turn.now))
         turn.say(turn.t(key, partner=partner.name))
         text = turn.content.t(key, partner.lang, partner=turn.user.name)
         turn.out.append(Outbound(partner.chat_id, partner.id, text))

@@ -1,6 +1,6 @@
 """talk tables: the floor of a conversation in a group, and the partners' private notes
 
-Revision ID: 0013_table
+Revision ID: 0014_table
 Revises: 0002_couples
 Create Date: 2026-12-02 12:30:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import bot.storage.types
 
-revision: str = "0013_table"
+revision: str = "0014_table"
 down_revision: str | Sequence[str] | None = "0002_couples"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
