@@ -16,6 +16,7 @@ from bot import waiting
 from bot.storage.models import WaitingInput
 from bot.table import floor as f
 from bot.table import store
+from bot.table.ending import end_quietly
 from bot.table.models import PREP, UNDERSTOOD, TalkNote, TalkTable
 from bot.turn import Outbound, Turn
 
@@ -59,6 +60,10 @@ async def typed(turn: Turn, text: str, question: WaitingInput) -> bool:
 
 async def _reveal_if_both(turn: Turn, row: TalkTable) -> None:
     partner = turn.partner
+    if turn.user.quiet or (partner is not None and partner.quiet):
+        # quiet mode (bot.safety.quiet): nothing of theirs is shown; the table just closes
+        await end_quietly(turn)
+        return
     theirs = await store.note(turn.session, row, partner.id, UNDERSTOOD) if partner else None
     if partner is None or theirs is None or theirs.text is None or row.phase != f.CLOSING:
         turn.say_key("table_understood_waiting", partner=partner.name if partner else "")
