@@ -15,7 +15,8 @@ from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import User
 from bot.turn import Person
-from tests.cooldown.support import Chat, Router, sweep, take_break
+from tests.cooldown.support import sweep, take_break
+from tests.support.people import Chat, Router
 
 
 async def test_a_restart_during_the_break_still_brings_the_return_on_time(

@@ -19,9 +19,8 @@ from tests.couples.conftest import (
     link,
     name_yourself,
     news,
-    texts,
-    user,
 )
+from tests.support.people import texts, user
 
 
 async def rows(coach, model):

@@ -16,7 +16,8 @@ from bot.couples.privacy import CONFIRM_FOR
 from bot.engine import callbacks
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound, Person
-from tests.couples.conftest import ALEX, KIM, SAM, answer, link, texts, to, user
+from tests.couples.conftest import ALEX, KIM, SAM, answer, link
+from tests.support.people import texts, to, user
 
 SECRET = "I feel lonely when you work late and I have never told you"
 SHARED = "A walk after dinner helps us talk"

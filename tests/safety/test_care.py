@@ -13,7 +13,8 @@ from bot.safety.models import SafetyHold
 from bot.storage import repo
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound
-from tests.couples.conftest import ALEX, KIM, SAM, buttons, link, texts, user, walk_to_question
+from tests.couples.conftest import ALEX, KIM, SAM, buttons, link, walk_to_question
+from tests.support.people import texts, user
 
 SELF_HARM = "Honestly I want to die"
 ABUSE = "he pushed me against the wall last night"

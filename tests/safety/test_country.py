@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.couples.conftest import ALEX, KIM, buttons, texts, user
+from tests.couples.conftest import ALEX, KIM, buttons
+from tests.support.people import texts, user
 
 SELF_HARM = "I want to kill myself"
 
