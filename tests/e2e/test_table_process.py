@@ -18,13 +18,13 @@ from sqlalchemy import update
 from bot.engine.content import Content
 from bot.storage.types import utcnow
 from bot.table.models import TalkTable
-from tests.cooldown.support import link
 from tests.e2e.harness import running_bot
 from tests.e2e.test_cooldown_process import in_database
 from tests.fakes.call_log import OUTPUT_METHODS
 from tests.fakes.records import Call
 from tests.fakes.simulated import SimGroup, SimUser
 from tests.fakes.telegram_server import FakeBotApiServer
+from tests.support.people import link_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -100,7 +100,7 @@ def test_a_whole_talk_with_a_pause_across_a_restart(
         for person in (alex, sam):
             person.send_command("/start")
             person.wait_for_reply()
-        in_database(url, lambda sessions: link(sessions, alex.id, sam.id))
+        in_database(url, lambda sessions: link_rows(sessions, alex.id, sam.id))
         alex.send_command("/talk")
         found = LINK.search(alex.wait_for_reply("startgroup=").text or "")
         assert found is not None
@@ -172,7 +172,7 @@ def test_a_third_member_and_a_safety_signal(
         for person in (alex, sam, kim):
             person.send_command("/start")
             person.wait_for_reply()
-        in_database(url, lambda sessions: link(sessions, alex.id, sam.id))
+        in_database(url, lambda sessions: link_rows(sessions, alex.id, sam.id))
 
         crowded = Room(server, fake.new_group(OTHER, "Friends", alex.id, sam.id, kim.id))
         mark = fake.mark()

@@ -13,7 +13,7 @@ from bot.coach import Coach
 from bot.library.catalog import library_for
 from bot.table.table import Group, Table
 from bot.turn import Outbound, Person
-from tests.cooldown.support import link
+from tests.support.people import link_rows
 
 GROUP_ID = -1001234
 
@@ -99,6 +99,6 @@ async def seat(coach: Coach) -> Seat:
     alex, sam = Person(801, 801, "Alex", "en"), Person(802, 802, "Sam", "tr")
     for person in (alex, sam):
         await coach.run_command(person, "start")
-    await link(coach.sessions, alex.user_id, sam.user_id)
+    await link_rows(coach.sessions, alex.user_id, sam.user_id)
     table = Table(library_for(coach.settings.data_dir, coach.content.languages), rounds=2)
     return Seat(coach, alex, sam, FakeRoster({801, 802}), table)

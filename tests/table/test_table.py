@@ -243,13 +243,13 @@ async def test_a_note_waits_only_so_long_and_never_takes_a_conversations_answer(
 async def test_in_quiet_mode_no_note_is_revealed_and_the_table_just_closes(
     table: Seat, content: Content
 ) -> None:
-    from tests.cooldown.support import set_user
+    from tests.support.people import update_user
 
     t, seat = en(content), table
     await to_the_floor(seat, t)
     await seat.press(seat.sam, t("table_stop_button"))
     await seat.private(seat.alex, "what I understood")
-    await set_user(seat.coach.sessions, seat.sam.user_id, quiet=True)
+    await update_user(seat.coach, seat.sam, quiet=True)
     await seat.private(seat.sam, "what Sam understood")
     assert all("understood" not in o.text for o in seat.in_group[-1:])
     assert seat.last_group().text == t("table_closed")

@@ -11,9 +11,9 @@ from bot.coach import Coach
 from bot.config import load_settings
 from bot.engine.content import Content
 from bot.telegram.application import build_application, on_started
-from tests.cooldown.support import link
 from tests.fakes.recording_request import RecordingRequest, deliver
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.support.people import link_rows
 
 GROUP = -100500
 LINK = re.compile(r"https://t\.me/\w+\?startgroup=\w+")
@@ -45,7 +45,7 @@ async def couple(app: Any, fake: FakeTelegram, coach: Coach):
     alex, sam = fake.user(901, "Alex"), fake.user(902, "Sam", language_code="tr")
     for person in (alex, sam):
         await deliver(app, person.send_command("/start"))
-    await link(coach.sessions, alex.id, sam.id)
+    await link_rows(coach.sessions, alex.id, sam.id)
     return alex, sam
 
 
