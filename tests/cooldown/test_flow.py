@@ -175,7 +175,9 @@ async def test_forged_buttons_get_a_kind_answer(couple, en):
 async def test_a_break_interrupts_a_conversation_and_offers_to_resume_it(coach, couple, en, clock):
     """The welcome conversation is waiting for an answer when the fight starts."""
     alex = couple.alex
-    await alex.press_data(callbacks.nav("welcome", "hello", 0))  # on to the question "why_here"
+    await alex.press_data(
+        callbacks.Nav("welcome", "hello", 0).pack()
+    )  # on to the question "why_here"
     question = alex.last
     before = await _session(coach, alex.person.user_id)
     assert (before.dialog, before.node) == ("welcome", "why_here")
@@ -211,9 +213,9 @@ async def test_going_back_to_a_conversation_during_the_break_is_allowed(coach, c
     await take_break(alex, en)
     await alex.press(en("cooldown_notice_skip"))
     await alex.command("topics")
-    await alex.press_data(callbacks.topic("redefining"))
-    await alex.press_data(callbacks.nav("redefining", "open", 0))
-    await alex.press_data(callbacks.nav("redefining", "surface", 0))  # a question now
+    await alex.press_data(callbacks.Topic("redefining").pack())
+    await alex.press_data(callbacks.Nav("redefining", "open", 0).pack())
+    await alex.press_data(callbacks.Nav("redefining", "surface", 0).pack())  # a question now
     await alex.send("Money")
     assert await _reflections(coach, alex.person.user_id) == [("unspoken_topic", "Money")]
     cd = await latest_cooldown(coach, alex.person.user_id)

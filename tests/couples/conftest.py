@@ -90,7 +90,7 @@ def buttons(outs: list[Outbound], person: Person) -> list[KeyButton]:
 
 async def walk_to_question(coach: Coach, person: Person, dialog: str) -> list[Outbound]:
     """Open `dialog` and tap the first button until it asks for free text."""
-    outs = await coach.press(person, callbacks.topic(dialog))
+    outs = await coach.press(person, callbacks.Topic(dialog).pack())
     while shown := buttons(outs, person):
         outs = await coach.press(person, shown[0].data)
     return outs
