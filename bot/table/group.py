@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.plugins import GroupEvent, Jobs, TextScreen
 from bot.table import floor as f
@@ -45,11 +44,11 @@ class GroupChats:
             case "command" if event.name in OPENING:
                 await self.table.open(turn, group, talk=event.name == "talk")
             case "press":
-                parsed = callbacks.decode(event.data)
-                if parsed is None or parsed.kind != render.KIND:
+                move = render.Move.unpack(event.data)
+                if move is None:
                     turn.notice("unknown_button")
                     return
-                await self.table.press(turn, group, parsed.args)
+                await self.table.press(turn, group, move.args())
             case "reply" if event.text:
                 await self.table.reply(turn, group, event.text, self.safety())
             case "joined" | "left":

@@ -8,15 +8,15 @@ carries the floor's version, so a press on an older message is recognised.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
 
-from bot.engine.callbacks import encode
 from bot.engine.content import Content
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.table import floor as f
 from bot.table.models import TalkTable
 
-KIND = "tt"
-"""Button kind of the table's group buttons: `tt|<action>|<version>[|<minutes>]`."""
 GO, QUESTION, OURS, SAID, YES, NOT_QUITE, PAUSE, BACK, STOP = (
     "go",
     "q",
@@ -28,6 +28,24 @@ GO, QUESTION, OURS, SAID, YES, NOT_QUITE, PAUSE, BACK, STOP = (
     "b",
     "x",
 )
+Action = Literal["go", "q", "o", "s", "y", "n", "p", "b", "x"]
+
+
+@dataclass(frozen=True)
+class Move(Payload, prefix="tt"):
+    """A button under the group's floor message: `tt|<action>|<version>[|<minutes>]`.
+
+    The version is the floor's when the button was drawn, so a press on an older
+    message is recognised; these buttons arrive as group events, not private presses.
+    """
+
+    action: Action
+    version: int
+    minutes: int | None = None
+
+    def args(self) -> tuple[str, ...]:
+        extra = () if self.minutes is None else (str(self.minutes),)
+        return (self.action, str(self.version), *extra)
 
 
 class Render:
@@ -42,8 +60,11 @@ class Render:
     def name(self, user_id: int | None) -> str:
         return self.names.get(user_id or 0, "?")
 
-    def button(self, key: str, action: str, *args: object, **values: object) -> KeyButton:
-        return KeyButton(self.t(key, **values), encode(KIND, action, self.row.version, *args))
+    def button(
+        self, key: str, action: Action, pause: int | None = None, **values: object
+    ) -> KeyButton:
+        data = Move(action, self.row.version, pause).pack()
+        return KeyButton(self.t(key, **values), data)
 
     def pair(self) -> dict[str, str]:
         """Both partners' names, the opener first."""
