@@ -65,6 +65,7 @@ def feature(context: FeatureContext) -> Feature:
         "cooldown",
         commands={"cooldown": Command(flow.start)},
         buttons=buttons,
+        typed=flow.typed,
         screens=(Screen(flow.screen, pending=in_break),),
         topics=need_a_break,
         periodic=(Periodic("cooldown-timers", timers.SWEEP_SECONDS, sweep),),
