@@ -145,3 +145,17 @@ async def test_the_note_about_linking_is_said_once_not_after_every_couple_questi
         outs = await coach.text(LONER, "when we cook together")
         said.append(any(note in o.text for o in outs))
     assert said == [True, False]
+
+
+async def test_after_a_relink_the_new_partner_never_sees_an_answer_written_for_the_last(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "what I love about us, Sam")
+    await unlink(pair_coach, ALEX, SAM)
+    await link(pair_coach, ALEX, KIM)
+    outs = await answer(pair_coach, KIM, "your calm")
+    assert all("what I love about us, Sam" not in o.text for o in outs)
+    to_kim = texts(outs, KIM)
+    assert any("Alex hasn't answered" in t for t in to_kim), to_kim
+    assert len(texts(outs, ALEX)) == 1, "Alex is reminded to answer for Kim"
