@@ -204,3 +204,34 @@ async def test_concurrent_deliveries_share_one_pace(fake) -> None:
     batches = [[out(2000 + i) for i in range(j, 40, 4)] for j in range(4)]
     await asyncio.gather(*(deliver(bot, b, Unreachable(), concurrency=4) for b in batches))
     assert strict.too_many_requests == 0
+
+
+async def test_a_text_over_telegram_s_limit_goes_out_whole_in_parts(fake) -> None:
+    """Telegram refuses a message over 4,096 characters ("message is too long")."""
+    words = [f"w{i:05d}" for i in range(1400)]  # about 9,800 characters
+    bot = await make_bot(RecordingRequest(fake))
+    assert await deliver(bot, [out(ALEX, " ".join(words))], Unreachable()) == [Outcome.SENT]
+    parts = [c.params["text"] for c in fake.sent_to(ALEX)]
+    assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
+    assert " ".join(parts).split() == words, "split between words, nothing lost"
+
+
+async def test_an_edit_telegram_finds_unchanged_counts_as_done_and_posts_nothing(fake) -> None:
+    """A double tap can ask for the same edit twice; "message is not modified" means
+    the message already shows it, so nothing new is sent."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(ALEX, "Ready?", reply_markup=keyboard)
+    query = make_update(fake.user(ALEX).press("Go"), bot).callback_query
+    assert query is not None
+    settled = Outbound(ALEX, ALEX, "Ready? ✓", replace=True)
+    for _ in range(2):  # the second edit is refused as "not modified"
+        assert await deliver(bot, [settled], Unreachable(), query) == [Outcome.SENT]
+    assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["Ready?"], "no duplicate"
+    edits = [c for c in fake.calls if c.method == "editMessageText"]
+    assert [c.ok for c in edits] == [True, False]
+    assert "not modified" in str(edits[1].error)
