@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench mutate lint format check-dialogs postgres clean
+.PHONY: run test bench mutate lint format check-content postgres clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/python -m bot auto
 
 ## make test: lint, validate dialogs and Dockerfile, then the whole test suite
-test: $(STAMP) postgres lint check-dialogs
+test: $(STAMP) postgres lint check-content
 	$(BIN)/python -m pytest
 
 ## make bench: every benchmark; `make bench BENCH=load BENCH_QUICK=1` for the load part in minutes
@@ -39,8 +39,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check-dialogs: $(STAMP)
-	$(BIN)/python -m bot check-dialogs
+check-content: $(STAMP)
+	$(BIN)/python -m bot check-content
 
 ## The storage tests start a throwaway PostgreSQL 15; install it if this machine lacks it.
 postgres:

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|check-dialogs|migrate|dialogs graph NAME]`."""
+"""Command line: `python -m bot COMMAND` (run, console, check-content, migrate, backup, …)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.loader import ContentError, load_content
-from bot.library.entries import LibraryError
 from bot.logs import setup_logging
+from bot.plugins import DataError
 
 log = logging.getLogger("bot")
 
@@ -28,8 +28,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="chat with Attune in this terminal, no token needed")
     sub.add_parser("auto", help="the bot if TELEGRAM_BOT_TOKEN is set, otherwise the console")
     sub.add_parser(
-        "check-dialogs", help="validate the dialog files and the library (data/) and exit"
+        "check-content", help="validate the dialogs and every data file features read, and exit"
     )
+    sub.add_parser("check-dialogs", help="the old name of check-content")
     sub.add_parser("migrate", help="apply database migrations and exit")
     backup = sub.add_parser("backup", help="copy the SQLite database safely while the bot runs")
     backup.add_argument("target", help="file (or folder) to write the copy to")
@@ -56,8 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(f"The dialog files are invalid:\n{exc}", file=sys.stderr)
         return 3
-    except LibraryError as exc:
-        print(f"The library files are invalid:\n{exc}", file=sys.stderr)
+    except DataError as exc:
+        print(f"The data files are invalid:\n{exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130
@@ -72,7 +73,7 @@ def dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
             command = "console"
         else:
             command = "run"
-    if command == "check-dialogs":
+    if command in ("check-content", "check-dialogs"):
         return check_content(settings)
     if command == "backup":
         from bot.storage.backup import BackupError, backup_sqlite
@@ -135,18 +136,28 @@ def run_bot(settings: Settings) -> int:
 
 
 def check_content(settings: Settings) -> int:
-    """Dialogs, interface strings and the library: valid, translated, and big enough."""
-    from bot.library.catalog import load_library, shortfalls, sizes
-    from bot.path.install import check_questions
+    """Dialogs, interface strings and every declared data file: valid, translated, big enough."""
+    from bot.features import FEATURES
+    from bot.library.catalog import LIBRARY, shortfalls, sizes
+    from bot.plugins import data_files
 
     content = load_content(settings.dialogs_dir)
-    library = load_library(settings.data_dir, content.languages)
-    check_questions(settings.data_dir, content.languages)
+    files = {file.path: file for factory in FEATURES for file in data_files(factory)}
+    problems = [
+        line
+        for file in files.values()
+        for line in file.problems(settings.data_dir, content.languages)
+    ]
+    if problems:
+        print("The data files are invalid:\n" + "\n".join(problems), file=sys.stderr)
+        return 3
+    library = LIBRARY.load(settings.data_dir, content.languages)
     short = shortfalls(library)
     if short:
         print("The library is smaller than promised:\n" + "\n".join(short), file=sys.stderr)
         return 3
     print(f"{len(content.dialogs)} dialogs OK in {', '.join(content.languages)}")
+    print(f"{len(files)} data files OK: {', '.join(sorted(files))}")
     print("library OK: " + ", ".join(f"{count} {name}" for name, count in sizes(library).items()))
     return 0
 

@@ -3,19 +3,18 @@
 Transports (Telegram, terminal) call `Coach` with a `Person` and raw input;
 the coach loads the person's state in one transaction, lets the pure engine
 or a feature handler decide, stores the result, and returns `Outbound`
-messages. Features plug in by registering commands, button kinds, node
-actions, text screens and effect listeners, so no transport knows about them.
+messages. Features are declared in `bot/features.py` and assembled here once
+(see `bot.plugins`), so no transport knows about them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,14 +22,24 @@ from bot.config import Settings
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Event
-from bot.engine.outputs import Action, Effect, Keyboard, Notice, Say
+from bot.engine.outputs import Action, Effect, Notice, Say
 from bot.engine.state import DialogState
 from bot.engine.step import step
 from bot.inbox import ticket as inbox_ticket
 from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
 from bot.inbox.ticket import AlreadyHandled, Ticket
 from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
-from bot.sending import SendHooks
+from bot.plugins import (
+    ButtonHandler,
+    Command,
+    FeatureFactory,
+    Handler,
+    Periodic,
+    Registry,
+    Screen,
+    TextScreen,
+    assemble,
+)
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
 from bot.storage.models import User
@@ -41,69 +50,7 @@ from bot.turn import NeedsSession, Outbound, Person, Turn
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Turn], Awaitable[None]]
-ButtonHandler = Callable[[Turn, tuple[str, ...]], Awaitable[None]]
-ActionHandler = Callable[[Turn, Action], Awaitable[None]]
-EffectListener = Callable[[Turn, Effect], Awaitable[None]]
-TextScreen = Callable[[Turn, str], Awaitable[bool]]
-"""Looks at free text before the engine does; True means "handled, stop here"."""
-
-
-PERSON_ID = bindparam("uid")
-"""The acting person's id inside a `Screen.pending` condition."""
-
-
-@dataclass(frozen=True)
-class Screen:
-    """A feature's claim on free text while it waits for something typed.
-
-    `pending` is SQL that is true whenever `run` might take the text (a
-    question it asked is still open), with the person's id bound as `:uid`.
-    All of them are asked in one query, so text meant for a conversation
-    costs no query per feature and stays on the fast path.
-    """
-
-    run: TextScreen
-    pending: ColumnElement[bool]
-
-
 MAX_RETRIES = 3
-
-
-@dataclass(frozen=True)
-class Periodic:
-    """A background job (nudge sweep, cooldown timers) that transports schedule.
-
-    `run` returns messages to deliver, so the job itself never talks to Telegram.
-    While it returns messages, the transport calls it again (preparing the next
-    batch while sending the current one), so a backlog drains at the sending pace.
-    `hooks`, if given, hears about each message right before and after it is
-    sent, so a job can guarantee and record exactly-once delivery.
-    `concurrency` lets the transport send to that many chats at once.
-    """
-
-    name: str
-    every_seconds: float
-    run: Callable[[], Awaitable[list[Outbound]]]
-    hooks: SendHooks | None = None
-    concurrency: int = 1
-
-
-@dataclass(frozen=True)
-class SettingsSection:
-    """One entry of /settings: a button (label from an interface string) that opens it."""
-
-    key: str
-    label_key: str
-    open: Handler
-    order: int = 100
-
-
-@dataclass(frozen=True)
-class Command:
-    handler: Handler
-    in_menu: bool = True
-    """Whether it is listed in Telegram's command menu (and /help's order)."""
 
 
 class Coach:
@@ -113,31 +60,13 @@ class Coach:
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime] = utcnow,
         settings: Settings | None = None,
+        features: Iterable[FeatureFactory] = (),
     ) -> None:
         self.content = content
         self.sessions = sessions
         self.clock = clock
         self.settings = settings if settings is not None else Settings()
         """Configuration for features (e.g. the nudge grace window); defaults when not given."""
-        self.commands: dict[str, Command] = {}
-        self.buttons: dict[str, ButtonHandler] = {}
-        self.actions: dict[str, ActionHandler] = {}
-        self.safety_screens: list[TextScreen] = []
-        """Read every piece of text first, captions and edits included (see side_text)."""
-        self.text_screens: list[Screen] = []
-        self.effect_listeners: list[EffectListener] = []
-        self.link_listeners: list[Handler] = []
-        """Run in the joiner's turn right after two people link (`turn.partner` is set)."""
-        self.fallback_text: Handler | None = None
-        self.start_payload: Callable[[Turn, str], Awaitable[bool]] | None = None
-        """Handles `/start <payload>` (deep links); False lets the normal /start run."""
-        self.topics_intro: Callable[[Turn], Awaitable[tuple[str, Keyboard, Keyboard]]] | None = None
-        """Suggestions for /topics: (text above the list, rows above it, rows below it)."""
-        self.location: Callable[[Turn, float, float], Awaitable[None]] | None = None
-        """Handles a shared location, when a feature asks for one."""
-        self.periodic: list[Periodic] = []
-        self.settings_sections: list[SettingsSection] = []
-        """Entries of the /settings menu, one per feature (see bot/settings_menu.py)."""
         self.bot_username: str | None = None
         """The bot's @username for t.me links; the Telegram transport sets it from getMe.
         None where there is no such link (the terminal chat)."""
@@ -148,29 +77,30 @@ class Coach:
         self.outbox: Outbox | None = None
         """Where a transport that sends later keeps each turn's messages, written in the
         turn's own transaction (the Telegram transport sets it; see `bot.outbox`)."""
+        self.registry: Registry = assemble(features, content, self.settings, self)
+        """Every feature's commands, buttons, screens and jobs (see `bot/features.py`)."""
 
-    # -- registration -------------------------------------------------------
+    # -- what the features declared, for transports -----------------------------
 
-    def command(self, name: str, *, in_menu: bool = True) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            _claim(self.commands, name, Command(handler, in_menu), "command")
-            return handler
+    @property
+    def commands(self) -> dict[str, Command]:
+        return self.registry.commands
 
-        return register
+    @property
+    def buttons(self) -> dict[str, ButtonHandler]:
+        return self.registry.buttons
 
-    def button(self, kind: str) -> Callable[[ButtonHandler], ButtonHandler]:
-        def register(handler: ButtonHandler) -> ButtonHandler:
-            _claim(self.buttons, kind, handler, "button kind")
-            return handler
+    @property
+    def periodic(self) -> list[Periodic]:
+        return self.registry.periodic
 
-        return register
+    @property
+    def safety_screens(self) -> list[TextScreen]:
+        return self.registry.safety_screens
 
-    def action(self, name: str) -> Callable[[ActionHandler], ActionHandler]:
-        def register(handler: ActionHandler) -> ActionHandler:
-            _claim(self.actions, name, handler, "dialog action")
-            return handler
-
-        return register
+    @property
+    def text_screens(self) -> list[Screen]:
+        return self.registry.screens
 
     # -- entry points for transports ------------------------------------------
 
@@ -223,8 +153,8 @@ class Coach:
             for screen, maybe in zip(self.text_screens, pending, strict=True):
                 if maybe and await screen.run(turn, text):
                     return
-        if self.fallback_text is not None:
-            await self.fallback_text(turn)
+        if self.registry.fallback_text is not None:
+            await self.registry.fallback_text(turn)
 
     async def side_text(self, person: Person, text: str | None) -> list[Outbound]:
         """Text that is not an answer (a photo caption, an edited message).
@@ -245,10 +175,10 @@ class Coach:
         self, person: Person, latitude: float, longitude: float
     ) -> list[Outbound]:
         async def handle(turn: Turn) -> None:
-            if self.location is None:
+            if self.registry.location is None:
                 turn.notice("unsupported_message")
             else:
-                await self.location(turn, latitude, longitude)
+                await self.registry.location(turn, latitude, longitude)
 
         return await self.handle(person, handle)
 
@@ -395,12 +325,12 @@ class Coach:
 
     async def _apply(self, turn: Turn, effect: Effect) -> None:
         if isinstance(effect, Action):
-            handler = self.actions.get(effect.name)
+            handler = self.registry.actions.get(effect.name)
             if handler is None:
                 log.warning("no handler for dialog action %r", effect.name)
             else:
                 await handler(turn, effect)
-        for listener in self.effect_listeners:
+        for listener in self.registry.effect_listeners:
             await listener(turn, effect)
 
     async def _remember_position(self, turn: Turn, state: DialogState) -> None:
@@ -427,10 +357,3 @@ async def _after_commit(turn: Turn) -> None:
 
 async def _notice(turn: Turn, key: str) -> None:
     turn.notice(key)
-
-
-def _claim(registry: dict[str, Any], key: str, value: Any, what: str) -> None:
-    """Two features answering to the same name would silently shadow each other."""
-    if key in registry:
-        raise ValueError(f"{what} {key!r} is registered twice")
-    registry[key] = value

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.coach import Coach, Periodic
+from bot.coach import Coach
 from bot.engine.outputs import KeyButton
+from bot.plugins import Periodic
 from bot.sending import Outcome
 from bot.storage.models import User
 from bot.turn import Document, Outbound, Person

@@ -1,12 +1,11 @@
 """Guided conversations: /start, /help, /topics, dialog buttons, answers, sharing.
 
 This is the glue between the pure engine and storage for the core features;
-other features register themselves on the coach the same way.
+other features plug in the same way (see `bot.plugins`).
 """
 
 from __future__ import annotations
 
-from bot.coach import Coach
 from bot.engine import callbacks
 from bot.engine.events import Answer, Begin, Choose, Resume, Share
 from bot.engine.outputs import (
@@ -17,6 +16,7 @@ from bot.engine.outputs import (
     SaveReflection,
 )
 from bot.long_text import labelled, split_at_words
+from bot.plugins import Command, Feature, FeatureContext, Registry
 from bot.storage import repo
 from bot.storage.models import Reflection
 from bot.turn import Outbound, Turn
@@ -24,30 +24,37 @@ from bot.turn import Outbound, Turn
 WELCOME = "welcome"
 
 
-def install(coach: Coach) -> None:
-    """Register the core commands, buttons and effect handling on `coach`."""
-    flow = Conversations(coach)
-    coach.command("start")(flow.start)
-    coach.command("topics")(flow.topics)
-    coach.command("help")(flow.help)
-    coach.button("n")(flow.choose)
-    coach.button("s")(flow.share)
-    coach.button("t")(flow.open_topic)
-    coach.button("m")(flow.menu)
-    coach.fallback_text = flow.answer
-    coach.effect_listeners.append(flow.on_effect)
+def feature(context: FeatureContext) -> Feature:
+    """The core: /start, /topics, /help, the dialogs' buttons and answers, sharing."""
+    flow = Conversations(context.registry)
+    return Feature(
+        "conversations",
+        commands={
+            "start": Command(flow.start),
+            "topics": Command(flow.topics),
+            "help": Command(flow.help),
+        },
+        buttons={
+            callbacks.NODE: flow.choose,
+            callbacks.SHARE: flow.share,
+            callbacks.TOPIC: flow.open_topic,
+            callbacks.MENU: flow.menu,
+        },
+        fallback_text=flow.answer,
+        effect_listeners=(flow.on_effect,),
+    )
 
 
 class Conversations:
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
-        self.content = coach.content
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        """Other features' /start payloads, commands and /topics parts."""
 
     # -- commands -------------------------------------------------------------
 
     async def start(self, turn: Turn) -> None:
         """Greet; a /start with a payload (a deep link) goes to whoever handles it."""
-        payload = self.coach.start_payload
+        payload = self.registry.start_payload
         if turn.args and payload is not None and await payload(turn, turn.args[0]):
             return
         name = f", {turn.user.name}" if turn.user.first_name or turn.user.display_name else ""
@@ -55,18 +62,18 @@ class Conversations:
         turn.say_key("start_intro", name=name)
         state, _ = await turn.store.load_state(turn.user.id)
         if not state.idle:
-            await self.coach.advance(turn, lambda t: Resume(**_ctx(t)))
+            await turn.advance(lambda t: Resume(**_ctx(t)))
         elif (await turn.store.progress(turn.user.id)).get(WELCOME) is None and (
-            WELCOME in self.content.dialogs
+            WELCOME in turn.content.dialogs
         ):
-            await self.coach.advance(turn, lambda t: Begin(dialog=WELCOME, **_ctx(t)))
+            await turn.advance(lambda t: Begin(dialog=WELCOME, **_ctx(t)))
         else:
             await self.topics(turn)
         turn.fold_from(mark)  # the greeting and what follows arrive as one message
 
     async def help(self, turn: Turn) -> None:
         lines = [turn.t("help_header")]
-        for name, command in self.coach.commands.items():
+        for name, command in self.registry.commands.items():
             if command.in_menu:
                 lines.append(f"/{name} — {turn.t('cmd_' + name)}")
         lines.append(turn.t("help_footer"))
@@ -75,26 +82,31 @@ class Conversations:
     async def topics(self, turn: Turn) -> None:
         progress = await turn.store.progress(turn.user.id)
         rows: list[tuple[KeyButton, ...]] = []
-        for dialog_id in self.content.topics:
+        for dialog_id in turn.content.topics:
             row = progress.get(dialog_id)
             status = "status_new" if row is None else f"status_{row.status}"
             label = turn.t(
                 "topic_button",
                 status=turn.t(status),
-                title=self.content.title(dialog_id, turn.lang),
+                title=turn.content.title(dialog_id, turn.lang),
             )
             rows.append((KeyButton(label, callbacks.topic(dialog_id)),))
         all_done = all(
             (p := progress.get(d)) is not None and p.status == repo.DONE
-            for d in self.content.topics
+            for d in turn.content.topics
         )
-        title = turn.t("topics_title")
-        if self.coach.topics_intro is not None:
-            title, above, below = await self.coach.topics_intro(turn)
-            rows = [*above, *rows, *below]
-        rows.append((KeyButton(turn.t("menu_need_a_break"), callbacks.NEED_A_BREAK),))
-        text = turn.t("topics_all_done") + "\n\n" if all_done else ""
-        turn.say(text + title, tuple(rows))
+        texts = [turn.t("topics_all_done")] if all_done else []
+        above: list[tuple[KeyButton, ...]] = []
+        below: list[tuple[KeyButton, ...]] = []
+        last: list[tuple[KeyButton, ...]] = []
+        for hook in self.registry.topics:
+            part = await hook(turn)
+            texts += [part.text] if part.text else []
+            above += part.above
+            below += part.below
+            last += part.last
+        texts.append(turn.t("topics_title"))
+        turn.say("\n\n".join(texts), (*above, *rows, *below, *last))
 
     # -- buttons --------------------------------------------------------------
 
@@ -103,41 +115,20 @@ class Conversations:
             turn.notice("unknown_button")
             return
         dialog, node, index = args[0], args[1], int(args[2])
-        await self.coach.advance(
-            turn, lambda t: Choose(dialog=dialog, node=node, index=index, **_ctx(t))
-        )
+        await turn.advance(lambda t: Choose(dialog=dialog, node=node, index=index, **_ctx(t)))
 
     async def share(self, turn: Turn, args: tuple[str, ...]) -> None:
         if len(args) != 3 or args[2] not in ("0", "1"):
             turn.notice("unknown_button")
             return
         dialog, node, yes = args[0], args[1], args[2] == "1"
-        await self.coach.advance(
-            turn, lambda t: Share(dialog=dialog, node=node, share=yes, **_ctx(t))
-        )
+        await turn.advance(lambda t: Share(dialog=dialog, node=node, share=yes, **_ctx(t)))
 
     async def open_topic(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 1 or args[0] not in self.content.dialogs:
-            turn.notice("unknown_topic")
-            return
-        await self.begin(turn, args[0])
+        await open_topic(turn, args[0] if len(args) == 1 else "")
 
     async def menu(self, turn: Turn, args: tuple[str, ...]) -> None:
         await self.topics(turn)
-
-    async def begin(self, turn: Turn, dialog: str) -> None:
-        """Open `dialog`, resuming where the person left it if unfinished."""
-        progress = await turn.store.progress(turn.user.id)
-        row = progress.get(dialog)
-        node = row.node if row is not None and row.status == repo.IN_PROGRESS else None
-        done = sum(
-            1
-            for topic in self.content.topics
-            if topic != dialog and (p := progress.get(topic)) is not None and p.status == repo.DONE
-        )
-        await self.coach.advance(
-            turn, lambda t: Begin(dialog=dialog, node=node, topics_done=done, **_ctx(t))
-        )
 
     # -- free text ------------------------------------------------------------
 
@@ -147,7 +138,7 @@ class Conversations:
             await self.start(turn)
             return
         text = turn.args[0]
-        await self.coach.advance(turn, lambda t: Answer(text=text, **_ctx(t)))
+        await turn.advance(lambda t: Answer(text=text, **_ctx(t)))
 
     # -- effects --------------------------------------------------------------
 
@@ -191,11 +182,11 @@ class Conversations:
             return
         parts = 1
         if not reflection.shared:
-            text = self.content.t(
+            text = turn.content.t(
                 "partner_shared",
                 partner.lang,
                 name=turn.user.name,
-                title=self.content.title(effect.dialog, partner.lang),
+                title=turn.content.title(effect.dialog, partner.lang),
                 text=reflection.text,
             )
             pieces = labelled(split_at_words(text))
@@ -210,9 +201,25 @@ class Conversations:
             turn.say(turn.t("shared"), replace=True)
 
 
+async def open_topic(turn: Turn, dialog: str) -> None:
+    """Open `dialog`, resuming where the person left it if unfinished (also from a check-in)."""
+    if dialog not in turn.content.dialogs:
+        turn.notice("unknown_topic")
+        return
+    progress = await turn.store.progress(turn.user.id)
+    row = progress.get(dialog)
+    node = row.node if row is not None and row.status == repo.IN_PROGRESS else None
+    done = sum(
+        1
+        for topic in turn.content.topics
+        if topic != dialog and (p := progress.get(topic)) is not None and p.status == repo.DONE
+    )
+    await turn.advance(lambda t: Begin(dialog=dialog, node=node, topics_done=done, **_ctx(t)))
+
+
 async def begin_at(turn: Turn, dialog: str, node: str) -> None:
     """Open `dialog` at a given step (e.g. from a reminder about one question)."""
-    await turn.coach.advance(turn, lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
+    await turn.advance(lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
 
 
 def _ctx(turn: Turn) -> dict[str, object]:

@@ -1,39 +1,34 @@
-"""Every feature that plugs into the coach, in the order they are installed.
+"""Every feature of Attune, in the order the coach consults them.
 
-To add a feature: write a module with `install(coach)` and list it here.
+A feature is a module with a `feature(context) -> Feature` factory (see
+`bot.plugins`): to add one, write it and list its factory here. The order is
+the order of /help and Telegram's command menu, of the text screens asking
+"is this typed text mine?", and of the /topics menu's additions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot import conversations, language, settings_menu
-from bot.coach import Coach
 from bot.cooldown import install as cooldown
 from bot.couples import install as couples
 from bot.followups import install as followups
 from bot.lovemaps import install as lovemaps
 from bot.nudges import install as nudges
 from bot.path import install as path
+from bot.plugins import FeatureFactory
 from bot.safety import install as safety
 from bot.together import flow as together
 
-INSTALLERS: list[Callable[[Coach], None]] = [
-    conversations.install,
-    together.install,
-    couples.install,
-    safety.install,
-    language.install,
-    cooldown.install,
-    settings_menu.install,
-    nudges.install,
-    lovemaps.install,
-    path.install,
-    followups.install,
-]
-
-
-def install_all(coach: Coach) -> Coach:
-    for install in INSTALLERS:
-        install(coach)
-    return coach
+FEATURES: tuple[FeatureFactory, ...] = (
+    conversations.feature,
+    together.feature,
+    couples.feature,
+    safety.feature,
+    language.feature,
+    cooldown.feature,
+    settings_menu.feature,
+    nudges.feature,
+    lovemaps.feature,
+    path.feature,
+    followups.feature,
+)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from bot.coach import Coach, SettingsSection
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.plugins import Command, Feature, FeatureContext, SettingsSection
 from bot.turn import Turn
 
 KIND = "l"
 
 
-def install(coach: Coach) -> None:
-    coach.command("language")(choose_language)
-    coach.button(KIND)(set_language)
-    coach.settings_sections.append(
-        SettingsSection("language", "settings_language", choose_language)
+def feature(context: FeatureContext) -> Feature:
+    return Feature(
+        "language",
+        commands={"language": Command(choose_language)},
+        buttons={KIND: set_language},
+        settings_sections=(SettingsSection("language", "settings_language", choose_language),),
     )
 
 

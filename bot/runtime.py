@@ -15,7 +15,7 @@ from bot.coach import Coach
 from bot.config import Settings
 from bot.engine.content import Content
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.startup import with_retries
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
@@ -50,7 +50,7 @@ async def open_runtime(
             f"the database ({where})", lambda: migrate(engine), settings.startup_retry_seconds
         )
         sessions = session_factory(engine)
-        coach = install_all(Coach(content, sessions, clock, settings))
+        coach = Coach(content, sessions, clock, settings, features=FEATURES)
         yield Runtime(settings, content, engine, sessions, coach)
     finally:
         await engine.dispose()

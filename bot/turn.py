@@ -11,18 +11,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine.content import Content
+from bot.engine.events import Event
 from bot.engine.outputs import Keyboard
 from bot.storage.dialog_store import DialogStore
 from bot.storage.models import User
-
-if TYPE_CHECKING:
-    from bot.coach import Coach
-
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +116,16 @@ class NeedsSession(Exception):
     """A turn on the fast path asked for the ORM session; the coach re-runs it with one."""
 
 
+class TurnHost(Protocol):
+    """What a turn needs of whoever runs it (the coach): the engine loop and the text route."""
+
+    bot_username: str | None
+
+    async def advance(self, turn: Turn, make_event: Callable[[Turn], Event]) -> None: ...
+
+    async def read_text(self, turn: Turn, text: str) -> None: ...
+
+
 @dataclass
 class Turn:
     """Everything a handler may use while one person's update is processed.
@@ -128,7 +135,7 @@ class Turn:
     ORM path (see `bot.storage.sqlite_direct`).
     """
 
-    coach: Coach
+    host: TurnHost
     orm_session: AsyncSession | None
     store: DialogStore
     content: Content
@@ -142,6 +149,19 @@ class Turn:
     link_news: list[Outbound] = field(default_factory=list)
     """Messages to the partner about the link itself, which quiet mode lets through."""
     """Run by the coach once the turn's transaction is committed (e.g. a WAL checkpoint)."""
+
+    async def advance(self, make_event: Callable[[Turn], Event]) -> None:
+        """Step the dialog engine for this person (see `Coach.advance`)."""
+        await self.host.advance(self, make_event)
+
+    async def read_text(self, text: str) -> None:
+        """Route typed text as if just received, past the safety screens (`Coach.read_text`)."""
+        await self.host.read_text(self, text)
+
+    @property
+    def bot_username(self) -> str | None:
+        """The bot's @username for t.me links; None where there is none (the terminal chat)."""
+        return self.host.bot_username
 
     def fold_from(self, mark: int) -> None:
         """Join what this turn said since `out[mark]` into as few messages as can be."""

@@ -12,7 +12,7 @@ from bot.coach import Coach
 from bot.config import PROJECT_ROOT
 from bot.engine.content import Content
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.support.clock import Clock
@@ -94,4 +94,4 @@ async def db_engine(database_url: str) -> AsyncIterator:
 @pytest.fixture
 def coach(engine, content: Content, clock: Clock) -> Coach:
     """The fully wired coach on a fresh SQLite database."""
-    return install_all(Coach(content, session_factory(engine), clock))
+    return Coach(content, session_factory(engine), clock, features=FEATURES)

@@ -15,7 +15,8 @@ from sqlmodel import select
 
 from bot.coach import Coach
 from bot.engine import callbacks
-from bot.features import install_all
+from bot.features import FEATURES
+from bot.plugins import Command, Feature, FeatureContext, Handler
 from bot.storage.db import session_factory
 from bot.storage.models import DialogProgress, User
 from bot.turn import Outbound, Turn
@@ -54,6 +55,16 @@ async def test_dialog_steps_and_answers_need_no_orm_session(coach: Coach) -> Non
     assert sessions.opened == 0
 
 
+def with_command(coach: Coach, name: str, handler: Handler) -> Coach:
+    """The same coach plus the smallest feature there is: one hidden command."""
+
+    def probe(context: FeatureContext) -> Feature:
+        return Feature("probe", commands={name: Command(handler, in_menu=False)})
+
+    features = (*FEATURES, probe)
+    return Coach(coach.content, coach.sessions, coach.clock, coach.settings, features=features)
+
+
 async def test_a_feature_turn_runs_on_the_orm_path(coach: Coach) -> None:
     sessions = counted(coach)
     outs = await coach.run_command(ALEX, "invite")
@@ -64,13 +75,13 @@ async def test_a_feature_turn_runs_on_the_orm_path(coach: Coach) -> None:
 async def test_work_before_the_switch_to_the_orm_path_is_not_done_twice(coach: Coach) -> None:
     runs: list[bool] = []
 
-    @coach.command("probe", in_menu=False)
     async def probe(turn: Turn) -> None:
         runs.append(turn.orm_session is None)
         await turn.store.record_progress(turn.user.id, "safety", node="open", now=turn.now)
         turn.say("one answer")
         turn.session.add(turn.user)  # a feature's own write: needs the ORM session
 
+    coach = with_command(coach, "probe", probe)
     outs = await coach.run_command(ALEX, "probe")
     assert runs == [True, False], "tried on the fast path, finished on the ORM path"
     assert [out.text for out in outs] == ["one answer"]
@@ -84,10 +95,10 @@ async def test_work_before_the_switch_to_the_orm_path_is_not_done_twice(coach: C
 async def test_a_change_to_the_person_is_kept_even_without_asking_for_the_session(
     coach: Coach,
 ) -> None:
-    @coach.command("tr", in_menu=False)
     async def turkish(turn: Turn) -> None:
         turn.user.lang = "tr"  # on the ORM path the session notices this by itself
 
+    coach = with_command(coach, "tr", turkish)
     await coach.run_command(ALEX, "tr")
     async with coach.sessions() as s:
         user = await s.get(User, ALEX.user_id)
@@ -95,11 +106,11 @@ async def test_a_change_to_the_person_is_kept_even_without_asking_for_the_sessio
 
 
 async def test_a_failing_turn_rolls_back_on_the_fast_path(coach: Coach) -> None:
-    @coach.command("boom", in_menu=False)
     async def boom(turn: Turn) -> None:
         await turn.store.record_progress(turn.user.id, "safety", node="open", now=turn.now)
         raise RuntimeError("bug")
 
+    coach = with_command(coach, "boom", boom)
     with pytest.raises(RuntimeError):
         await coach.run_command(ALEX, "boom")
     async with coach.sessions() as s:
@@ -136,10 +147,10 @@ async def test_both_paths_answer_and_store_alike(engine, content, clock, tmp_pat
     """The same script, with and without the fast path: same replies, same rows."""
     from tests.conftest import migrated
 
-    fast = install_all(Coach(content, session_factory(engine), clock))
+    fast = Coach(content, session_factory(engine), clock, features=FEATURES)
     results = [await _script(fast), await table_rows(engine, CORE_TABLES)]
     async for other in migrated(f"sqlite+aiosqlite:///{tmp_path / 'orm.db'}"):
-        slow = install_all(Coach(content, session_factory(other), clock))
+        slow = Coach(content, session_factory(other), clock, features=FEATURES)
         slow.direct = None
         assert [await _script(slow), await table_rows(other, CORE_TABLES)] == results
 

@@ -19,7 +19,7 @@ import pytest
 
 from bot.coach import Coach
 from bot.couples import invites
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import session_factory
 from bot.turn import Document, Outbound, Person
 from tests.conftest import migrated
@@ -68,7 +68,7 @@ async def test_fast_and_orm_paths_answer_and_store_alike(content, tmp_path, monk
         codes = deterministic_codes()
         monkeypatch.setattr(invites, "new_code", lambda codes=codes: next(codes))
         async for engine in migrated(f"sqlite+aiosqlite:///{tmp_path / str(fast)}.db"):
-            coach = install_all(Coach(content, session_factory(engine), Clock()))
+            coach = Coach(content, session_factory(engine), Clock(), features=FEATURES)
             if not fast:
                 coach.direct = None
             transcripts.append(await play(coach, random.Random(seed)))

@@ -66,7 +66,7 @@ async def test_two_people_link_in_the_terminal_with_the_code(coach) -> None:
 async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> None:
     import asyncio
 
-    from bot.coach import Periodic
+    from bot.plugins import Periodic
     from bot.turn import Outbound
 
     out = io.StringIO()
@@ -85,7 +85,7 @@ async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> Non
 async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
     import asyncio
 
-    from bot.coach import Periodic
+    from bot.plugins import Periodic
     from bot.sending import Outcome
     from bot.turn import Outbound
 

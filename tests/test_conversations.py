@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.coach import Coach
 from bot.engine import callbacks
 from bot.storage.models import Reflection
 from tests.support.people import ALEX, KIM, SAM, buttons, link, texts, unlink
@@ -169,13 +170,21 @@ async def test_an_answer_written_for_one_partner_never_reaches_a_later_one(coach
 def test_two_features_cannot_claim_the_same_button_or_command(coach) -> None:
     import pytest
 
+    from bot.features import FEATURES
+    from bot.plugins import Command, Feature
+
     async def nothing(*_: object) -> None:
         return None
 
-    with pytest.raises(ValueError, match="button kind 'n' is registered twice"):
-        coach.button("n")(nothing)
-    with pytest.raises(ValueError, match="command 'help' is registered twice"):
-        coach.command("help")(nothing)
+    def twin_button(context: object) -> Feature:
+        return Feature("twin", buttons={"n": nothing})
+
+    def twin_command(context: object) -> Feature:
+        return Feature("twin", commands={"help": Command(nothing)})
+
+    for twin, what in ((twin_button, "button kind 'n'"), (twin_command, "command 'help'")):
+        with pytest.raises(ValueError, match=f"feature 'twin': {what} is registered twice"):
+            Coach(coach.content, coach.sessions, features=(*FEATURES, twin))
 
 
 async def test_the_topic_marks_are_explained_where_they_are_shown(coach) -> None:

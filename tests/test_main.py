@@ -25,12 +25,12 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_help_lists_every_subcommand() -> None:
     done = run("--help")
-    for command in ("run", "console", "check-dialogs", "migrate", "dialogs", "health", "backup"):
+    for command in ("run", "console", "check-content", "migrate", "dialogs", "health", "backup"):
         assert command in done.stdout
 
 
-def test_check_dialogs_passes_on_the_real_content() -> None:
-    done = run("check-dialogs")
+def test_check_content_passes_on_the_real_content() -> None:
+    done = run("check-content")
     assert done.returncode == 0 and "dialogs OK in en, tr" in done.stdout
 
 
@@ -64,3 +64,29 @@ def test_auto_without_a_token_opens_the_terminal_chat(tmp_path: Path) -> None:
         first == "No TELEGRAM_BOT_TOKEN set: opening the terminal chat instead of the Telegram bot."
     )
     assert "Attune in your terminal" in done.stdout
+
+
+def test_check_content_reports_every_broken_data_file_at_once(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    check = data / "path" / "check.yaml"
+    check.write_text(check.read_text(encoding="utf-8").replace("  tr:", "  xx:", 1), "utf-8")
+    (data / "nudges" / "cities.yaml").write_text("- {name: {en: Nowhere}, tz: Mars/Base}\n")
+    done = run("check-content", DATA_DIR=str(data))
+    assert done.returncode == 3
+    problems = done.stderr.splitlines()[1:]
+    assert "path/check.yaml: redefining: missing text in tr" in problems
+    assert any(p.startswith("nudges/cities.yaml: entry 1: ") for p in problems)
+
+
+def test_the_bot_refuses_to_start_on_a_broken_data_file(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    (data / "nudges" / "cities.yaml").write_text("[]\n")
+    done = run("console", DATA_DIR=str(data), DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/a.db")
+    assert done.returncode == 3
+    assert "nudges/cities.yaml: -: no cities" in done.stderr

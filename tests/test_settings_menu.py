@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from bot.coach import Coach, SettingsSection
-from bot.settings_menu import install
+from bot.coach import Coach
+from bot.features import FEATURES
+from bot.plugins import Feature, FeatureContext, SettingsSection
+from bot.settings_menu import feature as settings_menu
+from bot.storage.db import session_factory
 from bot.turn import Turn
 from tests.support.people import ALEX
 
 
-async def test_sections_are_listed_in_order_and_open_when_tapped(coach: Coach) -> None:
+async def test_sections_are_listed_in_order_and_open_when_tapped(content, engine) -> None:
     opened: list[str] = []
 
     async def first(turn: Turn) -> None:
         opened.append("first")
 
-    coach.settings_sections.append(SettingsSection("zz_first", "cmd_help", first, order=1))
+    def another(context: FeatureContext) -> Feature:
+        return Feature(
+            "another", settings_sections=(SettingsSection("zz_first", "cmd_help", first, 1),)
+        )
+
+    coach = Coach(content, session_factory(engine), features=(*FEATURES, another))
     outs = await coach.run_command(ALEX, "settings")
     assert outs[0].text == coach.content.t("settings_title", "en")
     data = [b.data for row in outs[0].keyboard for b in row]
@@ -29,10 +37,7 @@ async def test_an_unknown_section_is_a_kind_notice(coach: Coach) -> None:
 
 
 async def test_with_no_sections_the_menu_says_so(content, engine) -> None:
-    from bot.storage.db import session_factory
-
-    bare = Coach(content, session_factory(engine))
-    install(bare)
+    bare = Coach(content, session_factory(engine), features=(settings_menu,))
     outs = await bare.run_command(ALEX, "settings")
     assert outs[0].text == content.t("settings_empty", "en")
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.coach import Coach
 from bot.engine.content import Content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import Reflection, User
@@ -33,7 +33,7 @@ async def any_coach(database_url: str, content: Content, clock: Clock) -> AsyncI
     """The wired coach on SQLite and on PostgreSQL."""
     engine = create_engine(database_url)
     await migrate(engine)
-    yield install_all(Coach(content, session_factory(engine), clock))
+    yield Coach(content, session_factory(engine), clock, features=FEATURES)
     await engine.dispose()
 
 

@@ -15,7 +15,8 @@ from bot.engine.outputs import Keyboard, KeyButton
 from bot.turn import Turn
 
 KIND = "cd"
-START = callbacks.NEED_A_BREAK
+START = callbacks.encode(KIND, "start")
+"""The "I need a break" button, which this feature adds to the /topics menu."""
 
 
 def data(action: str, *args: object) -> str:

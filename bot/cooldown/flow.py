@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.coach import Coach
 from bot.cooldown import notices, phases, repair, screens, store, timers
 from bot.cooldown.buttons import at_step
 from bot.cooldown.models import Cooldown, CooldownTimer
@@ -20,9 +19,6 @@ from bot.turn import Turn
 
 
 class Flow:
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
-
     # -- starting ------------------------------------------------------------------
 
     async def start(self, turn: Turn) -> None:
@@ -154,9 +150,8 @@ class Flow:
         if state.idle:
             turn.notice("nothing_to_resume")
             return
-        await self.coach.advance(
-            turn,
-            lambda t: Resume(at=t.now, lang=t.lang, has_partner=t.partner is not None),
+        await turn.advance(
+            lambda t: Resume(at=t.now, lang=t.lang, has_partner=t.partner is not None)
         )
 
     # -- free text ------------------------------------------------------------------

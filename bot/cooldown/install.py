@@ -1,4 +1,4 @@
-"""Plug the cooldown into the coach: command, buttons, text screen, timer sweep."""
+"""The cooldown feature: /cooldown, its buttons, the text it waits for, the timer sweep."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import exists
 
-from bot.coach import PERSON_ID, Coach, Periodic, Screen
 from bot.cooldown import calming, notices, repair, timers
-from bot.cooldown.buttons import KIND
+from bot.cooldown.buttons import KIND, START
 from bot.cooldown.flow import Flow
 from bot.cooldown.models import Cooldown
+from bot.engine.outputs import KeyButton
+from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Periodic, Screen, TopicsPart
 from bot.turn import Turn
 
 ButtonAction = Callable[[Turn, tuple[str, ...]], Awaitable[None]]
 
 
-def install(coach: Coach) -> None:
-    flow = Flow(coach)
+def feature(context: FeatureContext) -> Feature:
+    flow = Flow()
     actions: dict[str, ButtonAction] = {
         "start": flow.start_button,
         "sign": flow.sign,
@@ -52,13 +53,21 @@ def install(coach: Coach) -> None:
             return
         await action(turn, args[1:])
 
-    coach.command("cooldown")(flow.start)
-    coach.button(KIND)(on_button)
-    # after the screens already there (the safety screen first), before the dialogs
     cooldowns = Cooldown.__table__.c
     in_break = exists().where(cooldowns.user_id == PERSON_ID, cooldowns.closed_at.is_(None))
-    coach.text_screens.append(Screen(flow.screen, pending=in_break))
     sweep = timers.Sweep(
-        coach, {timers.RETURN: flow.on_return_timer, timers.BREATH: calming.on_breath_timer}
+        context.jobs, {timers.RETURN: flow.on_return_timer, timers.BREATH: calming.on_breath_timer}
     )
-    coach.periodic.append(Periodic("cooldown-timers", timers.SWEEP_SECONDS, sweep))
+    return Feature(
+        "cooldown",
+        commands={"cooldown": Command(flow.start)},
+        buttons={KIND: on_button},
+        screens=(Screen(flow.screen, pending=in_break),),
+        topics=need_a_break,
+        periodic=(Periodic("cooldown-timers", timers.SWEEP_SECONDS, sweep),),
+    )
+
+
+async def need_a_break(turn: Turn) -> TopicsPart:
+    """Every /topics menu ends with a way into a calm break."""
+    return TopicsPart(last=((KeyButton(turn.t("menu_need_a_break"), START),),))

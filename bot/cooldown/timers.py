@@ -17,17 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cooldown.models import CooldownTimer
+from bot.plugins import Jobs
 from bot.turn import Outbound, Turn
-
-if TYPE_CHECKING:
-    from bot.coach import Coach
 
 log = logging.getLogger(__name__)
 
@@ -98,17 +95,17 @@ async def claim(session: AsyncSession, timer_id: int) -> CooldownTimer | None:
 class Sweep:
     """The periodic job: fire every due timer once, return the messages to send."""
 
-    def __init__(self, coach: Coach, handlers: dict[str, TimerHandler]) -> None:
-        self.coach = coach
+    def __init__(self, jobs: Jobs, handlers: dict[str, TimerHandler]) -> None:
+        self.jobs = jobs
         self.handlers = handlers
 
     async def __call__(self) -> list[Outbound]:
-        async with self.coach.sessions() as session, session.begin():
-            rows = await due(session, self.coach.clock())
+        async with self.jobs.sessions() as session, session.begin():
+            rows = await due(session, self.jobs.clock())
         outs: list[Outbound] = []
         for timer_id, user_id in rows:
             try:
-                outs += await self.coach.for_user(user_id, self._firing(timer_id))
+                outs += await self.jobs.for_user(user_id, self._firing(timer_id))
             except Exception:
                 log.exception("cooldown timer %s failed; dropping it", timer_id)
                 await self._drop(timer_id)
@@ -129,5 +126,5 @@ class Sweep:
 
     async def _drop(self, timer_id: int) -> None:
         """A timer whose handler fails would fail every second; it goes instead."""
-        async with self.coach.sessions() as session, session.begin():
+        async with self.jobs.sessions() as session, session.begin():
             await session.exec(delete(CooldownTimer).where(col(CooldownTimer.id) == timer_id))

@@ -2,9 +2,9 @@
 
 Any table with a `user_id` column, or a foreign key to `users.id`, holds rows
 about a person. Tables that other features add are therefore included in
-/mydata and removed by /forget automatically, as long as their module is
-imported in `bot.storage.all_models` (which every feature must do anyway for
-migrations).
+/mydata and removed by /forget automatically: every feature is imported
+(`bot.features`) before a turn runs, so SQLModel's metadata knows its tables
+(`bot.schema` is the same metadata, imported in full).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, delete, or_, select, update
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
-
-from bot.storage.all_models import metadata
 
 USERS = "users"
 COUPLES = "couples"
@@ -30,7 +29,7 @@ def _refers_to_users(column: Column[Any]) -> bool:
     )
 
 
-def personal_tables(schema: MetaData = metadata) -> list[tuple[Table, list[Column[Any]]]]:
+def personal_tables(schema: MetaData = SQLModel.metadata) -> list[tuple[Table, list[Column[Any]]]]:
     """(table, columns naming a person) for every table except `users` itself."""
     found: list[tuple[Table, list[Column[Any]]]] = []
     for table in schema.sorted_tables:
@@ -62,7 +61,7 @@ async def _rows(session: AsyncSession, statement: Any) -> list[dict[str, Any]]:
 
 
 async def collect(
-    session: AsyncSession, user_id: int, schema: MetaData = metadata
+    session: AsyncSession, user_id: int, schema: MetaData = SQLModel.metadata
 ) -> dict[str, Any]:
     """A JSON-ready dict of every row about `user_id`, table by table."""
     users = schema.tables[USERS]
@@ -92,7 +91,7 @@ def to_json(data: dict[str, Any], exported_at: datetime) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-async def erase(session: AsyncSession, user_id: int, schema: MetaData = metadata) -> None:
+async def erase(session: AsyncSession, user_id: int, schema: MetaData = SQLModel.metadata) -> None:
     """Delete every row about `user_id`, dependants first, then the person.
 
     Foreign keys with ON DELETE CASCADE would do most of this; deleting

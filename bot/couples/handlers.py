@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.coach import Coach
 from bot.couples import invites, linking, naming
 from bot.couples.invites import CodeStatus
 from bot.couples.linking import JoinOutcome
 from bot.couples.models import NamePrompt
 from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.plugins import Registry
 from bot.storage import repo
 from bot.turn import Turn
 
@@ -26,8 +26,9 @@ KEEP = "keep"
 
 
 class Linking:
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        """Where the features that want to hear of a new link are listed."""
 
     # -- /invite ----------------------------------------------------------------------
 
@@ -39,8 +40,8 @@ class Linking:
             await self.ask_name(turn, naming.INVITE)
             return
         code = await invites.create(turn.session, turn.user.id, turn.now)
-        if self.coach.bot_username:
-            link = invites.deep_link(self.coach.bot_username, code)
+        if turn.bot_username:
+            link = invites.deep_link(turn.bot_username, code)
             turn.say_key("invite_link", link=link, code=code)
         else:
             turn.say_key("invite_code_only", code=code)
@@ -80,7 +81,7 @@ class Linking:
                 log.info("users %s and %s linked", joined.inviter.id, turn.user.id)
                 turn.say_key("linked_joiner", partner=joined.inviter.name)
                 turn.to_partner("linked_inviter", about_the_link=True, partner=turn.user.name)
-                for listener in self.coach.link_listeners:
+                for listener in self.registry.link_listeners:
                     await listener(turn)
             case JoinOutcome.ALREADY_LINKED:
                 partner = joined.partner.name if joined.partner else "?"

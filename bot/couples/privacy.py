@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.coach import Coach
 from bot.couples import export, linking
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
@@ -25,9 +24,6 @@ CONFIRM_FOR = timedelta(minutes=15)
 
 
 class Privacy:
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
-
     async def mydata(self, turn: Turn) -> None:
         data = await export.collect(turn.session, turn.user.id)
         filename = f"attune-my-data-{turn.now:%Y-%m-%d}.json"

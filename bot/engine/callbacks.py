@@ -32,18 +32,20 @@ def decode(data: str | None) -> Callback | None:
     return Callback(kind, tuple(args))
 
 
+NODE, SHARE, TOPIC, MENU = "n", "s", "t", "m"
+"""The kinds of the engine's own buttons, handled by `bot.conversations`."""
+
+
 def nav(dialog: str, node: str, index: int) -> str:
-    return encode("n", dialog, node, index)
+    return encode(NODE, dialog, node, index)
 
 
 def share(dialog: str, node: str, yes: bool) -> str:
-    return encode("s", dialog, node, int(yes))
+    return encode(SHARE, dialog, node, int(yes))
 
 
 def topic(dialog: str) -> str:
-    return encode("t", dialog)
+    return encode(TOPIC, dialog)
 
 
-TOPICS_MENU = encode("m", "topics")
-NEED_A_BREAK = encode("cd", "start")
-"""The main menu's "I need a break" button, handled by the cooldown feature."""
+TOPICS_MENU = encode(MENU, "topics")

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.followups.models import EXERCISE, IDEA
 from bot.library.catalog import Library, library_for
 from bot.library.entries import Entry, LibraryError, Shape, read_pool
+from bot.plugins import DataFile
 
 EXERCISES_FILE = Path("library") / "exercises.yaml"
 
@@ -33,3 +34,7 @@ def plannable(data_dir: Path, languages: tuple[str, ...]) -> Plannable:
     if problems:
         raise LibraryError("\n".join(problems))
     return Plannable(library_for(data_dir, languages), {e.id: e for e in entries})
+
+
+EXERCISES: DataFile[Plannable] = DataFile(str(EXERCISES_FILE), plannable)
+"""The conversations' exercises (data/library/exercises.yaml), with the library's ideas."""

@@ -1,4 +1,4 @@
-"""Plug follow-ups into the coach: the exercises' "We'll try it", and /idea.
+"""The follow-ups feature: the exercises' "We'll try it", and /idea.
 
 Answering a follow-up happens on the check-in that carried it, so its
 buttons are the check-in feature's (bot/nudges/install.py).
@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import logging
 
-from bot.coach import Coach
 from bot.engine.outputs import Action
-from bot.followups.exercises import plannable
+from bot.followups.exercises import EXERCISES
 from bot.followups.ideas import KIND, Ideas
 from bot.followups.models import EXERCISE
 from bot.followups.planning import Planning
+from bot.plugins import Command, Feature, FeatureContext, reads
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
 
-def install(coach: Coach) -> None:
-    things = plannable(coach.settings.data_dir, coach.content.languages)
+@reads(EXERCISES)
+def feature(context: FeatureContext) -> Feature:
+    things = context.data(EXERCISES)
     planning = Planning(things)
     ideas = Ideas(things, planning)
 
@@ -31,6 +32,9 @@ def install(coach: Coach) -> None:
             return
         await planning.plan(turn, EXERCISE, entry)
 
-    coach.action("exercise_planned")(exercise_planned)
-    coach.command("idea")(ideas.command)
-    coach.button(KIND)(ideas.press)
+    return Feature(
+        "followups",
+        commands={"idea": Command(ideas.command)},
+        buttons={KIND: ideas.press},
+        actions={"exercise_planned": exercise_planned},
+    )

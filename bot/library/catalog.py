@@ -4,7 +4,7 @@
 (data/library) next to the check-in pools (data/nudges). `shortfalls` checks
 the sizes the product promises — enough couple questions, check-in prompts,
 ideas and love-maps questions at every depth for a year of use — and is run
-by `python -m bot check-dialogs`, so a pool that shrinks fails the build
+by `python -m bot check-content`, so a pool that shrinks fails the build
 rather than quietly starting to repeat itself.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.library.entries import DEPTHS, SETTINGS, Entry, LibraryError, Shape, read_pool
 from bot.nudges.pools import APPRECIATION, CHECKIN, COUPLE, CURIOSITY, PLAY, Pools, load_pools
+from bot.plugins import DataFile
 
 IDEAS = "ideas"
 LOVEMAPS = "lovemaps"
@@ -110,3 +111,7 @@ def shortfalls(library: Library) -> list[str]:
             where = f"{LIBRARY_DIR}/{LOVEMAPS}.yaml: -"
             found.append(f"{where}: {count} questions of depth {depth}, fewer than {EACH_DEPTH}")
     return found
+
+
+LIBRARY: DataFile[Library] = DataFile(LIBRARY_DIR, library_for)
+"""Ideas and love-maps questions (data/library), with the check-in pools."""

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from bot.plugins import DataError
+
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when available (several times faster than the pure-Python one)."""
 
@@ -68,7 +70,7 @@ class Shape:
     """Entries may offer choices to tap instead of typing."""
 
 
-class LibraryError(Exception):
+class LibraryError(DataError):
     """Invalid library files; the message lists every problem, one `file: id: reason` a line."""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot.nudges.schedule import is_timezone
+from bot.plugins import DataError, DataFile
 
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when available: the city list loads ~10x faster."""
@@ -29,7 +30,7 @@ class City:
     menu: bool = False
 
 
-class CityError(Exception):
+class CityError(DataError):
     pass
 
 
@@ -46,13 +47,18 @@ def load_cities(path: Path, languages: Sequence[str]) -> tuple[City, ...]:
                 bool(item.get("menu", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise CityError(f"{path.name}: entry {i + 1}: {exc!r}") from None
+            raise CityError(f"{_name(path)}: entry {i + 1}: {exc!r}") from None
         if not is_timezone(city.tz) or not (-90 <= city.lat <= 90 and -180 <= city.lon <= 180):
-            raise CityError(f"{path.name}: entry {i + 1}: bad timezone or coordinates")
+            raise CityError(f"{_name(path)}: entry {i + 1}: bad timezone or coordinates")
         cities.append(city)
     if not cities:
-        raise CityError(f"{path.name}: no cities")
+        raise CityError(f"{_name(path)}: -: no cities")
     return tuple(cities)
+
+
+def _name(path: Path) -> str:
+    """The file as the data directory names it (nudges/cities.yaml)."""
+    return f"{path.parent.name}/{path.name}"
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -65,3 +71,10 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def nearest(cities: Sequence[City], lat: float, lon: float) -> City:
     return min(cities, key=lambda c: distance_km(lat, lon, c.lat, c.lon))
+
+
+CITIES_FILE = "nudges/cities.yaml"
+CITIES: DataFile[tuple[City, ...]] = DataFile(
+    CITIES_FILE, lambda data, langs: load_cities(data / CITIES_FILE, langs)
+)
+"""The cities offered when choosing a time zone."""

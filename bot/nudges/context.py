@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.nudges.cities import City, load_cities
-from bot.nudges.pools import Pools, load_pools
+from bot.nudges.cities import City
+from bot.nudges.pools import Pools
 from bot.storage.models import User
 
 AWAIT_FOR = timedelta(hours=2)
@@ -24,11 +24,10 @@ class Nudging:
     batch: int
 
     @classmethod
-    def from_settings(cls, settings: Settings, languages: tuple[str, ...]) -> Nudging:
-        folder = settings.data_dir / "nudges"
+    def from_settings(cls, settings: Settings, pools: Pools, cities: tuple[City, ...]) -> Nudging:
         return cls(
-            pools=load_pools(folder, languages),
-            cities=load_cities(folder / "cities.yaml", languages),
+            pools=pools,
+            cities=cities,
             default_tz=settings.default_timezone,
             grace=timedelta(minutes=settings.nudge_grace_minutes),
             lease=timedelta(seconds=settings.nudge_lease_seconds),

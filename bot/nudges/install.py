@@ -1,41 +1,36 @@
-"""Plug check-ins into the coach: commands, buttons, typed input, location, settings, sweep."""
+"""The check-ins feature: commands, buttons, typed input, location, settings, the sweep."""
 
 from __future__ import annotations
 
 from sqlalchemy import exists
 
-from bot.coach import PERSON_ID, Coach, Screen
 from bot.followups.answers import Answers
-from bot.followups.exercises import plannable
+from bot.followups.exercises import EXERCISES
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
+from bot.nudges.cities import CITIES
 from bot.nudges.compose import Composer
 from bot.nudges.context import Nudging
 from bot.nudges.models import NudgeSchedule
 from bot.nudges.pause import Pausing
+from bot.nudges.pools import POOLS
 from bot.nudges.responses import Responses
 from bot.nudges.settings_menu import TIME, TIMEZONE, CheckinSettings
 from bot.nudges.summary import Summaries
 from bot.nudges.sweep import Sweep
+from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen, reads
 from bot.turn import Turn
 
 
-def install(coach: Coach) -> None:
-    nudging = Nudging.from_settings(coach.settings, coach.content.languages)
-    things = plannable(coach.settings.data_dir, coach.content.languages)
-    responses = Responses(coach, nudging, Answers(things, nudging.default_tz))
-    settings = CheckinSettings(coach, nudging)
+@reads(POOLS, CITIES, EXERCISES)
+def feature(context: FeatureContext) -> Feature:
+    nudging = Nudging.from_settings(context.settings, context.data(POOLS), context.data(CITIES))
+    things = context.data(EXERCISES)
+    responses = Responses(nudging, Answers(things, nudging.default_tz))
+    settings = CheckinSettings(nudging)
     pausing = Pausing(nudging, settings)
-    sweep = Sweep(coach, nudging, Composer(nudging, Summaries(nudging, things), things))
-
-    coach.command("pause")(pausing.pause)
-    coach.command("resume")(pausing.resume)
-    coach.button(b.NUDGE)(responses.press)
-    coach.button(b.SETTINGS)(settings.press)
-    coach.button(b.PAUSE)(pausing.press)
-    coach.settings_sections.append(settings.section())
-    if coach.location is None:
-        coach.location = settings.location
+    composer = Composer(nudging, Summaries(nudging, things), things)
+    sweep = Sweep(context.jobs, context.settings, nudging, composer)
 
     async def typed_input(turn: Turn, text: str) -> bool:
         schedule = await turn.session.get(NudgeSchedule, turn.user.id)
@@ -48,5 +43,12 @@ def install(coach: Coach) -> None:
 
     schedules = NudgeSchedule.__table__.c
     waiting = exists().where(schedules.user_id == PERSON_ID, schedules.awaiting.is_not(None))
-    coach.text_screens.append(Screen(typed_input, pending=waiting))
-    coach.periodic.append(sweep.periodic())
+    return Feature(
+        "checkins",
+        commands={"pause": Command(pausing.pause), "resume": Command(pausing.resume)},
+        buttons={b.NUDGE: responses.press, b.SETTINGS: settings.press, b.PAUSE: pausing.press},
+        screens=(Screen(typed_input, pending=waiting),),
+        location=settings.location,
+        periodic=(sweep.periodic(),),
+        settings_sections=(settings.section(),),
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.library import rotation
 from bot.library.entries import Entry, LibraryError, Shape, read_pool
+from bot.plugins import DataFile
 
 CHECKIN = "checkin"
 APPRECIATION = "appreciation"
@@ -51,6 +52,7 @@ class Pools:
 
 
 def load_pools(folder: Path, languages: Sequence[str]) -> Pools:
+    """Every pool under `folder` (data/nudges), each file checked; all problems at once."""
     problems: list[str] = []
     pools = {
         kind: read_pool(folder / f"{kind}.yaml", languages, SHAPES[kind], problems)
@@ -59,3 +61,7 @@ def load_pools(folder: Path, languages: Sequence[str]) -> Pools:
     if problems:
         raise PoolError("\n".join(problems))
     return Pools(pools)
+
+
+POOLS: DataFile[Pools] = DataFile("nudges", lambda data, langs: load_pools(data / "nudges", langs))
+"""The check-in pools (data/nudges/*.yaml)."""

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlmodel import select
 
-from bot.coach import Coach
+from bot.conversations import open_topic
 from bot.engine.outputs import Keyboard
 from bot.followups.answers import Answers
 from bot.nudges import awaiting, couple
@@ -30,8 +30,7 @@ MAX_ANSWER_CHARS = 3000
 
 
 class Responses:
-    def __init__(self, coach: Coach, nudging: Nudging, followups: Answers) -> None:
-        self.coach = coach
+    def __init__(self, nudging: Nudging, followups: Answers) -> None:
         self.nudging = nudging
         self.actions: dict[str, Callable[[Turn, NudgeDelivery, tuple[str, ...]], Awaitable[None]]]
         self.actions = {
@@ -143,11 +142,10 @@ class Responses:
     async def continue_now(
         self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]
     ) -> None:
-        open_topic = self.coach.buttons.get("t")
-        if delivery.kind != CONTINUE or delivery.ref is None or open_topic is None:
+        if delivery.kind != CONTINUE or delivery.ref is None:
             turn.notice("unknown_button")
             return
-        await open_topic(turn, (delivery.ref,))
+        await open_topic(turn, delivery.ref)
 
     async def snooze(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
         schedule = await self._schedule(turn)

@@ -13,7 +13,6 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from bot import settings_menu
-from bot.coach import Coach, SettingsSection
 from bot.dates import day_and_date
 from bot.engine.outputs import Keyboard, KeyButton
 from bot.nudges import awaiting
@@ -23,6 +22,7 @@ from bot.nudges.context import Nudging
 from bot.nudges.models import NudgeSchedule
 from bot.nudges.schedule import clock_text, is_timezone, parse_clock, zone
 from bot.nudges.store import days_of, quiet_of, reschedule, schedule_for, timezone_of
+from bot.plugins import SettingsSection
 from bot.turn import Turn
 
 SECTION = "checkins"
@@ -34,8 +34,7 @@ FOREVER = datetime(3000, 1, 1, tzinfo=UTC)
 
 
 class CheckinSettings:
-    def __init__(self, coach: Coach, nudging: Nudging) -> None:
-        self.coach = coach
+    def __init__(self, nudging: Nudging) -> None:
         self.nudging = nudging
 
     def section(self) -> SettingsSection:

@@ -30,7 +30,7 @@ from sqlalchemy import Table, and_, bindparam, select, update
 from sqlalchemy.engine import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.coach import Coach, Periodic
+from bot.config import Settings
 from bot.nudges.compose import Composer
 from bot.nudges.context import Nudging
 from bot.nudges.models import (
@@ -49,6 +49,7 @@ from bot.nudges.models import (
 from bot.nudges.plan import Due, plan_nudge, plan_summary
 from bot.nudges.schedule import Quiet, Rhythm
 from bot.nudges.store import ensure_schedules, insert_ignoring_duplicates, is_postgres
+from bot.plugins import Jobs, Periodic
 from bot.sending import Outcome
 from bot.storage.models import User
 from bot.turn import Outbound
@@ -78,8 +79,11 @@ class ClaimConflict(Exception):
 
 
 class Sweep:
-    def __init__(self, coach: Coach, nudging: Nudging, composer: Composer) -> None:
-        self.coach = coach
+    def __init__(
+        self, jobs: Jobs, settings: Settings, nudging: Nudging, composer: Composer
+    ) -> None:
+        self.jobs = jobs
+        self.settings = settings
         self.nudging = nudging
         self.composer = composer
         self.owner = uuid.uuid4().hex[:16]
@@ -87,7 +91,7 @@ class Sweep:
         self._backfilled_at: datetime | None = None
 
     def periodic(self) -> Periodic:
-        settings = self.coach.settings
+        settings = self.settings
         return Periodic(
             "nudges",
             settings.nudge_sweep_seconds,
@@ -99,7 +103,7 @@ class Sweep:
     # -- the job ------------------------------------------------------------------
 
     async def run(self) -> list[Outbound]:
-        claimed = await self.claim(self.coach.clock())
+        claimed = await self.claim(self.jobs.clock())
         outs: list[Outbound] = []
         for delivery_id, user_id in claimed:
             outs.extend(await self._compose(delivery_id, user_id))
@@ -112,10 +116,10 @@ class Sweep:
             await self.composer.compose(turn, delivery_id, self.owner)
 
         try:
-            return await self.coach.for_user(user_id, compose)
+            return await self.jobs.for_user(user_id, compose)
         except Exception:
             log.exception("could not compose check-in %s; it will not be sent", delivery_id)
-            async with self.coach.sessions() as session, session.begin():
+            async with self.jobs.sessions() as session, session.begin():
                 await session.exec(
                     update(DELIVERIES)
                     .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.owner == self.owner)
@@ -125,7 +129,7 @@ class Sweep:
 
     async def claim(self, now: datetime) -> list[Claimed]:
         """Everything this process should send now, already reserved in the database."""
-        sessions = self.coach.sessions
+        sessions = self.jobs.sessions
         if self._backfilled_at is None or not now - BACKFILL_EVERY < self._backfilled_at <= now:
             async with sessions() as session, session.begin():
                 await ensure_schedules(session, now, self.nudging.default_tz)
@@ -376,8 +380,8 @@ class Sweep:
         delivery_id = delivery_id_of(out.ref)
         if delivery_id is None:
             return True
-        now = self.coach.clock()
-        async with self.coach.sessions() as session, session.begin():
+        now = self.jobs.clock()
+        async with self.jobs.sessions() as session, session.begin():
             result = await session.exec(
                 update(DELIVERIES)
                 .where(
@@ -397,8 +401,8 @@ class Sweep:
         delivery_id = delivery_id_of(out.ref)
         if delivery_id is None or outcome is Outcome.CANCELLED:
             return
-        now = self.coach.clock()
-        async with self.coach.sessions() as session, session.begin():
+        now = self.jobs.clock()
+        async with self.jobs.sessions() as session, session.begin():
             delivery = await session.get(NudgeDelivery, delivery_id)
             if delivery is None or delivery.owner != self.owner:
                 return

@@ -25,6 +25,7 @@ from bot.nudges.schedule import zone
 from bot.path import chart, compare
 from bot.path.models import PathAnswer, PathCheck, PathProfile
 from bot.path.suggest import FOCUS, MOODS, Signals, Suggestion, suggest
+from bot.plugins import TopicsPart
 from bot.storage import repo
 from bot.storage.models import Couple, DialogSession
 from bot.turn import Outbound, Photo, Turn
@@ -295,11 +296,12 @@ class Path:
         label = turn.t("path_suggestion_button", title=turn.content.title(found.topic, turn.lang))
         return (KeyButton(label, callbacks.topic(found.topic)),)
 
-    async def topics_intro(self, turn: Turn) -> tuple[str, Keyboard, Keyboard]:
-        """/topics: (text above the list, rows above it, rows below it)."""
+    async def topics_intro(self, turn: Turn) -> TopicsPart:
+        """/topics: suggestions (and why) above the list, the check below it."""
         await self.welcome_back(turn)
         found = await self.suggestions(turn)
-        text = turn.t("path_suggested_title") + "\n" + "\n".join(self._line(turn, s) for s in found)
+        lines = [self._line(turn, s) for s in found]
+        text = "\n".join([turn.t("path_suggested_title"), *lines]) if lines else ""
         above = tuple(self._suggestion_button(turn, s) for s in found)
         latest = await self._latest(turn)
         below: Keyboard = ()
@@ -312,7 +314,7 @@ class Path:
             key = "path_retake_check"
         if key is not None:
             below = ((KeyButton(turn.t(key), encode(KIND, START)),),)
-        return text + "\n\n" + turn.t("topics_title"), above, below
+        return TopicsPart(text, above, below)
 
     # -- what the welcome told us --------------------------------------------------------
 

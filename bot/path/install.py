@@ -1,14 +1,14 @@
-"""Plug the personal path into the coach: /check, its buttons, the welcome's actions, /topics."""
+"""The personal-path feature: /check, /progress, the welcome's actions, /topics suggestions."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path as FilePath
 
-from bot.coach import Coach
 from bot.library.entries import Entry, LibraryError, Shape, read_pool
 from bot.path import progress
 from bot.path.flow import ANSWER, COMPARE, KIND, NOT_NOW, START, Path
+from bot.plugins import Command, DataFile, Feature, FeatureContext, reads
 from bot.turn import Turn
 
 CHECK_FILE = FilePath("path") / "check.yaml"
@@ -29,23 +29,16 @@ def check_questions(data_dir: FilePath, languages: tuple[str, ...]) -> tuple[Ent
     return questions
 
 
-def install(coach: Coach) -> None:
-    path = Path(
-        check_questions(coach.settings.data_dir, coach.content.languages),
-        coach.settings.default_timezone,
-    )
-    coach.command("check")(path.check)
+CHECK: DataFile[tuple[Entry, ...]] = DataFile(str(CHECK_FILE), check_questions)
+
+
+@reads(CHECK)
+def feature(context: FeatureContext) -> Feature:
+    path = Path(context.data(CHECK), context.settings.default_timezone)
 
     async def show_progress(turn: Turn) -> None:
         await path.welcome_back(turn)
         await progress.show(turn)
-
-    coach.command("progress")(show_progress)
-    coach.action("path_focus")(path.on_focus)
-    coach.action("path_mood")(path.on_mood)
-    coach.action("path_start_check")(path.on_start_check)
-    coach.action("path_suggest")(path.on_suggest)
-    coach.topics_intro = path.topics_intro
 
     async def press(turn: Turn, args: tuple[str, ...]) -> None:
         action, rest = (args[0], args[1:]) if args else ("", ())
@@ -63,4 +56,15 @@ def install(coach: Coach) -> None:
         else:
             turn.notice("unknown_button")
 
-    coach.button(KIND)(press)
+    return Feature(
+        "path",
+        commands={"check": Command(path.check), "progress": Command(show_progress)},
+        buttons={KIND: press},
+        actions={
+            "path_focus": path.on_focus,
+            "path_mood": path.on_mood,
+            "path_start_check": path.on_start_check,
+            "path_suggest": path.on_suggest,
+        },
+        topics=path.topics_intro,
+    )

@@ -257,7 +257,7 @@ class Care:
         await turn.session.flush()
         log.info("user %s: a safety signal was a misreading; message given back", turn.user.id)
         turn.say_key("safety_not_meant_reply")
-        await turn.coach.read_text(turn, text)
+        await turn.read_text(text)
 
     # -- commands -------------------------------------------------------------------------------
 

@@ -10,9 +10,10 @@ from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
-from bot.coach import Coach, Periodic
+from bot.coach import Coach
 from bot.config import Settings
 from bot.outbox.store import Outbox
+from bot.plugins import Periodic
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
 from bot.telegram.processor import TurnProcessor

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from sqlmodel import col, func, select
 
-from bot.coach import Coach
 from bot.conversations import begin_at
 from bot.engine import callbacks
 from bot.engine.outputs import Effect, KeyButton, SaveReflection
+from bot.plugins import Feature, FeatureContext
 from bot.storage import repo
 from bot.storage.models import Reflection, User
 from bot.together.models import CoupleQuestion
@@ -24,10 +24,12 @@ ANSWER_NOW = "q"
 SKIP = "k"
 
 
-def install(coach: Coach) -> None:
-    coach.effect_listeners.append(on_effect)
-    coach.button(ANSWER_NOW)(answer_now)
-    coach.button(SKIP)(skip)
+def feature(context: FeatureContext) -> Feature:
+    return Feature(
+        "together",
+        buttons={ANSWER_NOW: answer_now, SKIP: skip},
+        effect_listeners=(on_effect,),
+    )
 
 
 async def on_effect(turn: Turn, effect: Effect) -> None:

@@ -40,7 +40,7 @@ from bot.engine.events import Choose
 from bot.engine.loader import load_content
 from bot.engine.state import DialogState
 from bot.engine.step import step
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.telegram.application import build_application
@@ -128,7 +128,9 @@ async def attune_app(fake: FakeTelegram, db: Path) -> tuple[Any, Any]:
     settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
     engine = create_engine(f"sqlite+aiosqlite:///{db}")
     await migrate(engine)
-    coach = install_all(Coach(load_content(PROJECT_ROOT / "dialogs"), session_factory(engine)))
+    coach = Coach(
+        load_content(PROJECT_ROOT / "dialogs"), session_factory(engine), features=FEATURES
+    )
     request = RecordingRequest(fake)
     app = build_application(
         settings, coach, request=request, get_updates_request=request, rate_limit=False

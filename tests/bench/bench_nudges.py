@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.coach import Coach
 from bot.config import PROJECT_ROOT, Settings
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.nudges.models import NudgeSchedule
 from bot.nudges.schedule import Quiet, Rhythm, next_due
 from bot.nudges.store import ensure_schedules
@@ -107,7 +107,7 @@ def pure_computation() -> tuple[float, float]:
 def make_sweep(engine: AsyncEngine, batch: int) -> Sweep:
     settings = Settings(default_timezone="Europe/Istanbul", nudge_batch_size=batch)
     content = load_content(PROJECT_ROOT / "dialogs")
-    coach = install_all(Coach(content, session_factory(engine), lambda: NOW, settings))
+    coach = Coach(content, session_factory(engine), lambda: NOW, settings, features=FEATURES)
     job = next(p for p in coach.periodic if p.name == "nudges")
     assert isinstance(job.hooks, Sweep)
     return job.hooks

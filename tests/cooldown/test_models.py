@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 
 from bot.cooldown.models import Cooldown
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 from bot.storage.db import session_factory
 from bot.storage.models import User
 

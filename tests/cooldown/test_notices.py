@@ -6,7 +6,7 @@ import asyncio
 
 from bot.coach import Coach
 from bot.cooldown import phases, screens
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import session_factory
 from tests.cooldown.conftest import make_couple
 from tests.cooldown.support import latest_cooldown, set_user, sweep, take_break
@@ -215,7 +215,7 @@ async def test_simultaneous_consent_sends_one_plain_notice_and_one_reply(
         return variant
 
     monkeypatch.setattr(screens, "notice_variant", slow_read)
-    coach = install_all(Coach(content, session_factory(db_engine), clock))
+    coach = Coach(content, session_factory(db_engine), clock, features=FEATURES)
     pair = await make_couple(coach)
     alex, sam = pair.alex, pair.sam
     en = lambda key, **v: content.t(key, "en", **v)  # noqa: E731

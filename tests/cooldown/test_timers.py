@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.coach import Coach
 from bot.cooldown import timers
 from bot.cooldown.models import Cooldown, CooldownTimer
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory, sqlite_writer
 from bot.storage.models import User
 from bot.turn import Person
@@ -29,7 +29,7 @@ async def test_a_restart_during_the_break_still_brings_the_return_on_time(
 
     # the process stops; a new one starts on the same database file
     engine = create_engine(sqlite_url)
-    restarted = install_all(Coach(content, session_factory(engine), clock))
+    restarted = Coach(content, session_factory(engine), clock, features=FEATURES)
     try:
         clock.advance(minutes=19, seconds=59)
         assert await sweep(restarted, couple.router) == []
@@ -53,9 +53,9 @@ async def test_overlapping_sweeps_of_two_processes_send_each_message_once(
     db_engine, database_url, content, clock
 ):
     """Two bot processes on one database (SQLite file or PostgreSQL) sweep at once."""
-    first = install_all(Coach(content, session_factory(db_engine), clock))
+    first = Coach(content, session_factory(db_engine), clock, features=FEATURES)
     other_engine = create_engine(database_url)
-    second = install_all(Coach(content, session_factory(other_engine), clock))
+    second = Coach(content, session_factory(other_engine), clock, features=FEATURES)
     en = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
     router = Router()
     people = [Chat(first, Person(5000 + i, 5000 + i, f"P{i}", "en"), router) for i in range(8)]

@@ -11,7 +11,7 @@ from bot.coach import Coach
 from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.outputs import KeyButton
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import User
 from bot.turn import Outbound, Person
@@ -35,7 +35,7 @@ def coach(coach: Coach) -> Coach:
 async def pg_coach(postgres_url: str, content: Content, clock: Clock) -> AsyncIterator[Coach]:
     """The wired coach on a fresh, migrated PostgreSQL database."""
     engine = create_engine(postgres_url)
-    coach = install_all(Coach(content, session_factory(engine), clock))
+    coach = Coach(content, session_factory(engine), clock, features=FEATURES)
     coach.bot_username = BOT_USERNAME
     yield coach
     await engine.dispose()

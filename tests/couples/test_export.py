@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Integer, MetaData, Table,
 from sqlalchemy import select as sa_select
 
 from bot.couples import export
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 from bot.storage.db import session_factory
 from bot.storage.repo import ensure_user
 

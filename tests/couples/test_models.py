@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.couples.models import Invite, LinkAttempt, NamePrompt
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 
 OURS = {Invite.__tablename__, LinkAttempt.__tablename__, NamePrompt.__tablename__}
 

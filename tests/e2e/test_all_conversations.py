@@ -16,15 +16,31 @@ pytestmark = pytest.mark.e2e
 QUIET = 0.15  # seconds without new bot output: the bot has finished answering
 
 
+STILL_COMING = 3.0
+"""How long a press that only edited its own message may take to bring the next step."""
+
+
 def settle(server: FakeBotApiServer, user: SimUser) -> None:
-    """Wait for the bot's reply to the last action, then until it stops talking."""
+    """Wait for the bot's reply to the last action, then until it stops talking.
+
+    A press first edits its message (the ✓ and no buttons) and then sends the
+    next step; on a busy machine the two can be further apart than `QUIET`.
+    An edited message without buttons is never where a step ends, so then
+    the wait goes on for the next message.
+    """
     user.wait_for_reply()
     seen = len(server.core.calls)
     deadline = time.monotonic() + QUIET
-    while time.monotonic() < deadline:
+    patience = time.monotonic() + STILL_COMING
+    while time.monotonic() < deadline or (_half_done(user) and time.monotonic() < patience):
         time.sleep(0.02)
         if len(server.core.calls) != seen:
             seen, deadline = len(server.core.calls), time.monotonic() + QUIET
+
+
+def _half_done(user: SimUser) -> bool:
+    last = user.inbox()[-1]
+    return last.edited and not last.keyboard
 
 
 def walk(server: FakeBotApiServer, user: SimUser, content: Content, lang: str, topic: str) -> None:

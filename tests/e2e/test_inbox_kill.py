@@ -19,7 +19,7 @@ import pytest
 
 from bot.coach import Coach
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.turn import Person
@@ -40,7 +40,7 @@ def prepare(url: str, dialogs: Path) -> None:
     async def run() -> None:
         engine = create_engine(url)
         await migrate(engine)
-        coach = install_all(Coach(load_content(dialogs), session_factory(engine)))
+        coach = Coach(load_content(dialogs), session_factory(engine), features=FEATURES)
         for n in range(0, PEOPLE, 2):
             await link(coach, Person(5000 + n, 5000 + n, "A"), Person(5001 + n, 5001 + n, "B"))
         await engine.dispose()

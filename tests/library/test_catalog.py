@@ -97,25 +97,25 @@ def test_a_library_that_shrinks_is_reported_with_what_is_missing(tmp_path: Path)
     assert any("library/lovemaps.yaml: -: 0 questions of depth 3" in line for line in found)
 
 
-def test_check_dialogs_fails_on_a_library_that_shrank(tmp_path: Path) -> None:
-    done = run("check-dialogs", DATA_DIR=str(shrunk_copy(tmp_path)))
+def test_check_content_fails_on_a_library_that_shrank(tmp_path: Path) -> None:
+    done = run("check-content", DATA_DIR=str(shrunk_copy(tmp_path)))
     assert done.returncode == 3
     assert "love-maps questions: -: 5 entries" in done.stderr
 
 
-def test_check_dialogs_reports_the_library_sizes() -> None:
-    done = run("check-dialogs")
+def test_check_content_reports_the_library_sizes() -> None:
+    done = run("check-content")
     assert done.returncode == 0, done.stderr
     assert re.search(r"library OK: \d+ couple questions", done.stdout)
 
 
-def test_check_dialogs_names_an_untranslated_entry(tmp_path: Path) -> None:
+def test_check_content_names_an_untranslated_entry(tmp_path: Path) -> None:
     data = shrunk_copy(tmp_path)
     path = data / "library" / "ideas.yaml"
     text = path.read_text(encoding="utf-8")
     first_tr = next(line for line in text.splitlines() if line.startswith("  tr:"))
     path.write_text(text.replace(first_tr + "\n", "", 1), encoding="utf-8")
-    done = run("check-dialogs", DATA_DIR=str(data))
+    done = run("check-content", DATA_DIR=str(data))
     assert done.returncode == 3
     assert "library/ideas.yaml: tea_ten: missing text in tr" in done.stderr
 

@@ -11,7 +11,7 @@ import pytest
 from bot.coach import Coach
 from bot.config import PROJECT_ROOT, Settings
 from bot.engine.content import Content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.turn import Outbound, Person
@@ -43,7 +43,9 @@ def data_dir(tmp_path: Path) -> Path:
 async def wired(url: str, content: Content, clock: Clock, data_dir: Path) -> Coach:
     engine = create_engine(url)
     await migrate(engine)
-    return install_all(Coach(content, session_factory(engine), clock, Settings(data_dir=data_dir)))
+    return Coach(
+        content, session_factory(engine), clock, Settings(data_dir=data_dir), features=FEATURES
+    )
 
 
 @pytest.fixture

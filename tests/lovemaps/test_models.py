@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.lovemaps.models import LoveMapAnswer, LoveMapRound
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 
 OURS = {LoveMapRound.__tablename__, LoveMapAnswer.__tablename__}
 

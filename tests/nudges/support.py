@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.coach import Coach
 from bot.config import Settings
 from bot.engine.content import Content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.nudges.models import NudgeDelivery, NudgeSchedule
 from bot.nudges.store import ensure_schedules
 from bot.nudges.sweep import Sweep
@@ -28,7 +28,7 @@ TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
 
 def make_coach(engine: AsyncEngine, content: Content, clock: Clock, **settings: object) -> Coach:
     values: dict[str, object] = {"default_timezone": TZ, **settings}
-    return install_all(Coach(content, session_factory(engine), clock, Settings(**values)))  # type: ignore[arg-type]
+    return Coach(content, session_factory(engine), clock, Settings(**values), features=FEATURES)  # type: ignore[arg-type]
 
 
 def sweep_of(coach: Coach) -> Sweep:

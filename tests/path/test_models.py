@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.path.models import PathAnswer, PathCheck, PathProfile
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 
 OURS = {PathCheck.__tablename__, PathAnswer.__tablename__, PathProfile.__tablename__}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 
 OURS = ("safety_holds", "safety_country_prompts", "'quiet'", "'country'", "'safety_asked_at'")
 

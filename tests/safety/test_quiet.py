@@ -9,7 +9,7 @@ import pytest
 from bot.coach import Coach
 from bot.engine.content import Content
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.nudges.context import reachable
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
@@ -115,7 +115,7 @@ async def pair_coach(sqlite_url: str, tmp_path: Path, clock) -> Coach:
     )
     engine = create_engine(sqlite_url)
     await migrate(engine)
-    return install_all(Coach(content, session_factory(engine), clock))
+    return Coach(content, session_factory(engine), clock, features=FEATURES)
 
 
 async def test_answers_together_are_not_revealed_while_either_is_quiet(pair_coach):

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import exists, literal, select
 
-from bot.coach import PERSON_ID
 from bot.engine.state import DialogState
+from bot.plugins import PERSON_ID
 from bot.storage import repo
 from bot.storage.db import session_factory
 from bot.storage.dialog_store import DialogStore, SessionDialogStore

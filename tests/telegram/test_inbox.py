@@ -19,7 +19,7 @@ from sqlmodel import select
 from bot.coach import Coach
 from bot.config import load_settings
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.inbox.store import Inbox, Stored
 from bot.inbox.ticket import Ticket, holding
 from bot.inbox.worker import InboxWorker
@@ -106,7 +106,7 @@ async def bot(database_url: str, tmp_path: Path, clock) -> AsyncIterator[Bot]:
     content = load_content(write_dialogs(tmp_path / "d", files, topics=["welcome", "tap"]))
     engine = create_engine(database_url)
     await migrate(engine)
-    coach = install_all(Coach(content, session_factory(engine), clock))
+    coach = Coach(content, session_factory(engine), clock, features=FEATURES)
     bot = Bot(coach, FakeTelegram())
     async with bot.app:
         await on_started(bot.app, coach)

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot.coach import Coach, Periodic
+from bot.coach import Coach
 from bot.config import load_settings
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.inbox.store import Inbox
 from bot.inbox.worker import InboxWorker
+from bot.plugins import Periodic
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.telegram.application import build_application, drain, on_started
@@ -36,7 +37,7 @@ async def wired(
     content = load_content(write_dialogs(tmp_path / "d", {"welcome.yaml": CHAIN}, topics=[]))
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}")
     await migrate(engine)
-    coach = install_all(Coach(content, session_factory(engine), clock))
+    coach = Coach(content, session_factory(engine), clock, features=FEATURES)
     fake = FakeTelegram(rate_limit_per_sec=30)
     settings = load_settings(telegram_bot_token=DEFAULT_TOKEN, telegram_messages_per_second=28)
     app = build_application(settings, coach, request=RecordingRequest(fake))

@@ -6,9 +6,9 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from bot.coach import Periodic
 from bot.config import load_settings
 from bot.nudges.models import SENT
+from bot.plugins import Periodic
 from bot.telegram.application import build_application, drain, on_started
 from bot.turn import Outbound
 from tests.fakes.recording_request import RecordingRequest

@@ -10,7 +10,7 @@ import pytest
 from bot.coach import Coach
 from bot.engine.content import Content
 from bot.engine.loader import load_content
-from bot.features import install_all
+from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.engine.dialog_files import write_dialogs
@@ -39,7 +39,7 @@ def pair_content(tmp_path: Path) -> Content:
 async def make_coach(url: str, content: Content, clock) -> Coach:
     engine = create_engine(url)
     await migrate(engine)
-    return install_all(Coach(content, session_factory(engine), clock))
+    return Coach(content, session_factory(engine), clock, features=FEATURES)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
-from bot.storage.all_models import metadata
+from bot.schema import metadata
 from bot.storage.db import create_engine
 
 config = context.config
