@@ -236,10 +236,18 @@ async def test_opening_the_link_twice_is_harmless(coach):
     await join(coach, SAM, code)
     outs = await coach.run_command(SAM, "start", (code,))
     assert texts(outs, ALEX) == [], "no second notice"
-    assert texts(outs, SAM)[-1] in {
-        coach.content.t("join_used", "en"),
-        coach.content.t("join_already_together", "en"),
-    }
+    assert texts(outs, SAM)[-1] == coach.content.t("join_already_together", "en")
+
+
+async def test_ending_a_link_for_someone_unknown_or_unlinked_ends_nothing(coach):
+    from bot.couples.linking import unlink
+
+    await link(coach, ALEX, SAM)
+    async with coach.sessions() as session, session.begin():
+        assert (await unlink(session, 424242)).ended is False, "nobody by that id"
+        assert (await unlink(session, KIM.user_id)).ended is False
+        assert (await unlink(session, ALEX.user_id, couple_id=999)).ended is False, "stale"
+    assert (await user(coach, ALEX)).couple_id is not None
 
 
 async def test_guessing_codes_is_stopped_after_a_few_tries(coach):
