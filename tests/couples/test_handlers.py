@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.couples.invites import MAX_FAILED_ATTEMPTS, new_code
@@ -282,17 +283,20 @@ async def test_unlink_asks_first_and_keep_changes_nothing(coach):
     assert (await user(coach, ALEX)).couple_id == couple_id
 
 
-async def test_unlink_ends_the_couple_and_tells_both_in_neutral_words(coach):
+@pytest.mark.parametrize("ender", ["Alex", "Sam"])  # the lower and the higher user id
+async def test_unlink_ends_the_couple_and_tells_both_in_neutral_words(coach, ender):
     await link(coach, ALEX, SAM)
+    me, other = (ALEX, SAM) if ender == "Alex" else (SAM, ALEX)
     couple_id = (await user(coach, ALEX)).couple_id
-    outs = await coach.press(ALEX, f"unl|{couple_id}")
-    assert texts(outs, ALEX) == [coach.content.t("link_ended", "en", partner="Sam")]
-    assert texts(outs, SAM) == [coach.content.t("link_ended", "en", partner="Alex")]
+    outs = await coach.press(me, f"unl|{couple_id}")
+    ended = coach.content.t("link_ended", "en", partner=other.first_name)
+    assert texts(outs, me) == [ended]
+    assert texts(outs, other) == [coach.content.t("link_ended", "en", partner=me.first_name)]
     assert (await user(coach, ALEX)).couple_id is None
     assert (await user(coach, SAM)).couple_id is None
-    again = await coach.press(SAM, f"unl|{couple_id}")  # Sam's old confirmation, or a double tap
-    assert texts(again, SAM) == [coach.content.t("unlink_stale", "en")]
-    assert texts(again, ALEX) == []
+    again = await coach.press(other, f"unl|{couple_id}")  # an old confirmation, or a double tap
+    assert texts(again, other) == [coach.content.t("unlink_stale", "en")]
+    assert texts(again, me) == []
 
 
 async def test_after_unlinking_each_keeps_their_own_answers(coach):
