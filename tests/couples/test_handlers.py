@@ -240,6 +240,31 @@ async def test_opening_the_link_twice_is_harmless(coach):
     assert texts(outs, SAM)[-1] == coach.content.t("join_already_together", "en")
 
 
+async def test_joining_says_why_not_for_one_s_own_a_missing_or_an_already_used_invite(coach):
+    from bot.couples import invites, linking
+    from bot.couples.linking import JoinOutcome
+
+    code = await invite(coach, ALEX)
+    now = coach.clock()
+    async with coach.sessions() as session, session.begin():
+        found = await invites.find(session, code)
+        assert found is not None and found.id is not None
+        invite_id = found.id
+        own = await linking.join(session, ALEX.user_id, invite_id, now)
+        nowhere = await linking.join(session, ALEX.user_id, invite_id + 999, now)
+        nobody = await linking.join(session, 424242, invite_id, now)  # no such person
+    assert (own.outcome, nowhere.outcome, nobody.outcome) == (
+        JoinOutcome.OWN,
+        JoinOutcome.UNKNOWN,
+        JoinOutcome.UNKNOWN,
+    )
+    await join(coach, SAM, code)
+    async with coach.sessions() as session, session.begin():
+        again = await linking.join(session, SAM.user_id, invite_id, now)  # a double tap
+    assert again.outcome is JoinOutcome.ALREADY_TOGETHER
+    assert again.partner is not None and again.partner.id == ALEX.user_id
+
+
 async def test_ending_a_link_for_someone_unknown_or_unlinked_ends_nothing(coach):
     from bot.couples.linking import unlink
 
