@@ -47,6 +47,9 @@ from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite, row_value
 from bot.storage.types import utcnow
 from bot.text_input import clean
 from bot.turn import NeedsSession, Outbound, Person, Turn
+from bot.waiting import PENDING
+from bot.waiting import current as waiting_for
+from bot.waiting import done as stop_waiting
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,8 @@ class Coach:
         turn's own transaction (the Telegram transport sets it; see `bot.outbox`)."""
         self.registry: Registry = assemble(features, content, self.settings, self)
         """Every feature's commands, buttons, screens and jobs (see `bot/features.py`)."""
+        self._screens = [Screen(self._answer, pending=PENDING), *self.registry.screens]
+        """The answer to an open question first (`bot.waiting`), then features' modes."""
 
     # -- what the features declared, for transports -----------------------------
 
@@ -100,7 +105,7 @@ class Coach:
 
     @property
     def text_screens(self) -> list[Screen]:
-        return self.registry.screens
+        return self._screens
 
     # -- entry points for transports ------------------------------------------
 
@@ -155,6 +160,17 @@ class Coach:
                     return
         if self.registry.fallback_text is not None:
             await self.registry.fallback_text(turn)
+
+    async def _answer(self, turn: Turn, text: str) -> bool:
+        """Typed text answering the question a feature asked last, while it is still open."""
+        waiting = await waiting_for(turn)
+        if waiting is None:
+            return False
+        typed = self.registry.typed.get(waiting.feature)
+        if typed is None:  # asked by a feature no longer installed
+            await stop_waiting(turn)
+            return False
+        return await typed(turn, text, waiting)
 
     async def side_text(self, person: Person, text: str | None) -> list[Outbound]:
         """Text that is not an answer (a photo caption, an edited message).

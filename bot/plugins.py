@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.engine.content import Content
 from bot.engine.outputs import Action, Effect, Keyboard
 from bot.sending import SendHooks
+from bot.storage.models import WaitingInput
 from bot.turn import Outbound, Turn
 
 Handler = Callable[[Turn], Awaitable[None]]
@@ -40,6 +41,8 @@ TextScreen = Callable[[Turn, str], Awaitable[bool]]
 StartPayload = Callable[[Turn, str], Awaitable[bool]]
 """Handles `/start <payload>` (deep links); False lets the normal /start run."""
 LocationHandler = Callable[[Turn, float, float], Awaitable[None]]
+TypedInput = Callable[[Turn, str, WaitingInput], Awaitable[bool]]
+"""Takes the typed answer to a question the feature asked (`bot.waiting`); False passes it on."""
 T = TypeVar("T")
 
 
@@ -151,7 +154,10 @@ class Feature:
     """Handlers of dialog actions named in the YAML (`action: …`)."""
     safety_screens: Sequence[TextScreen] = ()
     """Read every piece of text first, captions and edits included."""
+    typed: TypedInput | None = None
+    """Takes typed answers to the questions this feature asked with `bot.waiting.ask`."""
     screens: Sequence[Screen] = ()
+    """Text a feature takes while it is in a mode (a break), not answering one question."""
     effect_listeners: Sequence[EffectListener] = ()
     link_listeners: Sequence[Handler] = ()
     """Run in the joiner's turn right after two people link (`turn.partner` is set)."""
@@ -224,6 +230,7 @@ class Registry:
         self.buttons: dict[str, ButtonHandler] = {}
         self.actions: dict[str, ActionHandler] = {}
         self.safety_screens: list[TextScreen] = []
+        self.typed: dict[str, TypedInput] = {}
         self.screens: list[Screen] = []
         self.effect_listeners: list[EffectListener] = []
         self.link_listeners: list[Handler] = []
@@ -243,6 +250,8 @@ class Registry:
         self.fallback_text = _one(self.fallback_text, feature.fallback_text, f"{where}: fallback")
         self.start_payload = _one(self.start_payload, feature.start_payload, f"{where}: /start")
         self.location = _one(self.location, feature.location, f"{where}: location")
+        if feature.typed is not None:
+            _claim_all(self.typed, {feature.name: feature.typed}, f"{where}: typed input of")
         self.safety_screens += feature.safety_screens
         self.screens += feature.screens
         self.effect_listeners += feature.effect_listeners

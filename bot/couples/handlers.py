@@ -11,11 +11,12 @@ import logging
 from bot.couples import invites, linking, naming
 from bot.couples.invites import CodeStatus
 from bot.couples.linking import JoinOutcome
-from bot.couples.models import NamePrompt
+from bot.couples.models import Invite
 from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
 from bot.plugins import Registry
 from bot.storage import repo
+from bot.storage.models import WaitingInput
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class Linking:
         if status is not CodeStatus.OK or invite is None or invite.id is None:
             turn.say_key(f"join_{status.value}")
         elif turn.user.display_name is None:
-            await self.ask_name(turn, naming.JOIN, invite.id)
+            await self.ask_name(turn, naming.JOIN, invite)
         else:
             await self.join(turn, invite.id)
         return True
@@ -91,8 +92,8 @@ class Linking:
 
     # -- names ----------------------------------------------------------------------------
 
-    async def ask_name(self, turn: Turn, purpose: str, invite_id: int | None = None) -> None:
-        await naming.ask(turn.session, turn.user.id, purpose, turn.now, invite_id)
+    async def ask_name(self, turn: Turn, purpose: str, invite: Invite | None = None) -> None:
+        await naming.ask(turn, purpose, invite)
         keyboard: Keyboard = ()
         suggestion = naming.clean_name(turn.user.first_name)
         if suggestion:
@@ -107,11 +108,9 @@ class Linking:
         """The name entry of /settings."""
         await self.ask_name(turn, naming.SETTINGS)
 
-    async def name_screen(self, turn: Turn, text: str) -> bool:
+    async def name_typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
         """Free text is the name we asked for, while that question is open."""
-        prompt = await naming.pending(turn.session, turn.user.id, turn.now)
-        if prompt is None:
-            return False
+        prompt = naming.NameQuestion.of(question)
         name = naming.clean_name(text)
         if name is None:
             turn.say_key("name_invalid")
@@ -120,7 +119,7 @@ class Linking:
                 return True  # asked again
             # Mid-conversation this is most likely an answer: close the name
             # question and let the text go on to the dialog.
-            await naming.done(turn.session, turn.user.id)
+            await naming.done(turn)
             return False
         await self.set_name(turn, prompt, name)
         return True
@@ -129,24 +128,25 @@ class Linking:
         if args != ("use",):
             turn.notice("unknown_button")
             return
-        prompt = await naming.pending(turn.session, turn.user.id, turn.now)
+        prompt = await naming.pending(turn)
         name = naming.clean_name(turn.user.first_name)
         if prompt is None or name is None:
             turn.notice("name_no_prompt")
             return
         await self.set_name(turn, prompt, name)
 
-    async def set_name(self, turn: Turn, prompt: NamePrompt, name: str) -> None:
+    async def set_name(self, turn: Turn, prompt: naming.NameQuestion, name: str) -> None:
         purpose, invite_id = prompt.purpose, prompt.invite_id
         turn.user.display_name = name
         turn.session.add(turn.user)
-        await naming.done(turn.session, turn.user.id)
+        await naming.done(turn)
         turn.say_key("name_saved", name=name)
         if purpose == naming.INVITE:
             await self.invite(turn)
         elif purpose == naming.JOIN:
-            if invite_id is None:  # the inviter made a new link meanwhile
-                turn.say_key("join_unknown")
+            invite = None if invite_id is None else await invites.get(turn.session, invite_id)
+            if invite is None or not prompt.about(invite):
+                turn.say_key("join_unknown")  # the inviter made a new link meanwhile
             else:
                 await self.join(turn, invite_id)
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists
-
 from bot.couples.handlers import NAME, UNLINK, Linking
-from bot.couples.models import NamePrompt
 from bot.couples.privacy import FORGET, Privacy
-from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen, SettingsSection
+from bot.plugins import Command, Feature, FeatureContext, SettingsSection
 
 
 def feature(context: FeatureContext) -> Feature:
     linking, privacy = Linking(context.registry), Privacy()
-    asked_name = exists().where(NamePrompt.__table__.c.user_id == PERSON_ID)
     return Feature(
         "couples",
         commands={
@@ -27,6 +23,6 @@ def feature(context: FeatureContext) -> Feature:
             FORGET: privacy.forget_button,
         },
         start_payload=linking.start_payload,
-        screens=(Screen(linking.name_screen, pending=asked_name),),
+        typed=linking.name_typed,
         settings_sections=(SettingsSection("name", "name_setting", linking.change_name),),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, String
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import timestamp, user_fk
@@ -34,21 +34,3 @@ class LinkAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=user_fk(index=True))
     at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
-
-
-class NamePrompt(SQLModel, table=True):
-    """We asked the person for their name and are waiting for the answer.
-
-    `purpose` says what happens once they answer: "invite" makes their invite,
-    "join" links them using `invite_id`, "settings" just saves the name.
-    """
-
-    __tablename__ = "name_prompts"
-
-    user_id: int = Field(sa_column=user_fk(primary_key=True))
-    purpose: str
-    invite_id: int | None = Field(
-        default=None,
-        sa_column=Column(Integer, ForeignKey("invites.id", ondelete="SET NULL"), nullable=True),
-    )
-    asked_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())

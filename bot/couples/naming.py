@@ -1,28 +1,49 @@
 """The name each person chooses for their partner to see.
 
 Asked once, the first time it matters (making or accepting an invite), and
-changeable from /settings. While we wait for the answer a `NamePrompt` row
-remembers why we asked; it goes stale after an hour, or as soon as the person
-moves on in a conversation, so a later dialog answer is never taken for a name.
+changeable from /settings. While we wait for the answer, the question is an
+open `bot.waiting` question whose key says why we asked; it lapses after ten
+minutes, or as soon as the person moves on in a conversation, so a later
+dialog answer is never taken for a name.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import delete
-from sqlmodel import col
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from bot.couples.models import NamePrompt
-from bot.storage.models import DialogSession
+from bot import waiting
+from bot.couples.models import Invite
+from bot.storage.models import WaitingInput
+from bot.turn import Turn
 
 MAX_NAME = 32
 PROMPT_TTL = timedelta(minutes=10)
 """Short: text typed much later is far more likely an answer than a name."""
 INVITE, JOIN, SETTINGS = "invite", "join", "settings"
+FEATURE = "couples"
+MARK = 16
+
+
+@dataclass(frozen=True)
+class NameQuestion:
+    """Why we asked: "invite" makes their invite, "join" links them by `invite_id`,
+    "settings" just saves the name."""
+
+    purpose: str
+    invite_id: int | None = None
+    invite_mark: str = ""
+    """The start of the invite's code hash: a new invite that reuses the id is not this one."""
+
+    @classmethod
+    def of(cls, row: WaitingInput) -> NameQuestion:
+        number, _, mark = (row.ref or "").partition(":")
+        return cls(row.key, int(number) if number.isdigit() else None, mark)
+
+    def about(self, invite: Invite) -> bool:
+        return invite.id == self.invite_id and invite.code_hash.startswith(self.invite_mark)
 
 
 def clean_name(text: str) -> str | None:
@@ -41,29 +62,16 @@ def clean_name(text: str) -> str | None:
     return name
 
 
-async def ask(
-    session: AsyncSession, user_id: int, purpose: str, now: datetime, invite_id: int | None = None
-) -> None:
-    prompt = await session.get(NamePrompt, user_id)
-    if prompt is None:
-        prompt = NamePrompt(user_id=user_id, purpose=purpose)
-    prompt.purpose, prompt.invite_id, prompt.asked_at = purpose, invite_id, now
-    session.add(prompt)
-    await session.flush()
+async def ask(turn: Turn, purpose: str, invite: Invite | None = None) -> None:
+    ref = None if invite is None else f"{invite.id}:{invite.code_hash[:MARK]}"
+    await waiting.ask(turn, FEATURE, purpose, ref=ref, expires_in=PROMPT_TTL)
 
 
-async def pending(session: AsyncSession, user_id: int, now: datetime) -> NamePrompt | None:
-    """The open question, unless it expired or the person has moved on since."""
-    prompt = await session.get(NamePrompt, user_id, populate_existing=True)
-    if prompt is None:
-        return None
-    dialog = await session.get(DialogSession, user_id)
-    moved_on = dialog is not None and dialog.updated_at > prompt.asked_at
-    if now - prompt.asked_at > PROMPT_TTL or moved_on:
-        await done(session, user_id)
-        return None
-    return prompt
+async def pending(turn: Turn) -> NameQuestion | None:
+    """The open name question, unless it lapsed (`bot.waiting`'s one rule)."""
+    row = await waiting.current(turn, FEATURE)
+    return None if row is None else NameQuestion.of(row)
 
 
-async def done(session: AsyncSession, user_id: int) -> None:
-    await session.exec(delete(NamePrompt).where(col(NamePrompt.user_id) == user_id))
+async def done(turn: Turn) -> None:
+    await waiting.done(turn, FEATURE)

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bot import waiting
 from bot.engine.callbacks import encode
 from bot.engine.outputs import Keyboard, KeyButton
 from bot.library.catalog import Library
@@ -25,7 +26,7 @@ from bot.library.rotation import pick
 from bot.lovemaps import reveal
 from bot.lovemaps.models import GUESS, OWN, LoveMapAnswer, LoveMapRound
 from bot.nudges.context import reachable
-from bot.storage.models import DialogSession, User
+from bot.storage.models import User, WaitingInput
 from bot.turn import Outbound, Turn
 
 KIND = "lm"
@@ -33,6 +34,7 @@ DEPTH, ANSWER_OWN, ANSWER_GUESS, PLAY, AGAIN = "d", "o", "g", "p", "n"
 OPEN_FOR = timedelta(days=14)
 """A round one partner never played quietly closes after two weeks."""
 TYPE_WINDOW = timedelta(hours=2)
+FEATURE = "lovemaps"
 """A typed answer is expected this long after we asked (unless the person moved on)."""
 MAX_ANSWER_CHARS = 200
 
@@ -67,9 +69,9 @@ class LoveMaps:
         else:
             turn.notice("unknown_button")
 
-    async def typed(self, turn: Turn, text: str) -> bool:
+    async def typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
         """Free text while we wait for a typed answer or guess; False leaves it to others."""
-        answer = await self._waiting_answer(turn)
+        answer = await self._waiting_answer(turn, question)
         if answer is None:
             return False
         text = text.strip()[:MAX_ANSWER_CHARS]
@@ -77,10 +79,9 @@ class LoveMaps:
             return False
         found = await turn.session.get(LoveMapRound, answer.round_id)
         if found is None or found.revealed_at is not None:
-            answer.waiting = None
-            turn.session.add(answer)
+            await waiting.done(turn, FEATURE)
             return False
-        await self._record(turn, found, answer, answer.waiting or OWN, text)
+        await self._record(turn, found, answer, question.key, text)
         return True
 
     # -- rounds -------------------------------------------------------------------
@@ -182,14 +183,14 @@ class LoveMaps:
             turn.notice("lovemaps_already_revealed")
             return
         if answer.own is None:
-            self._ask(turn, found, answer, question, OWN)
+            await self._ask(turn, found, answer, question, OWN)
         elif answer.guess is None:
-            self._ask(turn, found, answer, question, GUESS)
+            await self._ask(turn, found, answer, question, GUESS)
         else:
             partner = turn.partner.name if turn.partner else ""
             turn.say_key("lovemaps_waiting", partner=partner)
 
-    def _ask(
+    async def _ask(
         self, turn: Turn, found: LoveMapRound, answer: LoveMapAnswer, question: Entry, part: str
     ) -> None:
         partner = turn.partner.name if turn.partner else ""
@@ -203,12 +204,14 @@ class LoveMaps:
                 for i, label in enumerate(labels)
             ]
             keyboard = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-            answer.waiting = None
-        else:
-            text += "\n\n" + turn.t("lovemaps_type_hint")
-            answer.waiting = part
         answer.asked_at = turn.now
         turn.session.add(answer)
+        if question.choices:
+            await waiting.done(turn, FEATURE)
+        else:
+            text += "\n\n" + turn.t("lovemaps_type_hint")
+            await turn.session.flush()  # a new answer row needs its id for the question
+            await waiting.ask(turn, FEATURE, part, ref=answer.id, expires_in=TYPE_WINDOW)
         turn.say(text, keyboard)
 
     async def _choose(self, turn: Turn, action: str, round_id: int, index: int) -> None:
@@ -244,7 +247,7 @@ class LoveMaps:
         self, turn: Turn, found: LoveMapRound, answer: LoveMapAnswer, part: str, value: str
     ) -> None:
         setattr(answer, part, value)
-        answer.waiting = None
+        await waiting.done(turn, FEATURE)
         if answer.complete:
             answer.answered_at = turn.now
         turn.session.add(answer)
@@ -301,29 +304,12 @@ class LoveMaps:
 
     # -- typed answers ----------------------------------------------------------------
 
-    async def _waiting_answer(self, turn: Turn) -> LoveMapAnswer | None:
-        """The answer waiting for typed text, unless that expectation went stale."""
-        query = (
-            select(LoveMapAnswer)
-            .where(LoveMapAnswer.user_id == turn.user.id, col(LoveMapAnswer.waiting).is_not(None))
-            .order_by(col(LoveMapAnswer.asked_at).desc())
-        )
-        answers = list((await turn.session.exec(query)).all())
-        if not answers:
+    async def _waiting_answer(self, turn: Turn, question: WaitingInput) -> LoveMapAnswer | None:
+        """The answer row the open question is about (the question's rule is `bot.waiting`'s)."""
+        if question.key not in (OWN, GUESS) or not (question.ref or "").isdigit():
             return None
-        for stale in answers[1:]:
-            stale.waiting = None
-            turn.session.add(stale)
-        answer = answers[0]
-        dialog = await turn.session.get(DialogSession, turn.user.id)
-        moved_on = (
-            dialog is not None and dialog.dialog is not None and dialog.updated_at > answer.asked_at
-        )
-        if turn.now - answer.asked_at > TYPE_WINDOW or moved_on:
-            answer.waiting = None
-            turn.session.add(answer)
-            return None
-        return answer
+        answer = await turn.session.get(LoveMapAnswer, int(question.ref or 0))
+        return answer if answer is not None and answer.user_id == turn.user.id else None
 
 
 async def _open_round(turn: Turn, couple_id: int) -> LoveMapRound | None:

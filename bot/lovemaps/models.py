@@ -39,8 +39,8 @@ class LoveMapRound(SQLModel, table=True):
 class LoveMapAnswer(SQLModel, table=True):
     """One partner's answer about themselves and guess about the other.
 
-    Private until the round is revealed to both; `waiting` names what we asked
-    them to type ("own" or "guess"), so free text goes here only then.
+    Private until the round is revealed to both. While we wait for a typed
+    answer or guess, `bot.waiting` holds the question ("own" or "guess").
     """
 
     __tablename__ = "lovemap_answers"
@@ -53,7 +53,6 @@ class LoveMapAnswer(SQLModel, table=True):
     user_id: int = Field(sa_column=user_fk(index=True))
     own: str | None = Field(default=None, sa_column=Column(Text))
     guess: str | None = Field(default=None, sa_column=Column(Text))
-    waiting: str | None = None
     asked_at: datetime = Field(sa_column=timestamp())
     answered_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
 

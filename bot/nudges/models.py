@@ -73,9 +73,6 @@ class NudgeSchedule(SQLModel, table=True):
     summary: bool = False
     summary_due_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     kind_cursor: int = 0
-    awaiting: str | None = None
-    """Typed input we are waiting for: "time", "timezone", or "answer:<delivery id>"."""
-    awaiting_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     paused_by_me_until: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     """What /pause set, so /resume never lifts a pause someone else (safety) set."""
     paused_before: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

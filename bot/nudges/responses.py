@@ -114,7 +114,7 @@ class Responses:
                 ),
             )
         turn.say(turn.t(f"nudge_followup_{band}"), keyboard)
-        awaiting.expect(turn, await self._schedule(turn), f"{FOLLOWUP}{checkin.id}")
+        await awaiting.expect(turn, f"{FOLLOWUP}{checkin.id}")
 
     def _partner_name(self, turn: Turn) -> str:
         return turn.partner.name if turn.partner else turn.t("nudge_your_partner")
@@ -128,7 +128,7 @@ class Responses:
             return
         together = delivery.kind == COUPLE and delivery.ref is not None
         turn.say_key("nudge_type_couple_answer" if together else "nudge_type_answer")
-        awaiting.expect(turn, await self._schedule(turn), f"{ANSWER}{delivery.id}")
+        await awaiting.expect(turn, f"{ANSWER}{delivery.id}")
 
     async def _answered(self, turn: Turn, delivery: NudgeDelivery) -> bool:
         if delivery.kind == COUPLE and delivery.ref is not None and delivery.ref.isdigit():
@@ -200,7 +200,7 @@ class Responses:
         text = text.strip()[:MAX_ANSWER_CHARS]
         if not text:
             return False
-        awaiting.clear(turn, schedule)
+        await awaiting.clear(turn)
         if what.startswith(FOLLOWUP):
             await self._followup(turn, what.removeprefix(FOLLOWUP), text)
             return True

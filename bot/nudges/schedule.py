@@ -15,6 +15,7 @@ later on the wall clock (02:30 → 03:30), once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Cron's names of the weekdays, 0 = Monday (the numbers stored and put on buttons)."""
 MAX_STRIDE = 4
 """Backing off twice (every second, then every fourth check-in) is as quiet as it gets."""
 SUMMARY_DAY = 6
@@ -55,6 +57,28 @@ class Rhythm:
     quiet: Quiet | None = None
     stride: int = 1
     """Use every `stride`-th occurrence: 2 halves the frequency."""
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """Weekday numbers as stored ("1,4" = Tuesday and Friday), sorted, each once.
+
+    The one place a list of days is read: the schedule column, the default and
+    the sweep's rows all go through it. What is not a number is left out.
+    """
+    return tuple(sorted({int(d) for d in text.split(",") if d.strip().isdigit()}))
+
+
+def format_days(days: Iterable[int]) -> str:
+    """The stored form of `days`, the inverse of `parse_days`."""
+    return ",".join(str(d) for d in sorted(set(days)))
+
+
+def parse_day(text: str) -> int | None:
+    """One weekday number from a button ("0" … "6"), or None for anything else."""
+    return int(text) if text in _DAY_NUMBERS else None
+
+
+_DAY_NUMBERS = frozenset(str(d) for d in range(len(DAY_NAMES)))
 
 
 def zone(name: str | None, default: str = "UTC") -> ZoneInfo:

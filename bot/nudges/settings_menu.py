@@ -20,7 +20,14 @@ from bot.nudges import buttons as b
 from bot.nudges.cities import City, nearest
 from bot.nudges.context import Nudging
 from bot.nudges.models import NudgeSchedule
-from bot.nudges.schedule import clock_text, is_timezone, parse_clock, zone
+from bot.nudges.schedule import (
+    clock_text,
+    format_days,
+    is_timezone,
+    parse_clock,
+    parse_day,
+    zone,
+)
 from bot.nudges.store import days_of, quiet_of, reschedule, schedule_for, timezone_of
 from bot.plugins import SettingsSection
 from bot.turn import Turn
@@ -143,14 +150,15 @@ class CheckinSettings:
         return True
 
     async def _toggle_day(self, turn: Turn, rest: tuple[str, ...]) -> bool:
-        if len(rest) != 1 or rest[0] not in {str(d) for d in range(7)}:
+        day = parse_day(rest[0]) if len(rest) == 1 else None
+        if day is None:
             return False
         schedule = await self._schedule(turn)
-        days = set(days_of(schedule)) ^ {int(rest[0])}
+        days = set(days_of(schedule)) ^ {day}
         if not days:
             turn.notice("settings_days_need_one")
             return True
-        schedule.days = ",".join(str(d) for d in sorted(days))
+        schedule.days = format_days(days)
         schedule.stride = 1  # a fresh choice of rhythm starts at full frequency
         self._changed(turn, schedule)
         return await self._days_menu(turn, ())
@@ -168,7 +176,7 @@ class CheckinSettings:
             (b.button(turn, "settings_back", b.SETTINGS, "o"),),
         )
         turn.say(turn.t("settings_time_prompt"), keyboard, replace=True)
-        awaiting.expect(turn, await self._schedule(turn), TIME)
+        await awaiting.expect(turn, TIME)
         return True
 
     async def _set_time(self, turn: Turn, rest: tuple[str, ...]) -> bool:
@@ -180,7 +188,7 @@ class CheckinSettings:
     async def _apply_time(self, turn: Turn, minute: int, *, replace: bool) -> None:
         schedule = await self._schedule(turn)
         schedule.minute = minute
-        awaiting.clear(turn, schedule)
+        await awaiting.clear(turn)
         self._changed(turn, schedule)
         note = turn.t("settings_time_set", time=clock_text(minute))
         quiet = quiet_of(schedule)
@@ -198,7 +206,7 @@ class CheckinSettings:
         keyboard = (*rows, (b.button(turn, "settings_back", b.SETTINGS, "o"),))
         current = timezone_of(turn.user, self.nudging.default_tz)
         turn.say(turn.t("settings_timezone_prompt", timezone=current), keyboard, replace=True)
-        awaiting.expect(turn, await self._schedule(turn), TIMEZONE)
+        await awaiting.expect(turn, TIMEZONE)
         return True
 
     async def _set_city(self, turn: Turn, rest: tuple[str, ...]) -> bool:
@@ -214,7 +222,7 @@ class CheckinSettings:
         turn.user.timezone = tz
         turn.session.add(turn.user)
         schedule = await self._schedule(turn)
-        awaiting.clear(turn, schedule)
+        await awaiting.clear(turn)
         self._changed(turn, schedule)
         await self.overview(turn, note=note, replace=replace)
 

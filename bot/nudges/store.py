@@ -8,24 +8,27 @@ the stored local rhythm.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.nudges.models import DEFAULT_DAYS, DEFAULT_MINUTE, DEFAULT_QUIET, NudgeSchedule
-from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary
+from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary, parse_days
 from bot.storage.models import User
+from bot.storage.repo import insert_ignoring_duplicates
 
 FIRST_NUDGE_AFTER = timedelta(hours=20)
 """A newcomer's first check-in waits at least this long: let them settle in first."""
 
 
 def days_of(schedule: NudgeSchedule) -> tuple[int, ...]:
-    return tuple(sorted({int(d) for d in schedule.days.split(",") if d.strip().isdigit()}))
+    return parse_days(schedule.days)
+
+
+def rhythm_days(days: str) -> tuple[int, ...]:
+    """The stored days, or the default ones should none be left (a rhythm needs a day)."""
+    return parse_days(days) or parse_days(DEFAULT_DAYS)
 
 
 def quiet_of(schedule: NudgeSchedule) -> Quiet | None:
@@ -40,7 +43,7 @@ def timezone_of(user: User, default_tz: str) -> str:
 
 def rhythm_of(schedule: NudgeSchedule, user: User, default_tz: str) -> Rhythm:
     return Rhythm(
-        days_of(schedule) or (1, 4),
+        rhythm_days(schedule.days),
         schedule.minute,
         timezone_of(user, default_tz),
         quiet_of(schedule),
@@ -55,7 +58,7 @@ def first_after(created_at: datetime, now: datetime) -> datetime:
 def default_due(timezone: str, created_at: datetime, now: datetime) -> datetime:
     """The first check-in of the default rhythm: Tuesday and Friday at 19:30, local time."""
     rhythm = Rhythm(
-        tuple(int(d) for d in DEFAULT_DAYS.split(",")),
+        parse_days(DEFAULT_DAYS),
         DEFAULT_MINUTE,
         timezone,
         Quiet(*DEFAULT_QUIET),
@@ -134,13 +137,3 @@ async def ensure_schedules(
     table: Table = NudgeSchedule.__table__  # type: ignore[attr-defined]
     await session.exec(insert_ignoring_duplicates(session, table), params=rows)
     return len(rows)
-
-
-def is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING, on either database."""
-    insert = pg_insert if is_postgres(session) else sqlite_insert
-    return insert(table).on_conflict_do_nothing()

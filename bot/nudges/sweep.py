@@ -48,10 +48,11 @@ from bot.nudges.models import (
 )
 from bot.nudges.plan import Due, plan_nudge, plan_summary
 from bot.nudges.schedule import Quiet, Rhythm
-from bot.nudges.store import ensure_schedules, insert_ignoring_duplicates, is_postgres
+from bot.nudges.store import ensure_schedules, rhythm_days
 from bot.plugins import Jobs, Periodic
 from bot.sending import Outcome
 from bot.storage.models import User
+from bot.storage.repo import insert_ignoring_duplicates, skip_locked, update_each
 from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
@@ -167,9 +168,7 @@ class Sweep:
             .order_by(DELIVERIES.c.lease_until)
             .limit(limit)
         )
-        if is_postgres(session):
-            query = query.with_for_update(skip_locked=True)
-        rows = (await session.exec(query)).all()
+        rows = (await session.exec(skip_locked(session, query))).all()
         if not rows:
             return []
         late = [r for r in rows if now - r.due_at > self.nudging.grace]
@@ -301,7 +300,7 @@ class Sweep:
 
     def _due(self, row: Row[Any]) -> Due:
         rhythm = Rhythm(
-            tuple(int(d) for d in row.days.split(",") if d.strip().isdigit()) or (1, 4),
+            rhythm_days(row.days),
             row.minute,
             row.timezone or self.nudging.default_tz,
             _quiet(row),
@@ -369,10 +368,9 @@ class Sweep:
         and on PostgreSQL the rows are locked FOR UPDATE, so every row must
         match; if one did not, roll everything back rather than act on a stale read.
         """
-        result = await session.exec(update(table).where(condition), params=list(params))
-        dialect = session.get_bind().dialect
-        if dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
-            raise ClaimConflict(f"{len(params) - result.rowcount} rows changed while claiming")
+        missed = await update_each(session, update(table).where(condition), params)
+        if missed:
+            raise ClaimConflict(f"{missed} rows changed while claiming")
 
     # -- send hooks (called by the transport) --------------------------------------
 
@@ -462,6 +460,4 @@ async def _lock_due(
         .order_by(due)
         .limit(limit)
     )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True, of=s)
-    return (await session.exec(query)).all()
+    return (await session.exec(skip_locked(session, query, of=s))).all()

@@ -12,18 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import delete
-
+from bot import waiting
 from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
 from bot.safety.crisis import LETTERS, CrisisResources, suggested_country
-from bot.safety.models import CountryPrompt
+from bot.storage.models import WaitingInput
 from bot.turn import Turn
 
 CHOOSE = "sfc"
 NONE = "none"
 PER_ROW = 3
 WAIT_FOR = timedelta(hours=2)
+FEATURE = "safety"
 """How long a typed country is expected after the question."""
 
 LinesText = Callable[..., str]
@@ -40,8 +40,7 @@ class CountryQuestion:
 
     async def ask(self, turn: Turn, letter: str) -> None:
         """The question, with buttons, waiting for a typed name too."""
-        await turn.session.exec(delete(CountryPrompt).where(CountryPrompt.user_id == turn.user.id))
-        turn.session.add(CountryPrompt(user_id=turn.user.id, need=letter, asked_at=turn.now))
+        await waiting.ask(turn, FEATURE, letter, expires_in=WAIT_FOR)
         codes = self.resources.menu()
         guess = suggested_country(turn.user, self.resources)
         if guess is not None:
@@ -64,27 +63,23 @@ class CountryQuestion:
             return
         await self.choose(turn, None if code == NONE else code, letter)
 
-    async def typed(self, turn: Turn, text: str) -> bool:
-        """A country typed while the question waits; anything else is left alone."""
-        prompt = await turn.session.get(CountryPrompt, turn.user.id)
-        if prompt is None:
-            return False
-        if turn.now - prompt.asked_at > WAIT_FOR:
-            await turn.session.delete(prompt)
+    async def typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
+        """A country typed while the question waits (`question.key` says which lines to show)."""
+        if question.key not in LETTERS:
             return False
         code = self.resources.find(text)
         if code is None:
             typed = " ".join(text.split())[:40]
             keyboard = (
-                (KeyButton(turn.t("safety_country_other"), self.choose_data(NONE, prompt.need)),),
+                (KeyButton(turn.t("safety_country_other"), self.choose_data(NONE, question.key)),),
             )
             turn.say(turn.t("safety_country_unknown", typed=typed), keyboard)
             return True
-        await self.choose(turn, code, prompt.need)
+        await self.choose(turn, code, question.key)
         return True
 
     async def choose(self, turn: Turn, code: str | None, letter: str) -> None:
-        await turn.session.exec(delete(CountryPrompt).where(CountryPrompt.user_id == turn.user.id))
+        await waiting.done(turn, FEATURE)
         turn.user.country = code
         turn.session.add(turn.user)
         if code is None:

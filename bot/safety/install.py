@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists
-
-from bot.plugins import PERSON_ID, Command, Feature, FeatureContext, Screen, SettingsSection
+from bot.plugins import Command, Feature, FeatureContext, SettingsSection
 from bot.safety import quiet
 from bot.safety.care import SAFE, Care
 from bot.safety.country import CHOOSE
 from bot.safety.link_question import ASK, LinkQuestion
-from bot.safety.models import CountryPrompt
 from bot.safety.settings import SafetySettings
 
 
@@ -17,7 +14,6 @@ def feature(context: FeatureContext) -> Feature:
     care = Care()
     settings = SafetySettings(care)
     question = LinkQuestion(care)
-    asked_country = exists().where(CountryPrompt.__table__.c.user_id == PERSON_ID)
     return Feature(
         "safety",
         commands={"help_now": Command(care.help_now), "about": Command(care.about)},
@@ -29,6 +25,6 @@ def feature(context: FeatureContext) -> Feature:
         },
         safety_screens=(care.screen,),  # before every feature's text, captions and edits too
         link_listeners=(question.linked,),
-        screens=(Screen(care.country.typed, pending=asked_country),),
+        typed=care.country.typed,
         settings_sections=(SettingsSection("safety", "safety_setting", settings.open, order=90),),
     )

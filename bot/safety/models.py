@@ -37,14 +37,3 @@ class SafetyHold(SQLModel, table=True):
     quiet_before: bool = False
     """Whether quiet mode was on before the signal turned it on, to put it back."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
-
-
-class CountryPrompt(SQLModel, table=True):
-    """The country question is waiting for a typed answer (for two hours)."""
-
-    __tablename__ = "safety_country_prompts"
-
-    user_id: int = Field(sa_column=user_fk(primary_key=True))
-    need: str
-    """Which lines to show once the country is known (see `bot.safety.crisis.GROUPS`)."""
-    asked_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())

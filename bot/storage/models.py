@@ -116,3 +116,23 @@ class Reflection(SQLModel, table=True):
     together: bool = False
     shared: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+
+
+class WaitingInput(SQLModel, table=True):
+    """A question a feature asked and whose answer will be typed (see `bot.waiting`).
+
+    One row a person: the question asked last is the one the next typed
+    message may answer.
+    """
+
+    __tablename__ = "waiting_inputs"
+
+    user_id: int = Field(sa_column=user_fk(primary_key=True))
+    feature: str
+    """The `Feature.name` whose `typed` handler takes the answer."""
+    key: str
+    """What the feature asked (e.g. "invite" for a name asked to make an invite)."""
+    ref: str | None = None
+    """What the question is about, if anything (an invite, a break, an answer row)."""
+    asked_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
+    expires_at: datetime = Field(sa_column=timestamp())

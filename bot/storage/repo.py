@@ -1,12 +1,18 @@
-"""Queries the core needs, written once for SQLite and PostgreSQL alike."""
+"""Queries the core needs, written once for SQLite and PostgreSQL alike.
+
+The dialect switch lives here and nowhere else: features ask for "insert,
+ignoring duplicates", "lock what is due, skipping rows others hold" or
+"update these rows, all of them", and never look at which database it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, case, update
+from sqlalchemy import Select, Table, bindparam, case, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -17,6 +23,7 @@ from bot.storage.models import Couple, DialogProgress, DialogSession, Reflection
 
 DONE = "done"
 IN_PROGRESS = "in_progress"
+S = TypeVar("S", bound=Select[Any])
 
 
 async def ensure_user(
@@ -81,7 +88,7 @@ async def lock_couple(session: AsyncSession, user_id: int) -> None:
     reveal); taking the couple's lock first makes them take turns instead of
     interleaving or deadlocking. SQLite runs one write transaction at a time anyway.
     """
-    if session.get_bind().dialect.name != "postgresql":
+    if not is_postgres(session):
         return
     couple_id = (await session.exec(select(User.couple_id).where(User.id == user_id))).first()
     if couple_id is not None:
@@ -204,6 +211,44 @@ def upsert(session: AsyncSession, model: type[SQLModel]) -> Any:
 
 def _dialect_insert(dialect: str) -> Any:
     return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Any:
+    """`INSERT ... ON CONFLICT DO NOTHING` on the session's database."""
+    return _dialect_insert(session.get_bind().dialect.name)(table).on_conflict_do_nothing()
+
+
+def skip_locked(session: AsyncSession, query: S, *, of: Any = None) -> S:
+    """Lock the rows `query` selects until the transaction ends, passing over rows
+    another transaction holds, so two processes never take the same row.
+
+    `FOR UPDATE SKIP LOCKED` on PostgreSQL (`of`: the table to lock in a join);
+    SQLite needs nothing, a write transaction there holds the whole database
+    from `BEGIN IMMEDIATE` on.
+    """
+    if not is_postgres(session):
+        return query
+    return query.with_for_update(skip_locked=True, of=of)
+
+
+async def update_each(
+    session: AsyncSession, statement: Any, params: Sequence[dict[str, Any]]
+) -> int:
+    """Run an UPDATE once per parameter set (one round trip); returns how many
+    sets the database reports as having matched no row.
+
+    A driver that cannot count the rows of a batched statement reports none
+    missed: callers use this to check what their locks already promise, not
+    as the lock itself.
+    """
+    result = await session.exec(statement, params=list(params))
+    if not session.get_bind().dialect.supports_sane_multi_rowcount:
+        return 0
+    return len(params) - result.rowcount
 
 
 async def latest_reflection(

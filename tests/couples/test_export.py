@@ -25,7 +25,7 @@ def test_every_core_and_couples_table_about_a_person_is_covered():
         "reflections",
         "invites",
         "link_attempts",
-        "name_prompts",
+        "waiting_inputs",
     } <= names
     assert "users" not in names and "couples" not in names
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from bot.couples.invites import MAX_FAILED_ATTEMPTS, new_code
-from bot.couples.models import Invite, NamePrompt
-from bot.storage.models import Couple, Reflection, User
+from bot.couples.models import Invite
+from bot.storage.models import Couple, Reflection, User, WaitingInput
 from bot.turn import Person
 from tests.couples.conftest import (
     ALEX,
@@ -75,7 +75,7 @@ async def test_a_name_prompt_goes_stale_when_the_person_moves_on(coach, clock):
     outs = await coach.text(ALEX, "Because we argue a lot")  # the dialog question's answer
     assert (await user(coach, ALEX)).display_name is None
     assert not any("Thanks, Because" in o.text for o in outs)
-    assert await rows(coach, NamePrompt) == []
+    assert await rows(coach, WaitingInput) == []
     reflections = await rows(coach, Reflection)
     assert [r.text for r in reflections] == ["Because we argue a lot"]
 
@@ -395,8 +395,7 @@ async def test_a_long_answer_typed_at_a_question_is_not_taken_for_a_name(coach):
     outs = await coach.press(ALEX, callbacks.topic("redefining"))
     while labels := [b.data for o in outs for row in o.keyboard for b in row]:
         outs = await coach.press(ALEX, labels[0])  # on to the first free-text question
-    async with coach.sessions() as session, session.begin():
-        await naming.ask(session, ALEX.user_id, naming.SETTINGS, coach.clock())
+    await coach.for_user(ALEX.user_id, lambda turn: naming.ask(turn, naming.SETTINGS))
     answer = "I think we stopped asking each other real questions a while ago."
     await coach.text(ALEX, answer)
     assert (await user(coach, ALEX)).display_name == "Alex"

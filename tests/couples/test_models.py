@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.couples.models import Invite, LinkAttempt, NamePrompt
+from bot.couples.models import Invite, LinkAttempt
 from bot.schema import metadata
 
-OURS = {Invite.__tablename__, LinkAttempt.__tablename__, NamePrompt.__tablename__}
+OURS = {Invite.__tablename__, LinkAttempt.__tablename__}
 
 
 def _differences(connection) -> list:

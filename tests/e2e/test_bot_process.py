@@ -30,7 +30,7 @@ def test_welcome_walk_survives_a_crash_and_resumes(
 
         bot.start()
         alex.press("A bit distant lately")  # the button from before the crash still works
-        alex.wait_for_reply("What would you most like help with")
+        alex.wait_for_reply("What would you most like help with", timeout=30)  # a cold start
         alex.press("Gentler disagreements")
         alex.wait_for_reply("a short check")
         alex.press("Maybe later")

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot.lovemaps.models import LoveMapAnswer, LoveMapRound
-from bot.storage.models import User
+from bot.storage.models import User, WaitingInput
 from tests.lovemaps.conftest import choices, last_to, play
 from tests.support.people import ALEX, KIM, SAM, link, texts, unlink
 
@@ -130,7 +130,9 @@ async def test_typed_text_is_taken_only_while_a_typed_answer_is_expected(coach) 
     await coach.text(ALEX, "my answer")
     async with coach.sessions() as session:
         [answer] = (await session.exec(select(LoveMapAnswer))).all()
-    assert (answer.own, answer.guess, answer.waiting) == ("my answer", None, "guess")
+        [question] = (await session.exec(select(WaitingInput))).all()
+    assert (answer.own, answer.guess) == ("my answer", None)
+    assert (question.feature, question.key, question.ref) == ("lovemaps", "guess", str(answer.id))
 
 
 async def test_a_typed_answer_is_not_awaited_forever(coach, clock) -> None:
@@ -140,7 +142,8 @@ async def test_a_typed_answer_is_not_awaited_forever(coach, clock) -> None:
     await coach.text(ALEX, "much later")
     async with coach.sessions() as session:
         [answer] = (await session.exec(select(LoveMapAnswer))).all()
-    assert answer.own is None and answer.waiting is None
+        assert (await session.exec(select(WaitingInput))).all() == []
+    assert answer.own is None
 
 
 async def test_forged_and_stale_buttons_are_refused_kindly(coach) -> None:

@@ -11,13 +11,17 @@ from bot.nudges.schedule import (
     MAX_STRIDE,
     Quiet,
     Rhythm,
+    format_days,
     next_due,
     next_fire,
     next_summary,
     parse_clock,
+    parse_day,
+    parse_days,
     snooze_hour,
     snooze_tomorrow,
 )
+from bot.nudges.store import rhythm_days
 
 EVERY_DAY = tuple(range(7))
 
@@ -204,3 +208,25 @@ def test_typed_times_are_understood(text: str, minute: int) -> None:
 @pytest.mark.parametrize("text", ["25:00", "19:60", "soon", "", "7", "19:3", "-1:00"])
 def test_nonsense_times_are_refused(text: str) -> None:
     assert parse_clock(text) is None
+
+
+def test_stored_days_are_read_sorted_once_each_and_written_back_alike() -> None:
+    assert parse_days("1,4") == (1, 4)
+    assert parse_days("4, 1,4") == (1, 4)
+    assert parse_days("") == ()
+    assert parse_days("x,,3") == (3,)
+    assert format_days({4, 1}) == "1,4"
+    assert parse_days(format_days((6, 0, 3))) == (0, 3, 6)
+
+
+def test_a_day_button_names_monday_to_sunday_and_nothing_else() -> None:
+    assert [parse_day(str(d)) for d in range(7)] == list(range(7))
+    assert parse_day("7") is None
+    assert parse_day("-1") is None
+    assert parse_day("mon") is None
+    assert parse_day("") is None
+
+
+def test_a_rhythm_left_without_days_falls_back_to_the_default_ones() -> None:
+    assert rhythm_days("0,6") == (0, 6)
+    assert rhythm_days("") == (1, 4)

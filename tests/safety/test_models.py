@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 
 from bot.schema import metadata
 
-OURS = ("safety_holds", "safety_country_prompts", "'quiet'", "'country'", "'safety_asked_at'")
+OURS = ("safety_holds", "'quiet'", "'country'", "'safety_asked_at'")
 
 
 def _differences(connection) -> list:

@@ -7,30 +7,13 @@ to, or acted on by, the current partner.
 
 from __future__ import annotations
 
-import pytest
-from alembic import command
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from bot.storage.db import create_engine
-from bot.storage.migrate import alembic_config, migrate
+from bot.storage.migrate import migrate
+from tests.storage.migrations import sql_bool, upgrade_to
 
 BEFORE = ("0002_couples", "0003_nudges", "0004_cooldown")
-
-
-def upgrade_to(connection: Connection, *revisions: str) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    for revision in revisions:
-        command.upgrade(config, revision)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
-    """A database without any tables yet (the usual PostgreSQL one is already migrated)."""
-    if request.param == "sqlite":
-        return sqlite_url
-    pg = request.getfixturevalue("pg")
-    return pg.url(pg.create_database())
 
 
 async def test_old_rows_are_tied_only_to_a_couple_they_were_made_in(
@@ -52,7 +35,7 @@ async def test_old_rows_are_tied_only_to_a_couple_they_were_made_in(
             "INSERT INTO nudge_answers (id, user_id, kind, prompt, text, shared, created_at)"
             " VALUES (1, 1, 'appreciation', 'p', 'old words', false, '2026-01-15 00:00:00')",
         ):
-            await connection.execute(text(sql.replace("true", _true(database_url))))
+            await connection.execute(text(sql.replace("true", sql_bool(database_url, True))))
     await migrate(engine)
     async with engine.connect() as connection:
         checkins = (
@@ -62,7 +45,3 @@ async def test_old_rows_are_tied_only_to_a_couple_they_were_made_in(
     await engine.dispose()
     assert [tuple(r) for r in checkins] == [(1, None), (2, 7)]
     assert [tuple(r) for r in answers] == [(None,)]
-
-
-def _true(url: str) -> str:
-    return "1" if url.startswith("sqlite") else "true"

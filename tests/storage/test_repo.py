@@ -6,8 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import select
+from sqlalchemy import bindparam, text, update
+from sqlmodel import col, select
 
 from bot.engine.state import DialogState
 from bot.storage import repo
@@ -164,3 +164,46 @@ async def test_two_first_messages_at_once_create_one_user(sessions) -> None:
 
     results = await asyncio.gather(first_contact(), first_contact())
     assert sorted(results) == [False, True]
+
+
+async def test_an_insert_ignoring_duplicates_keeps_the_first_row(sessions) -> None:
+    table = User.__table__
+    first = {"id": 9, "chat_id": 9, "first_name": "Ada", "lang": "en", "active": True}
+    first |= {"quiet": False, "created_at": NOW}
+    async with sessions() as s, s.begin():
+        await s.exec(repo.insert_ignoring_duplicates(s, table), params=[first])
+        again = first | {"first_name": "Bea"}
+        result = await s.exec(repo.insert_ignoring_duplicates(s, table), params=[again])
+        assert result.rowcount in (0, -1)
+    async with sessions() as s:
+        assert (await s.get(User, 9)).first_name == "Ada"
+
+
+async def test_update_each_counts_the_rows_that_were_not_there(sessions) -> None:
+    async with sessions() as s, s.begin():
+        for uid in (21, 22):
+            await repo.ensure_user(s, uid, uid, "P", "en", NOW)
+    table = User.__table__
+    rename = update(table).where(table.c.id == bindparam("b_id"))
+    params = [{"b_id": 21, "first_name": "A"}, {"b_id": 99, "first_name": "B"}]
+    async with sessions() as s, s.begin():
+        missed = await repo.update_each(s, rename, params)
+        assert await repo.update_each(s, rename, params[:1]) == 0
+    multi = sessions.kw["bind"].dialect.supports_sane_multi_rowcount
+    assert missed == (1 if multi else 0)
+
+
+async def test_rows_locked_by_one_transaction_are_skipped_by_another(sessions) -> None:
+    async with sessions() as s, s.begin():
+        for uid in (31, 32):
+            await repo.ensure_user(s, uid, uid, "P", "en", NOW)
+    query = select(User.id).where(col(User.id).in_((31, 32))).order_by(col(User.id))
+    async with sessions() as first, first.begin():
+        taken = (await first.exec(repo.skip_locked(first, query.limit(1)))).all()
+        assert taken == [31]
+        if not repo.is_postgres(first):
+            return  # SQLite: one write transaction at a time, nothing to skip
+        async with sessions() as second, second.begin():
+            # Were the row waited for rather than skipped, fail instead of hanging.
+            await second.exec(text("SET LOCAL lock_timeout = '5s'"))
+            assert (await second.exec(repo.skip_locked(second, query))).all() == [32]
