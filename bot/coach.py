@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.engine import callbacks
 from bot.engine.content import Content
 from bot.engine.events import Event
 from bot.engine.outputs import Action, Effect, Notice, Say
@@ -30,7 +29,6 @@ from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
 from bot.inbox.ticket import AlreadyHandled, Ticket
 from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.plugins import (
-    ButtonHandler,
     Command,
     FeatureFactory,
     Handler,
@@ -92,10 +90,6 @@ class Coach:
         return self.registry.commands
 
     @property
-    def buttons(self) -> dict[str, ButtonHandler]:
-        return self.registry.buttons
-
-    @property
     def periodic(self) -> list[Periodic]:
         return self.registry.periodic
 
@@ -124,14 +118,14 @@ class Coach:
         return await self.handle(person, handle, args)
 
     async def press(self, person: Person, data: str | None) -> list[Outbound]:
-        parsed = callbacks.decode(clean(data) if data else data)
+        found = self.registry.button(clean(data)) if data else None
 
         async def handle(turn: Turn) -> None:
-            handler = self.buttons.get(parsed.kind) if parsed else None
-            if parsed is None or handler is None:
-                turn.notice("unknown_button")
+            if found is None:
+                turn.notice("unknown_button")  # forged, malformed, or from a removed feature
                 return
-            await handler(turn, parsed.args)
+            payload, handler = found
+            await handler(turn, payload)
 
         return await self.handle(person, handle)
 

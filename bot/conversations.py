@@ -35,10 +35,10 @@ def feature(context: FeatureContext) -> Feature:
             "help": Command(flow.help),
         },
         buttons={
-            callbacks.NODE: flow.choose,
-            callbacks.SHARE: flow.share,
-            callbacks.TOPIC: flow.open_topic,
-            callbacks.MENU: flow.menu,
+            callbacks.Nav: flow.choose,
+            callbacks.Share: flow.share,
+            callbacks.Topic: flow.open_topic,
+            callbacks.TopicsMenu: flow.menu,
         },
         fallback_text=flow.answer,
         effect_listeners=(flow.on_effect,),
@@ -90,7 +90,7 @@ class Conversations:
                 status=turn.t(status),
                 title=turn.content.title(dialog_id, turn.lang),
             )
-            rows.append((KeyButton(label, callbacks.topic(dialog_id)),))
+            rows.append((KeyButton(label, callbacks.Topic(dialog_id).pack()),))
         all_done = all(
             (p := progress.get(d)) is not None and p.status == repo.DONE
             for d in turn.content.topics
@@ -110,24 +110,20 @@ class Conversations:
 
     # -- buttons --------------------------------------------------------------
 
-    async def choose(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 3 or not args[2].isdigit():
-            turn.notice("unknown_button")
-            return
-        dialog, node, index = args[0], args[1], int(args[2])
-        await turn.advance(lambda t: Choose(dialog=dialog, node=node, index=index, **_ctx(t)))
+    async def choose(self, turn: Turn, button: callbacks.Nav) -> None:
+        await turn.advance(
+            lambda t: Choose(dialog=button.dialog, node=button.node, index=button.index, **_ctx(t))
+        )
 
-    async def share(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 3 or args[2] not in ("0", "1"):
-            turn.notice("unknown_button")
-            return
-        dialog, node, yes = args[0], args[1], args[2] == "1"
-        await turn.advance(lambda t: Share(dialog=dialog, node=node, share=yes, **_ctx(t)))
+    async def share(self, turn: Turn, button: callbacks.Share) -> None:
+        await turn.advance(
+            lambda t: Share(dialog=button.dialog, node=button.node, share=button.yes, **_ctx(t))
+        )
 
-    async def open_topic(self, turn: Turn, args: tuple[str, ...]) -> None:
-        await open_topic(turn, args[0] if len(args) == 1 else "")
+    async def open_topic(self, turn: Turn, button: callbacks.Topic) -> None:
+        await open_topic(turn, button.dialog)
 
-    async def menu(self, turn: Turn, args: tuple[str, ...]) -> None:
+    async def menu(self, turn: Turn, button: callbacks.TopicsMenu) -> None:
         await self.topics(turn)
 
     # -- free text ------------------------------------------------------------

@@ -26,14 +26,17 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.engine import payloads
 from bot.engine.content import Content
 from bot.engine.outputs import Action, Effect, Keyboard
+from bot.engine.payloads import Payload
 from bot.sending import SendHooks
 from bot.storage.models import WaitingInput
 from bot.turn import Outbound, Turn
 
 Handler = Callable[[Turn], Awaitable[None]]
-ButtonHandler = Callable[[Turn, tuple[str, ...]], Awaitable[None]]
+ButtonHandler = Callable[[Turn, Any], Awaitable[None]]
+"""Takes the pressed button's payload, already unpacked into its class."""
 ActionHandler = Callable[[Turn, Action], Awaitable[None]]
 EffectListener = Callable[[Turn, Effect], Awaitable[None]]
 TextScreen = Callable[[Turn, str], Awaitable[bool]]
@@ -148,8 +151,8 @@ class Feature:
 
     name: str
     commands: Mapping[str, Command] = field(default_factory=dict)
-    buttons: Mapping[str, ButtonHandler] = field(default_factory=dict)
-    """Handlers by button kind (the payload's prefix)."""
+    buttons: Mapping[type[Payload], ButtonHandler] = field(default_factory=dict)
+    """Handlers by payload class; each gets the unpacked payload (routed by its prefix)."""
     actions: Mapping[str, ActionHandler] = field(default_factory=dict)
     """Handlers of dialog actions named in the YAML (`action: …`)."""
     safety_screens: Sequence[TextScreen] = ()
@@ -227,7 +230,8 @@ class Registry:
     def __init__(self) -> None:
         self.features: list[Feature] = []
         self.commands: dict[str, Command] = {}
-        self.buttons: dict[str, ButtonHandler] = {}
+        self.buttons: dict[str, Button] = {}
+        """By payload prefix."""
         self.actions: dict[str, ActionHandler] = {}
         self.safety_screens: list[TextScreen] = []
         self.typed: dict[str, TypedInput] = {}
@@ -245,7 +249,9 @@ class Registry:
         """Take in one feature; a name two features claim is an error, not a shadow."""
         where = f"feature {feature.name!r}"
         _claim_all(self.commands, feature.commands, f"{where}: command")
-        _claim_all(self.buttons, feature.buttons, f"{where}: button kind")
+        buttons = {cls.prefix: Button(cls, handler) for cls, handler in feature.buttons.items()}
+        _claim_all(self.buttons, buttons, f"{where}: button kind")
+        _no_shadows([b.payload for b in self.buttons.values()], where)
         _claim_all(self.actions, feature.actions, f"{where}: dialog action")
         self.fallback_text = _one(self.fallback_text, feature.fallback_text, f"{where}: fallback")
         self.start_payload = _one(self.start_payload, feature.start_payload, f"{where}: /start")
@@ -260,6 +266,22 @@ class Registry:
         self.periodic += feature.periodic
         self.settings_sections += feature.settings_sections
         self.features.append(feature)
+
+    def button(self, data: str) -> tuple[Any, ButtonHandler] | None:
+        """The payload `data` carries and its handler; None for data none of ours would send.
+
+        The longest registered prefix wins (`cd|sign|12|3` is `cd|sign`'s, not `cd`'s),
+        and data that does not unpack into that class exactly is refused, never guessed.
+        """
+        found: Button | None = payloads.route(data, self.buttons)
+        payload = found.payload.unpack(data) if found else None
+        return (payload, found.handler) if found and payload is not None else None
+
+
+@dataclass(frozen=True)
+class Button:
+    payload: type[Payload]
+    handler: ButtonHandler
 
 
 def assemble(
@@ -277,6 +299,17 @@ def _claim_all(registry: dict[str, Any], entries: Mapping[str, Any], what: str) 
         if key in registry:
             raise ValueError(f"{what} {key!r} is registered twice")
         registry[key] = value
+
+
+def _no_shadows(classes: list[type[Payload]], where: str) -> None:
+    """A button whose data another prefix would take is refused at start-up."""
+    for shorter in classes:
+        for longer in classes:
+            if payloads.shadows(shorter, longer):
+                raise ValueError(
+                    f"{where}: button kind {longer.prefix!r} would take data of "
+                    f"{shorter.prefix!r}, whose first field may be {longer.prefix!r}'s next part"
+                )
 
 
 def _one(current: T | None, offered: T | None, what: str) -> T | None:

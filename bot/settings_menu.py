@@ -7,14 +7,23 @@ never edit each other's code to appear here.
 
 from __future__ import annotations
 
-from bot.engine import callbacks
+from dataclasses import dataclass
+
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.plugins import Command, Feature, FeatureContext, Registry
 from bot.turn import Turn
 
-KIND = "set"
+
+@dataclass(frozen=True)
+class Section(Payload, prefix="set"):
+    """Open one feature's section of /settings (by its key), or the menu itself."""
+
+    key: str
+
+
 MENU = "menu"
-BACK = callbacks.encode(KIND, MENU)
+BACK = Section(MENU).pack()
 """A section's "Back" button: the /settings menu again, in place."""
 
 
@@ -24,17 +33,19 @@ def feature(context: FeatureContext) -> Feature:
     async def show(turn: Turn) -> None:
         await settings_menu(registry, turn)
 
-    async def open_section(turn: Turn, args: tuple[str, ...]) -> None:
-        if args == (MENU,):
+    async def open_section(turn: Turn, pressed: Section) -> None:
+        if pressed.key == MENU:
             await settings_menu(registry, turn, replace=True)
             return
-        section = next((s for s in registry.settings_sections if args and s.key == args[0]), None)
+        section = next((s for s in registry.settings_sections if s.key == pressed.key), None)
         if section is None:
             turn.notice("unknown_button")
             return
         await section.open(turn)
 
-    return Feature("settings", commands={"settings": Command(show)}, buttons={KIND: open_section})
+    return Feature(
+        "settings", commands={"settings": Command(show)}, buttons={Section: open_section}
+    )
 
 
 async def settings_menu(registry: Registry, turn: Turn, *, replace: bool = False) -> None:
@@ -42,7 +53,5 @@ async def settings_menu(registry: Registry, turn: Turn, *, replace: bool = False
     if not sections:
         turn.say_key("settings_empty")
         return
-    keyboard = tuple(
-        (KeyButton(turn.t(s.label_key), callbacks.encode(KIND, s.key)),) for s in sections
-    )
+    keyboard = tuple((KeyButton(turn.t(s.label_key), Section(s.key).pack()),) for s in sections)
     turn.say(turn.t("settings_title"), keyboard, replace=replace)

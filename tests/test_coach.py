@@ -160,7 +160,7 @@ async def _script(coach: Coach) -> list[Outbound]:
     said: list[Outbound] = []
     for person in (ALEX, SAM):
         said += await coach.run_command(person, "start")
-        outs = await coach.press(person, callbacks.topic("redefining"))
+        outs = await coach.press(person, callbacks.Topic("redefining").pack())
         for _ in range(14):
             said += outs
             labels = buttons(outs, person)

@@ -12,7 +12,7 @@ from tests.support.people import ALEX, KIM, SAM, buttons, link, texts, unlink
 
 async def walk_to_question(coach, person=ALEX):
     """Open 'redefining' and tap until its first free-text question."""
-    outs = await coach.press(person, callbacks.topic("redefining"))
+    outs = await coach.press(person, callbacks.Topic("redefining").pack())
     while True:
         labels = buttons(outs, person)
         if not labels:
@@ -48,13 +48,13 @@ async def test_topics_show_progress_and_resume_where_left(coach, content) -> Non
     menu = buttons(await coach.run_command(ALEX, "topics"), ALEX)
     title = content.title("redefining", "en")
     assert f"{content.t('status_in_progress', 'en')} {title}" in menu
-    resumed = await coach.press(ALEX, callbacks.topic("redefining"))
+    resumed = await coach.press(ALEX, callbacks.Topic("redefining").pack())
     question_texts = texts(await walk_to_question(coach), ALEX)
     assert texts(resumed, ALEX) == question_texts[-1:]
 
 
 async def test_stale_and_forged_buttons_change_nothing(coach) -> None:
-    outs = await coach.press(ALEX, callbacks.topic("redefining"))
+    outs = await coach.press(ALEX, callbacks.Topic("redefining").pack())
     first = next(iter(buttons(outs, ALEX).values()))
     await coach.press(ALEX, first)
     again = await coach.press(ALEX, first)
@@ -114,7 +114,7 @@ async def test_very_long_answers_are_kept_whole(coach) -> None:
 
 async def test_finishing_every_topic_is_acknowledged(coach, content) -> None:
     for topic in content.topics:
-        outs = await coach.press(KIM, callbacks.topic(topic))
+        outs = await coach.press(KIM, callbacks.Topic(topic).pack())
         for _ in range(60):
             labels = buttons(outs, KIM)
             if labels and any(d.startswith("t|") or d.startswith("m|") for d in labels.values()):
@@ -132,7 +132,7 @@ async def test_resuming_twice_still_returns_to_the_same_step(coach) -> None:
     question = texts(await walk_to_question(coach), ALEX)[-1]
     for _ in range(2):
         await coach.run_command(ALEX, "help")
-        resumed = await coach.press(ALEX, callbacks.topic("redefining"))
+        resumed = await coach.press(ALEX, callbacks.Topic("redefining").pack())
         assert texts(resumed, ALEX) == [question]
 
 
@@ -168,16 +168,23 @@ async def test_an_answer_written_for_one_partner_never_reaches_a_later_one(coach
 
 
 def test_two_features_cannot_claim_the_same_button_or_command(coach) -> None:
+    from dataclasses import dataclass
+
     import pytest
 
+    from bot.engine.payloads import Payload
     from bot.features import FEATURES
     from bot.plugins import Command, Feature
 
     async def nothing(*_: object) -> None:
         return None
 
+    @dataclass(frozen=True)
+    class TwinNav(Payload, prefix="n"):  # the same prefix as the dialogs' own buttons
+        dialog: str
+
     def twin_button(context: object) -> Feature:
-        return Feature("twin", buttons={"n": nothing})
+        return Feature("twin", buttons={TwinNav: nothing})
 
     def twin_command(context: object) -> Feature:
         return Feature("twin", commands={"help": Command(nothing)})
@@ -195,7 +202,7 @@ async def test_the_topic_marks_are_explained_where_they_are_shown(coach) -> None
 async def test_the_closing_opens_by_how_far_the_person_has_come(coach) -> None:
     from bot.engine import callbacks
 
-    said = " ".join(texts(await coach.press(ALEX, callbacks.topic("closing")), ALEX))
+    said = " ".join(texts(await coach.press(ALEX, callbacks.Topic("closing").pack()), ALEX))
     assert "You've come a long way" not in said and "fine to read it early" in said
 
     async def finish_four(turn) -> None:
@@ -205,5 +212,5 @@ async def test_the_closing_opens_by_how_far_the_person_has_come(coach) -> None:
             )
 
     await coach.handle(SAM, finish_four)
-    said = " ".join(texts(await coach.press(SAM, callbacks.topic("closing")), SAM))
+    said = " ".join(texts(await coach.press(SAM, callbacks.Topic("closing").pack()), SAM))
     assert "You've come a long way" in said or "Bu sohbetlerde uzun bir yol" in said

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.engine import callbacks
+from bot.engine import payloads
 from bot.engine.content import Content
 from bot.engine.events import Answer, Begin, Choose, Event, Share
 from bot.engine.outputs import Say
@@ -49,7 +49,7 @@ def walk(content: Content, dialog: str, lang: str, partner: bool) -> tuple[set[s
             assert len(out.text) <= 4096
             for row in out.keyboard:
                 for button in row:
-                    assert len(button.data.encode()) <= callbacks.MAX_BYTES
+                    assert len(button.data.encode()) <= payloads.MAX_BYTES
         if state.idle or state.dialog != dialog:
             endings += 1
             continue

@@ -8,29 +8,36 @@ screen, and never able to claim a name another feature owns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from sqlalchemy import true
 
 from bot.coach import Coach
-from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.features import FEATURES
 from bot.plugins import Command, Feature, FeatureContext, Screen
 from bot.storage.db import session_factory
 from bot.turn import Turn
 from tests.support.people import ALEX
 
-KIND = "hi"
+
+@dataclass(frozen=True)
+class Again(Payload, prefix="hi"):
+    """The example's one button: its data is `hi|again`."""
+
+    word: str
 
 
 def hello_feature(context: FeatureContext) -> Feature:
     """What a feature module holds: its handlers and one declaration of how they plug in."""
 
     async def hello(turn: Turn) -> None:
-        turn.say("hello", ((KeyButton("again", callbacks.encode(KIND, "again")),),))
+        turn.say("hello", ((KeyButton("again", Again("again").pack()),),))
 
-    async def again(turn: Turn, args: tuple[str, ...]) -> None:
-        turn.say(f"hello {args[0]}" if args else "hello?")
+    async def again(turn: Turn, pressed: Again) -> None:
+        turn.say(f"hello {pressed.word}")
 
     async def typed(turn: Turn, text: str) -> bool:
         if not text.startswith("hello"):
@@ -41,7 +48,7 @@ def hello_feature(context: FeatureContext) -> Feature:
     return Feature(
         "hello",
         commands={"hello": Command(hello, in_menu=False)},  # listed ones need a cmd_hello text
-        buttons={KIND: again},
+        buttons={Again: again},
         screens=(Screen(typed, pending=true()),),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.cooldown import buttons as b
 from bot.cooldown import screens, timers
 from bot.cooldown.buttons import button
 from bot.cooldown.exercises import BREATH_ROUNDS, GROUNDING_STEPS, breathing_plan
@@ -16,7 +17,7 @@ BREATH_GRACE = timedelta(seconds=20)
 """A cue later than this (the bot was down) is skipped: stale pacing helps no one."""
 
 
-async def breathe(turn: Turn, args: tuple[str, ...]) -> None:
+async def breathe(turn: Turn, pressed: b.Breathe) -> None:
     """Start paced breathing: the first cue now, the others on the clock."""
     await timers.cancel(turn.session, user_id=turn.user.id, kind=timers.BREATH)
     plan = breathing_plan()
@@ -41,9 +42,9 @@ async def on_breath_timer(turn: Turn, timer: CooldownTimer) -> None:
     turn.say_key(cue.key, keyboard, round=cue.round, rounds=BREATH_ROUNDS)
 
 
-async def ground(turn: Turn, args: tuple[str, ...]) -> None:
+async def ground(turn: Turn, pressed: b.Ground) -> None:
     """One grounding step per tap (five things you see … one you taste), then a close."""
-    step = int(args[0]) if args and args[0].isdigit() else 1
+    step = 1 if pressed.step is None else pressed.step
     if step == GROUNDING_STEPS + 1:
         turn.say_key("cooldown_ground_done", await screens.after_exercise(turn))
         return
@@ -54,4 +55,4 @@ async def ground(turn: Turn, args: tuple[str, ...]) -> None:
         turn.say_key("cooldown_ground_intro")
     last = step == GROUNDING_STEPS
     label = turn.t("cooldown_ground_finish" if last else "cooldown_ground_next")
-    turn.say_key(f"cooldown_ground_{step}", ((button(label, "ground", step + 1),),))
+    turn.say_key(f"cooldown_ground_{step}", ((button(label, b.Ground(step + 1)),),))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.cooldown import buttons as b
 from bot.cooldown import notices, phases, repair, screens, store, timers
 from bot.cooldown.buttons import at_step
 from bot.cooldown.models import Cooldown, CooldownTimer
@@ -42,24 +43,21 @@ class Flow:
         turn.say_key("cooldown_intro")
         screens.check(turn, cd)
 
-    async def start_button(self, turn: Turn, args: tuple[str, ...]) -> None:
+    async def start_button(self, turn: Turn, pressed: b.Start) -> None:
         await self.start(turn)
 
     # -- the quick check -------------------------------------------------------------
 
-    async def sign(self, turn: Turn, args: tuple[str, ...]) -> None:
-        cd = await at_step(turn, args, {phases.CHECK})
+    async def sign(self, turn: Turn, pressed: b.Sign) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.CHECK})
         if cd is None:
             return
-        if len(args) != 2 or not args[1].isdigit():
-            turn.notice("unknown_button")
-            return
-        cd.signs = phases.toggle(cd.signs, int(args[1]))
+        cd.signs = phases.toggle(cd.signs, pressed.sign)
         store.touch(turn.session, cd, phases.CHECK, turn.now)
         screens.check(turn, cd, replace=True)
 
-    async def checked(self, turn: Turn, args: tuple[str, ...]) -> None:
-        cd = await at_step(turn, args, {phases.CHECK})
+    async def checked(self, turn: Turn, pressed: b.Checked) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.CHECK})
         if cd is None:
             return
         store.touch(turn.session, cd, phases.CHOOSE, turn.now)
@@ -67,14 +65,14 @@ class Flow:
 
     # -- the length of the break -------------------------------------------------------
 
-    async def minutes(self, turn: Turn, args: tuple[str, ...]) -> None:
-        cd = await at_step(turn, args, {phases.CHOOSE})
+    async def minutes(self, turn: Turn, pressed: b.Minutes) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.CHOOSE})
         if cd is None:
             return
-        if len(args) != 2 or not args[1].isdigit() or int(args[1]) not in phases.BREAK_MINUTES:
+        if pressed.minutes not in phases.BREAK_MINUTES:
             turn.notice("unknown_button")
             return
-        cd.minutes = int(args[1])
+        cd.minutes = pressed.minutes
         await self._run_until(turn, cd, timedelta(minutes=cd.minutes))
         if turn.partner_reachable:
             store.touch(turn.session, cd, phases.NOTICE, turn.now)
@@ -83,9 +81,9 @@ class Flow:
             store.touch(turn.session, cd, phases.REST, turn.now)
             screens.rest(turn, cd)
 
-    async def prepare_now(self, turn: Turn, args: tuple[str, ...]) -> None:
+    async def prepare_now(self, turn: Turn, pressed: b.PrepareNow) -> None:
         """Steady enough to skip the break: straight to the gentle start-up."""
-        cd = await at_step(turn, args, {phases.CHOOSE})
+        cd = await at_step(turn, pressed.cooldown, {phases.CHOOSE})
         if cd is not None:
             await repair.begin(turn, cd)
 
@@ -108,8 +106,8 @@ class Flow:
         store.touch(turn.session, cd, phases.ASK, turn.now)
         screens.ask(turn, cd)
 
-    async def end_early(self, turn: Turn, args: tuple[str, ...]) -> None:
-        cd = await at_step(turn, args, {phases.REST})
+    async def end_early(self, turn: Turn, pressed: b.EndEarly) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.REST})
         if cd is None:
             return
         assert cd.id is not None
@@ -117,14 +115,14 @@ class Flow:
         store.touch(turn.session, cd, phases.ASK, turn.now)
         screens.ask(turn, cd)
 
-    async def ready(self, turn: Turn, args: tuple[str, ...]) -> None:
-        cd = await at_step(turn, args, {phases.ASK})
+    async def ready(self, turn: Turn, pressed: b.Ready) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.ASK})
         if cd is not None:
             await repair.begin(turn, cd)
 
-    async def more(self, turn: Turn, args: tuple[str, ...]) -> None:
+    async def more(self, turn: Turn, pressed: b.More) -> None:
         """Fifteen more minutes; a partner who was told the time is told the new one."""
-        cd = await at_step(turn, args, {phases.ASK})
+        cd = await at_step(turn, pressed.cooldown, {phases.ASK})
         if cd is None:
             return
         cd.extensions += 1
@@ -134,8 +132,8 @@ class Flow:
         turn.say_key("cooldown_extended", minutes=phases.EXTEND_MINUTES)
         screens.rest(turn, cd)
 
-    async def not_today(self, turn: Turn, args: tuple[str, ...]) -> None:
-        cd = await at_step(turn, args, {phases.ASK})
+    async def not_today(self, turn: Turn, pressed: b.NotToday) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.ASK})
         if cd is None:
             return
         await store.close_cooldown(turn.session, cd, phases.NOT_TODAY, turn.now)
@@ -145,7 +143,7 @@ class Flow:
 
     # -- back to the interrupted conversation ----------------------------------------------
 
-    async def resume(self, turn: Turn, args: tuple[str, ...]) -> None:
+    async def resume(self, turn: Turn, pressed: b.Resume) -> None:
         state, _ = await repo.load_state(turn.session, turn.user.id)
         if state.idle:
             turn.notice("nothing_to_resume")

@@ -12,6 +12,7 @@ half (`istatements`), offered a calmer wording rather than refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.safety.phrases import PhraseIndex, Slot, parse_all, word_class
-from bot.safety.words import words_of
+from bot.safety.words import MARKS, words_of
 
 HOSTILITY_DIR = PROJECT_ROOT / "data" / "cooldown" / "hostility"
 KINDS = ("label", "name_calling", "contempt", "criticism", "sarcasm")
@@ -28,9 +29,52 @@ EYE_ROLLS = ("🙄", "😒", "🤦", "🖕")
 
 
 @dataclass(frozen=True)
+class Judgement:
+    """ "You are …" said of the person: a judgement of who they are, whatever the word.
+
+    Insults are an open class: a list of them always misses the next one ("you're a
+    disgrace", "rezilsin"). The shape does not: in a sentence meant for a partner, "you
+    are" (or a Turkish word carrying the copula "-sin") followed by a word that is not
+    kind, not a place or a time, judges the person. `subjects` start it, `skip` words
+    may stand between ("you're such a …"), `allow` lists the words that do not judge
+    ("you're right", "haklısın", "you're home late"), and `copula` / `not_copula` read
+    the Turkish ending (a noun or adjective with "-sin", not a verb: "yapmışsın").
+    """
+
+    subjects: tuple[tuple[str, ...], ...]
+    skip: Slot
+    allow: Slot
+    copula: re.Pattern[str] | None
+    not_copula: re.Pattern[str] | None
+
+    def judges(self, words: tuple[str, ...]) -> bool:
+        for i, word in enumerate(words):
+            if self.copula is not None and self._copula(word):
+                return True
+            for subject in self.subjects:
+                if words[i : i + len(subject)] == subject and self._judged(words, i + len(subject)):
+                    return True
+        return False
+
+    def _copula(self, word: str) -> bool:
+        if not self.copula.fullmatch(word) or self.allow.fits(word):
+            return False
+        return self.not_copula is None or not self.not_copula.search(word)
+
+    def _judged(self, words: tuple[str, ...], at: int) -> bool:
+        while at < len(words) and self.skip.fits(words[at]):
+            at += 1
+        if at == len(words) or words[at] in MARKS:
+            return False
+        word = words[at]
+        return not (self.allow.fits(word) or word.endswith("ing"))
+
+
+@dataclass(frozen=True)
 class Lists:
     phrases: PhraseIndex
     exceptions: PhraseIndex
+    judgement: Judgement | None = None
 
 
 def load(path: Path) -> Lists:
@@ -44,7 +88,20 @@ def load(path: Path) -> Lists:
             raise ValueError(f"{path.name}: unknown kind {kind!r}")
         phrases += [p for text in texts for p in parse_all(str(text), kind, classes)]
     exceptions = [p for t in raw.get("exceptions") or [] for p in parse_all(str(t), "x", classes)]
-    return Lists(PhraseIndex.of(phrases), PhraseIndex.of(exceptions))
+    return Lists(PhraseIndex.of(phrases), PhraseIndex.of(exceptions), _judgement(raw))
+
+
+def _judgement(raw: dict) -> Judgement | None:
+    spec = raw.get("judgement")
+    if not spec:
+        return None
+    return Judgement(
+        subjects=tuple(tuple(str(s).split()) for s in spec.get("subjects") or []),
+        skip=word_class([str(w) for w in spec.get("skip") or []]),
+        allow=word_class([str(w) for w in spec.get("allow") or []]),
+        copula=re.compile(spec["copula"]) if spec.get("copula") else None,
+        not_copula=re.compile(spec["not_copula"]) if spec.get("not_copula") else None,
+    )
 
 
 @cache
@@ -57,9 +114,13 @@ def hostile(text: str, lists: tuple[Lists, ...] | None = None) -> str | None:
     if any(mark in text for mark in EYE_ROLLS):
         return "sarcasm"
     words = words_of(text)
+    judged = False
     for language in lists or default_lists():
         covered = {i for m in language.exceptions.find(words) for i in range(m.start, m.end)}
         for match in language.phrases.find(words):
             if match.head not in covered:
                 return match.phrase.category
-    return None
+        judged = judged or (
+            language.judgement is not None and language.judgement.judges(words.words)
+        )
+    return "label" if judged else None

@@ -10,20 +10,21 @@ that decision one at a time on PostgreSQL (SQLite transactions are serial).
 
 from __future__ import annotations
 
+from bot.cooldown import buttons as b
 from bot.cooldown import phases, screens, store
-from bot.cooldown.buttons import START, at_step, data, for_partner
+from bot.cooldown.buttons import at_step, for_partner
 from bot.cooldown.models import Cooldown
 from bot.cooldown.when import back_at
 from bot.turn import Turn
 
 
-async def send(turn: Turn, args: tuple[str, ...]) -> None:
+async def send(turn: Turn, pressed: b.SendNotice) -> None:
     """The starter consented to the notice they were shown."""
     await store.lock_couple(turn.session, turn.user.couple_id)
-    cd = await at_step(turn, args, {phases.NOTICE})
+    cd = await at_step(turn, pressed.cooldown, {phases.NOTICE})
     if cd is None or cd.notice_sent_at is not None:
         return
-    shown = args[1] if len(args) > 1 else ""
+    shown = pressed.variant or ""
     variant = await screens.notice_variant(turn)
     if variant != shown:
         # the partner's own notice arrived in between: show what would go now
@@ -33,9 +34,9 @@ async def send(turn: Turn, args: tuple[str, ...]) -> None:
     keyboard = for_partner(
         turn,
         [
-            [("cooldown_ack", data("ack", cd.id))],
-            [("cooldown_breathe", data("breathe"))],
-            [("cooldown_need_break_too", START)],
+            [("cooldown_ack", b.Acknowledge(cd.id))],
+            [("cooldown_breathe", b.Breathe())],
+            [("cooldown_need_break_too", b.Start())],
         ],
     )
     partner = turn.partner
@@ -53,8 +54,8 @@ async def send(turn: Turn, args: tuple[str, ...]) -> None:
     screens.rest(turn, cd)
 
 
-async def skip(turn: Turn, args: tuple[str, ...]) -> None:
-    cd = await at_step(turn, args, {phases.NOTICE})
+async def skip(turn: Turn, pressed: b.SkipNotice) -> None:
+    cd = await at_step(turn, pressed.cooldown, {phases.NOTICE})
     if cd is None:
         return
     store.touch(turn.session, cd, phases.REST, turn.now)
@@ -88,9 +89,9 @@ def tell_not_today(turn: Turn, cd: Cooldown) -> None:
         turn.to_partner("cooldown_partner_not_today", name=turn.user.name)
 
 
-async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
+async def acknowledge(turn: Turn, pressed: b.Acknowledge) -> None:
     """The partner's "got it": the starter hears it, the partner is offered calm."""
-    cd = await _partners_cooldown(turn, args)
+    cd = await _partners_cooldown(turn, pressed.cooldown)
     if cd is None or not _told_me(turn, cd):
         turn.notice("stale_button")
         return
@@ -101,15 +102,15 @@ async def acknowledge(turn: Turn, args: tuple[str, ...]) -> None:
     turn.say_key("cooldown_ack_thanks", screens.calm_keyboard(turn))
 
 
-async def heard(turn: Turn, args: tuple[str, ...]) -> None:
+async def heard(turn: Turn, pressed: b.Heard) -> None:
     """The partner read the gentle start and is ready to listen."""
-    if await _answer_statement(turn, args, "cooldown_starter_heard"):
+    if await _answer_statement(turn, pressed.cooldown, "cooldown_starter_heard"):
         turn.say_key("cooldown_heard_thanks")
 
 
-async def moment(turn: Turn, args: tuple[str, ...]) -> None:
+async def moment(turn: Turn, pressed: b.Moment) -> None:
     """The partner read the gentle start and needs a moment first: both are told kindly."""
-    if not await _answer_statement(turn, args, "cooldown_starter_moment"):
+    if not await _answer_statement(turn, pressed.cooldown, "cooldown_starter_moment"):
         return
     partner = turn.partner.name if turn.partner is not None else ""
     turn.say_key("cooldown_moment_thanks", name=partner)
@@ -125,20 +126,20 @@ def _told_me(turn: Turn, cd: Cooldown) -> bool:
     return cd.notice_sent_at is not None and cd.notice_couple_id == turn.user.couple_id
 
 
-async def _partners_cooldown(turn: Turn, args: tuple[str, ...]) -> Cooldown | None:
+async def _partners_cooldown(turn: Turn, cooldown_id: int) -> Cooldown | None:
     """A cooldown of the person's current partner, named by a button."""
-    if not args or not args[0].isdigit() or turn.partner is None:
+    if turn.partner is None:
         return None
-    cd = await turn.session.get(Cooldown, int(args[0]))
+    cd = await turn.session.get(Cooldown, cooldown_id)
     return cd if cd is not None and cd.user_id == turn.partner.id else None
 
 
-async def _answer_statement(turn: Turn, args: tuple[str, ...], starter_key: str) -> bool:
+async def _answer_statement(turn: Turn, cooldown_id: int, starter_key: str) -> bool:
     """Records the partner's first answer to a gentle start and tells its writer once.
 
     False (with a toast) when the button is not for a statement sent to this person.
     """
-    cd = await _partners_cooldown(turn, args)
+    cd = await _partners_cooldown(turn, cooldown_id)
     if cd is None or cd.statement_sent_at is None or not _sent_me(turn, cd):
         turn.notice("stale_button")
         return False

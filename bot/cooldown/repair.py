@@ -14,8 +14,9 @@ partner can answer "I'm ready to listen" or "I need a moment".
 
 from __future__ import annotations
 
+from bot.cooldown import buttons as b
 from bot.cooldown import hostility, istatements, phases, screens, store
-from bot.cooldown.buttons import at_step, data, for_partner
+from bot.cooldown.buttons import at_step, for_partner
 from bot.cooldown.models import Cooldown
 from bot.turn import Turn
 
@@ -92,8 +93,8 @@ def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
     screens.done(turn, cd)
 
 
-async def use_rewrite(turn: Turn, args: tuple[str, ...]) -> None:
-    cd = await at_step(turn, args, {phases.REWRITE})
+async def use_rewrite(turn: Turn, pressed: b.UseRewrite) -> None:
+    cd = await at_step(turn, pressed.cooldown, {phases.REWRITE})
     if cd is None:
         return
     cd.topic = cd.suggestion or cd.topic
@@ -101,26 +102,26 @@ async def use_rewrite(turn: Turn, args: tuple[str, ...]) -> None:
     screens.feeling(turn, cd)
 
 
-async def keep_mine(turn: Turn, args: tuple[str, ...]) -> None:
-    cd = await at_step(turn, args, {phases.REWRITE})
+async def keep_mine(turn: Turn, pressed: b.KeepMine) -> None:
+    cd = await at_step(turn, pressed.cooldown, {phases.REWRITE})
     if cd is None:
         return
     store.touch(turn.session, cd, phases.FEELING, turn.now)
     screens.feeling(turn, cd)
 
 
-async def feel(turn: Turn, args: tuple[str, ...]) -> None:
-    cd = await at_step(turn, args, {phases.FEELING})
+async def feel(turn: Turn, pressed: b.Feel) -> None:
+    cd = await at_step(turn, pressed.cooldown, {phases.FEELING})
     if cd is None:
         return
-    if len(args) != 2 or not args[1].isdigit() or int(args[1]) >= len(phases.FEELINGS):
+    if pressed.feeling >= len(phases.FEELINGS):
         turn.notice("unknown_button")
         return
-    _take_feeling(turn, cd, turn.t(f"cooldown_feeling_{phases.FEELINGS[int(args[1])]}"))
+    _take_feeling(turn, cd, turn.t(f"cooldown_feeling_{phases.FEELINGS[pressed.feeling]}"))
 
 
-async def again(turn: Turn, args: tuple[str, ...]) -> None:
-    cd = await at_step(turn, args, {phases.DONE})
+async def again(turn: Turn, pressed: b.Again) -> None:
+    cd = await at_step(turn, pressed.cooldown, {phases.DONE})
     if cd is None:
         return
     _clear(cd)
@@ -128,9 +129,9 @@ async def again(turn: Turn, args: tuple[str, ...]) -> None:
     screens.topic(turn)
 
 
-async def land(turn: Turn, args: tuple[str, ...]) -> None:
+async def land(turn: Turn, pressed: b.Land) -> None:
     """ "How might this land?": exactly what the partner would read, and why it is gentle."""
-    cd = await at_step(turn, args, {phases.DONE})
+    cd = await at_step(turn, pressed.cooldown, {phases.DONE})
     if cd is None:
         return
     screens.landing(turn, cd, partner_message(turn, cd))
@@ -142,9 +143,9 @@ def partner_message(turn: Turn, cd: Cooldown) -> str:
     return turn.content.t(key, lang, name=turn.user.name, statement=cd.statement or "")
 
 
-async def share(turn: Turn, args: tuple[str, ...]) -> None:
+async def share(turn: Turn, pressed: b.ShareStatement) -> None:
     """Send the finished sentence, exactly as shown, to the partner."""
-    cd = await at_step(turn, args, {phases.DONE})
+    cd = await at_step(turn, pressed.cooldown, {phases.DONE})
     if cd is None:
         return
     if hostility.hostile(cd.statement or "") is not None:  # the last guard: never contempt
@@ -152,7 +153,7 @@ async def share(turn: Turn, args: tuple[str, ...]) -> None:
         return
     keyboard = for_partner(
         turn,
-        [[("cooldown_heard", data("heard", cd.id))], [("cooldown_moment", data("moment", cd.id))]],
+        [[("cooldown_heard", b.Heard(cd.id))], [("cooldown_moment", b.Moment(cd.id))]],
     )
     key = "cooldown_partner_statement" if took_break(cd) else "cooldown_partner_statement_direct"
     sent = turn.to_partner(key, keyboard, name=turn.user.name, statement=cd.statement or "")
@@ -164,8 +165,8 @@ async def share(turn: Turn, args: tuple[str, ...]) -> None:
     await screens.offer_resume(turn, took_break(cd))
 
 
-async def keep_statement(turn: Turn, args: tuple[str, ...]) -> None:
-    cd = await at_step(turn, args, {phases.DONE})
+async def keep_statement(turn: Turn, pressed: b.KeepStatement) -> None:
+    cd = await at_step(turn, pressed.cooldown, {phases.DONE})
     if cd is None:
         return
     await store.close_cooldown(turn.session, cd, phases.KEPT, turn.now)

@@ -7,8 +7,9 @@ they move a break forward, so a step always looks the same.
 
 from __future__ import annotations
 
+from bot.cooldown import buttons as b
 from bot.cooldown import istatements, phases, store
-from bot.cooldown.buttons import START, button, data
+from bot.cooldown.buttons import START, button
 from bot.cooldown.models import Cooldown
 from bot.cooldown.when import back_at
 from bot.engine.outputs import Keyboard, KeyButton
@@ -49,20 +50,21 @@ def check(turn: Turn, cd: Cooldown, *, replace: bool = False) -> None:
     for bit, name in phases.SIGNS:
         mark = "cooldown_sign_on" if cd.signs & bit else "cooldown_sign_off"
         label = turn.t(mark, sign=turn.t(f"cooldown_sign_{name}"))
-        rows.append((button(label, "sign", cd.id, bit),))
+        rows.append((button(label, b.Sign(cd.id, bit)),))
     finish = "cooldown_check_done" if cd.signs else "cooldown_check_none"
-    rows.append((button(turn.t(finish), "checked", cd.id),))
+    rows.append((button(turn.t(finish), b.Checked(cd.id)),))
     turn.say(turn.t("cooldown_check"), tuple(rows), replace=replace)
 
 
 def choose(turn: Turn, cd: Cooldown) -> None:
     minutes = tuple(
-        button(turn.t("cooldown_minutes", minutes=m), "min", cd.id, m) for m in phases.BREAK_MINUTES
+        button(turn.t("cooldown_minutes", minutes=m), b.Minutes(cd.id, m))
+        for m in phases.BREAK_MINUTES
     )
     if phases.is_flooded(cd.signs):
         turn.say_key("cooldown_flooded", (minutes,))
     else:
-        prepare = (button(turn.t("cooldown_prepare_now"), "prep", cd.id),)
+        prepare = (button(turn.t("cooldown_prepare_now"), b.PrepareNow(cd.id)),)
         turn.say_key("cooldown_steady", (minutes, prepare))
 
 
@@ -79,14 +81,14 @@ def rest(turn: Turn, cd: Cooldown) -> None:
 def rest_keyboard(turn: Turn, cd: Cooldown) -> Keyboard:
     return (
         *calm_keyboard(turn),
-        (button(turn.t("cooldown_end_early"), "early", cd.id),),
+        (button(turn.t("cooldown_end_early"), b.EndEarly(cd.id)),),
     )
 
 
 def calm_keyboard(turn: Turn) -> Keyboard:
     return (
-        (button(turn.t("cooldown_breathe"), "breathe"),),
-        (button(turn.t("cooldown_ground"), "ground", 1),),
+        (button(turn.t("cooldown_breathe"), b.Breathe()),),
+        (button(turn.t("cooldown_ground"), b.Ground(1)),),
     )
 
 
@@ -104,9 +106,9 @@ def ask(turn: Turn, cd: Cooldown) -> None:
     turn.say_key(
         "cooldown_ask",
         (
-            (button(turn.t("cooldown_ready"), "ready", cd.id),),
-            (button(turn.t("cooldown_more", minutes=phases.EXTEND_MINUTES), "more", cd.id),),
-            (button(turn.t("cooldown_not_today"), "notoday", cd.id),),
+            (button(turn.t("cooldown_ready"), b.Ready(cd.id)),),
+            (button(turn.t("cooldown_more", minutes=phases.EXTEND_MINUTES), b.More(cd.id)),),
+            (button(turn.t("cooldown_not_today"), b.NotToday(cd.id)),),
         ),
     )
 
@@ -143,8 +145,8 @@ async def notice_preview(turn: Turn, cd: Cooldown, *, replace: bool = False) -> 
         return
     variant = await notice_variant(turn)
     keyboard = (
-        (button(turn.t("cooldown_notice_send"), "send", cd.id, variant),),
-        (button(turn.t("cooldown_notice_skip"), "skip", cd.id),),
+        (button(turn.t("cooldown_notice_send"), b.SendNotice(cd.id, variant)),),
+        (button(turn.t("cooldown_notice_skip"), b.SkipNotice(cd.id)),),
     )
     text = turn.t(
         "cooldown_notice_preview",
@@ -167,8 +169,8 @@ def rewrite(turn: Turn, cd: Cooldown) -> None:
     turn.say_key(
         "cooldown_rewrite",
         (
-            (button(turn.t("cooldown_use_rewrite"), "use", cd.id),),
-            (button(turn.t("cooldown_keep_mine"), "keep", cd.id),),
+            (button(turn.t("cooldown_use_rewrite"), b.UseRewrite(cd.id)),),
+            (button(turn.t("cooldown_keep_mine"), b.KeepMine(cd.id)),),
         ),
         phrase=phrase,
         suggestion=cd.suggestion or "",
@@ -177,7 +179,7 @@ def rewrite(turn: Turn, cd: Cooldown) -> None:
 
 def feeling(turn: Turn, cd: Cooldown) -> None:
     labels = [
-        button(turn.t(f"cooldown_feeling_{name}"), "feel", cd.id, i)
+        button(turn.t(f"cooldown_feeling_{name}"), b.Feel(cd.id, i))
         for i, name in enumerate(phases.FEELINGS)
     ]
     rows = tuple(tuple(labels[i : i + 2]) for i in range(0, len(labels), 2))
@@ -196,10 +198,10 @@ def statement_keyboard(turn: Turn, cd: Cooldown, *, preview: bool = True) -> Key
     rows: list[tuple[KeyButton, ...]] = []
     if turn.partner_reachable:
         if preview:
-            rows.append((button(turn.t("cooldown_statement_land"), "land", cd.id),))
-        rows.append((button(turn.t("cooldown_statement_send"), "share", cd.id),))
-    rows.append((button(turn.t("cooldown_statement_keep"), "mine", cd.id),))
-    rows.append((button(turn.t("cooldown_statement_again"), "again", cd.id),))
+            rows.append((button(turn.t("cooldown_statement_land"), b.Land(cd.id)),))
+        rows.append((button(turn.t("cooldown_statement_send"), b.ShareStatement(cd.id)),))
+    rows.append((button(turn.t("cooldown_statement_keep"), b.KeepStatement(cd.id)),))
+    rows.append((button(turn.t("cooldown_statement_again"), b.Again(cd.id)),))
     return tuple(rows)
 
 
@@ -224,6 +226,6 @@ async def offer_resume(turn: Turn, after_break: bool = True) -> None:
     title = turn.content.title(state.dialog, turn.lang)
     turn.say_key(
         "cooldown_resume_offer" if after_break else "cooldown_resume_offer_no_break",
-        ((KeyButton(turn.t("cooldown_resume"), data("resume")),),),
+        ((KeyButton(turn.t("cooldown_resume"), b.Resume().pack()),),),
         title=title,
     )

@@ -55,13 +55,13 @@ def interrupted(row: Cooldown, user: User, now: datetime) -> bool:
 async def for_button(
     session: AsyncSession,
     user: User,
-    cooldown_id: str,
+    cooldown_id: int,
     allowed: Collection[str],
     now: datetime,
 ) -> Cooldown | None:
     """The open break a button belongs to, if it is this person's and still at that step."""
     row = await open_cooldown(session, user, now)
-    if row is None or str(row.id) != cooldown_id or row.phase not in allowed:
+    if row is None or row.id != cooldown_id or row.phase not in allowed:
         return None
     return row
 

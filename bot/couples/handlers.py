@@ -7,13 +7,14 @@ Handlers only translate between turns and the domain modules (`invites`,
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from bot.couples import invites, linking, naming
 from bot.couples.invites import CodeStatus
 from bot.couples.linking import JoinOutcome
 from bot.couples.models import Invite
-from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.plugins import Registry
 from bot.storage import repo
 from bot.storage.models import WaitingInput
@@ -21,9 +22,22 @@ from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
-NAME = "nm"
-UNLINK = "unl"
-KEEP = "keep"
+
+@dataclass(frozen=True)
+class UseFirstName(Payload, prefix="nm|use"):
+    """Go by the first name Telegram gave, instead of typing one."""
+
+
+@dataclass(frozen=True)
+class Unlink(Payload, prefix="unl"):
+    """Yes, end the link with this couple (a button for an earlier couple is stale)."""
+
+    couple: int
+
+
+@dataclass(frozen=True)
+class KeepLink(Payload, prefix="unl|keep"):
+    """No, stay linked."""
 
 
 class Linking:
@@ -98,7 +112,7 @@ class Linking:
         suggestion = naming.clean_name(turn.user.first_name)
         if suggestion:
             label = turn.t("name_use_first", name=suggestion)
-            keyboard = ((KeyButton(label, callbacks.encode(NAME, "use")),),)
+            keyboard = ((KeyButton(label, UseFirstName().pack()),),)
         if purpose == naming.SETTINGS and turn.user.display_name:
             turn.say(turn.t("name_change_ask", name=turn.user.display_name), keyboard)
         else:
@@ -124,10 +138,7 @@ class Linking:
         await self.set_name(turn, prompt, name)
         return True
 
-    async def name_button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if args != ("use",):
-            turn.notice("unknown_button")
-            return
+    async def name_button(self, turn: Turn, pressed: UseFirstName) -> None:
         prompt = await naming.pending(turn)
         name = naming.clean_name(turn.user.first_name)
         if prompt is None or name is None:
@@ -158,20 +169,17 @@ class Linking:
             return
         keyboard = (
             (
-                KeyButton(turn.t("unlink_yes"), callbacks.encode(UNLINK, turn.user.couple_id)),
-                KeyButton(turn.t("unlink_no"), callbacks.encode(UNLINK, KEEP)),
+                KeyButton(turn.t("unlink_yes"), Unlink(turn.user.couple_id).pack()),
+                KeyButton(turn.t("unlink_no"), KeepLink().pack()),
             ),
         )
         turn.say(turn.t("unlink_confirm", partner=turn.partner.name), keyboard)
 
-    async def unlink_button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if args == (KEEP,):
-            turn.say(turn.t("unlink_kept"), replace=True)
-            return
-        if len(args) != 1 or not args[0].isdigit():
-            turn.notice("unknown_button")
-            return
-        result = await linking.unlink(turn.session, turn.user.id, int(args[0]))
+    async def keep_link(self, turn: Turn, pressed: KeepLink) -> None:
+        turn.say(turn.t("unlink_kept"), replace=True)
+
+    async def unlink_button(self, turn: Turn, pressed: Unlink) -> None:
+        result = await linking.unlink(turn.session, turn.user.id, pressed.couple)
         if not result.ended:
             turn.say(turn.t("unlink_stale"), replace=True)
             return

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.couples.handlers import NAME, UNLINK, Linking
-from bot.couples.privacy import FORGET, Privacy
+from bot.couples.handlers import KeepLink, Linking, Unlink, UseFirstName
+from bot.couples.privacy import Forget, KeepData, Privacy
 from bot.plugins import Command, Feature, FeatureContext, SettingsSection
 
 
@@ -18,9 +18,11 @@ def feature(context: FeatureContext) -> Feature:
             "forget": Command(privacy.forget),
         },
         buttons={
-            NAME: linking.name_button,
-            UNLINK: linking.unlink_button,
-            FORGET: privacy.forget_button,
+            UseFirstName: linking.name_button,
+            Unlink: linking.unlink_button,
+            KeepLink: linking.keep_link,
+            Forget: privacy.forget_button,
+            KeepData: privacy.keep,
         },
         start_payload=linking.start_payload,
         typed=linking.name_typed,

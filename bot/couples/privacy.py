@@ -8,19 +8,30 @@ partner learns only that the link ended — the same words as an /unlink.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.couples import export, linking
-from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.storage import erasure
 from bot.turn import Document, Turn
 
 log = logging.getLogger(__name__)
 
-FORGET = "fgt"
-KEEP = "keep"
 CONFIRM_FOR = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Forget(Payload, prefix="fgt"):
+    """Yes, delete everything; `asked` (a Unix time) makes the button expire."""
+
+    asked: int
+
+
+@dataclass(frozen=True)
+class KeepData(Payload, prefix="fgt|keep"):
+    """No, keep it."""
 
 
 class Privacy:
@@ -34,20 +45,17 @@ class Privacy:
         asked = int(turn.now.timestamp())
         keyboard = (
             (
-                KeyButton(turn.t("forget_yes"), callbacks.encode(FORGET, asked)),
-                KeyButton(turn.t("forget_no"), callbacks.encode(FORGET, KEEP)),
+                KeyButton(turn.t("forget_yes"), Forget(asked).pack()),
+                KeyButton(turn.t("forget_no"), KeepData().pack()),
             ),
         )
         turn.say(turn.t("forget_confirm"), keyboard)
 
-    async def forget_button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if args == (KEEP,):
-            turn.say(turn.t("forget_kept"), replace=True)
-            return
-        if len(args) != 1 or not args[0].isdigit():
-            turn.notice("unknown_button")
-            return
-        age = turn.now.timestamp() - int(args[0])
+    async def keep(self, turn: Turn, pressed: KeepData) -> None:
+        turn.say(turn.t("forget_kept"), replace=True)
+
+    async def forget_button(self, turn: Turn, pressed: Forget) -> None:
+        age = turn.now.timestamp() - pressed.asked
         if not 0 <= age <= CONFIRM_FOR.total_seconds():
             turn.say(turn.t("forget_expired"), replace=True)
             return

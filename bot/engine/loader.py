@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.engine import callbacks
 from bot.engine.content import Content, Dialog, Node, Text
+from bot.engine.payloads import Payload
 
 MAX_MESSAGE_CHARS = 4096
 INDEX_FILE = "index.yaml"
@@ -227,12 +228,16 @@ def _check_node(
         problems += _check_text(file, f"{node.id}.ask.ack[{i}]", ack, languages)
     for i, button in enumerate(node.buttons):
         problems += _check_text(file, f"{node.id}.buttons[{i}]", button.label, languages)
-    payloads = [callbacks.nav(dialog.id, node.id, i) for i in range(len(node.buttons))]
+    payloads: list[Payload] = [
+        callbacks.Nav(dialog.id, node.id, i) for i in range(len(node.buttons))
+    ]
     if node.ask is not None:
-        payloads.append(callbacks.share(dialog.id, node.id, True))
-    for data in payloads:
-        if len(data.encode()) > callbacks.MAX_BYTES:
-            problems.append(problem(f"button data {data!r} is over {callbacks.MAX_BYTES} bytes"))
+        payloads.append(callbacks.Share(dialog.id, node.id, True))
+    for payload in payloads:
+        try:
+            payload.pack()
+        except ValueError as error:
+            problems.append(problem(f"button data {error}"))
     return problems
 
 

@@ -202,23 +202,27 @@ def _keyboard(content: Content, dialog: Dialog, node: Node, lang: str) -> Keyboa
     lang = content.lang(lang)
     if node.buttons:
         return tuple(
-            (KeyButton(b.label[lang], callbacks.nav(dialog.id, node.id, i)),)
+            (KeyButton(b.label[lang], callbacks.Nav(dialog.id, node.id, i).pack()),)
             for i, b in enumerate(node.buttons)
         )
     if node.end:
         rows: list[tuple[KeyButton, ...]] = []
         if node.suggest:
             label = content.t("next_topic", lang, title=content.title(node.suggest, lang))
-            rows.append((KeyButton(label, callbacks.topic(node.suggest)),))
-        rows.append((KeyButton(content.t("all_topics", lang), callbacks.TOPICS_MENU),))
+            rows.append((KeyButton(label, callbacks.Topic(node.suggest).pack()),))
+        rows.append((KeyButton(content.t("all_topics", lang), callbacks.TopicsMenu().pack()),))
         return tuple(rows)
     return ()
 
 
 def _share_keyboard(content: Content, dialog: str, node: str, lang: str) -> Keyboard:
     return (
-        (KeyButton(content.t("keep_private", lang), callbacks.share(dialog, node, False)),),
-        (KeyButton(content.t("share_with_partner", lang), callbacks.share(dialog, node, True)),),
+        (KeyButton(content.t("keep_private", lang), callbacks.Share(dialog, node, False).pack()),),
+        (
+            KeyButton(
+                content.t("share_with_partner", lang), callbacks.Share(dialog, node, True).pack()
+            ),
+        ),
     )
 
 

@@ -33,46 +33,47 @@ class Answers:
 
     # -- buttons (registered with the check-in buttons: `nu|<action>|<delivery>`) ----------
 
-    async def did(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def did(self, turn: Turn, delivery: NudgeDelivery, pressed: b.FollowupDid) -> None:
         found = await self._open(turn, delivery)
         if found is None:
             return
         question = await self._question(turn, found)
         feelings = tuple(
-            b.nudge(turn, "nudge_score", b.FOLLOWUP_FELT, delivery.id, n, score=n) for n in FEELINGS
+            b.button(turn, "nudge_score", b.FollowupFelt(pressed.delivery, n), score=n)
+            for n in FEELINGS
         )
         turn.say(turn.t("followup_how_did_it_feel", question=question), (feelings,), replace=True)
 
-    async def felt(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
-        if len(args) != 3 or not args[2].isdigit() or int(args[2]) not in FEELINGS:
+    async def felt(self, turn: Turn, delivery: NudgeDelivery, pressed: b.FollowupFelt) -> None:
+        if pressed.feeling not in FEELINGS:
             turn.notice("unknown_button")
             return
         found = await self._open(turn, delivery)
         if found is None:
             return
-        found.happened, found.feeling = True, int(args[2])
+        found.happened, found.feeling = True, pressed.feeling
         await self._answered(turn, found)
 
-    async def skip(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def skip(self, turn: Turn, delivery: NudgeDelivery, pressed: b.FollowupSkip) -> None:
         found = await self._open(turn, delivery)
         if found is None:
             return
         found.happened, found.feeling = False, None
         await self._answered(turn, found)
 
-    async def later(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def later(self, turn: Turn, delivery: NudgeDelivery, pressed: b.FollowupLater) -> None:
         found = await self._open(turn, delivery)
         if found is None:
             return
         question = await self._question(turn, found)
         days = tuple(
-            b.nudge(turn, f"followup_in_{n}", b.FOLLOWUP_DAY, delivery.id, n) for n in DAYS
+            b.button(turn, f"followup_in_{n}", b.FollowupDay(pressed.delivery, n)) for n in DAYS
         )
         turn.say(turn.t("followup_which_day", question=question), (days,), replace=True)
 
-    async def day(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def day(self, turn: Turn, delivery: NudgeDelivery, pressed: b.FollowupDay) -> None:
         """A new day for the follow-up, at the person's usual check-in time."""
-        if len(args) != 3 or not args[2].isdigit() or int(args[2]) not in DAYS:
+        if pressed.days not in DAYS:
             turn.notice("unknown_button")
             return
         found = await self._open(turn, delivery)
@@ -80,7 +81,7 @@ class Answers:
             return
         schedule = await schedule_for(turn.session, turn.user, turn.now, self.default_tz)
         rhythm = rhythm_of(schedule, turn.user, self.default_tz)
-        when = snooze_tomorrow(rhythm, turn.now + timedelta(days=int(args[2]) - 1))
+        when = snooze_tomorrow(rhythm, turn.now + timedelta(days=pressed.days - 1))
         found.not_before, found.delivery_id = when, None
         turn.session.add(found)
         schedule.snooze_until, schedule.snooze_of = when, delivery.id

@@ -94,9 +94,9 @@ async def body(
     did = delivery.id
     keyboard: Keyboard = (
         (
-            b.nudge(turn, "followup_did", b.FOLLOWUP_DID, did),
-            b.nudge(turn, "followup_not_yet", b.FOLLOWUP_LATER, did),
+            b.button(turn, "followup_did", b.FollowupDid(did)),
+            b.button(turn, "followup_not_yet", b.FollowupLater(did)),
         ),
-        (b.nudge(turn, "followup_wont", b.FOLLOWUP_SKIP, did),),
+        (b.button(turn, "followup_wont", b.FollowupSkip(did)),),
     )
     return turn.t(key, exercise=entry.text[turn.lang]), keyboard

@@ -7,8 +7,10 @@ so no idea comes back before the others have been offered.
 
 from __future__ import annotations
 
-from bot.engine.callbacks import encode
+from dataclasses import dataclass
+
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.followups.exercises import Plannable
 from bot.followups.models import IDEA
 from bot.followups.planning import Planning
@@ -17,9 +19,21 @@ from bot.library.entries import SETTINGS
 from bot.nudges.models import NudgeRotation
 from bot.turn import Turn
 
-KIND = "ix"
-NEXT, TRY = "n", "t"
 ANY = "all"
+
+
+@dataclass(frozen=True)
+class Another(Payload, prefix="ix|n"):
+    """Another idea, from all of them (`all`) or for one setting."""
+
+    setting: str
+
+
+@dataclass(frozen=True)
+class TryIt(Payload, prefix="ix|t"):
+    """ "We'll try it": plan this idea."""
+
+    idea: str
 
 
 class Ideas:
@@ -30,18 +44,19 @@ class Ideas:
     async def command(self, turn: Turn) -> None:
         await self._offer(turn, ANY)
 
-    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) == 2 and args[0] == NEXT and args[1] in (ANY, *SETTINGS):
-            await self._offer(turn, args[1])
-        elif len(args) == 2 and args[0] == TRY:
-            entry = self.plannable.library.idea(args[1])
-            if entry is None:
-                turn.notice("unknown_button")
-                return
-            turn.say(turn.t("idea_chosen", idea=entry.text[turn.lang]), replace=True)
-            await self.planning.plan(turn, IDEA, entry)
-        else:
+    async def another(self, turn: Turn, pressed: Another) -> None:
+        if pressed.setting not in (ANY, *SETTINGS):
             turn.notice("unknown_button")
+            return
+        await self._offer(turn, pressed.setting)
+
+    async def try_it(self, turn: Turn, pressed: TryIt) -> None:
+        entry = self.plannable.library.idea(pressed.idea)
+        if entry is None:
+            turn.notice("unknown_button")
+            return
+        turn.say(turn.t("idea_chosen", idea=entry.text[turn.lang]), replace=True)
+        await self.planning.plan(turn, IDEA, entry)
 
     async def _offer(self, turn: Turn, setting: str) -> None:
         ideas = [i for i in self.plannable.library.ideas if setting == ANY or setting in i.settings]
@@ -53,13 +68,9 @@ class Ideas:
         served.served += 1
         turn.session.add(served)
         rows = (
-            (KeyButton(turn.t("idea_try"), encode(KIND, TRY, idea.id)),),
-            (KeyButton(turn.t("idea_another"), encode(KIND, NEXT, setting)),),
-            tuple(
-                KeyButton(turn.t(f"idea_setting_{s}"), encode(KIND, NEXT, s)) for s in SETTINGS[:2]
-            ),
-            tuple(
-                KeyButton(turn.t(f"idea_setting_{s}"), encode(KIND, NEXT, s)) for s in SETTINGS[2:]
-            ),
+            (KeyButton(turn.t("idea_try"), TryIt(idea.id).pack()),),
+            (KeyButton(turn.t("idea_another"), Another(setting).pack()),),
+            tuple(KeyButton(turn.t(f"idea_setting_{s}"), Another(s).pack()) for s in SETTINGS[:2]),
+            tuple(KeyButton(turn.t(f"idea_setting_{s}"), Another(s).pack()) for s in SETTINGS[2:]),
         )
         turn.say(turn.t("idea_offer", idea=idea.text[turn.lang]), rows)

@@ -10,7 +10,7 @@ import logging
 
 from bot.engine.outputs import Action
 from bot.followups.exercises import EXERCISES
-from bot.followups.ideas import KIND, Ideas
+from bot.followups.ideas import Another, Ideas, TryIt
 from bot.followups.models import EXERCISE
 from bot.followups.planning import Planning
 from bot.plugins import Command, Feature, FeatureContext, reads
@@ -35,6 +35,6 @@ def feature(context: FeatureContext) -> Feature:
     return Feature(
         "followups",
         commands={"idea": Command(ideas.command)},
-        buttons={KIND: ideas.press},
+        buttons={Another: ideas.another, TryIt: ideas.try_it},
         actions={"exercise_planned": exercise_planned},
     )

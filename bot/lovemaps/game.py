@@ -11,6 +11,7 @@ partners finishing at the same moment still produce exactly one reveal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -18,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot import waiting
-from bot.engine.callbacks import encode
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.library.catalog import Library
 from bot.library.entries import DEPTHS, Entry
 from bot.library.rotation import pick
@@ -29,8 +30,42 @@ from bot.nudges.context import reachable
 from bot.storage.models import User, WaitingInput
 from bot.turn import Outbound, Turn
 
-KIND = "lm"
-DEPTH, ANSWER_OWN, ANSWER_GUESS, PLAY, AGAIN = "d", "o", "g", "p", "n"
+
+@dataclass(frozen=True)
+class Depth(Payload, prefix="lm|d"):
+    """A new round at this depth."""
+
+    depth: int
+
+
+@dataclass(frozen=True)
+class Play(Payload, prefix="lm|p"):
+    """The partner's invitation into a round."""
+
+    round: int
+
+
+@dataclass(frozen=True)
+class AnswerOwn(Payload, prefix="lm|o"):
+    """One's own answer, a choice by its index."""
+
+    round: int
+    choice: int
+
+
+@dataclass(frozen=True)
+class AnswerGuess(Payload, prefix="lm|g"):
+    """The guess of the partner's answer, a choice by its index."""
+
+    round: int
+    choice: int
+
+
+@dataclass(frozen=True)
+class Again(Payload, prefix="lm|n"):
+    """Another round."""
+
+
 OPEN_FOR = timedelta(days=14)
 """A round one partner never played quietly closes after two weeks."""
 TYPE_WINDOW = timedelta(hours=2)
@@ -56,18 +91,18 @@ class LoveMaps:
             return
         self._offer_depths(turn, "lovemaps_pick_depth")
 
-    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
-        action, rest = (args[0], args[1:]) if args else ("", ())
-        if action == AGAIN and not rest:
-            await self.start(turn)
-        elif action == DEPTH and len(rest) == 1 and rest[0].isdigit():
-            await self._new_round(turn, int(rest[0]))
-        elif action == PLAY and len(rest) == 1 and rest[0].isdigit():
-            await self._play(turn, int(rest[0]))
-        elif action in (ANSWER_OWN, ANSWER_GUESS) and len(rest) == 2 and _digits(rest):
-            await self._choose(turn, action, int(rest[0]), int(rest[1]))
-        else:
-            turn.notice("unknown_button")
+    async def again(self, turn: Turn, pressed: Again) -> None:
+        await self.start(turn)
+
+    async def depth(self, turn: Turn, pressed: Depth) -> None:
+        await self._new_round(turn, pressed.depth)
+
+    async def play(self, turn: Turn, pressed: Play) -> None:
+        await self._play(turn, pressed.round)
+
+    async def choose(self, turn: Turn, pressed: AnswerOwn | AnswerGuess) -> None:
+        part = OWN if isinstance(pressed, AnswerOwn) else GUESS
+        await self._choose(turn, part, pressed.round, pressed.choice)
 
     async def typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
         """Free text while we wait for a typed answer or guess; False leaves it to others."""
@@ -97,9 +132,7 @@ class LoveMaps:
 
     def _offer_depths(self, turn: Turn, key: str) -> None:
         partner = turn.partner.name if turn.partner else ""
-        rows = tuple(
-            (KeyButton(turn.t(f"lovemaps_depth_{d}"), encode(KIND, DEPTH, d)),) for d in DEPTHS
-        )
+        rows = tuple((KeyButton(turn.t(f"lovemaps_depth_{d}"), Depth(d).pack()),) for d in DEPTHS)
         turn.say(turn.t(key, partner=partner), rows)
 
     async def _new_round(self, turn: Turn, depth: int) -> None:
@@ -197,11 +230,10 @@ class LoveMaps:
         text = turn.t(f"lovemaps_ask_{part}", question=question.text[turn.lang], partner=partner)
         keyboard: Keyboard = ()
         if question.choices:
-            action = ANSWER_OWN if part == OWN else ANSWER_GUESS
+            choice = AnswerOwn if part == OWN else AnswerGuess
             labels = question.choices[turn.lang]
             buttons = [
-                KeyButton(label, encode(KIND, action, found.id, i))
-                for i, label in enumerate(labels)
+                KeyButton(label, choice(found.id, i).pack()) for i, label in enumerate(labels)
             ]
             keyboard = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
         answer.asked_at = turn.now
@@ -214,7 +246,7 @@ class LoveMaps:
             await waiting.ask(turn, FEATURE, part, ref=answer.id, expires_in=TYPE_WINDOW)
         turn.say(text, keyboard)
 
-    async def _choose(self, turn: Turn, action: str, round_id: int, index: int) -> None:
+    async def _choose(self, turn: Turn, part: str, round_id: int, index: int) -> None:
         found = await turn.session.get(LoveMapRound, round_id)
         question = self.library.lovemap(found.question) if found else None
         if found is None or question is None or found.couple_id != turn.user.couple_id:
@@ -227,7 +259,6 @@ class LoveMaps:
             turn.notice("lovemaps_already_revealed")
             return
         answer = await self._answer(turn, found)
-        part = OWN if action == ANSWER_OWN else GUESS
         if getattr(answer, part) is not None:
             turn.notice("lovemaps_already_answered")
             return
@@ -278,7 +309,7 @@ class LoveMaps:
             if locked.invited_at is None and (theirs is None or theirs.own is None):
                 if reachable(partner, turn.now):
                     play = KeyButton(
-                        turn.content.t("lovemaps_play", partner.lang), encode(KIND, PLAY, locked.id)
+                        turn.content.t("lovemaps_play", partner.lang), Play(locked.id).pack()
                     )
                     turn.to_partner("lovemaps_your_turn", ((play,),), name=turn.user.name)
                 locked.invited_at = turn.now
@@ -292,7 +323,7 @@ class LoveMaps:
         mine: LoveMapAnswer,
         theirs: LoveMapAnswer,
     ) -> None:
-        again = encode(KIND, AGAIN)
+        again = Again().pack()
         for viewer, me, other, name in (
             (turn.user, mine, theirs, partner.name),
             (partner, theirs, mine, turn.user.name),
@@ -334,7 +365,3 @@ async def _locked(turn: Turn, round_id: int) -> LoveMapRound:
         .execution_options(populate_existing=True)
     )
     return (await turn.session.exec(query)).one()
-
-
-def _digits(values: tuple[str, ...]) -> bool:
-    return all(v.isdigit() for v in values)

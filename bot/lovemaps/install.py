@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.library.catalog import LIBRARY
-from bot.lovemaps.game import KIND, LoveMaps
+from bot.lovemaps.game import Again, AnswerGuess, AnswerOwn, Depth, LoveMaps, Play
 from bot.plugins import Command, Feature, FeatureContext, reads
 
 
@@ -13,6 +13,12 @@ def feature(context: FeatureContext) -> Feature:
     return Feature(
         "lovemaps",
         commands={"lovemaps": Command(game.start)},
-        buttons={KIND: game.press},
+        buttons={
+            Depth: game.depth,
+            Play: game.play,
+            AnswerOwn: game.choose,
+            AnswerGuess: game.choose,
+            Again: game.again,
+        },
         typed=game.typed,
     )

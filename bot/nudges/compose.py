@@ -175,21 +175,21 @@ class Composer:
         if kind == CHECKIN:
             body = turn.t("nudge_checkin", question=text.format(partner=partner))
             first: Keyboard = (
-                tuple(b.nudge(turn, "nudge_score", b.SCORE, did, n, score=n) for n in range(1, 6)),
+                tuple(b.button(turn, "nudge_score", b.Score(did, n), score=n) for n in range(1, 6)),
             )
         elif kind in WRITTEN:
             body = turn.t(f"nudge_{kind}", question=text.format(partner=partner))
-            first = ((b.nudge(turn, "nudge_answer_now", b.ANSWER, did),),)
+            first = ((b.button(turn, "nudge_answer_now", b.AnswerNow(did)),),)
         elif kind == CONTINUE:
             if delivery.ref not in turn.content.dialogs:
                 return False
             body = text.format(title=turn.content.title(delivery.ref, turn.lang))
-            first = ((b.nudge(turn, "nudge_continue_now", b.CONTINUE, did),),)
+            first = ((b.button(turn, "nudge_continue_now", b.ContinueNow(did)),),)
         else:
             together = delivery.ref is not None and reachable(turn.partner, turn.now)
             key = "nudge_couple" if together else "nudge_couple_solo"
             body = turn.t(key, question=text, partner=partner)
-            first = ((b.nudge(turn, "nudge_answer_now", b.ANSWER, did),),)
+            first = ((b.button(turn, "nudge_answer_now", b.AnswerNow(did)),),)
         return self._send(turn, delivery, body, first)
 
     def _send(self, turn: Turn, delivery: NudgeDelivery, body: str, first: Keyboard) -> bool:
@@ -208,8 +208,8 @@ class Composer:
     def _common_buttons(self, turn: Turn, did: int) -> Keyboard:
         return (
             (
-                b.nudge(turn, "nudge_snooze_hour", b.SNOOZE_HOUR, did),
-                b.nudge(turn, "nudge_snooze_tomorrow", b.SNOOZE_TOMORROW, did),
+                b.button(turn, "nudge_snooze_hour", b.SnoozeHour(did)),
+                b.button(turn, "nudge_snooze_tomorrow", b.SnoozeTomorrow(did)),
             ),
-            (b.nudge(turn, "nudge_fewer", b.FEWER, did),),
+            (b.button(turn, "nudge_fewer", b.Fewer(did)),),
         )

@@ -41,7 +41,7 @@ def feature(context: FeatureContext) -> Feature:
     return Feature(
         FEATURE,
         commands={"pause": Command(pausing.pause), "resume": Command(pausing.resume)},
-        buttons={b.NUDGE: responses.press, b.SETTINGS: settings.press, b.PAUSE: pausing.press},
+        buttons={**responses.buttons(), **settings.buttons(), b.Pause: pausing.press},
         typed=typed_input,
         location=settings.location,
         periodic=(sweep.periodic(),),

@@ -27,18 +27,16 @@ class Pausing:
     async def pause(self, turn: Turn) -> None:
         keyboard = (
             (
-                b.button(turn, "pause_day", b.PAUSE, "d"),
-                b.button(turn, "pause_week", b.PAUSE, "w"),
+                b.button(turn, "pause_day", b.Pause("d")),
+                b.button(turn, "pause_week", b.Pause("w")),
             ),
-            (b.button(turn, "pause_until_resumed", b.PAUSE, "r"),),
+            (b.button(turn, "pause_until_resumed", b.Pause("r")),),
         )
         turn.say(turn.t("pause_prompt"), keyboard)
 
-    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 1 or args[0] not in ("d", "w", "r"):
-            turn.notice("unknown_button")
-            return
-        until = turn.now + DURATIONS[args[0]] if args[0] in DURATIONS else FOREVER
+    async def press(self, turn: Turn, pressed: b.Pause) -> None:
+        length = pressed.length
+        until = turn.now + DURATIONS[length] if length in DURATIONS else FOREVER
         until = await self.pause_until(turn, until)
         if until >= FOREVER:
             turn.say(turn.t("pause_done_forever"), replace=True)

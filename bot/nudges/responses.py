@@ -9,11 +9,13 @@ have answered, as the question says.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from sqlmodel import select
 
 from bot.conversations import open_topic
 from bot.engine.outputs import Keyboard
+from bot.engine.payloads import Payload
 from bot.followups.answers import Answers
 from bot.nudges import awaiting, couple
 from bot.nudges import buttons as b
@@ -22,7 +24,12 @@ from bot.nudges.models import NUDGE, NudgeAnswer, NudgeCheckin, NudgeDelivery, N
 from bot.nudges.pools import CHECKIN, CONTINUE, COUPLE, WRITTEN
 from bot.nudges.schedule import MAX_STRIDE, clock_text, snooze_hour, snooze_tomorrow, zone
 from bot.nudges.store import refresh_next, reschedule, rhythm_of, schedule_for
+from bot.plugins import ButtonHandler
 from bot.turn import Turn
+
+P = TypeVar("P", bound=b.OnDelivery)
+OnDelivery = Callable[[Turn, NudgeDelivery, P], Awaitable[None]]
+"""What a button under a delivered check-in does, once the delivery is found to be theirs."""
 
 ANSWER = "answer:"
 FOLLOWUP = "followup:"
@@ -32,39 +39,45 @@ MAX_ANSWER_CHARS = 3000
 class Responses:
     def __init__(self, nudging: Nudging, followups: Answers) -> None:
         self.nudging = nudging
-        self.actions: dict[str, Callable[[Turn, NudgeDelivery, tuple[str, ...]], Awaitable[None]]]
-        self.actions = {
-            b.SCORE: self.score,
-            b.ANSWER: self.answer_now,
-            b.CONTINUE: self.continue_now,
-            b.SNOOZE_HOUR: self.snooze,
-            b.SNOOZE_TOMORROW: self.snooze,
-            b.FEWER: self.fewer,
-            b.FOLLOWUP_DID: followups.did,
-            b.FOLLOWUP_FELT: followups.felt,
-            b.FOLLOWUP_LATER: followups.later,
-            b.FOLLOWUP_DAY: followups.day,
-            b.FOLLOWUP_SKIP: followups.skip,
+        self.followups = followups
+
+    def buttons(self) -> dict[type[Payload], ButtonHandler]:
+        """The check-in's own buttons, and its follow-up's: each acts on one delivery."""
+        on = self._on_delivery
+        f = self.followups
+        return {
+            b.Score: on(self.score),
+            b.AnswerNow: on(self.answer_now),
+            b.ContinueNow: on(self.continue_now),
+            b.SnoozeHour: on(self.snooze),
+            b.SnoozeTomorrow: on(self.snooze),
+            b.Fewer: on(self.fewer),
+            b.FollowupDid: on(f.did),
+            b.FollowupFelt: on(f.felt),
+            b.FollowupLater: on(f.later),
+            b.FollowupDay: on(f.day),
+            b.FollowupSkip: on(f.skip),
+            b.ShareScore: self.share,
+            b.ShareAnswer: self.share,
         }
 
     # -- buttons ----------------------------------------------------------------
 
-    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) >= 3 and args[0] in (b.SHARE_SCORE, b.SHARE_ANSWER):
-            await self.share(turn, args)
-            return
-        action = self.actions.get(args[0]) if args else None
-        delivery = await self._delivery(turn, args[1]) if len(args) >= 2 else None
-        if action is None or delivery is None:
-            turn.notice("unknown_button")
-            return
-        await self._engaged(turn, delivery)
-        await action(turn, delivery, args)
+    def _on_delivery(self, action: OnDelivery[P]) -> Callable[[Turn, P], Awaitable[None]]:
+        """A button under someone's own delivered check-in; reacting to it is engagement."""
 
-    async def _delivery(self, turn: Turn, raw: str) -> NudgeDelivery | None:
-        if not raw.isdigit():
-            return None
-        delivery = await turn.session.get(NudgeDelivery, int(raw))
+        async def press(turn: Turn, pressed: P) -> None:
+            delivery = await self._delivery(turn, pressed.delivery)
+            if delivery is None:
+                turn.notice("unknown_button")
+                return
+            await self._engaged(turn, delivery)
+            await action(turn, delivery, pressed)
+
+        return press
+
+    async def _delivery(self, turn: Turn, delivery_id: int) -> NudgeDelivery | None:
+        delivery = await turn.session.get(NudgeDelivery, delivery_id)
         if delivery is None or delivery.user_id != turn.user.id or delivery.stream != NUDGE:
             return None
         return delivery
@@ -81,8 +94,8 @@ class Responses:
     async def _schedule(self, turn: Turn) -> NudgeSchedule:
         return await schedule_for(turn.session, turn.user, turn.now, self.nudging.default_tz)
 
-    async def score(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
-        if delivery.kind != CHECKIN or len(args) != 3 or args[2] not in {"1", "2", "3", "4", "5"}:
+    async def score(self, turn: Turn, delivery: NudgeDelivery, pressed: b.Score) -> None:
+        if delivery.kind != CHECKIN or pressed.score not in range(1, 6):
             turn.notice("unknown_button")
             return
         existing = await turn.session.exec(
@@ -91,7 +104,7 @@ class Responses:
         if existing.first() is not None:
             turn.notice("nudge_already_answered")
             return
-        value = int(args[2])
+        value = pressed.score
         checkin = NudgeCheckin(
             user_id=turn.user.id,
             score=value,
@@ -109,8 +122,8 @@ class Responses:
         if _ours(turn, checkin.couple_id):
             keyboard = (
                 (
-                    b.nudge(turn, "nudge_share_score", b.SHARE_SCORE, checkin.id, 1),
-                    b.nudge(turn, "nudge_keep_private", b.SHARE_SCORE, checkin.id, 0),
+                    b.button(turn, "nudge_share_score", b.ShareScore(checkin.id, True)),
+                    b.button(turn, "nudge_keep_private", b.ShareScore(checkin.id, False)),
                 ),
             )
         turn.say(turn.t(f"nudge_followup_{band}"), keyboard)
@@ -119,7 +132,7 @@ class Responses:
     def _partner_name(self, turn: Turn) -> str:
         return turn.partner.name if turn.partner else turn.t("nudge_your_partner")
 
-    async def answer_now(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def answer_now(self, turn: Turn, delivery: NudgeDelivery, pressed: b.AnswerNow) -> None:
         if delivery.kind not in (*WRITTEN, COUPLE):
             turn.notice("unknown_button")
             return
@@ -140,17 +153,19 @@ class Responses:
         return False
 
     async def continue_now(
-        self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]
+        self, turn: Turn, delivery: NudgeDelivery, pressed: b.ContinueNow
     ) -> None:
         if delivery.kind != CONTINUE or delivery.ref is None:
             turn.notice("unknown_button")
             return
         await open_topic(turn, delivery.ref)
 
-    async def snooze(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def snooze(
+        self, turn: Turn, delivery: NudgeDelivery, pressed: b.SnoozeHour | b.SnoozeTomorrow
+    ) -> None:
         schedule = await self._schedule(turn)
         rhythm = rhythm_of(schedule, turn.user, self.nudging.default_tz)
-        hour = args[0] == b.SNOOZE_HOUR
+        hour = isinstance(pressed, b.SnoozeHour)
         until = snooze_hour(rhythm, turn.now) if hour else snooze_tomorrow(rhythm, turn.now)
         schedule.snooze_until, schedule.snooze_of = until, delivery.id
         refresh_next(schedule)
@@ -159,7 +174,7 @@ class Responses:
         key = "nudge_snoozed_hour" if hour else "nudge_snoozed_tomorrow"
         turn.say(turn.t(key, time=clock_text(local.hour * 60 + local.minute)), replace=True)
 
-    async def fewer(self, turn: Turn, delivery: NudgeDelivery, args: tuple[str, ...]) -> None:
+    async def fewer(self, turn: Turn, delivery: NudgeDelivery, pressed: b.Fewer) -> None:
         schedule = await self._schedule(turn)
         if schedule.stride >= MAX_STRIDE:
             turn.say(turn.t("nudge_fewer_already"), replace=True)
@@ -169,13 +184,13 @@ class Responses:
         turn.session.add(schedule)
         turn.say(turn.t("nudge_fewer_done"), replace=True)
 
-    async def share(self, turn: Turn, args: tuple[str, ...]) -> None:
-        kind, raw, yes = args[0], args[1], args[2] == "1"
-        if not raw.isdigit() or args[2] not in ("0", "1"):
-            turn.notice("unknown_button")
-            return
-        model = NudgeCheckin if kind == b.SHARE_SCORE else NudgeAnswer
-        row = await turn.session.get(model, int(raw))
+    async def share(self, turn: Turn, pressed: b.ShareScore | b.ShareAnswer) -> None:
+        yes = pressed.yes
+        row: NudgeCheckin | NudgeAnswer | None
+        if isinstance(pressed, b.ShareScore):
+            row = await turn.session.get(NudgeCheckin, pressed.checkin)
+        else:
+            row = await turn.session.get(NudgeAnswer, pressed.answer)
         if row is None or row.user_id != turn.user.id:
             turn.notice("unknown_button")
             return
@@ -228,8 +243,8 @@ class Responses:
         ):
             keyboard = (
                 (
-                    b.nudge(turn, "share_with_partner", b.SHARE_ANSWER, answer.id, 1),
-                    b.nudge(turn, "keep_private", b.SHARE_ANSWER, answer.id, 0),
+                    b.button(turn, "share_with_partner", b.ShareAnswer(answer.id, True)),
+                    b.button(turn, "keep_private", b.ShareAnswer(answer.id, False)),
                 ),
             )
             turn.say(turn.t(f"nudge_{delivery.kind}_saved_share"), keyboard)

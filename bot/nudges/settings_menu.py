@@ -8,13 +8,16 @@ Every change recomputes the next due time at once.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 from zoneinfo import available_timezones
 
 from bot import settings_menu
 from bot.dates import day_and_date
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.nudges import awaiting
 from bot.nudges import buttons as b
 from bot.nudges.cities import City, nearest
@@ -25,11 +28,10 @@ from bot.nudges.schedule import (
     format_days,
     is_timezone,
     parse_clock,
-    parse_day,
     zone,
 )
 from bot.nudges.store import days_of, quiet_of, reschedule, schedule_for, timezone_of
-from bot.plugins import SettingsSection
+from bot.plugins import ButtonHandler, SettingsSection
 from bot.turn import Turn
 
 SECTION = "checkins"
@@ -86,14 +88,14 @@ class CheckinSettings:
         )
         keyboard: Keyboard = (
             (
-                b.button(turn, "settings_days", b.SETTINGS, "d"),
-                b.button(turn, "settings_time", b.SETTINGS, "t"),
+                b.button(turn, "settings_days", b.DaysMenu()),
+                b.button(turn, "settings_time", b.TimeMenu()),
             ),
             (
-                b.button(turn, "settings_timezone", b.SETTINGS, "z"),
-                b.button(turn, "settings_quiet", b.SETTINGS, "q"),
+                b.button(turn, "settings_timezone", b.TimezoneMenu()),
+                b.button(turn, "settings_quiet", b.QuietMenu()),
             ),
-            (b.button(turn, summary_key, b.SETTINGS, "s", int(not schedule.summary)),),
+            (b.button(turn, summary_key, b.Summary(not schedule.summary)),),
             (KeyButton(turn.t("settings_back"), settings_menu.BACK),),
         )
         turn.say(text, keyboard, replace=replace)
@@ -110,79 +112,75 @@ class CheckinSettings:
 
     # -- buttons ----------------------------------------------------------------
 
-    async def press(self, turn: Turn, args: tuple[str, ...]) -> None:
-        action, rest = (args[0], args[1:]) if args else ("", ())
-        handlers = {
-            "o": self._show,
-            "d": self._days_menu,
-            "dt": self._toggle_day,
-            "t": self._time_menu,
-            "ts": self._set_time,
-            "z": self._timezone_menu,
-            "zc": self._set_city,
-            "q": self._quiet_menu,
-            "qs": self._set_quiet,
-            "s": self._set_summary,
+    def buttons(self) -> dict[type[Payload], ButtonHandler]:
+        """The section's buttons; one refused (a forged value) gets the "unknown button" note."""
+        handlers: dict[type[Payload], Callable[[Turn, Any], Awaitable[bool]]] = {
+            b.Overview: self._show,
+            b.DaysMenu: self._days_menu,
+            b.ToggleDay: self._toggle_day,
+            b.TimeMenu: self._time_menu,
+            b.SetTime: self._set_time,
+            b.TimezoneMenu: self._timezone_menu,
+            b.SetCity: self._set_city,
+            b.QuietMenu: self._quiet_menu,
+            b.SetQuiet: self._set_quiet,
+            b.QuietOff: self._set_quiet,
+            b.Summary: self._set_summary,
         }
-        handler = handlers.get(action)
-        if handler is None or not await handler(turn, rest):
-            turn.notice("unknown_button")
+        return {payload: _refusing(handler) for payload, handler in handlers.items()}
 
-    async def _show(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+    async def _show(self, turn: Turn, pressed: b.Overview) -> bool:
         await self.overview(turn, replace=True)
         return True
 
-    async def _days_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+    async def _days_menu(self, turn: Turn, pressed: Payload | None = None) -> bool:
         chosen = set(days_of(await self._schedule(turn)))
         row = tuple(
             b.button(
                 turn,
                 "settings_day_on" if d in chosen else "settings_day_off",
-                b.SETTINGS,
-                "dt",
-                d,
+                b.ToggleDay(d),
                 day=turn.t(f"day_{d}"),
             )
             for d in range(7)
         )
-        keyboard = (row[:4], row[4:], (b.button(turn, "settings_done", b.SETTINGS, "o"),))
+        keyboard = (row[:4], row[4:], (b.button(turn, "settings_done", b.Overview()),))
         turn.say(turn.t("settings_days_prompt"), keyboard, replace=True)
         return True
 
-    async def _toggle_day(self, turn: Turn, rest: tuple[str, ...]) -> bool:
-        day = parse_day(rest[0]) if len(rest) == 1 else None
-        if day is None:
+    async def _toggle_day(self, turn: Turn, pressed: b.ToggleDay) -> bool:
+        if pressed.day not in range(7):
             return False
         schedule = await self._schedule(turn)
-        days = set(days_of(schedule)) ^ {day}
+        days = set(days_of(schedule)) ^ {pressed.day}
         if not days:
             turn.notice("settings_days_need_one")
             return True
         schedule.days = format_days(days)
         schedule.stride = 1  # a fresh choice of rhythm starts at full frequency
         self._changed(turn, schedule)
-        return await self._days_menu(turn, ())
+        return await self._days_menu(turn)
 
-    async def _time_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+    async def _time_menu(self, turn: Turn, pressed: b.TimeMenu) -> bool:
         keyboard = (
             tuple(
-                b.button(turn, "settings_clock", b.SETTINGS, "ts", m, time=clock_text(m))
+                b.button(turn, "settings_clock", b.SetTime(m), time=clock_text(m))
                 for m in TIMES[:3]
             ),
             tuple(
-                b.button(turn, "settings_clock", b.SETTINGS, "ts", m, time=clock_text(m))
+                b.button(turn, "settings_clock", b.SetTime(m), time=clock_text(m))
                 for m in TIMES[3:]
             ),
-            (b.button(turn, "settings_back", b.SETTINGS, "o"),),
+            (b.button(turn, "settings_back", b.Overview()),),
         )
         turn.say(turn.t("settings_time_prompt"), keyboard, replace=True)
         await awaiting.expect(turn, TIME)
         return True
 
-    async def _set_time(self, turn: Turn, rest: tuple[str, ...]) -> bool:
-        if len(rest) != 1 or not rest[0].isdigit() or not 0 <= int(rest[0]) < 24 * 60:
+    async def _set_time(self, turn: Turn, pressed: b.SetTime) -> bool:
+        if not 0 <= pressed.minute < 24 * 60:
             return False
-        await self._apply_time(turn, int(rest[0]), replace=True)
+        await self._apply_time(turn, pressed.minute, replace=True)
         return True
 
     async def _apply_time(self, turn: Turn, minute: int, *, replace: bool) -> None:
@@ -196,23 +194,23 @@ class CheckinSettings:
             note += "\n" + turn.t("settings_time_in_quiet", end=clock_text(quiet.end))
         await self.overview(turn, note=note, replace=replace)
 
-    async def _timezone_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+    async def _timezone_menu(self, turn: Turn, pressed: b.TimezoneMenu) -> bool:
         cities = self.nudging.menu_cities
         buttons = [
-            KeyButton(c.name[turn.lang], f"{b.SETTINGS}|zc|{self.nudging.cities.index(c)}")
+            KeyButton(c.name[turn.lang], b.SetCity(self.nudging.cities.index(c)).pack())
             for c in cities
         ]
         rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
-        keyboard = (*rows, (b.button(turn, "settings_back", b.SETTINGS, "o"),))
+        keyboard = (*rows, (b.button(turn, "settings_back", b.Overview()),))
         current = timezone_of(turn.user, self.nudging.default_tz)
         turn.say(turn.t("settings_timezone_prompt", timezone=current), keyboard, replace=True)
         await awaiting.expect(turn, TIMEZONE)
         return True
 
-    async def _set_city(self, turn: Turn, rest: tuple[str, ...]) -> bool:
-        if len(rest) != 1 or not rest[0].isdigit() or int(rest[0]) >= len(self.nudging.cities):
+    async def _set_city(self, turn: Turn, pressed: b.SetCity) -> bool:
+        if pressed.city >= len(self.nudging.cities):
             return False
-        city = self.nudging.cities[int(rest[0])]
+        city = self.nudging.cities[pressed.city]
         await self.set_timezone(
             turn, city.tz, turn.t("settings_timezone_set", timezone=city.tz), replace=True
         )
@@ -226,16 +224,13 @@ class CheckinSettings:
         self._changed(turn, schedule)
         await self.overview(turn, note=note, replace=replace)
 
-    async def _quiet_menu(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+    async def _quiet_menu(self, turn: Turn, pressed: b.QuietMenu) -> bool:
         rows = tuple(
             (
                 b.button(
                     turn,
                     "settings_quiet_range",
-                    b.SETTINGS,
-                    "qs",
-                    start,
-                    end,
+                    b.SetQuiet(start, end),
                     start=clock_text(start),
                     end=clock_text(end),
                 ),
@@ -244,30 +239,27 @@ class CheckinSettings:
         )
         keyboard = (
             *rows,
-            (b.button(turn, "settings_quiet_none", b.SETTINGS, "qs", "off"),),
-            (b.button(turn, "settings_back", b.SETTINGS, "o"),),
+            (b.button(turn, "settings_quiet_none", b.QuietOff()),),
+            (b.button(turn, "settings_back", b.Overview()),),
         )
         turn.say(turn.t("settings_quiet_prompt"), keyboard, replace=True)
         return True
 
-    async def _set_quiet(self, turn: Turn, rest: tuple[str, ...]) -> bool:
+    async def _set_quiet(self, turn: Turn, pressed: b.SetQuiet | b.QuietOff) -> bool:
+        if isinstance(pressed, b.SetQuiet) and (pressed.start, pressed.end) not in QUIET_PRESETS:
+            return False
         schedule = await self._schedule(turn)
-        if rest == ("off",):
-            schedule.quiet_start = schedule.quiet_end = None
+        if isinstance(pressed, b.SetQuiet):
+            schedule.quiet_start, schedule.quiet_end = pressed.start, pressed.end
         else:
-            preset = _preset(rest)
-            if preset is None:
-                return False
-            schedule.quiet_start, schedule.quiet_end = preset
+            schedule.quiet_start = schedule.quiet_end = None
         self._changed(turn, schedule)
         await self.overview(turn, note=turn.t("settings_saved"), replace=True)
         return True
 
-    async def _set_summary(self, turn: Turn, rest: tuple[str, ...]) -> bool:
-        if rest not in (("0",), ("1",)):
-            return False
+    async def _set_summary(self, turn: Turn, pressed: b.Summary) -> bool:
         schedule = await self._schedule(turn)
-        schedule.summary = rest == ("1",)
+        schedule.summary = pressed.on
         self._changed(turn, schedule)
         key = "settings_summary_on_note" if schedule.summary else "settings_summary_off_note"
         await self.overview(turn, note=turn.t(key), replace=True)
@@ -329,8 +321,9 @@ def resolve_timezone(text: str, cities: tuple[City, ...]) -> str | None:
     return None
 
 
-def _preset(rest: tuple[str, ...]) -> tuple[int, int] | None:
-    if len(rest) != 2 or not all(r.isdigit() for r in rest):
-        return None
-    pair = (int(rest[0]), int(rest[1]))
-    return pair if pair in QUIET_PRESETS else None
+def _refusing(handler: Callable[[Turn, Any], Awaitable[bool]]) -> ButtonHandler:
+    async def press(turn: Turn, pressed: Payload) -> None:
+        if not await handler(turn, pressed):
+            turn.notice("unknown_button")
+
+    return press

@@ -11,13 +11,14 @@ comparison, which needs both partners to have chosen it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import col, select
 
 from bot.engine import callbacks
-from bot.engine.callbacks import encode
 from bot.engine.outputs import Action, Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.followups import results
 from bot.library.entries import Entry
 from bot.nudges.context import reachable
@@ -30,8 +31,33 @@ from bot.storage import repo
 from bot.storage.models import Couple, DialogSession
 from bot.turn import Outbound, Photo, Turn
 
-KIND = "pa"
-ANSWER, START, COMPARE, NOT_NOW = "a", "s", "c", "x"
+
+@dataclass(frozen=True)
+class AnswerCheck(Payload, prefix="pa|a"):
+    """One statement of the check answered on the scale."""
+
+    check: int
+    index: int
+    value: int
+
+
+@dataclass(frozen=True)
+class StartCheck(Payload, prefix="pa|s"):
+    """Take (or finish, or retake) the check."""
+
+
+@dataclass(frozen=True)
+class Compare(Payload, prefix="pa|c"):
+    """Compare this check with the partner's."""
+
+    check: int
+
+
+@dataclass(frozen=True)
+class NotNow(Payload, prefix="pa|x"):
+    """The partner's "not now" to comparing."""
+
+
 RETAKE_AFTER = timedelta(days=28)
 AWAY_FOR = timedelta(days=21)
 """Someone quiet for this long is welcomed back (never reminded of what they missed)."""
@@ -97,7 +123,7 @@ class Path:
         )
         assert check.id is not None
         buttons = [
-            KeyButton(turn.t(f"path_scale_{v}"), encode(KIND, ANSWER, check.id, index, v))
+            KeyButton(turn.t(f"path_scale_{v}"), AnswerCheck(check.id, index, v).pack())
             for v in SCALE
         ]
         keyboard = (tuple(buttons[:2]), tuple(buttons[2:]))
@@ -137,7 +163,7 @@ class Path:
         rows: list[tuple[KeyButton, ...]] = [self._suggestion_button(turn, s) for s in found]
         if turn.partner is not None and check.id is not None:
             label = turn.t("path_compare", partner=turn.partner.name)
-            rows.append((KeyButton(label, encode(KIND, COMPARE, check.id)),))
+            rows.append((KeyButton(label, Compare(check.id).pack()),))
         turn.say(turn.t("path_check_result", lines=lines), tuple(rows))
         if check.number > 1:
             await self._change_picture(turn, check, answers)
@@ -218,11 +244,11 @@ class Path:
                     (
                         KeyButton(
                             turn.content.t("path_compare", partner.lang, partner=turn.user.name),
-                            encode(KIND, COMPARE, theirs.id),
+                            Compare(theirs.id).pack(),
                         ),
                         KeyButton(
                             turn.content.t("path_compare_not_now", partner.lang),
-                            encode(KIND, NOT_NOW),
+                            NotNow().pack(),
                         ),
                     ),
                 )
@@ -294,7 +320,7 @@ class Path:
 
     def _suggestion_button(self, turn: Turn, found: Suggestion) -> tuple[KeyButton, ...]:
         label = turn.t("path_suggestion_button", title=turn.content.title(found.topic, turn.lang))
-        return (KeyButton(label, callbacks.topic(found.topic)),)
+        return (KeyButton(label, callbacks.Topic(found.topic).pack()),)
 
     async def topics_intro(self, turn: Turn) -> TopicsPart:
         """/topics: suggestions (and why) above the list, the check below it."""
@@ -313,7 +339,7 @@ class Path:
         elif turn.now >= latest.finished_at + RETAKE_AFTER:
             key = "path_retake_check"
         if key is not None:
-            below = ((KeyButton(turn.t(key), encode(KIND, START)),),)
+            below = ((KeyButton(turn.t(key), StartCheck().pack()),),)
         return TopicsPart(text, above, below)
 
     # -- what the welcome told us --------------------------------------------------------
@@ -339,7 +365,7 @@ class Path:
         found = await self.suggestions(turn)
         lines = "\n".join(self._line(turn, s) for s in found)
         rows = tuple(self._suggestion_button(turn, s) for s in found)
-        everything = (KeyButton(turn.t("all_topics"), callbacks.TOPICS_MENU),)
+        everything = (KeyButton(turn.t("all_topics"), callbacks.TopicsMenu().pack()),)
         turn.add_to_last(turn.t("path_suggested_title") + "\n" + lines, (*rows, everything))
 
     async def _profile(self, turn: Turn) -> PathProfile:

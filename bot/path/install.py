@@ -7,7 +7,7 @@ from pathlib import Path as FilePath
 
 from bot.library.entries import Entry, LibraryError, Shape, read_pool
 from bot.path import progress
-from bot.path.flow import ANSWER, COMPARE, KIND, NOT_NOW, START, Path
+from bot.path.flow import AnswerCheck, Compare, NotNow, Path, StartCheck
 from bot.plugins import Command, DataFile, Feature, FeatureContext, reads
 from bot.turn import Turn
 
@@ -40,26 +40,22 @@ def feature(context: FeatureContext) -> Feature:
         await path.welcome_back(turn)
         await progress.show(turn)
 
-    async def press(turn: Turn, args: tuple[str, ...]) -> None:
-        action, rest = (args[0], args[1:]) if args else ("", ())
-        numbers = [int(a) for a in rest if a.isdigit()]
-        if len(numbers) != len(rest):
-            turn.notice("unknown_button")
-        elif action == ANSWER and len(numbers) == 3:
-            await path.answer(turn, *numbers)
-        elif action == START and not numbers:
-            await path.check(turn)
-        elif action == COMPARE and len(numbers) == 1:
-            await path.compare(turn, numbers[0])
-        elif action == NOT_NOW and not numbers:
-            await path.not_now(turn)
-        else:
-            turn.notice("unknown_button")
+    async def answer(turn: Turn, pressed: AnswerCheck) -> None:
+        await path.answer(turn, pressed.check, pressed.index, pressed.value)
+
+    async def start_check(turn: Turn, pressed: StartCheck) -> None:
+        await path.check(turn)
+
+    async def compare(turn: Turn, pressed: Compare) -> None:
+        await path.compare(turn, pressed.check)
+
+    async def not_now(turn: Turn, pressed: NotNow) -> None:
+        await path.not_now(turn)
 
     return Feature(
         "path",
         commands={"check": Command(path.check), "progress": Command(show_progress)},
-        buttons={KIND: press},
+        buttons={AnswerCheck: answer, StartCheck: start_check, Compare: compare, NotNow: not_now},
         actions={
             "path_focus": path.on_focus,
             "path_mood": path.on_mood,

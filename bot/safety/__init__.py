@@ -2,6 +2,8 @@
 
 - `words`, `phrases`, `screen`: reading text (folded words, clause marks), the phrase
   language of the lists in `data/safety/`, and the detector that names categories.
+- `model`: the small classifier that backs the lists up on sentences they were not
+  fitted to (weights and word classes in `data/safety/model/`).
 - `care`: the answer that fits the need, its next steps, "That's not what I meant".
 - `crisis`, `country`: help lines per country (`data/crisis_resources.yaml`) and the
   country question (asked, never guessed).

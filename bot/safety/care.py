@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import delete
 
-from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.engine.state import DialogState
 from bot.safety import quiet
 from bot.safety.country import CountryQuestion
@@ -38,7 +39,6 @@ from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
-SAFE = "sfe"
 PAUSE_NUDGES_FOR = timedelta(days=1)
 HOLD_FOR = timedelta(days=1)
 LONG_TEXT = 4096
@@ -47,6 +47,15 @@ screened on a worker thread: the screen is linear, but 100,000 characters still 
 tens of milliseconds that other people's turns should not wait for."""
 
 OK, NOT_OK, PRIVATE, NOT_MEANT, COUNTRY = "ok", "no", "priv", "meant", "cty"
+
+
+@dataclass(frozen=True)
+class Safe(Payload, prefix="sfe"):
+    """A button under a safety answer: what was chosen, for which need (a letter)."""
+
+    action: str
+    letter: str | None = None
+    """Left off by the first buttons ("sfe|yes", "sfe|no"), which were about self-harm."""
 
 
 def group_of(categories: frozenset[str]) -> str:
@@ -79,9 +88,13 @@ class Care:
         if not categories:
             return False
         group = group_of(categories)
+        # Abuse told together with self-harm ("he beats me and I want to die") gets the
+        # self-harm answer first, and everything abuse needs besides: quiet mode, the
+        # domestic-violence lines, the privacy steps.
+        abuse_too = bool(categories & set(ABUSE))
         await self.hold(turn, text, group)
         self.pause_nudges(turn)
-        turned_quiet = group == "abuse" and not turn.user.quiet
+        turned_quiet = abuse_too and not turn.user.quiet
         if turned_quiet:
             quiet.turn_on(turn)
         # Logged once the turn is on the ORM path (holding needs it), so once per signal.
@@ -91,7 +104,7 @@ class Care:
             turn.user.id,
             group,
         )
-        self.answer(turn, group, turned_quiet)
+        self.answer(turn, group, turned_quiet, abuse_too)
         return True
 
     async def hold(self, turn: Turn, text: str, group: str) -> None:
@@ -130,9 +143,10 @@ class Care:
 
     # -- the answer -----------------------------------------------------------------------
 
-    def answer(self, turn: Turn, group: str, turned_quiet: bool) -> None:
+    def answer(self, turn: Turn, group: str, turned_quiet: bool, abuse_too: bool = False) -> None:
         letter = LETTER[group]
-        parts = [self.lines_text(turn, f"safety_{group}", group)]
+        groups = (group, "abuse") if abuse_too and group != "abuse" else (group,)
+        parts = [self.lines_text(turn, f"safety_{group}", *groups)]
         if turned_quiet:
             parts.append(turn.t("safety_quiet_turned_on"))
         if group == "uses_violence":
@@ -142,7 +156,7 @@ class Care:
             parts.append(turn.t("safety_ask_safe"))
             first = [("safety_safe_yes", OK), ("safety_safe_no", NOT_OK)]
         rows: list[tuple[KeyButton, ...]] = [self._row(turn, first, letter)]
-        if group == "abuse":
+        if "abuse" in groups:
             rows.append(self._row(turn, [("safety_privacy_button", PRIVATE)], letter))
         if turn.user.country is None:
             rows.append(self.country_row(turn, letter))
@@ -157,9 +171,7 @@ class Care:
             name = self.resources.name(guess, turn.lang)
             label = turn.t("safety_country_suggested", country=name)
             buttons.append(KeyButton(label, self.country.choose_data(guess, letter)))
-        buttons.append(
-            KeyButton(turn.t("safety_my_country"), callbacks.encode(SAFE, COUNTRY, letter))
-        )
+        buttons.append(KeyButton(turn.t("safety_my_country"), Safe(COUNTRY, letter).pack()))
         return tuple(buttons)
 
     def privacy_row(self, turn: Turn) -> tuple[KeyButton, ...]:
@@ -168,10 +180,7 @@ class Care:
     def _row(
         self, turn: Turn, buttons: list[tuple[str, str]], letter: str
     ) -> tuple[KeyButton, ...]:
-        return tuple(
-            KeyButton(turn.t(key), callbacks.encode(SAFE, action, letter))
-            for key, action in buttons
-        )
+        return tuple(KeyButton(turn.t(key), Safe(action, letter).pack()) for key, action in buttons)
 
     def lines_text(
         self, turn: Turn, intro_key: str, *groups: str, header: bool = True, **values: object
@@ -196,13 +205,13 @@ class Care:
 
     # -- the buttons under the answer ---------------------------------------------------------
 
-    async def safe_button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if args in (("yes",), ("no",)):  # buttons sent before answers fitted the need
-            args = (OK if args == ("yes",) else NOT_OK, LETTER["self_harm"])
-        if len(args) != 2 or args[1] not in LETTERS:
+    async def safe_button(self, turn: Turn, pressed: Safe) -> None:
+        action, letter = pressed.action, pressed.letter
+        if letter is None and action in ("yes", "no"):  # sent before answers fitted the need
+            action, letter = (OK if action == "yes" else NOT_OK), LETTER["self_harm"]
+        if letter not in LETTERS:
             turn.notice("unknown_button")
             return
-        action, letter = args
         group = LETTERS[letter][0]
         emergency = self.resources.emergency(turn.user.country)
         match action:

@@ -10,16 +10,16 @@ shown at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import waiting
-from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.safety.crisis import LETTERS, CrisisResources, suggested_country
 from bot.storage.models import WaitingInput
 from bot.turn import Turn
 
-CHOOSE = "sfc"
 NONE = "none"
 PER_ROW = 3
 WAIT_FOR = timedelta(hours=2)
@@ -29,6 +29,14 @@ FEATURE = "safety"
 LinesText = Callable[..., str]
 
 
+@dataclass(frozen=True)
+class Country(Payload, prefix="sfc"):
+    """A country chosen for help lines (`none` for another), and the need it was asked for."""
+
+    code: str
+    letter: str
+
+
 class CountryQuestion:
     def __init__(self, resources: CrisisResources, lines_text: LinesText) -> None:
         self.resources = resources
@@ -36,7 +44,7 @@ class CountryQuestion:
 
     @staticmethod
     def choose_data(code: str, letter: str) -> str:
-        return callbacks.encode(CHOOSE, code, letter)
+        return Country(code, letter).pack()
 
     async def ask(self, turn: Turn, letter: str) -> None:
         """The question, with buttons, waiting for a typed name too."""
@@ -53,11 +61,11 @@ class CountryQuestion:
         rows = tuple(tuple(buttons[i : i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
         turn.say(turn.t("safety_country_question"), rows)
 
-    async def button(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 2 or args[1] not in LETTERS:
+    async def button(self, turn: Turn, pressed: Country) -> None:
+        code, letter = pressed.code, pressed.letter
+        if letter not in LETTERS:
             turn.notice("unknown_button")
             return
-        code, letter = args
         if code != NONE and code not in self.resources.countries:
             turn.notice("unknown_button")
             return

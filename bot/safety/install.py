@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.plugins import Command, Feature, FeatureContext, SettingsSection
 from bot.safety import quiet
-from bot.safety.care import SAFE, Care
-from bot.safety.country import CHOOSE
-from bot.safety.link_question import ASK, LinkQuestion
+from bot.safety.care import Care, Safe
+from bot.safety.country import Country
+from bot.safety.link_question import LinkAnswer, LinkQuestion
 from bot.safety.settings import SafetySettings
 
 
@@ -18,10 +18,10 @@ def feature(context: FeatureContext) -> Feature:
         "safety",
         commands={"help_now": Command(care.help_now), "about": Command(care.about)},
         buttons={
-            SAFE: care.safe_button,
-            CHOOSE: care.country.button,
-            quiet.QUIET: quiet.quiet_button,
-            ASK: question.answer,
+            Safe: care.safe_button,
+            Country: care.country.button,
+            quiet.Quiet: quiet.quiet_button,
+            LinkAnswer: question.answer,
         },
         safety_screens=(care.screen,),  # before every feature's text, captions and edits too
         link_listeners=(question.linked,),

@@ -10,10 +10,11 @@ relink does nothing.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Literal
 
-from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
+from bot.engine.payloads import Payload
 from bot.safety import quiet
 from bot.safety.care import Care
 from bot.storage.models import Couple, User
@@ -21,9 +22,16 @@ from bot.turn import Outbound, Turn
 
 log = logging.getLogger(__name__)
 
-ASK = "sfl"
 YES, NO, UNSURE, SKIP = "y", "n", "u", "s"
 ABUSE = "a"
+
+
+@dataclass(frozen=True)
+class LinkAnswer(Payload, prefix="sfl"):
+    """The answer to "do you feel safe with your partner?", for the couple it was asked about."""
+
+    answer: Literal["y", "n", "u", "s"]
+    couple: int
 
 
 class LinkQuestion:
@@ -47,8 +55,8 @@ class LinkQuestion:
     def _ask(self, turn: Turn, person: User, other: User, couple_id: int) -> None:
         lang = turn.content.lang(person.lang)
 
-        def button(key: str, answer: str) -> KeyButton:
-            return KeyButton(turn.content.t(key, lang), callbacks.encode(ASK, answer, couple_id))
+        def button(key: str, answer: Literal["y", "n", "u", "s"]) -> KeyButton:
+            return KeyButton(turn.content.t(key, lang), LinkAnswer(answer, couple_id).pack())
 
         keyboard = (
             (button("link_safety_yes", YES), button("link_safety_no", NO)),
@@ -66,11 +74,8 @@ class LinkQuestion:
             turn.out.append(asked)
         turn.link_news.append(asked)  # their own question: it goes even if the other is quiet
 
-    async def answer(self, turn: Turn, args: tuple[str, ...]) -> None:
-        if len(args) != 2 or args[0] not in (YES, NO, UNSURE, SKIP) or not args[1].isdigit():
-            turn.notice("unknown_button")
-            return
-        answer, couple_id = args[0], int(args[1])
+    async def answer(self, turn: Turn, pressed: LinkAnswer) -> None:
+        answer, couple_id = pressed.answer, pressed.couple
         if turn.user.couple_id != couple_id or turn.partner is None:
             turn.say(turn.t("link_safety_stale"), replace=True)
             return

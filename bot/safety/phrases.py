@@ -7,6 +7,9 @@ A phrase is words separated by spaces, each word one of:
 - `hit|hits|slap*` — any of these; `@name` — any word of a named class
   (`@partner`: husband, wife, …), usable among alternatives too;
 - a trailing `?` makes a word optional (`really?`);
+- `vur|dov+past3` — the stems followed by exactly a suffix of the language's named
+  suffix class (`suffixes:` in its list), so Turkish person and tense are read from the
+  ending: `vurdu` (he hit) against `vurdum` (I hit), whatever the verb;
 - `[told him|said|]` — any of these runs of words (the empty one: none);
 - `$` — the end of a clause (a comma, a full stop, the end of the text);
 - `~` — up to three words of anything between; `~5` — up to five;
@@ -20,6 +23,7 @@ looks per word of the text, however many phrases there are: linear in the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -38,6 +42,8 @@ class Slot:
     gap: int = 0
     head: bool = False
     end: bool = False
+    suffix: re.Pattern[str] | None = None
+    """When set, a stem fits only if the rest of the word is exactly such a suffix."""
 
     def accepts(self, word: str) -> str | None:
         """None if `word` does not fit; else what follows the stem ("" for an exact word)."""
@@ -45,9 +51,16 @@ class Slot:
             return ""
         if not word.startswith(self.stems):  # one C-level test for all of them
             return None
-        return next(word[len(s) :] for s in self.stems if word.startswith(s))
+        if self.suffix is None:
+            return next(word[len(s) :] for s in self.stems if word.startswith(s))
+        for stem in self.stems:
+            if word.startswith(stem) and self.suffix.fullmatch(word, len(stem)):
+                return word[len(stem) :]
+        return None
 
     def fits(self, word: str) -> bool:
+        if self.suffix is not None:
+            return self.accepts(word) is not None
         return word in self.exact or word.startswith(self.stems)
 
 
@@ -94,11 +107,21 @@ def expand(text: str) -> list[str]:
     return found
 
 
-def parse_all(text: str, category: str, classes: Mapping[str, Slot]) -> list[Phrase]:
-    return [parse(phrase, category, classes) for phrase in expand(text)]
+def parse_all(
+    text: str,
+    category: str,
+    classes: Mapping[str, Slot],
+    suffixes: Mapping[str, re.Pattern[str]] | None = None,
+) -> list[Phrase]:
+    return [parse(phrase, category, classes, suffixes) for phrase in expand(text)]
 
 
-def parse(text: str, category: str, classes: Mapping[str, Slot]) -> Phrase:
+def parse(
+    text: str,
+    category: str,
+    classes: Mapping[str, Slot],
+    suffixes: Mapping[str, re.Pattern[str]] | None = None,
+) -> Phrase:
     slots: list[Slot] = []
     head = 0
     for token in text.split():
@@ -111,6 +134,12 @@ def parse(text: str, category: str, classes: Mapping[str, Slot]) -> Phrase:
         is_head = token.startswith("^")
         optional = token.endswith("?")
         token = token.removeprefix("^").removesuffix("?")
+        suffix = None
+        if "+" in token:
+            token, name = token.rsplit("+", 1)
+            if not suffixes or name not in suffixes:
+                raise ValueError(f"phrase {text!r}: unknown suffix class +{name}")
+            suffix = suffixes[name]
         exact: set[str] = set()
         stems: list[str] = []
         for alternative in token.split("|"):
@@ -126,7 +155,10 @@ def parse(text: str, category: str, classes: Mapping[str, Slot]) -> Phrase:
                 exact.add(_folded_word(alternative, text))
         if is_head:
             head = len(slots)
-        slots.append(Slot(frozenset(exact), tuple(stems), optional, 0, is_head))
+        if suffix is not None:  # an exact word with a suffix is a stem: "vur+past3"
+            stems += sorted(exact)
+            exact = set()
+        slots.append(Slot(frozenset(exact), tuple(stems), optional, 0, is_head, False, suffix))
     if not slots or slots[0].gap or slots[0].optional or slots[0].end:
         raise ValueError(f"phrase {text!r} must begin with a required word")
     if slots[-1].gap:

@@ -19,16 +19,24 @@ A signal of abuse turns it on; the person turns it off in /settings → Safety.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Literal
 
-from bot.engine import callbacks
 from bot.engine.outputs import Keyboard, KeyButton
+from bot.engine.payloads import Payload
 from bot.storage.models import User
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
-QUIET = "sfq"
 ON, OFF = "on", "off"
+
+
+@dataclass(frozen=True)
+class Quiet(Payload, prefix="sfq"):
+    """Turn quiet mode on or off."""
+
+    state: Literal["on", "off"]
 
 
 def is_quiet(user: User | None) -> bool:
@@ -50,21 +58,19 @@ def turn_off(turn: Turn) -> None:
 
 
 def turn_on_keyboard(turn: Turn) -> Keyboard:
-    return ((KeyButton(turn.t("quiet_turn_on"), callbacks.encode(QUIET, ON)),),)
+    return ((KeyButton(turn.t("quiet_turn_on"), Quiet(ON).pack()),),)
 
 
 def toggle_keyboard(turn: Turn) -> tuple[KeyButton, ...]:
     if turn.user.quiet:
-        return (KeyButton(turn.t("quiet_turn_off"), callbacks.encode(QUIET, OFF)),)
-    return (KeyButton(turn.t("quiet_turn_on"), callbacks.encode(QUIET, ON)),)
+        return (KeyButton(turn.t("quiet_turn_off"), Quiet(OFF).pack()),)
+    return (KeyButton(turn.t("quiet_turn_on"), Quiet(ON).pack()),)
 
 
-async def quiet_button(turn: Turn, args: tuple[str, ...]) -> None:
-    if args == (ON,):
+async def quiet_button(turn: Turn, pressed: Quiet) -> None:
+    if pressed.state == ON:
         turn_on(turn)
         turn.say_key("quiet_now_on")
-    elif args == (OFF,):
+    else:
         turn_off(turn)
         turn.say_key("quiet_now_off")
-    else:
-        turn.notice("unknown_button")

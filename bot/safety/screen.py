@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.safety.model import Model, default_model
 from bot.safety.phrases import Match, Phrase, PhraseIndex, Slot, parse_all, word_class
 from bot.safety.words import HARD, MARKS, SOFT, Words, words_of
 
@@ -100,6 +101,17 @@ class Language:
                 if self._someone_else(words, match.start):
                     continue
             yield match
+
+    def excused_sentences(self, words: Words) -> tuple[set[int], set[int]]:
+        """For the classifier, which sees sentences, not phrases: the sentences holding an
+        idiom of the exception list, and the sentences that tell the past with nothing
+        saying it goes on (numbered as `bot.safety.model.sentences` numbers them)."""
+        sentences, _ = _sentence_and_clause_ids(words)
+        idioms = {sentences[m.start] for m in self.exceptions.find(words)}
+        ongoing = {sentences[m.start] for m in self.present.find(words)}
+        past = {sentences[m.start] for m in self.history.find(words)} - ongoing
+        number = _sentence_numbers(words)
+        return {number[s] for s in idioms if s in number}, {number[s] for s in past if s in number}
 
     def denied(self, words: Words, match: Match) -> bool:
         if self.negative_suffix is not None and self.negative_suffix.match(match.rest):
@@ -190,22 +202,43 @@ def _sentence_and_clause_ids(words: Words) -> tuple[list[int], list[int]]:
     return sentences, clauses
 
 
+def _sentence_numbers(words: Words) -> dict[int, int]:
+    """Sentence ids (as `_sentence_and_clause_ids` counts them) of the sentences with words,
+    in order: empty sentences ("..." or a text starting with ".") get no number."""
+    sentences, _ = _sentence_and_clause_ids(words)
+    numbers: dict[int, int] = {}
+    for i, word in enumerate(words.words):
+        if word != HARD and sentences[i] not in numbers:
+            numbers[sentences[i]] = len(numbers)
+    return numbers
+
+
 def _pattern(items: list[str] | None) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{item})" for item in items)) if items else None
 
 
-def _phrases(texts: list[str], category: str, classes: dict[str, Slot]) -> list[Phrase]:
-    return [phrase for text in texts or [] for phrase in parse_all(str(text), category, classes)]
+def _phrases(
+    texts: list[str],
+    category: str,
+    classes: dict[str, Slot],
+    suffixes: dict[str, re.Pattern[str]] | None = None,
+) -> list[Phrase]:
+    return [
+        phrase
+        for text in texts or []
+        for phrase in parse_all(str(text), category, classes, suffixes)
+    ]
 
 
 def load_language(path: Path) -> Language:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     classes = {name: word_class(members) for name, members in (raw.get("classes") or {}).items()}
+    suffixes = {name: re.compile(str(p)) for name, p in (raw.get("suffixes") or {}).items()}
     phrases: list[Phrase] = []
     for category, texts in (raw.get("categories") or {}).items():
         if category not in CATEGORIES:
             raise ValueError(f"{path.name}: unknown category {category!r}")
-        phrases += _phrases(texts, category, classes)
+        phrases += _phrases(texts, category, classes, suffixes)
     negation = raw.get("negation") or {}
     history = raw.get("history") or {}
     subjects = raw.get("subjects") or {}
@@ -233,6 +266,8 @@ def load_language(path: Path) -> Language:
 @dataclass(frozen=True)
 class Detector:
     languages: tuple[Language, ...]
+    model: Model | None = None
+    """The classifier that backs up the lists (`bot/safety/model.py`); None: lists only."""
 
     def check(self, text: str) -> frozenset[str]:
         """The categories of concern in `text` (empty when there are none).
@@ -244,22 +279,45 @@ class Detector:
         found: set[str] = set()
         for language in self.languages:
             found |= language.signals(words)
+        if self.model is not None:
+            found |= self.model.signals(words, self._excuse(words))
         return frozenset(found)
+
+    def _excuse(self, words: Words) -> Callable[[int, str], bool]:
+        """The lists' excuses, applied to the classifier sentence by sentence: an idiom
+        ("the dog beat me to the door") excuses its sentence; a sentence about the past
+        excuses every category but self-harm, as it does for phrases."""
+        idioms: set[int] = set()
+        past: set[int] = set()
+        for language in self.languages:
+            i, p = language.excused_sentences(words)
+            idioms |= i
+            past |= p
+
+        def excused(sentence: int, category: str) -> bool:
+            return sentence in idioms or (sentence in past and category not in SELF_HARM)
+
+        return excused
 
     def explain(self, text: str) -> list[tuple[str, str, str]]:
         """(language, category, phrase) for every signal: for people tuning the lists."""
         words = words_of(text)
-        return [
+        found = [
             (language.name, m.phrase.category, m.phrase.text)
             for language in self.languages
             for m in language.matches(words)
         ]
+        if self.model is not None:
+            found += [
+                ("model", c, f"p={p}") for c, p in self.model.explain(words, self._excuse(words))
+            ]
+        return found
 
 
-def load_detector(directory: Path = SAFETY_DIR) -> Detector:
-    return Detector(tuple(load_language(p) for p in sorted(directory.glob("*.yaml"))))
+def load_detector(directory: Path = SAFETY_DIR, model: Model | None = None) -> Detector:
+    return Detector(tuple(load_language(p) for p in sorted(directory.glob("*.yaml"))), model)
 
 
 @cache
 def default_detector() -> Detector:
-    return load_detector()
+    return load_detector(model=default_model())

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.engine import callbacks
 from bot.engine.outputs import KeyButton
 from bot.safety import quiet
-from bot.safety.care import COUNTRY, SAFE, Care
+from bot.safety.care import COUNTRY, PRIVATE, Care, Safe
 from bot.turn import Turn
 
 EVERYDAY = "x"
@@ -26,11 +25,7 @@ class SafetySettings:
         state = turn.t("quiet_state_on" if turn.user.quiet else "quiet_state_off")
         keyboard = (
             quiet.toggle_keyboard(turn),
-            (
-                KeyButton(
-                    turn.t("safety_change_country"), callbacks.encode(SAFE, COUNTRY, EVERYDAY)
-                ),
-            ),
-            (KeyButton(turn.t("safety_privacy_button"), callbacks.encode(SAFE, "priv", EVERYDAY)),),
+            (KeyButton(turn.t("safety_change_country"), Safe(COUNTRY, EVERYDAY).pack()),),
+            (KeyButton(turn.t("safety_privacy_button"), Safe(PRIVATE, EVERYDAY).pack()),),
         )
         turn.say(turn.t("safety_settings_text", quiet=state, country=name), keyboard)

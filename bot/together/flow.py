@@ -9,25 +9,43 @@ two partners answering at the same moment still produce exactly one reveal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import col, func, select
 
 from bot.conversations import begin_at
-from bot.engine import callbacks
 from bot.engine.outputs import Effect, KeyButton, SaveReflection
+from bot.engine.payloads import Payload
 from bot.plugins import Feature, FeatureContext
 from bot.storage import repo
 from bot.storage.models import Reflection, User
 from bot.together.models import CoupleQuestion
 from bot.turn import Turn
 
-ANSWER_NOW = "q"
-SKIP = "k"
+
+@dataclass(frozen=True)
+class Reminded:
+    """A reminder's question: the couple it was sent for, and the dialog node."""
+
+    couple: int
+    dialog: str
+    node: str
+
+
+@dataclass(frozen=True)
+class AnswerNow(Reminded, Payload, prefix="q"):
+    """From the reminder: answer the couple question now."""
+
+
+@dataclass(frozen=True)
+class Skip(Reminded, Payload, prefix="k"):
+    """From the reminder: not this one."""
 
 
 def feature(context: FeatureContext) -> Feature:
     return Feature(
         "together",
-        buttons={ANSWER_NOW: answer_now, SKIP: skip},
+        buttons={AnswerNow: answer_now, Skip: skip},
         effect_listeners=(on_effect,),
     )
 
@@ -57,13 +75,13 @@ async def answered(turn: Turn, effect: SaveReflection) -> None:
                 (
                     KeyButton(
                         turn.content.t("together_answer_now", partner.lang),
-                        callbacks.encode(ANSWER_NOW, *ids),
+                        AnswerNow(*ids).pack(),
                     ),
                 ),
                 (
                     KeyButton(
                         turn.content.t("together_skip", partner.lang),
-                        callbacks.encode(SKIP, *ids),
+                        Skip(*ids).pack(),
                     ),
                 ),
             )
@@ -145,15 +163,15 @@ async def _locked_question(turn: Turn, couple_id: int, dialog: str, node: str) -
     return (await session.exec(query)).one()
 
 
-async def answer_now(turn: Turn, args: tuple[str, ...]) -> None:
+async def answer_now(turn: Turn, pressed: AnswerNow) -> None:
     """From the reminder: jump straight to the couple question."""
-    question = _reminded_question(turn, args)
+    question = _reminded_question(turn, pressed)
     if question is not None:
         await begin_at(turn, *question)
 
 
-async def skip(turn: Turn, args: tuple[str, ...]) -> None:
-    question = _reminded_question(turn, args)
+async def skip(turn: Turn, pressed: Skip) -> None:
+    question = _reminded_question(turn, pressed)
     if question is None or turn.user.couple_id is None:
         return
     row = await _locked_question(turn, turn.user.couple_id, *question)
@@ -162,19 +180,19 @@ async def skip(turn: Turn, args: tuple[str, ...]) -> None:
     turn.say(turn.t("together_skipped"), replace=True)
 
 
-def _reminded_question(turn: Turn, args: tuple[str, ...]) -> tuple[str, str] | None:
+def _reminded_question(turn: Turn, pressed: Reminded) -> tuple[str, str] | None:
     """(dialog, node) of a reminder meant for this person's current couple, else a notice.
 
     Reminders carry the couple they were sent for, so a button from an earlier
     link can never act on a later one.
     """
-    if len(args) != 3 or not _is_together_question(turn, args[1], args[2]):
+    if not _is_together_question(turn, pressed.dialog, pressed.node):
         turn.notice("unknown_button")
         return None
-    if args[0] != str(turn.user.couple_id):
+    if pressed.couple != turn.user.couple_id:
         turn.notice("stale_button")
         return None
-    return args[1], args[2]
+    return pressed.dialog, pressed.node
 
 
 def _is_together_question(turn: Turn, dialog: str, node: str) -> bool:

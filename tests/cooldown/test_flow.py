@@ -11,7 +11,8 @@ from sqlmodel import select
 from bot.cooldown import phases
 from bot.engine import callbacks
 from bot.storage.models import DialogSession, Reflection, User
-from tests.cooldown.support import latest_cooldown, set_user, sweep, take_break
+from tests.cooldown.support import latest_cooldown, sweep, take_break
+from tests.support.people import update_user
 
 
 async def test_flooding_signs_lead_to_a_real_break_of_twenty_minutes_or_more(couple, en):
@@ -111,7 +112,7 @@ async def test_ending_the_break_early_cancels_the_timer(coach, couple, en, clock
 
 async def test_cooldown_works_without_a_partner(coach, en, clock):
     from bot.turn import Person
-    from tests.cooldown.support import Chat, Router
+    from tests.support.people import Chat, Router
 
     router = Router()
     solo = Chat(coach, Person(3001, 3001, "Kim", "en"), router)
@@ -174,7 +175,9 @@ async def test_forged_buttons_get_a_kind_answer(couple, en):
 async def test_a_break_interrupts_a_conversation_and_offers_to_resume_it(coach, couple, en, clock):
     """The welcome conversation is waiting for an answer when the fight starts."""
     alex = couple.alex
-    await alex.press_data(callbacks.nav("welcome", "hello", 0))  # on to the question "why_here"
+    await alex.press_data(
+        callbacks.Nav("welcome", "hello", 0).pack()
+    )  # on to the question "why_here"
     question = alex.last
     before = await _session(coach, alex.person.user_id)
     assert (before.dialog, before.node) == ("welcome", "why_here")
@@ -210,9 +213,9 @@ async def test_going_back_to_a_conversation_during_the_break_is_allowed(coach, c
     await take_break(alex, en)
     await alex.press(en("cooldown_notice_skip"))
     await alex.command("topics")
-    await alex.press_data(callbacks.topic("redefining"))
-    await alex.press_data(callbacks.nav("redefining", "open", 0))
-    await alex.press_data(callbacks.nav("redefining", "surface", 0))  # a question now
+    await alex.press_data(callbacks.Topic("redefining").pack())
+    await alex.press_data(callbacks.Nav("redefining", "open", 0).pack())
+    await alex.press_data(callbacks.Nav("redefining", "surface", 0).pack())  # a question now
     await alex.send("Money")
     assert await _reflections(coach, alex.person.user_id) == [("unspoken_topic", "Money")]
     cd = await latest_cooldown(coach, alex.person.user_id)
@@ -239,9 +242,7 @@ async def test_a_pause_set_during_the_break_holds_the_return_prompt(coach, coupl
     await take_break(alex, en)
     await alex.press(en("cooldown_notice_send"))
     sam.clear()
-    await set_user(
-        coach.sessions, alex.person.user_id, nudges_paused_until=clock.now.replace(year=2027)
-    )
+    await update_user(coach, alex.person.user_id, nudges_paused_until=clock.now.replace(year=2027))
     clock.advance(minutes=20)
     assert await sweep(coach, couple.router) == []
     cd = await latest_cooldown(coach, alex.person.user_id)
@@ -251,9 +252,7 @@ async def test_a_pause_set_during_the_break_holds_the_return_prompt(coach, coupl
 
 async def test_a_pause_from_before_the_break_does_not_hold_it(coach, couple, en, clock):
     alex = couple.alex
-    await set_user(
-        coach.sessions, alex.person.user_id, nudges_paused_until=clock.now.replace(year=2027)
-    )
+    await update_user(coach, alex.person.user_id, nudges_paused_until=clock.now.replace(year=2027))
     await take_break(alex, en)
     await alex.press(en("cooldown_notice_skip"))
     clock.advance(minutes=20)
@@ -268,7 +267,7 @@ async def test_the_whole_break_in_turkish(coach, tr, clock):
         coach, Person(2001, 2001, "Ayşe", "tr"), Person(2002, 2002, "Deniz", "tr-TR")
     )
     ayse, deniz = pair.alex, pair.sam
-    await set_user(coach.sessions, 2002, timezone="Europe/Istanbul")
+    await update_user(coach, 2002, timezone="Europe/Istanbul")
     await take_break(ayse, tr)
     assert tr("cooldown_flooded") in ayse.texts
     await ayse.press(tr("cooldown_notice_send"))

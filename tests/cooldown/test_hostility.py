@@ -70,16 +70,44 @@ def test_each_list_loads_with_known_kinds(path):
     assert {p.category for p in lists.phrases.phrases} <= set(KINDS)
 
 
-HELD_OUT_FLOOR = {"flagged": 0.5, "gentle_flagged": 0.0}
-"""Measured once before any tuning on `heldout.yaml`: 15/30 hostile flagged (en 9/15, tr 6/15)
-and 0/30 gentle flagged. Lists cannot know every insult; the floor guards against losing ground."""
+HELD_OUT_FLOOR = {
+    # v1: 15/30 hostile flagged (en 9/15, tr 6/15) before any tuning on it, 0/30 gentle;
+    # with the "you are …" judgement rule: 19/30 = 63 % (en 11, tr 8), 0/30 gentle.
+    "heldout": {"flagged": 0.63, "gentle_flagged": 0.0},
+    # v2, written blind before the lists were read: 34/50 = 68 % flagged (en 18/25, tr
+    # 16/25), 0/50 gentle; with the judgement rule: 40/50 = 80 % (en 19, tr 21), 0/50 gentle.
+    # Short of the issue's 95 %: the insults still missed are open-class words and idioms.
+    "fresh": {"flagged": 0.80, "gentle_flagged": 0.0},
+}
 
 
-def test_the_held_out_part_does_not_get_worse():
-    data = yaml.safe_load((CORPUS / "heldout.yaml").read_text(encoding="utf-8"))
-    hostile_all = [(s, lang) for lang, part in data.items() for s in part["hostile"]]
-    gentle_all = [(s, lang) for lang, part in data.items() for s in part["gentle"]]
+@pytest.mark.parametrize("part", ["heldout", "fresh"])
+def test_the_held_out_parts_do_not_get_worse(part):
+    data = yaml.safe_load((CORPUS / f"{part}.yaml").read_text(encoding="utf-8"))
+    hostile_all = [(s, lang) for lang, p in data.items() for s in p["hostile"]]
+    gentle_all = [(s, lang) for lang, p in data.items() for s in p["gentle"]]
     caught = sum(flagged(s, lang) for s, lang in hostile_all) / len(hostile_all)
     wrong = sum(flagged(s, lang) for s, lang in gentle_all) / len(gentle_all)
-    assert caught >= HELD_OUT_FLOOR["flagged"]
-    assert wrong <= HELD_OUT_FLOOR["gentle_flagged"]
+    print(f"hostility {part}: {caught:.0%} of hostile flagged, {wrong:.0%} of gentle")
+    assert caught >= HELD_OUT_FLOOR[part]["flagged"]
+    assert wrong <= HELD_OUT_FLOOR[part]["gentle_flagged"]
+
+
+@pytest.mark.parametrize(
+    ("text", "judged"),
+    [
+        ("you're a disgrace", True),
+        ("honestly you are such a fraud", True),
+        ("rezilsin", True),
+        ("yalancının tekisin", True),
+        ("you're right, I was late", False),
+        ("you're home late on Fridays", False),
+        ("you're working so much lately", False),
+        ("haklısın", False),
+        ("bana sormadan plan yapmışsın", False),
+        ("neredesin", False),
+        ("yardım eder misin", False),
+    ],
+)
+def test_you_are_followed_by_a_judgement_is_a_label_whatever_the_word(text, judged):
+    assert (hostile(text) == "label") is judged

@@ -9,7 +9,8 @@ from bot.cooldown import phases, screens
 from bot.features import FEATURES
 from bot.storage.db import session_factory
 from tests.cooldown.conftest import make_couple
-from tests.cooldown.support import latest_cooldown, set_user, sweep, take_break
+from tests.cooldown.support import latest_cooldown, sweep, take_break
+from tests.support.people import update_user
 
 
 def notices_from(chat, name: str, en) -> list[str]:
@@ -42,7 +43,7 @@ async def test_the_notice_is_previewed_and_sent_only_on_consent(couple, en):
 
 async def test_the_notice_tells_the_time_in_the_partners_time_zone(coach, couple, en):
     alex, sam = couple.alex, couple.sam
-    await set_user(coach.sessions, sam.person.user_id, timezone="America/New_York")
+    await update_user(coach, sam.person.user_id, timezone="America/New_York")
     await take_break(alex, en, minutes=60)
     await alex.press(en("cooldown_notice_send"))
     # 09:00 UTC + 60 minutes = 05:00 in New York (UTC-5 in early March)
@@ -127,7 +128,7 @@ async def test_updates_never_go_to_someone_who_was_not_told(coach, couple, en, c
     await take_break(alex, en)
     await alex.press(en("cooldown_notice_send"))
     for user_id in (alex.person.user_id, sam.person.user_id):
-        await set_user(coach.sessions, user_id, couple_id=None)
+        await update_user(coach, user_id, couple_id=None)
     sam.clear()
     clock.advance(minutes=20)
     await sweep(coach, couple.router)
@@ -140,7 +141,7 @@ async def test_updates_never_go_to_someone_who_was_not_told(coach, couple, en, c
 
 async def test_a_partner_who_blocked_the_bot_is_not_offered_a_notice(coach, couple, en):
     alex, sam = couple.alex, couple.sam
-    await set_user(coach.sessions, sam.person.user_id, active=False)
+    await update_user(coach, sam.person.user_id, active=False)
     await take_break(alex, en)
     assert alex.last == en("cooldown_rest", when="in about 20 minutes")
     assert sam.inbox == []
@@ -246,7 +247,7 @@ async def test_simultaneous_consent_sends_one_plain_notice_and_one_reply(
 async def test_a_partner_who_left_since_the_preview_is_not_sent_anything(coach, couple, en):
     alex, sam = couple.alex, couple.sam
     await take_break(alex, en)
-    await set_user(coach.sessions, sam.person.user_id, active=False)  # blocked the bot meanwhile
+    await update_user(coach, sam.person.user_id, active=False)  # blocked the bot meanwhile
     await alex.press(en("cooldown_notice_send"))
     assert sam.inbox == []
     assert en("partner_unavailable") in alex.texts
@@ -261,7 +262,7 @@ async def test_coming_back_to_the_notice_step_after_unlinking_goes_on_to_the_bre
     alex, sam = couple.alex, couple.sam
     await take_break(alex, en)
     for user_id in (alex.person.user_id, sam.person.user_id):
-        await set_user(coach.sessions, user_id, couple_id=None)
+        await update_user(coach, user_id, couple_id=None)
     await alex.command("cooldown")
     assert alex.texts[-2:] == [
         en("cooldown_already"),

@@ -259,3 +259,22 @@ async def test_words_prepared_without_a_break_never_mention_one(coach, couple, e
 
 async def test_grounding_says_plainly_that_nothing_needs_typing(en):
     assert "Nothing needs typing" in en("cooldown_ground_intro")
+
+
+async def test_a_false_alarm_in_the_builder_comes_back_to_it_with_the_words(
+    coach, couple, en, clock
+):
+    """Issue 13: a misread message used to throw away what was being written. "That's
+    not what I meant" gives it back to the builder, at the step it was typed at."""
+    alex, sam = couple.alex, couple.sam
+    await ready_to_talk(coach, couple, en, clock)
+    sam.clear()
+    words = "He kills me with his puns at dinner"
+    await alex.send(words)
+    assert en("safety_ask_safe") in alex.last, "read as a signal first"
+    await alex.press(en("safety_not_meant"))
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.outcome is None, "the break is still open"
+    assert cd.topic == "he kills me with his puns at dinner", "the builder took the words back"
+    assert alex.texts[-2] == en("safety_not_meant_reply")
+    assert sam.inbox == []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.telegram.application import build_application, on_started
-from tests.cooldown.support import link
 from tests.fakes.recording_request import RecordingRequest, deliver
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.support.people import link_rows
 
 
 async def test_a_break_with_a_notice_and_a_return_through_telegram(coach, content, clock):
@@ -27,7 +27,7 @@ async def test_a_break_with_a_notice_and_a_return_through_telegram(coach, conten
         try:
             await deliver(app, alex.send_command("start"))
             await deliver(app, sam.send_command("start"))
-            await link(coach.sessions, alex.id, sam.id)
+            await link_rows(coach.sessions, alex.id, sam.id)
             assert "cooldown" in [c["command"] for c in fake.commands()]
 
             await deliver(app, alex.send_command("topics"))

@@ -15,7 +15,8 @@ from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory, sqlite_writer
 from bot.storage.models import User
 from bot.turn import Person
-from tests.cooldown.support import Chat, Router, sweep, take_break
+from tests.cooldown.support import sweep, take_break
+from tests.support.people import Chat, Router
 from tests.support.waiting import until
 
 

@@ -1,4 +1,5 @@
-"""Two (sometimes three) people and the steps they take to become a couple."""
+"""The steps people take to become a couple through real invites (the two-partner
+harness, `tests.support.people`, links them straight in the database instead)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from bot.engine.content import Content
 from bot.engine.outputs import KeyButton
 from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
-from bot.storage.models import User
 from bot.turn import Outbound, Person
+from tests.support import people
 from tests.support.clock import Clock
+from tests.support.people import texts, to
 
-ALEX = Person(1001, 1001, "Alex", "en")
-SAM = Person(1002, 1002, "Sam", "en")
-KIM = Person(1003, 1003, "Kim", "tr")
+ALEX = people.ALEX
+SAM = people.speaking(people.SAM, "en")
+KIM = people.speaking(people.KIM, "tr")
 BOT_USERNAME = "attune_test_bot"
 CODE_IN_TEXT = re.compile(r"/start ([A-Za-z0-9_-]+)")
 
@@ -39,14 +41,6 @@ async def pg_coach(postgres_url: str, content: Content, clock: Clock) -> AsyncIt
     coach.bot_username = BOT_USERNAME
     yield coach
     await engine.dispose()
-
-
-def to(outs: list[Outbound], person: Person) -> list[Outbound]:
-    return [o for o in outs if o.chat_id == person.chat_id]
-
-
-def texts(outs: list[Outbound], person: Person) -> list[str]:
-    return [o.text for o in to(outs, person)]
 
 
 def news(outs: list[Outbound], person: Person) -> list[str]:
@@ -90,20 +84,13 @@ async def link(coach: Coach, a: Person, b: Person) -> list[Outbound]:
     return await join(coach, b, await invite(coach, a))
 
 
-async def user(coach: Coach, person: Person) -> User:
-    async with coach.sessions() as session:
-        found = await session.get(User, person.user_id)
-        assert found is not None
-        return found
-
-
 def buttons(outs: list[Outbound], person: Person) -> list[KeyButton]:
     return [b for o in to(outs, person) for row in o.keyboard for b in row]
 
 
 async def walk_to_question(coach: Coach, person: Person, dialog: str) -> list[Outbound]:
     """Open `dialog` and tap the first button until it asks for free text."""
-    outs = await coach.press(person, callbacks.topic(dialog))
+    outs = await coach.press(person, callbacks.Topic(dialog).pack())
     while shown := buttons(outs, person):
         outs = await coach.press(person, shown[0].data)
     return outs

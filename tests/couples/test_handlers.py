@@ -20,9 +20,8 @@ from tests.couples.conftest import (
     link,
     name_yourself,
     news,
-    texts,
-    user,
 )
+from tests.support.people import texts, user
 
 
 async def rows(coach, model):
@@ -392,7 +391,7 @@ async def test_a_long_answer_typed_at_a_question_is_not_taken_for_a_name(coach):
     from bot.storage.models import Reflection
 
     await name_yourself(coach, ALEX)
-    outs = await coach.press(ALEX, callbacks.topic("redefining"))
+    outs = await coach.press(ALEX, callbacks.Topic("redefining").pack())
     while labels := [b.data for o in outs for row in o.keyboard for b in row]:
         outs = await coach.press(ALEX, labels[0])  # on to the first free-text question
     await coach.for_user(ALEX.user_id, lambda turn: naming.ask(turn, naming.SETTINGS))

@@ -13,7 +13,8 @@ from sqlmodel import select
 from bot.coach import Coach
 from bot.storage.models import Couple, User
 from bot.turn import Outbound, Person
-from tests.couples.conftest import invite, link, name_yourself, news, texts
+from tests.couples.conftest import invite, link, name_yourself, news
+from tests.support.people import texts
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 4

@@ -16,7 +16,8 @@ from bot.couples.privacy import CONFIRM_FOR
 from bot.engine import callbacks
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound, Person
-from tests.couples.conftest import ALEX, KIM, SAM, answer, link, texts, to, user
+from tests.couples.conftest import ALEX, KIM, SAM, answer, link
+from tests.support.people import texts, to, user
 
 SECRET = "I feel lonely when you work late and I have never told you"
 SHARED = "A walk after dinner helps us talk"
@@ -40,7 +41,7 @@ async def test_an_answer_kept_private_never_reaches_the_partner(coach):
     await link(coach, ALEX, SAM)
     outs = await answer(coach, ALEX, SECRET, PRIVATE_TOPIC)
     assert texts(outs, ALEX)[0].endswith(coach.content.t("share_question", "en"))
-    outs += await coach.press(ALEX, callbacks.share(PRIVATE_TOPIC, "familiar", False))
+    outs += await coach.press(ALEX, callbacks.Share(PRIVATE_TOPIC, "familiar", False).pack())
     assert texts(outs, SAM) == []
     async with coach.sessions() as session:
         stored = (await session.exec(select(Reflection))).one()
@@ -61,7 +62,7 @@ async def test_a_shared_answer_reaches_the_partner_marked_as_shared(coach):
 async def test_sharing_twice_sends_once(coach):
     await link(coach, ALEX, SAM)
     outs = await answer(coach, ALEX, SHARED, SHARED_TOPIC, share=True)
-    outs += await coach.press(ALEX, callbacks.share(SHARED_TOPIC, "own_thing", True))
+    outs += await coach.press(ALEX, callbacks.Share(SHARED_TOPIC, "own_thing", True).pack())
     assert len(texts(outs, SAM)) == 1
 
 
@@ -79,9 +80,9 @@ async def test_no_command_or_button_ever_shows_the_partner_a_private_answer(coac
     # Sam presses every button he was ever shown, and forged ones aimed at Alex's answer.
     buttons = {b.data for o in to(seen, SAM) for row in o.keyboard for b in row}
     forged = {
-        callbacks.share(PRIVATE_TOPIC, "familiar", True),
-        callbacks.nav(PRIVATE_TOPIC, "familiar", 0),
-        callbacks.topic(PRIVATE_TOPIC),
+        callbacks.Share(PRIVATE_TOPIC, "familiar", True).pack(),
+        callbacks.Nav(PRIVATE_TOPIC, "familiar", 0).pack(),
+        callbacks.Topic(PRIVATE_TOPIC).pack(),
         "nm|use",
         "sfe|yes",
     }

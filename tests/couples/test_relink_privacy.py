@@ -22,9 +22,10 @@ from bot.nudges.models import NudgeCheckin
 from bot.nudges.summary import weekly_scores
 from bot.storage.models import User
 from bot.turn import Outbound, Person
-from tests.cooldown.support import Chat, Router, sweep, take_break
+from tests.cooldown.support import sweep, take_break
 from tests.couples.conftest import invite, join
 from tests.nudges.support import TUESDAY_DUE, button, make_coach, meet, tick, update_schedule
+from tests.support.people import Chat, Router
 
 ALEX = Person(3001, 3001, "Alex", "en")
 SAM = Person(3002, 3002, "Sam", "en")

@@ -13,9 +13,9 @@ from bot.cooldown.models import CooldownTimer
 from bot.engine.content import Content
 from bot.storage.db import create_engine, session_factory
 from bot.storage.types import utcnow
-from tests.cooldown.support import link
 from tests.e2e.harness import running_bot
 from tests.fakes.telegram_server import FakeBotApiServer
+from tests.support.people import link_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def test_a_break_survives_a_crash_of_the_bot(
         for person in (alex, sam):
             person.send_command("/start")
             person.wait_for_reply("Let's get to know")
-        in_database(url, lambda sessions: link(sessions, alex.id, sam.id))
+        in_database(url, lambda sessions: link_rows(sessions, alex.id, sam.id))
 
         alex.send_command("/cooldown")
         alex.wait_for_reply(en("cooldown_check"))

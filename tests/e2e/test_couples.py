@@ -60,15 +60,15 @@ def answer_first_question(
 ) -> None:
     mark = fake.mark()
     user.send_command("/topics")
-    shown(fake, user, callbacks.topic("redefining"), mark)
-    user.press(callbacks.topic("redefining"))
+    shown(fake, user, callbacks.Topic("redefining").pack(), mark)
+    user.press(callbacks.Topic("redefining").pack())
     for node in ("open", "surface"):
-        press(fake, user, callbacks.nav("redefining", node, 0))
+        press(fake, user, callbacks.Nav("redefining", node, 0).pack())
     question = content.dialogs["redefining"].nodes["familiar"].text["en"]
     user.wait_for_reply(question[:40])
     user.send_text(text)
     mark = fake.mark()
-    share_data = callbacks.share("redefining", "familiar", share)
+    share_data = callbacks.Share("redefining", "familiar", share).pack()
     shown(fake, user, share_data, mark)
     user.press(share_data)
     user.wait_for_reply("Shared with your partner" if share else "Kept private")

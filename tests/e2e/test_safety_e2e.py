@@ -23,10 +23,10 @@ FALSE_ALARM = "He kills me with his puns, I laughed all evening"
 def walk_to_first_question(fake, content, user) -> None:
     mark = fake.mark()
     user.send_command("/topics")
-    shown(fake, user, callbacks.topic("redefining"), mark)
-    user.press(callbacks.topic("redefining"))
+    shown(fake, user, callbacks.Topic("redefining").pack(), mark)
+    user.press(callbacks.Topic("redefining").pack())
     for node in ("open", "surface"):
-        press(fake, user, callbacks.nav("redefining", node, 0))
+        press(fake, user, callbacks.Nav("redefining", node, 0).pack())
     user.wait_for_reply(content.dialogs["redefining"].nodes["familiar"].text["en"][:40])
 
 
@@ -55,12 +55,12 @@ def test_a_disclosure_mid_conversation_keeps_the_partners_chat_silent(
         # While quiet mode is on, even an answer Alex chooses to share stays with Alex.
         mark = fake.mark()
         alex.send_command("/topics")
-        shown(fake, alex, callbacks.topic("redefining"), mark)
-        alex.press(callbacks.topic("redefining"))  # resumes at the question
+        shown(fake, alex, callbacks.Topic("redefining").pack(), mark)
+        alex.press(callbacks.Topic("redefining").pack())  # resumes at the question
         alex.wait_for_reply(content.dialogs["redefining"].nodes["familiar"].text["en"][:40])
         alex.send_text("I miss our walks")
         mark = fake.mark()
-        share = callbacks.share("redefining", "familiar", True)
+        share = callbacks.Share("redefining", "familiar", True).pack()
         shown(fake, alex, share, mark)
         alex.press(share)
         alex.wait_for_reply("Quiet mode is on")
@@ -84,7 +84,7 @@ def test_not_what_i_meant_resumes_with_the_text_kept(
         alex.press("That's not what I meant")
         alex.wait_for_reply("I misread that")
         mark = fake.mark()
-        keep = callbacks.share("redefining", "familiar", False)
+        keep = callbacks.Share("redefining", "familiar", False).pack()
         shown(fake, alex, keep, mark)  # the dialog took the message as the answer
         alex.press(keep)
         alex.wait_for_reply("Kept private")

@@ -108,7 +108,7 @@ def test_begin_shows_the_start_node_with_its_buttons(demo: Content) -> None:
 def callbacks_button(label: str, dialog: str, node: str, index: int):
     from bot.engine.outputs import KeyButton
 
-    return KeyButton(label, callbacks.nav(dialog, node, index))
+    return KeyButton(label, callbacks.Nav(dialog, node, index).pack())
 
 
 def test_begin_resumes_at_a_saved_node_and_ignores_an_unknown_one(demo: Content) -> None:
@@ -164,8 +164,8 @@ def test_with_a_partner_the_answer_is_followed_by_a_share_question(demo: Content
     )
     assert state == DialogState("demo", "ask", awaiting_share=True)
     assert [b.data for row in outputs[0].keyboard for b in row] == [
-        callbacks.share("demo", "ask", False),
-        callbacks.share("demo", "ask", True),
+        callbacks.Share("demo", "ask", False).pack(),
+        callbacks.Share("demo", "ask", True).pack(),
     ]
 
 
@@ -203,7 +203,7 @@ def test_end_offers_the_suggested_dialog_and_the_menu(demo: Content) -> None:
     )
     assert state.idle and effects == [DialogFinished("demo", AT)]
     data = [b.data for row in outputs[-1].keyboard for b in row]
-    assert data == [callbacks.topic("other"), callbacks.TOPICS_MENU]
+    assert data == [callbacks.Topic("other").pack(), callbacks.TopicsMenu().pack()]
 
 
 def test_a_double_tap_is_stale_and_changes_nothing(demo: Content) -> None:

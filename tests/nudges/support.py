@@ -17,7 +17,6 @@ from bot.nudges.store import ensure_schedules
 from bot.nudges.sweep import Sweep
 from bot.sending import Outcome
 from bot.storage.db import session_factory
-from bot.storage.models import User
 from bot.turn import Outbound, Person
 from tests.support.clock import Clock
 
@@ -81,22 +80,6 @@ async def schedule(coach: Coach, person: Person) -> NudgeSchedule:
         return row
 
 
-async def user(coach: Coach, person: Person) -> User:
-    async with coach.sessions() as session:
-        row = await session.get(User, person.user_id)
-        assert row is not None
-        return row
-
-
-async def update_user(coach: Coach, person: Person, **values: object) -> None:
-    async with coach.sessions() as session, session.begin():
-        row = await session.get(User, person.user_id)
-        assert row is not None
-        for key, value in values.items():
-            setattr(row, key, value)
-        session.add(row)
-
-
 async def update_schedule(coach: Coach, person: Person, **values: object) -> None:
     async with coach.sessions() as session, session.begin():
         row = await session.get(NudgeSchedule, person.user_id)
@@ -112,10 +95,6 @@ async def deliveries(coach: Coach, person: Person | None = None) -> list[NudgeDe
         if person is not None:
             query = query.where(NudgeDelivery.user_id == person.user_id)
         return list((await session.exec(query)).all())
-
-
-def to(outs: Iterable[Outbound], person: Person) -> list[Outbound]:
-    return [o for o in outs if o.chat_id == person.chat_id]
 
 
 def button(out: Outbound, label_part: str) -> str:

@@ -6,17 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.nudges.support import (
-    TUESDAY_DUE,
-    button,
-    make_coach,
-    meet,
-    run_until,
-    schedule,
-    update_user,
-    user,
-)
-from tests.support.people import ALEX
+from tests.nudges.support import TUESDAY_DUE, button, make_coach, meet, run_until, schedule
+from tests.support.people import ALEX, update_user, user
 
 FRIDAY_DUE = TUESDAY_DUE + timedelta(days=3)
 

@@ -19,11 +19,9 @@ from tests.nudges.support import (
     run_until,
     schedule,
     tick,
-    to,
     update_schedule,
-    update_user,
 )
-from tests.support.people import ALEX, SAM, link
+from tests.support.people import ALEX, SAM, link, to, update_user
 
 FRIDAY_DUE = TUESDAY_DUE + timedelta(days=3)
 

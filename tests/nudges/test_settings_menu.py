@@ -16,9 +16,8 @@ from tests.nudges.support import (
     run_until,
     schedule,
     sweep_of,
-    user,
 )
-from tests.support.people import ALEX
+from tests.support.people import ALEX, user
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from bot.nudges.chart import (
 from bot.nudges.models import NudgeCheckin
 from bot.nudges.summary import WeeklyScores, encouragement, weekly_scores
 from bot.turn import Photo
-from tests.nudges.support import make_coach, meet, run_until, update_user, user
-from tests.support.people import ALEX, SAM, link
+from tests.nudges.support import make_coach, meet, run_until
+from tests.support.people import ALEX, SAM, link, update_user, user
 
 SUNDAY_PICTURE = datetime(2026, 3, 8, 15, tzinfo=UTC)  # Sunday 18:00 in Istanbul
 # (days before the picture, score, shared) per partner: six weeks of check-ins.

@@ -23,9 +23,8 @@ from tests.nudges.support import (
     sweep_of,
     tick,
     update_schedule,
-    update_user,
 )
-from tests.support.people import ALEX, KIM, SAM
+from tests.support.people import ALEX, KIM, SAM, update_user
 
 
 @pytest.fixture

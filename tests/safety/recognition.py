@@ -17,7 +17,7 @@ from bot.safety.screen import CATEGORIES, Detector, default_detector
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("en", "tr")
-PARTS = ("tuned", "heldout")
+PARTS = ("tuned", "heldout", "fresh")
 NEGATIVE = "negative"
 
 

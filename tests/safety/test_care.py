@@ -13,7 +13,8 @@ from bot.safety.models import SafetyHold
 from bot.storage import repo
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound
-from tests.couples.conftest import ALEX, KIM, SAM, buttons, link, texts, user, walk_to_question
+from tests.couples.conftest import ALEX, KIM, SAM, buttons, link, walk_to_question
+from tests.support.people import texts, user
 
 SELF_HARM = "Honestly I want to die"
 ABUSE = "he pushed me against the wall last night"
@@ -235,3 +236,38 @@ async def test_about_and_the_welcome_say_attune_is_a_coach_not_therapy(coach):
 async def test_help_now_names_each_emergency_number_once(coach):
     said = texts(await coach.run_command(ALEX, "help_now"), ALEX)[0]
     assert said.count("112") == 1 and said.count("911") == 1
+
+
+async def test_i_am_not_safe_typed_gets_the_violence_lines_and_quiet_mode(coach):
+    """Typed in a conversation, "I'm not safe" (or "güvende değilim") is heard: the
+    answer for abuse and fear, with domestic-violence lines, not only a number."""
+    await link(coach, ALEX, SAM)
+    await coach.run_command(ALEX, "settings")
+    await coach.press(ALEX, "sfc|GB|x")
+    outs = await coach.text(ALEX, "I'm not safe")
+    assert texts(outs, SAM) == []
+    [reply] = outs
+    t = coach.content.t
+    assert reply.text.startswith(t("safety_abuse", "en"))
+    assert "0808 2000 247" in reply.text and "999" in reply.text
+    assert (await user(coach, ALEX)).quiet
+    outs = await coach.text(KIM, "güvende değilim")
+    assert texts(outs, KIM)[0].startswith(t("safety_abuse", "tr"))
+
+
+async def test_abuse_told_with_self_harm_gets_both_answers_and_quiet_mode(coach):
+    """Self-harm is answered first, and the abuse in the same message is not dropped:
+    the domestic-violence line, the privacy steps and quiet mode come with it."""
+    await link(coach, ALEX, SAM)
+    await coach.run_command(ALEX, "settings")
+    await coach.press(ALEX, "sfc|GB|x")
+    outs = await coach.text(ALEX, "he beats me and I want to die")
+    assert texts(outs, SAM) == []
+    [reply] = outs
+    t = coach.content.t
+    assert reply.text.startswith(t("safety_self_harm", "en"))
+    assert "116 123" in reply.text, "the crisis line"
+    assert "0808 2000 247" in reply.text, "and the domestic abuse line"
+    assert t("safety_quiet_turned_on", "en") in reply.text
+    assert (await user(coach, ALEX)).quiet
+    assert t("safety_privacy_button", "en") in labels(outs, ALEX)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.couples.conftest import ALEX, KIM, buttons, texts, user
+from tests.couples.conftest import ALEX, KIM, buttons
+from tests.support.people import texts, user
 
 SELF_HARM = "I want to kill myself"
 
@@ -62,3 +63,27 @@ async def test_forged_country_buttons_are_refused(coach):
     for data in ("sfc|XX|x", "sfc|US|q", "sfc|US"):
         assert (await coach.press(ALEX, data))[0].notice
     assert (await user(coach, ALEX)).country is None
+
+
+async def test_settings_ask_with_the_button_list_and_the_choice_is_kept(coach):
+    """/settings → Safety → change the country: the same list of buttons as in the
+    safety answer; one press saves it, shows that country's lines, and /settings says so."""
+    await coach.run_command(ALEX, "start")
+    menu = await coach.press(ALEX, "set|safety")
+    change = coach.content.t("safety_change_country", "en")
+    [ask] = [b.data for b in buttons(menu, ALEX) if b.label == change]
+    question = await coach.press(ALEX, ask)
+    assert texts(question, ALEX)[0] == coach.content.t("safety_country_question", "en")
+    choices = {b.label: b.data for b in buttons(question, ALEX)}
+    assert len(choices) >= 10 and "India" in choices
+
+    saved = await coach.press(ALEX, choices["India"])
+    assert texts(saved, ALEX)[0].startswith(
+        coach.content.t("safety_country_saved", "en", country="India")
+    )
+    assert (await user(coach, ALEX)).country == "IN"
+    menu = await coach.press(ALEX, "set|safety")
+    assert "India" in texts(menu, ALEX)[0]
+    typed_later = await coach.text(ALEX, "Germany")
+    assert (await user(coach, ALEX)).country == "IN", "a pressed answer closes the question"
+    assert "0800 111 0 111" not in " ".join(texts(typed_later, ALEX))

@@ -26,6 +26,13 @@ def test_at_least_thirty_countries_including_the_ones_the_issue_names():
     countries = default_resources().countries
     assert len(countries) >= 30
     assert set(countries) >= ISSUE_COUNTRIES
+    both = [
+        code
+        for code, country in countries.items()
+        if {g for line in country.lines if not line.emergency for g in line.serves}
+        >= {"self_harm", "abuse"}
+    ]
+    assert len(both) >= 30, "thirty countries with a crisis line and a violence line"
 
 
 @pytest.mark.parametrize("code", sorted(default_resources().countries))

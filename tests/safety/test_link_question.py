@@ -4,7 +4,8 @@ turns on quiet mode and offers help, and the partner never learns of it."""
 from __future__ import annotations
 
 from bot.storage.models import User
-from tests.couples.conftest import ALEX, SAM, buttons, link, texts, user
+from tests.couples.conftest import ALEX, SAM, buttons, link
+from tests.support.people import texts, user
 
 QUESTION = "One private question before you start"
 

@@ -64,3 +64,24 @@ def test_the_head_is_the_marked_word_and_the_rest_is_the_last_stems_suffix():
 def test_malformed_phrases_are_refused(bad):
     with pytest.raises(ValueError):
         parse_all(bad, "test", CLASSES)
+
+
+def test_a_suffix_class_reads_person_and_tense_from_a_turkish_ending():
+    """`vur+o` is "he hit" in any tense, `vur+ben` "I hit": the ending decides, and a
+    negative ending ("vurmadı") is neither."""
+    import re
+
+    suffixes = {
+        "o": re.compile("[aeiu]?(?:[dt][iu]|[iu]?yor|[aeiu]r|[ae]c[ae]k|m[iu]s)(?:[dt][iu])?"),
+        "ben": re.compile("[aeiu]?(?:[dt][iu]m|[iu]?yor[iu]m|[ae]c[ae][gk][iu]m)"),
+    }
+    he = PhraseIndex.of(parse_all("beni ~2 vur|dov+o", "test", CLASSES, suffixes))
+    me = PhraseIndex.of(parse_all("onu ~2 vur|dov+ben", "test", CLASSES, suffixes))
+    for text in ("beni dövdü", "beni vuruyor", "beni dövecek", "Beni hep dövüyordu"):
+        assert list(he.find(words_of(text))), text
+    for text in ("beni dövdüm", "beni dövmedi", "beni vurmaz", "beni dov"):
+        assert not list(he.find(words_of(text))), text
+    assert list(me.find(words_of("onu dövdüm")))
+    assert not list(me.find(words_of("onu dövdü")))
+    with pytest.raises(ValueError, match="unknown suffix"):
+        parse("beni vur+nope", "test", CLASSES, suffixes)

@@ -15,9 +15,10 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import User
 from bot.turn import Outbound
-from tests.couples.conftest import ALEX, SAM, answer, link, texts, user
+from tests.couples.conftest import ALEX, SAM, answer, link
 from tests.engine.dialog_files import write_dialogs
-from tests.nudges.support import TUESDAY_DUE, meet, run_until, update_user
+from tests.nudges.support import TUESDAY_DUE, meet, run_until
+from tests.support.people import texts, update_user, user
 
 
 async def go_quiet(coach: Coach, person) -> None:

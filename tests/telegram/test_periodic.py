@@ -13,8 +13,8 @@ from bot.telegram.application import build_application, drain, on_started
 from bot.turn import Outbound
 from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
-from tests.nudges.support import deliveries, make_coach, meet, user
-from tests.support.people import ALEX, SAM
+from tests.nudges.support import deliveries, make_coach, meet
+from tests.support.people import ALEX, SAM, user
 from tests.support.waiting import until
 
 TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul

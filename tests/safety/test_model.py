@@ -1,0 +1,87 @@
+"""The classifier that backs up the phrase lists (bot/safety/model.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.safety import model
+from bot.safety.screen import default_detector, load_detector
+from bot.safety.words import words_of
+
+
+def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
+    """Nobody hand-edits a weight, and a corpus or dialog change without retraining is
+    caught: `python -m bot.safety.model` rewrites the file from the tuned part and the
+    coach's own dialog texts (as ordinary text) only."""
+    shipped = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
+    paths = sorted(model.CORPUS_DIR.glob("*.tuned.yaml"))
+    assert shipped["corpus_sha256"] == model.corpus_sha256(paths, model.ordinary_texts())
+    assert not any(p.name.endswith(("heldout.yaml", "fresh.yaml")) for p in paths)
+    assert json.loads(model.train_on_corpus().to_json()) == shipped
+
+
+def test_the_model_finds_what_the_lists_do_not():
+    lists_only = load_detector()
+    for text, category in [
+        ("he refuses to let me phone my sister", "control"),
+        ("kocam bütün kartlarımı elimden aldı", "control"),
+    ]:
+        assert category not in lists_only.check(text)
+        assert category in default_detector().check(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["he would never hurt me", "o bana asla zarar vermez", "he has never laid a hand on me"],
+)
+def test_a_negated_harm_word_is_not_a_signal_to_the_model(text):
+    assert default_detector().model.signals(words_of(text)) == set()
+
+
+def test_the_lists_excuses_reach_the_model_sentence_by_sentence():
+    """An idiom or a past told as past excuses its own sentence, never the next one,
+    and the past never excuses self-harm."""
+    detector = default_detector()
+    text = "he refuses to let me phone my sister"
+    past = f"years ago {text}"
+    assert "control" in detector.check(text)
+    assert "control" not in detector.check(past)
+    assert "control" in detector.check(f"{past}. {text}")
+    words = words_of("years ago. I want to die")
+    excused = detector._excuse(words)
+    assert not excused(1, "self_harm")
+
+
+def test_a_long_text_is_scored_sentence_by_sentence():
+    """Weight cannot pile up over a long message: many gentle sentences stay gentle."""
+    text = "We talked about money and his mother and the kids. " * 200
+    assert default_detector().check(text) == frozenset()
+    assert len(list(model.sentences(words_of(text)))) == 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "time to talk tonight",
+        "We want to argue less",
+        "I miss our walks",
+        "Bu akşam konuşmak için zaman",
+        "A question you both answer: what's one kind of everyday, non-sexual touch you like?",
+    ],
+)
+def test_ordinary_answers_are_not_signals(text):
+    """The model once read "time to talk tonight" as self-harm ("tonight" is frequent in
+    the corpus's plans): a sentence with no word of harm is not scored, and the coach's
+    own dialog texts are trained on as ordinary talk."""
+    assert default_detector().check(text) == frozenset()
+
+
+def test_a_sentence_without_a_word_of_harm_is_not_scored():
+    """Even a model that has learnt to lean on one word is not asked about a sentence
+    with no harm concept in it, negated or not; a negated one is still asked."""
+    leaning = model.Model({"self_harm": {"w:tonight": 10.0}}, "toy")
+    assert leaning.signals(words_of("time to talk tonight")) == set()
+    assert leaning.signals(words_of("I want to die tonight")) == {"self_harm"}
+    assert leaning.signals(words_of("I don't feel safe tonight")) == {"self_harm"}
