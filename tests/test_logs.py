@@ -114,8 +114,8 @@ def test_a_log_line_reads_time_level_logger_and_message(capsys) -> None:
 
 def test_the_terminal_chat_logs_to_a_file_in_a_folder_made_for_it(tmp_path: Path) -> None:
     log_file = tmp_path / "new" / "folder" / "attune.log"
-    setup_logging("INFO", (TOKEN,))  # called twice, as a restart in one process would
     setup_logging("INFO", (TOKEN,), file=log_file)
+    setup_logging("INFO", (TOKEN,), file=log_file)  # again: the folder is there already
     logging.getLogger("bot.console").info("Güle güle %s", TOKEN)
     for handler in logging.getLogger().handlers:
         handler.flush()
@@ -137,6 +137,8 @@ def test_a_proxy_page_instead_of_json_is_one_quiet_line(capsys) -> None:
     assert line.endswith(
         " DEBUG telegram.request.BaseRequest: the Bot API answered with a body not JSON"
     )
+    logging.getLogger("telegram.request.BaseRequest").warning("the network is down")
+    assert "the network is down" in capsys.readouterr().err, "other lines pass as they are"
 
 
 def test_an_exception_logged_without_its_traceback_is_scrubbed_too() -> None:
@@ -157,3 +159,27 @@ def test_exception_names_say_where_they_come_from() -> None:
     assert format_exception(LocalError("x")) == (
         "tests.test_logs.test_exception_names_say_where_they_come_from.<locals>.LocalError: x"
     )
+
+
+def test_a_chain_of_exceptions_that_loops_is_printed_once() -> None:
+    from bot.logs import format_exception
+
+    first, second = ValueError("first"), KeyError("second")
+    first.__cause__, second.__cause__ = second, first
+    text = format_exception(first)
+    assert text.count("ValueError: first") == 1 and text.count("KeyError: 'second'") == 1
+
+
+def test_a_context_hidden_with_from_none_stays_hidden() -> None:
+    from bot.logs import format_exception
+
+    try:
+        try:
+            raise KeyError("the lookup")
+        except KeyError:
+            raise ValueError("what we say") from None
+    except ValueError as exc:
+        assert format_exception(exc) == logging.Formatter().formatException(
+            (type(exc), exc, exc.__traceback__)
+        )
+        assert "the lookup" not in format_exception(exc)
