@@ -1,10 +1,10 @@
 """What a transport tells a background job about each message it tried to send.
 
-A job that must send something exactly once (the nudge sweep) needs two
-moments from the transport: right before a message really goes out (so it can
-claim the send in its own storage and refuse a duplicate), and right after
-(so it can record what happened). Transports call these hooks; jobs that do
-not care simply have none.
+A job that must send something exactly once (the check-ins' delivery record,
+`bot.delivery.record`) needs two moments from the transport: right before a
+message really goes out (so it can claim the send in its own storage and
+refuse a duplicate), and right after (so it can record what happened).
+Transports call these hooks; jobs that do not care simply have none.
 """
 
 from __future__ import annotations

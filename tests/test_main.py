@@ -90,3 +90,17 @@ def test_the_bot_refuses_to_start_on_a_broken_data_file(tmp_path: Path) -> None:
     done = run("console", DATA_DIR=str(data), DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/a.db")
     assert done.returncode == 3
     assert "nudges/cities.yaml: -: no cities" in done.stderr
+
+
+def test_check_content_reads_the_safety_files_from_the_configured_folder(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    (data / "crisis_resources.yaml").write_text("countries: [not, a, mapping]\n")
+    (data / "safety" / "tr.yaml").write_text("categories: {gossip: [whatever]}\n")
+    done = run("check-content", DATA_DIR=str(data))
+    assert done.returncode == 3
+    problems = done.stderr.splitlines()[1:]
+    assert any(p.startswith("crisis_resources.yaml: -: ValidationError") for p in problems)
+    assert any(p.startswith("safety: -: ValueError: tr.yaml: unknown category") for p in problems)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import waiting
 from bot.cooldown import buttons as b
 from bot.cooldown import notices, phases, repair, screens, store, timers
 from bot.cooldown.buttons import at_step
 from bot.cooldown.models import Cooldown, CooldownTimer
 from bot.engine.events import Resume
 from bot.storage import repo
+from bot.storage.models import WaitingInput
 from bot.turn import Turn
 
 
@@ -53,14 +55,14 @@ class Flow:
         if cd is None:
             return
         cd.signs = phases.toggle(cd.signs, pressed.sign)
-        store.touch(turn.session, cd, phases.CHECK, turn.now)
+        await store.touch(turn, cd, phases.CHECK)
         screens.check(turn, cd, replace=True)
 
     async def checked(self, turn: Turn, pressed: b.Checked) -> None:
         cd = await at_step(turn, pressed.cooldown, {phases.CHECK})
         if cd is None:
             return
-        store.touch(turn.session, cd, phases.CHOOSE, turn.now)
+        await store.touch(turn, cd, phases.CHOOSE)
         screens.choose(turn, cd)
 
     # -- the length of the break -------------------------------------------------------
@@ -75,10 +77,10 @@ class Flow:
         cd.minutes = pressed.minutes
         await self._run_until(turn, cd, timedelta(minutes=cd.minutes))
         if turn.partner_reachable:
-            store.touch(turn.session, cd, phases.NOTICE, turn.now)
+            await store.touch(turn, cd, phases.NOTICE)
             await screens.notice_preview(turn, cd)
         else:
-            store.touch(turn.session, cd, phases.REST, turn.now)
+            await store.touch(turn, cd, phases.REST)
             screens.rest(turn, cd)
 
     async def prepare_now(self, turn: Turn, pressed: b.PrepareNow) -> None:
@@ -103,7 +105,7 @@ class Flow:
         cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is None or cd.id != timer.cooldown_id or cd.phase != phases.REST:
             return  # over, or interrupted by a pause or a safety signal: no prompt
-        store.touch(turn.session, cd, phases.ASK, turn.now)
+        await store.touch(turn, cd, phases.ASK)
         screens.ask(turn, cd)
 
     async def end_early(self, turn: Turn, pressed: b.EndEarly) -> None:
@@ -112,7 +114,7 @@ class Flow:
             return
         assert cd.id is not None
         await timers.cancel(turn.session, cooldown_id=cd.id, kind=timers.RETURN)
-        store.touch(turn.session, cd, phases.ASK, turn.now)
+        await store.touch(turn, cd, phases.ASK)
         screens.ask(turn, cd)
 
     async def ready(self, turn: Turn, pressed: b.Ready) -> None:
@@ -127,7 +129,7 @@ class Flow:
             return
         cd.extensions += 1
         await self._run_until(turn, cd, timedelta(minutes=phases.EXTEND_MINUTES))
-        store.touch(turn.session, cd, phases.REST, turn.now)
+        await store.touch(turn, cd, phases.REST)
         notices.tell_new_time(turn, cd)
         turn.say_key("cooldown_extended", minutes=phases.EXTEND_MINUTES)
         screens.rest(turn, cd)
@@ -164,14 +166,22 @@ class Flow:
         cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is None:
             return False
-        if cd.phase in phases.TEXT_PHASES:
-            cd.touched_at = turn.now
-            turn.session.add(cd)
-            await repair.on_text(turn, cd, text)
-            return True
         state, version = await repo.load_state(turn.session, turn.user.id)
         if not state.idle and version != cd.dialog_version:
             return False
+        if cd.phase in phases.TEXT_PHASES:
+            await store.touch(turn, cd, cd.phase)  # the step's question lapsed: ask it again
         turn.say_key("cooldown_text_during")
         await screens.show(turn, cd)
+        return True
+
+    async def typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
+        """Words typed at a builder step, while that step's question is open."""
+        cd = await store.open_cooldown(turn.session, turn.user, turn.now)
+        if cd is None or str(cd.id) != question.ref or cd.phase != question.key:
+            await waiting.done(turn, store.FEATURE)
+            return False  # a question from a break that has moved on
+        cd.touched_at = turn.now
+        turn.session.add(cd)
+        await repair.on_text(turn, cd, text)
         return True

@@ -7,6 +7,7 @@ from sqlalchemy import exists
 from bot.cooldown import buttons as b
 from bot.cooldown import calming, notices, repair, timers
 from bot.cooldown.buttons import START
+from bot.cooldown.data import HOSTILITY
 from bot.cooldown.flow import Flow
 from bot.cooldown.models import Cooldown
 from bot.engine.outputs import KeyButton
@@ -20,10 +21,12 @@ from bot.plugins import (
     Periodic,
     Screen,
     TopicsPart,
+    reads,
 )
 from bot.turn import Turn
 
 
+@reads(HOSTILITY)
 def feature(context: FeatureContext) -> Feature:
     flow = Flow()
     buttons: dict[type[Payload], ButtonHandler] = {
@@ -62,6 +65,7 @@ def feature(context: FeatureContext) -> Feature:
         "cooldown",
         commands={"cooldown": Command(flow.start)},
         buttons=buttons,
+        typed=flow.typed,
         screens=(Screen(flow.screen, pending=in_break),),
         topics=need_a_break,
         periodic=(Periodic("cooldown-timers", timers.SWEEP_SECONDS, sweep),),

@@ -50,7 +50,7 @@ async def send(turn: Turn, pressed: b.SendNotice) -> None:
             cd.notice_sent_at = turn.now
             cd.notice_couple_id = turn.user.couple_id
             turn.say_key("cooldown_notice_sent", partner=partner.name)
-    store.touch(turn.session, cd, phases.REST, turn.now)
+    await store.touch(turn, cd, phases.REST)
     screens.rest(turn, cd)
 
 
@@ -58,7 +58,7 @@ async def skip(turn: Turn, pressed: b.SkipNotice) -> None:
     cd = await at_step(turn, pressed.cooldown, {phases.NOTICE})
     if cd is None:
         return
-    store.touch(turn.session, cd, phases.REST, turn.now)
+    await store.touch(turn, cd, phases.REST)
     turn.say_key("cooldown_notice_skipped", partner=turn.partner.name if turn.partner else "")
     screens.rest(turn, cd)
 

@@ -25,7 +25,7 @@ MAX_FEELING = 60
 
 async def begin(turn: Turn, cd: Cooldown) -> None:
     _clear(cd)
-    store.touch(turn.session, cd, phases.TOPIC, turn.now)
+    await store.touch(turn, cd, phases.TOPIC)
     turn.say_key("cooldown_repair_intro")
     screens.topic(turn)
 
@@ -50,31 +50,31 @@ async def on_text(turn: Turn, cd: Cooldown, text: str) -> None:
         return
     match cd.phase:
         case phases.TOPIC | phases.REWRITE:
-            _take_topic(turn, cd, text)
+            await _take_topic(turn, cd, text)
         case phases.FEELING:
-            _take_feeling(turn, cd, text)
+            await _take_feeling(turn, cd, text)
         case phases.NEED:
-            _take_need(turn, cd, text)
+            await _take_need(turn, cd, text)
 
 
-def _take_topic(turn: Turn, cd: Cooldown, text: str) -> None:
+async def _take_topic(turn: Turn, cd: Cooldown, text: str) -> None:
     cd.topic = istatements.as_clause(text, turn.lang)
     cd.suggestion = istatements.rewrite(text, turn.lang)
     if cd.suggestion:
-        store.touch(turn.session, cd, phases.REWRITE, turn.now)
+        await store.touch(turn, cd, phases.REWRITE)
         screens.rewrite(turn, cd)
     else:
-        store.touch(turn.session, cd, phases.FEELING, turn.now)
+        await store.touch(turn, cd, phases.FEELING)
         screens.feeling(turn, cd)
 
 
-def _take_feeling(turn: Turn, cd: Cooldown, feeling: str) -> None:
+async def _take_feeling(turn: Turn, cd: Cooldown, feeling: str) -> None:
     cd.feeling = istatements.as_clause(feeling, turn.lang)
-    store.touch(turn.session, cd, phases.NEED, turn.now)
+    await store.touch(turn, cd, phases.NEED)
     screens.need(turn)
 
 
-def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
+async def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
     cd.need = istatements.as_wish(need, turn.lang)
     statement = turn.t(
         "cooldown_statement",
@@ -85,11 +85,11 @@ def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
     cd.statement = istatements.sentence_case(statement, turn.lang)
     if hostility.hostile(cd.statement) is not None:  # never framed as gentle, whatever the parts
         _clear(cd)
-        store.touch(turn.session, cd, phases.TOPIC, turn.now)
+        await store.touch(turn, cd, phases.TOPIC)
         turn.say_key("cooldown_hostile_statement")
         screens.topic(turn)
         return
-    store.touch(turn.session, cd, phases.DONE, turn.now)
+    await store.touch(turn, cd, phases.DONE)
     screens.done(turn, cd)
 
 
@@ -98,7 +98,7 @@ async def use_rewrite(turn: Turn, pressed: b.UseRewrite) -> None:
     if cd is None:
         return
     cd.topic = cd.suggestion or cd.topic
-    store.touch(turn.session, cd, phases.FEELING, turn.now)
+    await store.touch(turn, cd, phases.FEELING)
     screens.feeling(turn, cd)
 
 
@@ -106,7 +106,7 @@ async def keep_mine(turn: Turn, pressed: b.KeepMine) -> None:
     cd = await at_step(turn, pressed.cooldown, {phases.REWRITE})
     if cd is None:
         return
-    store.touch(turn.session, cd, phases.FEELING, turn.now)
+    await store.touch(turn, cd, phases.FEELING)
     screens.feeling(turn, cd)
 
 
@@ -117,7 +117,7 @@ async def feel(turn: Turn, pressed: b.Feel) -> None:
     if pressed.feeling >= len(phases.FEELINGS):
         turn.notice("unknown_button")
         return
-    _take_feeling(turn, cd, turn.t(f"cooldown_feeling_{phases.FEELINGS[pressed.feeling]}"))
+    await _take_feeling(turn, cd, turn.t(f"cooldown_feeling_{phases.FEELINGS[pressed.feeling]}"))
 
 
 async def again(turn: Turn, pressed: b.Again) -> None:
@@ -125,7 +125,7 @@ async def again(turn: Turn, pressed: b.Again) -> None:
     if cd is None:
         return
     _clear(cd)
-    store.touch(turn.session, cd, phases.TOPIC, turn.now)
+    await store.touch(turn, cd, phases.TOPIC)
     screens.topic(turn)
 
 

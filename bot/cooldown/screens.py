@@ -140,7 +140,7 @@ def notice_text(turn: Turn, cd: Cooldown, variant: str, lang: str) -> str:
 async def notice_preview(turn: Turn, cd: Cooldown, *, replace: bool = False) -> None:
     if turn.partner is None or not turn.partner.active:
         # unlinked or unreachable since the break began: no notice to offer
-        store.touch(turn.session, cd, phases.REST, turn.now)
+        await store.touch(turn, cd, phases.REST)
         rest(turn, cd)
         return
     variant = await notice_variant(turn)

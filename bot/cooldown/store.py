@@ -8,9 +8,13 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import waiting
 from bot.cooldown import phases, timers
 from bot.cooldown.models import Cooldown
 from bot.storage.models import Couple, User
+from bot.turn import Turn
+
+FEATURE = "cooldown"
 
 
 async def open_cooldown(
@@ -84,11 +88,22 @@ async def lock_couple(session: AsyncSession, couple_id: int | None) -> None:
         await session.exec(select(Couple.id).where(Couple.id == couple_id).with_for_update())
 
 
-def touch(session: AsyncSession, row: Cooldown, phase: str, now: datetime) -> None:
-    """Move the break to `phase`; `touched_at` is what the stale-break check reads."""
-    row.phase = phase
-    row.touched_at = now
-    session.add(row)
+async def touch(turn: Turn, row: Cooldown, phase: str) -> None:
+    """Move the break to `phase`; `touched_at` is what the stale-break check reads.
+
+    A builder step that asks for words (what happened, how it felt, what would
+    help) is a `bot.waiting` question, so typed text answers it only while it
+    is open; any other step withdraws it.
+    """
+    row.phase, row.touched_at = phase, turn.now
+    turn.session.add(row)
+    if row.user_id != turn.user.id:
+        return
+    if phase in phases.TEXT_PHASES:
+        await turn.session.flush()  # a new break needs its id for the question
+        await waiting.ask(turn, FEATURE, phase, ref=row.id, expires_in=phases.STALE_AFTER)
+    else:
+        await waiting.done(turn, FEATURE)
 
 
 async def close_cooldown(session: AsyncSession, row: Cooldown, outcome: str, now: datetime) -> None:

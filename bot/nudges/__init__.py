@@ -1,1 +1,2 @@
-"""Gentle check-in nudges: schedules, the sweep that sends them, and the replies to them."""
+"""Gentle check-in nudges: schedules, the sweep that plans them (delivered exactly once
+by `bot.delivery`), and the replies to them."""

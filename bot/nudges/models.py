@@ -3,7 +3,8 @@
 Schedules hold local rhythm plus the next due time in UTC (indexed: the sweep
 reads only what is due). Deliveries carry the unique key (user, stream, due
 time) that makes every check-in happen at most once, and the claim/lease
-state that lets a crashed process's work be picked up without sending twice.
+state (`bot.delivery.record`, whose states are re-exported here) that lets a
+crashed process's work be picked up without sending twice.
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.delivery.record import CLAIMED as CLAIMED
+from bot.delivery.record import FAILED as FAILED
+from bot.delivery.record import SENDING as SENDING
+from bot.delivery.record import SENT as SENT
+from bot.delivery.record import SKIPPED as SKIPPED
+from bot.delivery.record import UNKNOWN as UNKNOWN
 from bot.storage.models import couple_ref, timestamp, user_fk
 from bot.storage.types import utcnow
 
 NUDGE = "nudge"
 SUMMARY = "summary"
 
-# Delivery states: claimed -> sending -> sent | blocked | refused | unknown; or skipped/failed.
-CLAIMED = "claimed"
-SENDING = "sending"
-SENT = "sent"
-SKIPPED = "skipped"
-FAILED = "failed"
-UNKNOWN = "unknown"
 
 REF_PREFIX = "nudge:"
 DEFAULT_DAYS = "1,4"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from bot.plugins import Command, Feature, FeatureContext, SettingsSection
+from bot.plugins import Command, Feature, FeatureContext, SettingsSection, reads
 from bot.safety import quiet
 from bot.safety.care import Care, Safe
 from bot.safety.country import Country
+from bot.safety.data import LINES, SIGNALS
 from bot.safety.link_question import LinkAnswer, LinkQuestion
 from bot.safety.settings import SafetySettings
 
 
+@reads(SIGNALS, LINES)
 def feature(context: FeatureContext) -> Feature:
-    care = Care()
+    care = Care(context.data(SIGNALS), context.data(LINES))
     settings = SafetySettings(care)
     question = LinkQuestion(care)
     return Feature(

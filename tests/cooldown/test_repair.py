@@ -278,3 +278,20 @@ async def test_a_false_alarm_in_the_builder_comes_back_to_it_with_the_words(
     assert cd.topic == "he kills me with his puns at dinner", "the builder took the words back"
     assert alex.texts[-2] == en("safety_not_meant_reply")
     assert sam.inbox == []
+
+
+async def test_a_builder_question_gives_way_to_a_question_asked_after_it(coach, couple, en, clock):
+    """The builder asks what happened; then Alex asks to type a check-in time. The time
+    question is the open one; the builder's step is asked again once it is answered."""
+    alex = couple.alex
+    await ready_to_talk(coach, couple, en, clock)
+    assert alex.last == en("cooldown_topic_question")
+    await alex.press_data("ns|t")  # the check-in time menu, which takes a typed time
+    await alex.send("21:30")
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.topic is None, "the time was not taken for what happened"
+    await alex.send("We argued about the dishes")
+    assert alex.texts[-2:] == [en("cooldown_text_during"), en("cooldown_topic_question")]
+    await alex.send("We argued about the dishes")
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert cd.topic is not None and "dishes" in cd.topic

@@ -1,0 +1,37 @@
+"""The delivery record's own guard: a claim never acts on a row that changed since it was read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import and_, bindparam
+
+from bot.delivery.record import ClaimConflict, guarded_update
+from bot.storage import repo
+from bot.storage.db import session_factory
+from bot.storage.models import User
+
+NOW = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)
+USERS = User.__table__
+
+
+async def test_a_batch_with_one_stale_row_is_refused_whole(engine) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as s, s.begin():
+        for uid in (1, 2):
+            await repo.ensure_user(s, uid, uid, "P", "en", NOW)
+    still = and_(USERS.c.id == bindparam("b_id"), USERS.c.first_name == bindparam("b_name"))
+    params = [
+        {"b_id": 1, "b_name": "P", "first_name": "A"},
+        {"b_id": 2, "b_name": "changed meanwhile", "first_name": "B"},
+    ]
+    with pytest.raises(ClaimConflict):
+        async with sessions() as s, s.begin():
+            await guarded_update(s, USERS, still, params)
+    async with sessions() as s:
+        assert [(await s.get(User, uid)).first_name for uid in (1, 2)] == ["P", "P"]
+    async with sessions() as s, s.begin():
+        await guarded_update(s, USERS, still, params[:1])
+    async with sessions() as s:
+        assert (await s.get(User, 1)).first_name == "A"
