@@ -53,7 +53,11 @@ TARGETS = (
         ("tests/test_conversations.py", "tests/telegram/test_couples.py", "tests/couples"),
     ),
     Target("screen", ("bot/safety/screen.py",), ("tests/safety",)),
-    Target("claims", ("bot/nudges/sweep.py",), ("tests/nudges",)),
+    Target(
+        "claims",
+        ("bot/nudges/sweep.py", "bot/delivery/record.py"),
+        ("tests/nudges", "tests/delivery"),
+    ),
     Target("timers", ("bot/cooldown/timers.py",), ("tests/cooldown",)),
     Target(  # with PostgreSQL: only asyncpg's messages quote people's words
         "logs",

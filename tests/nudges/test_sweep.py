@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.delivery.record import ClaimConflict
 from bot.nudges import sweep as sweep_module
 from bot.nudges.models import CLAIMED, SENDING, SENT, SKIPPED, UNKNOWN
-from bot.nudges.sweep import ClaimConflict
 from bot.sending import Outcome
 from bot.storage.db import create_engine
 from tests.nudges.support import (
@@ -90,7 +90,7 @@ async def test_rows_another_process_is_claiming_are_skipped_not_waited_for(
         holder, other = sweep_of(first), sweep_of(second)
         other._backfilled_at = holder._backfilled_at = clock()
         holding, release = asyncio.Event(), asyncio.Event()
-        insert = holder._insert_deliveries
+        insert = holder.record.insert
 
         async def insert_then_hold(session, rows):  # type: ignore[no-untyped-def]
             inserted = await insert(session, rows)
@@ -99,7 +99,7 @@ async def test_rows_another_process_is_claiming_are_skipped_not_waited_for(
                 await release.wait()  # the transaction, and its row locks, stay open
             return inserted
 
-        holder._insert_deliveries = insert_then_hold  # type: ignore[method-assign]
+        holder.record.insert = insert_then_hold  # type: ignore[method-assign]
         held = asyncio.create_task(holder.claim(clock()))
         await asyncio.wait_for(holding.wait(), timeout=30)
         racing = asyncio.create_task(other.claim(clock()))
