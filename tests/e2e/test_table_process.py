@@ -10,6 +10,7 @@ and a safety signal in a reflection (the table closes quietly for both).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,25 @@ from bot.table.models import TalkTable
 from tests.e2e.harness import running_bot
 from tests.e2e.test_cooldown_process import in_database
 from tests.fakes.call_log import OUTPUT_METHODS
+from tests.fakes.flood import FloodLimits
 from tests.fakes.records import Call
 from tests.fakes.simulated import SimGroup, SimUser
+from tests.fakes.telegram_core import FakeTelegram
 from tests.fakes.telegram_server import FakeBotApiServer
 from tests.support.people import link_rows
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotApiServer]:
+    """Telegram's limits, but for the group's minute window: these partners act at machine
+    speed (a whole talk in seconds, where people take many minutes); the test counts the
+    group's messages itself and checks them against the ~20 a minute instead."""
+    limits = FloodLimits(group_per_minute=None)
+    with FakeBotApiServer(FakeTelegram(flood=limits)) as server:
+        yield server
+
 
 GROUP, OTHER = -100700, -100701
 LINK = re.compile(r"https://t\.me/\w+\?startgroup=\w+")
