@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench lint format check-content postgres clean
+.PHONY: run test bench mutate lint format check-content postgres clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP) postgres lint check-content
 ## make bench: every benchmark; `make bench BENCH=load BENCH_QUICK=1` for the load part in minutes
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(BENCH)
+
+## make mutate: mutation testing of the modules where a mistake hurts people (slow; not in `make test`);
+## `make mutate MUTATE="logs linking"` for some of them, MUTATE_CHILDREN=2 for two at once
+mutate: $(STAMP)
+	nice -n 19 $(BIN)/python -m tests.mutate $(MUTATE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,4 +50,4 @@ postgres:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mutate

@@ -31,6 +31,7 @@ from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.plugins import (
     Command,
     FeatureFactory,
+    GroupEvent,
     Handler,
     Periodic,
     Registry,
@@ -199,6 +200,27 @@ class Coach:
         """
         heard = await self.side_text(person, caption) if caption else []
         return heard or await self.handle(person, lambda turn: _notice(turn, "unsupported_message"))
+
+    async def in_group(self, event: GroupEvent) -> list[Outbound]:
+        """An update from a group chat, for the feature that acts in groups (if any).
+
+        Someone Attune knows acts in a turn of their own, their private chat being
+        their user id; anyone else gets only what the feature says to strangers,
+        and no row is made for them.
+        """
+        group = self.registry.group
+        if group is None:
+            return []
+        async with self.sessions() as session:
+            known = await session.get(User, event.user_id) is not None
+        if not known:
+            return await group.stranger(event)
+        person = Person(event.user_id, event.user_id, event.first_name, event.language_code)
+
+        async def handle(turn: Turn) -> None:
+            await group.partner(turn, event)
+
+        return await self.handle(person, handle)
 
     async def handle(
         self, person: Person, handler: Handler, args: tuple[str, ...] = ()

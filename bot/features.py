@@ -17,6 +17,7 @@ from bot.nudges import install as nudges
 from bot.path import install as path
 from bot.plugins import FeatureFactory
 from bot.safety import install as safety
+from bot.table import install as table
 from bot.together import flow as together
 
 FEATURES: tuple[FeatureFactory, ...] = (
@@ -31,4 +32,5 @@ FEATURES: tuple[FeatureFactory, ...] = (
     lovemaps.feature,
     path.feature,
     followups.feature,
+    table.feature,
 )

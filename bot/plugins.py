@@ -145,6 +145,47 @@ class DataFile(Generic[T]):
         return []
 
 
+class Roster(Protocol):
+    """Who is in a group chat right now, as the transport can ask its platform."""
+
+    async def count(self) -> int: ...
+
+    async def has(self, user_id: int) -> bool: ...
+
+
+@dataclass(frozen=True)
+class GroupEvent:
+    """Something that happened in a group chat, as the transport read it.
+
+    `kind` is one of: "added" (the bot joined the group; `user_id` added it),
+    "removed" (the bot was removed), "command" (`name`, without the @bot part),
+    "press" (a button's `data`), "reply" (`text` replying to one of the bot's
+    messages), "joined" or "left" (`subject` joined or left; `user_id` did it).
+    `user_id` is also the person's private chat (Telegram's ids are the same).
+    """
+
+    chat_id: int
+    kind: str
+    user_id: int
+    first_name: str = ""
+    language_code: str | None = None
+    name: str = ""
+    data: str = ""
+    text: str = ""
+    subject: int | None = None
+    roster: Roster | None = None
+
+
+@dataclass(frozen=True)
+class GroupChat:
+    """What a feature that acts in group chats (the Talk Table) answers; one at most."""
+
+    partner: Callable[[Turn, GroupEvent], Awaitable[None]]
+    """An event caused by someone Attune knows, in a turn of theirs."""
+    stranger: Callable[[GroupEvent], Awaitable[list[Outbound]]]
+    """An event caused by someone Attune does not know: no turn, and no row of theirs."""
+
+
 @dataclass(frozen=True)
 class Feature:
     """Everything one feature plugs into the coach, declared in one place."""
@@ -171,6 +212,8 @@ class Feature:
     topics: TopicsHook | None = None
     periodic: Sequence[Periodic] = ()
     settings_sections: Sequence[SettingsSection] = ()
+    group: GroupChat | None = None
+    """Group chats: Attune acts in a group only for this feature (the Talk Table)."""
 
 
 class Jobs(Protocol):
@@ -244,6 +287,7 @@ class Registry:
         self.topics: list[TopicsHook] = []
         self.periodic: list[Periodic] = []
         self.settings_sections: list[SettingsSection] = []
+        self.group: GroupChat | None = None
 
     def add(self, feature: Feature) -> None:
         """Take in one feature; a name two features claim is an error, not a shadow."""
@@ -256,6 +300,7 @@ class Registry:
         self.fallback_text = _one(self.fallback_text, feature.fallback_text, f"{where}: fallback")
         self.start_payload = _one(self.start_payload, feature.start_payload, f"{where}: /start")
         self.location = _one(self.location, feature.location, f"{where}: location")
+        self.group = _one(self.group, feature.group, f"{where}: group chats")
         if feature.typed is not None:
             _claim_all(self.typed, {feature.name: feature.typed}, f"{where}: typed input of")
         self.safety_screens += feature.safety_screens

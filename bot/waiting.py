@@ -25,12 +25,23 @@ PENDING = exists().where(WaitingInput.__table__.c.user_id == PERSON_ID)  # type:
 
 
 async def ask(
-    turn: Turn, feature: str, key: str, *, ref: object = None, expires_in: timedelta
+    turn: Turn,
+    feature: str,
+    key: str,
+    *,
+    ref: object = None,
+    expires_in: timedelta,
+    user_id: int | None = None,
 ) -> None:
-    """Wait for `turn.user`'s next typed message on behalf of `feature`, replacing any question."""
-    row = await turn.session.get(WaitingInput, turn.user.id)
+    """Wait for `turn.user`'s next typed message on behalf of `feature`, replacing any question.
+
+    `user_id` asks someone else instead: the partner, when one turn asks both
+    (the Talk Table asks each for a private note at once).
+    """
+    user_id = turn.user.id if user_id is None else user_id
+    row = await turn.session.get(WaitingInput, user_id)
     if row is None:
-        row = WaitingInput(user_id=turn.user.id, feature=feature, key=key, expires_at=turn.now)
+        row = WaitingInput(user_id=user_id, feature=feature, key=key, expires_at=turn.now)
     row.feature, row.key, row.ref = feature, key, None if ref is None else str(ref)
     row.asked_at, row.expires_at = turn.now, turn.now + expires_in
     turn.session.add(row)

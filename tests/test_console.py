@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from bot.console import Console, console_id
+from tests.support.waiting import until
 
 
 def script(*lines: str):
@@ -75,9 +76,10 @@ async def test_background_jobs_show_their_messages_in_the_terminal(coach) -> Non
         return [Outbound(console.person.chat_id, console.person.user_id, "a gentle check-in")]
 
     task = asyncio.create_task(console.repeat(Periodic("ping", 0.01, ping)))
-    await asyncio.sleep(0.05)
-    task.cancel()
-    assert "a gentle check-in" in out.getvalue()
+    try:
+        await until(lambda: "a gentle check-in" in out.getvalue(), what="the check-in shown")
+    finally:
+        task.cancel()
 
 
 async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
@@ -90,7 +92,7 @@ async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
     out = io.StringIO()
     console = Console(coach, read=script(), out=out)
     heard: list[tuple[str, Outcome]] = []
-    sent = False
+    calls = 0
 
     class Hooks:
         async def admit(self, message: Outbound) -> bool:
@@ -100,10 +102,10 @@ async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
             heard.append((message.text, outcome))
 
     async def once() -> list[Outbound]:
-        nonlocal sent
-        if sent:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
             return []
-        sent = True
         me = console.person
         return [
             Outbound(me.chat_id, me.user_id, "check-in"),
@@ -111,8 +113,10 @@ async def test_jobs_that_record_delivery_hear_about_each_message(coach) -> None:
         ]
 
     task = asyncio.create_task(console.repeat(Periodic("sweep", 0.01, once, hooks=Hooks())))
-    await asyncio.sleep(0.05)
-    task.cancel()
+    try:  # jobs run one after another: a second run means the first batch is all handled
+        await until(lambda: calls >= 2, what="a second run of the job")
+    finally:
+        task.cancel()
     assert heard == [("check-in", Outcome.SENT)]
     assert "check-in" in out.getvalue() and "refused" not in out.getvalue()
 

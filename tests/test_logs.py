@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 
-from bot.logs import REDACTED, RedactSecrets
+import pytest
+
+from bot.logs import REDACTED, RedactSecrets, setup_logging
 
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp"
 
@@ -35,13 +39,31 @@ def test_tracebacks_are_redacted_too() -> None:
     assert TOKEN not in text and "RuntimeError" in text
 
 
+CHATTY = ("telegram.ext", "telegram.Bot", "telegram._bot")
+NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic")
+
+
+@pytest.fixture(autouse=True)
+def fresh_logging() -> Iterator[None]:
+    """Each test starts from loggers nobody has configured and leaves them so: a level
+    set by an earlier `setup_logging` must not make a later test pass."""
+    names = (*CHATTY, *NOISY, "telegram.request.BaseRequest")
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    for name in names:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    yield
+    root.handlers[:], root.level = saved[0], saved[1]
+    for name in names:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.NOTSET)
+        logger.filters.clear()
+
+
 def test_private_message_text_never_reaches_the_log_even_at_debug(capsys) -> None:
-    import logging
-
-    from bot.logs import setup_logging
-
     setup_logging("DEBUG", ())
-    for name in ("telegram.ext.ExtBot", "telegram.ext.Application", "telegram.Bot"):
+    names = ("telegram.ext.ExtBot", "telegram.ext.Application", "telegram.Bot", "telegram._bot")
+    for name in names:
         logging.getLogger(name).debug("Processing update: my private answer")
     logging.getLogger("bot.safety.care").debug("still debugging our own code")
     err = capsys.readouterr().err
@@ -68,3 +90,96 @@ def test_ordinary_tracebacks_read_exactly_as_python_prints_them() -> None:
                 (type(last), last, last.__traceback__)
             )
             assert format_exception(outer).count("Traceback") == 2
+
+
+def test_libraries_that_log_urls_or_rows_speak_only_of_trouble(capsys) -> None:
+    """httpx logs every request URL (the token is in it), the others chatter about
+    every job and statement: at DEBUG only our own code gets louder."""
+    setup_logging("DEBUG", (TOKEN,))
+    for name in NOISY:
+        logging.getLogger(name).info("%s said: POST /bot%s/getMe", name, TOKEN)
+        logging.getLogger(name).warning("%s warned", name)
+    err = capsys.readouterr().err
+    assert [n for n in NOISY if f"{n} said" in err] == []
+    assert [n for n in NOISY if f"{n} warned" in err] == list(NOISY)
+
+
+def test_a_log_line_reads_time_level_logger_and_message(capsys) -> None:
+    setup_logging("INFO", (TOKEN,))
+    logging.getLogger("bot.coach").info("hello %s", TOKEN)
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.endswith(f" INFO bot.coach: hello {REDACTED}")
+    assert line[:4].isdigit(), "it starts with the date and time"
+
+
+def test_the_terminal_chat_logs_to_a_file_in_a_folder_made_for_it(tmp_path: Path) -> None:
+    log_file = tmp_path / "new" / "folder" / "attune.log"
+    setup_logging("INFO", (TOKEN,), file=log_file)
+    setup_logging("INFO", (TOKEN,), file=log_file)  # again: the folder is there already
+    logging.getLogger("bot.console").info("Güle güle %s", TOKEN)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert log_file.read_text(encoding="utf-8").endswith(f"Güle güle {REDACTED}\n")
+
+
+def test_a_proxy_page_instead_of_json_is_one_quiet_line(capsys) -> None:
+    setup_logging("INFO", ())
+    page = "<html>502 Bad Gateway nginx</html>"
+    logging.getLogger("telegram.request.BaseRequest").error(
+        'Can not load invalid JSON data: "%s"', page
+    )
+    assert capsys.readouterr().err == "", "said at DEBUG, which is off"
+    setup_logging("DEBUG", ())
+    logging.getLogger("telegram.request.BaseRequest").error(
+        'Can not load invalid JSON data: "%s"', page
+    )
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.endswith(
+        " DEBUG telegram.request.BaseRequest: the Bot API answered with a body not JSON"
+    )
+    logging.getLogger("telegram.request.BaseRequest").warning("the network is down")
+    assert "the network is down" in capsys.readouterr().err, "other lines pass as they are"
+
+
+def test_an_exception_logged_without_its_traceback_is_scrubbed_too() -> None:
+    exc = RuntimeError(f"could not reach /bot{TOKEN}/getMe")  # never raised: no traceback
+    rec = record("oops", exc=exc)
+    RedactSecrets([TOKEN]).filter(rec)
+    text = logging.Formatter().format(rec)
+    assert TOKEN not in text and "RuntimeError" in text
+
+
+def test_exception_names_say_where_they_come_from() -> None:
+    from bot.logs import format_exception
+
+    class LocalError(Exception):
+        pass
+
+    assert format_exception(KeyError("k")) == "KeyError: 'k'"
+    assert format_exception(LocalError("x")) == (
+        "tests.test_logs.test_exception_names_say_where_they_come_from.<locals>.LocalError: x"
+    )
+
+
+def test_a_chain_of_exceptions_that_loops_is_printed_once() -> None:
+    from bot.logs import format_exception
+
+    first, second = ValueError("first"), KeyError("second")
+    first.__cause__, second.__cause__ = second, first
+    text = format_exception(first)
+    assert text.count("ValueError: first") == 1 and text.count("KeyError: 'second'") == 1
+
+
+def test_a_context_hidden_with_from_none_stays_hidden() -> None:
+    from bot.logs import format_exception
+
+    try:
+        try:
+            raise KeyError("the lookup")
+        except KeyError:
+            raise ValueError("what we say") from None
+    except ValueError as exc:
+        assert format_exception(exc) == logging.Formatter().formatException(
+            (type(exc), exc, exc.__traceback__)
+        )
+        assert "the lookup" not in format_exception(exc)

@@ -35,6 +35,7 @@ from bot.safety.crisis import LETTER, LETTERS, CrisisResources, default_resource
 from bot.safety.models import SafetyHold
 from bot.safety.screen import ABUSE, SELF_HARM, Detector, default_detector
 from bot.storage import repo
+from bot.table.ending import end_quietly
 from bot.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class Care:
             group,
         )
         self.answer(turn, group, turned_quiet, abuse_too)
+        await end_quietly(turn)  # a Talk Table closes for both, and the group is never told why
         return True
 
     async def hold(self, turn: Turn, text: str, group: str) -> None:

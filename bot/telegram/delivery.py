@@ -46,12 +46,21 @@ BACKOFF_SECONDS = 0.5
 _NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+LINK_BUTTON = "https://"
+"""A button whose data is an https address opens it (a `t.me` deep link) instead of
+calling back; nothing else Attune sends starts that way."""
+
+
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard]
-    )
+    return InlineKeyboardMarkup([[_button(b.label, b.data) for b in row] for row in keyboard])
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    if data.startswith(LINK_BUTTON):
+        return InlineKeyboardButton(label, url=data)
+    return InlineKeyboardButton(label, callback_data=data)
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -138,7 +147,7 @@ async def _deliver_one(
     hooks: SendHooks | None,
     lane: Lane,
 ) -> Outcome:
-    answering = query is not None and out.chat_id == query.from_user.id
+    answering = query is not None and out.chat_id in _pressed_in(query)
     guard = SendGuard(lambda: hooks.admit(out), lane) if hooks is not None else None
     if answering and out.replace:
         if guard is not None and not await guard.check():
@@ -155,6 +164,13 @@ async def _deliver_one(
     if hooks is not None and guard is not None and guard.asked:
         await hooks.done(out, outcome)
     return outcome
+
+
+def _pressed_in(query: CallbackQuery) -> tuple[int, ...]:
+    """Chats where an edit answers this press: the presser's own, or the group it was in."""
+    message = query.message
+    chat = message.chat.id if message is not None and message.chat is not None else None
+    return (query.from_user.id,) if chat is None else (query.from_user.id, chat)
 
 
 async def _send_with_retries(

@@ -1,6 +1,6 @@
 """PTB handlers: read an update, ask the coach, deliver the answer.
 
-Only private chats reach the coach; everything else gets one polite line.
+Private chats reach the coach; groups are the Talk Table's (`bot.telegram.group`).
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from telegram.ext import (
 from bot.coach import Coach
 from bot.inbox import ticket as inbox_ticket
 from bot.telegram.delivery import deliver
+from bot.telegram.group import GroupChats
 from bot.turn import Outbound, Person
 
 log = logging.getLogger(__name__)
 
-GROUPS_TOLD = "groups_told"
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "my_chat_member")
 """The update kinds the handlers below read: Telegram is asked for these only (polling
 and webhook), so a kind Attune does not handle never arrives, readable or not."""
@@ -64,11 +64,12 @@ async def answer_quietly(query: CallbackQuery) -> None:
 class Handlers:
     def __init__(self, coach: Coach) -> None:
         self.coach = coach
+        self.groups = GroupChats(coach)
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(TypeHandler(Update, self.incomplete), group=-1)
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-        app.add_handler(MessageHandler(filters.ChatType.GROUPS, self.group), group=0)
+        app.add_handler(MessageHandler(filters.ChatType.GROUPS, self.groups.message), group=0)
         app.add_handler(MessageHandler(private & filters.COMMAND, self.command))
         app.add_handler(MessageHandler(private & filters.TEXT, self.text))
         app.add_handler(MessageHandler(private & filters.LOCATION, self.location))
@@ -130,7 +131,7 @@ class Handlers:
         assert query is not None
         chat = update.effective_chat
         if chat is not None and chat.type != chat.PRIVATE:
-            await answer_quietly(query)
+            await self.groups.press(update, context)
             return
         outs = await self.coach.press(person(update), query.data)
         await self._deliver(context, outs, update)
@@ -151,24 +152,17 @@ class Handlers:
         raise ApplicationHandlerStop
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Telegram tells us when someone blocks the bot: stop writing to them at once."""
+        """Telegram tells us when someone blocks the bot: stop writing to them at once.
+
+        In a group it is the bot being added or removed: the Talk Table's business."""
         change = update.my_chat_member
-        if change is None or change.chat.type != change.chat.PRIVATE:
+        if change is None:
+            return
+        if change.chat.type != change.chat.PRIVATE:
+            await self.groups.bot_membership(update, context)
             return
         if change.new_chat_member.status == ChatMemberStatus.BANNED:
             await self.coach.mark_unreachable(change.chat.id)
-
-    async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Say once per group that Attune lives in private chats, then stay quiet."""
-        chat = update.effective_chat
-        assert chat is not None
-        told: set[int] = context.bot_data.setdefault(GROUPS_TOLD, set())
-        if chat.id in told:
-            return
-        told.add(chat.id)
-        user = update.effective_user
-        lang = self.coach.content.lang(user.language_code if user else None)
-        await context.bot.send_message(chat.id, self.coach.content.t("private_only", lang))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log without message text (it may be private) and apologise to the person.

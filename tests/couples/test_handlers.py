@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.couples.invites import MAX_FAILED_ATTEMPTS, new_code
@@ -235,10 +236,43 @@ async def test_opening_the_link_twice_is_harmless(coach):
     await join(coach, SAM, code)
     outs = await coach.run_command(SAM, "start", (code,))
     assert texts(outs, ALEX) == [], "no second notice"
-    assert texts(outs, SAM)[-1] in {
-        coach.content.t("join_used", "en"),
-        coach.content.t("join_already_together", "en"),
-    }
+    assert texts(outs, SAM)[-1] == coach.content.t("join_already_together", "en")
+
+
+async def test_joining_says_why_not_for_one_s_own_a_missing_or_an_already_used_invite(coach):
+    from bot.couples import invites, linking
+    from bot.couples.linking import JoinOutcome
+
+    code = await invite(coach, ALEX)
+    now = coach.clock()
+    async with coach.sessions() as session, session.begin():
+        found = await invites.find(session, code)
+        assert found is not None and found.id is not None
+        invite_id = found.id
+        own = await linking.join(session, ALEX.user_id, invite_id, now)
+        nowhere = await linking.join(session, ALEX.user_id, invite_id + 999, now)
+        nobody = await linking.join(session, 424242, invite_id, now)  # no such person
+    assert (own.outcome, nowhere.outcome, nobody.outcome) == (
+        JoinOutcome.OWN,
+        JoinOutcome.UNKNOWN,
+        JoinOutcome.UNKNOWN,
+    )
+    await join(coach, SAM, code)
+    async with coach.sessions() as session, session.begin():
+        again = await linking.join(session, SAM.user_id, invite_id, now)  # a double tap
+    assert again.outcome is JoinOutcome.ALREADY_TOGETHER
+    assert again.partner is not None and again.partner.id == ALEX.user_id
+
+
+async def test_ending_a_link_for_someone_unknown_or_unlinked_ends_nothing(coach):
+    from bot.couples.linking import unlink
+
+    await link(coach, ALEX, SAM)
+    async with coach.sessions() as session, session.begin():
+        assert (await unlink(session, 424242)).ended is False, "nobody by that id"
+        assert (await unlink(session, KIM.user_id)).ended is False
+        assert (await unlink(session, ALEX.user_id, couple_id=999)).ended is False, "stale"
+    assert (await user(coach, ALEX)).couple_id is not None
 
 
 async def test_guessing_codes_is_stopped_after_a_few_tries(coach):
@@ -273,17 +307,20 @@ async def test_unlink_asks_first_and_keep_changes_nothing(coach):
     assert (await user(coach, ALEX)).couple_id == couple_id
 
 
-async def test_unlink_ends_the_couple_and_tells_both_in_neutral_words(coach):
+@pytest.mark.parametrize("ender", ["Alex", "Sam"])  # the lower and the higher user id
+async def test_unlink_ends_the_couple_and_tells_both_in_neutral_words(coach, ender):
     await link(coach, ALEX, SAM)
+    me, other = (ALEX, SAM) if ender == "Alex" else (SAM, ALEX)
     couple_id = (await user(coach, ALEX)).couple_id
-    outs = await coach.press(ALEX, f"unl|{couple_id}")
-    assert texts(outs, ALEX) == [coach.content.t("link_ended", "en", partner="Sam")]
-    assert texts(outs, SAM) == [coach.content.t("link_ended", "en", partner="Alex")]
+    outs = await coach.press(me, f"unl|{couple_id}")
+    ended = coach.content.t("link_ended", "en", partner=other.first_name)
+    assert texts(outs, me) == [ended]
+    assert texts(outs, other) == [coach.content.t("link_ended", "en", partner=me.first_name)]
     assert (await user(coach, ALEX)).couple_id is None
     assert (await user(coach, SAM)).couple_id is None
-    again = await coach.press(SAM, f"unl|{couple_id}")  # Sam's old confirmation, or a double tap
-    assert texts(again, SAM) == [coach.content.t("unlink_stale", "en")]
-    assert texts(again, ALEX) == []
+    again = await coach.press(other, f"unl|{couple_id}")  # an old confirmation, or a double tap
+    assert texts(again, other) == [coach.content.t("unlink_stale", "en")]
+    assert texts(again, me) == []
 
 
 async def test_after_unlinking_each_keeps_their_own_answers(coach):

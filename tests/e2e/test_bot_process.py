@@ -81,3 +81,25 @@ def test_the_running_bot_keeps_a_heartbeat_for_the_health_check(
             time.sleep(0.05)
         assert run("health", HEALTH_FILE=str(beat)).returncode == 0
         assert bot.stop() == 0
+
+
+def test_a_token_that_reaches_a_log_line_is_scrubbed_from_it(
+    server: FakeBotApiServer, tmp_path: Path
+) -> None:
+    """A proxy that echoes the request URL in its refusal puts the token in the
+    bot's own warning; the redaction filter on the log handler takes it out."""
+    fake = server.core
+    alex = fake.user(702, "Alex")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}"
+    echoed = f"Bad Request: proxy refused POST /bot{DEFAULT_TOKEN}/sendMessage"
+    with running_bot(server, url, tmp_path / "bot.log") as bot:
+        fake.fail_next("sendMessage", 400, echoed)
+        alex.send_command("/help")
+        alex.send_command("/help")
+        alex.wait_for_reply()
+        assert bot.stop() == 0
+    refusals = [line for line in bot.log.splitlines() if "Telegram refused a message" in line]
+    assert refusals, "the refusal is logged"
+    # PTB lower-cases the description, so only the token's shape can still be recognised
+    assert all("/bot[redacted]/sendmessage" in line.lower() for line in refusals), refusals
+    assert DEFAULT_TOKEN.split(":")[1].lower() not in bot.log.lower()

@@ -79,6 +79,13 @@ def db_active(database: Path, user_id: int) -> bool:
         return bool(db.execute("SELECT active FROM users WHERE id = ?", (user_id,)).fetchone()[0])
 
 
+def outbox_settled(database: Path) -> bool:
+    """No message the bot decided is still waiting to be sent (or being sent)."""
+    with sqlite3.connect(database) as db:
+        query = "SELECT count(*) FROM outbox_messages WHERE status IN ('queued', 'sending')"
+        return db.execute(query).fetchone()[0] == 0
+
+
 def until(condition, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -159,7 +166,7 @@ def test_a_partner_who_blocks_the_bot(server: FakeBotApiServer, tmp_path: Path, 
         alex.wait_for_reply("End the link with Sam?")
         alex.press("Yes, end the link")
         alex.wait_for_reply("Your link with Sam has ended")
-        time.sleep(0.2)
+        until(lambda: outbox_settled(database))  # everything the turn decided was sent
         assert len(fake.sent_to(sam.id, include_failed=True)) == attempts
 
         # Sam comes back: writing again makes Sam reachable.

@@ -40,7 +40,8 @@ def test_webhook_mode_receives_updates_and_checks_the_secret(
     server: FakeBotApiServer, tmp_path: Path
 ) -> None:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram"
+    url = server.public_webhook_url(port)  # HTTPS, in front of the bot's plain HTTP port
+    local = f"http://127.0.0.1:{port}/telegram"
     bot = BotProcess(
         server,
         f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}",
@@ -69,10 +70,43 @@ def test_webhook_mode_receives_updates_and_checks_the_secret(
                 "text": "/help",
             },
         }
-        assert post(url, forged, None) == 403
-        assert post(url, forged, "wrong") == 403
+        assert post(local, forged, None) == 403
+        assert post(local, forged, "wrong") == 403
         assert bot.stop() == 0
     finally:
         if bot.process and bot.process.poll() is None:
             bot.kill()
     assert SECRET not in bot.log
+
+
+def test_updates_posted_side_by_side_are_each_answered_once(
+    server: FakeBotApiServer, tmp_path: Path
+) -> None:
+    """Telegram POSTs up to `max_connections` updates at once; none is lost or doubled."""
+    port = free_port()
+    bot = BotProcess(
+        server,
+        f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}",
+        tmp_path / "bot.log",
+        {
+            "WEBHOOK_URL": server.public_webhook_url(port),
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+        },
+    )
+    bot.start(wait=False)
+    try:
+        server.core.wait_for(lambda c: c.method == "setWebhook", timeout=30)
+        people = [server.core.user(820 + i, f"P{i}") for i in range(12)]
+        for person in people:
+            person.send_command("/help")
+        for person in people:
+            person.wait_for_reply("Here's what I can do", timeout=30)
+        assert bot.stop() == 0
+    finally:
+        if bot.process and bot.process.poll() is None:
+            bot.kill()
+    for person in people:
+        assert sum("Here's what I can do" in m.text for m in person.inbox()) == 1
+    assert server.core.pending_updates() == []

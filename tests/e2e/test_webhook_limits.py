@@ -90,7 +90,7 @@ def webhook_bot(server: FakeBotApiServer, tmp_path: Path, port: int) -> BotProce
         f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}",
         tmp_path / "bot.log",
         {
-            "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "WEBHOOK_URL": server.public_webhook_url(port),
             "WEBHOOK_SECRET": SECRET,
             "WEBHOOK_LISTEN": "127.0.0.1",
             "WEBHOOK_PORT": str(port),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,17 +14,22 @@ from tests.fakes.records import UploadedFile
 from tests.fakes.state import Chat, StoredMessage
 
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+CALLBACK_TIMEOUT = 15.0
+"""Seconds a press may wait for its answer; Telegram's own limit is undocumented, about this."""
 
 
 @dataclass
 class _CallbackQuery:
     chat_id: int
     user_id: int
+    pressed_at: float
     answer: JSON | None = None
 
 
 class CallbacksMixin(MessagesMixin):
-    """Each press is a callback query the bot may answer once."""
+    """Each press is a callback query the bot may answer once, and only while it is fresh."""
+
+    callback_timeout: float
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,6 +52,12 @@ class CallbacksMixin(MessagesMixin):
                 return self.user_message(chat_id, user_id, {"text": label})
             raise LookupError(f"no button {label!r} in chat {chat_id}:\n{self.transcript(chat_id)}")
 
+    def age_callback_queries(self, seconds: float) -> None:
+        """Make every pending press `seconds` older, as if the bot had been slow to answer."""
+        with self._lock:
+            for query in self._callback_queries.values():
+                query.pressed_at -= seconds
+
     def callback_answer(self, query_id: str) -> JSON | None:
         """The answerCallbackQuery parameters given for a pressed button, if answered."""
         with self._lock:
@@ -58,7 +70,7 @@ class CallbacksMixin(MessagesMixin):
         if "callback_data" not in button:
             raise ValueError(f"button {button!r} has no callback_data; it cannot be pressed")
         query_id = str(next(self._query_ids))
-        self._callback_queries[query_id] = _CallbackQuery(chat.id, user_id)
+        self._callback_queries[query_id] = _CallbackQuery(chat.id, user_id, time.monotonic())
         query = {
             "id": query_id,
             "from": self._users[user_id],
@@ -72,6 +84,8 @@ class CallbacksMixin(MessagesMixin):
     def _answer_callback_query(self, params: JSON, files: dict[str, UploadedFile]) -> bool:
         query = self._callback_queries.get(str(params.get("callback_query_id")))
         if query is None or query.answer is not None:
+            raise bad_request(QUERY_TOO_OLD)
+        if time.monotonic() - query.pressed_at > self.callback_timeout:
             raise bad_request(QUERY_TOO_OLD)
         if len(str(params.get("text") or "")) > 200:
             raise bad_request("MESSAGE_TOO_LONG")

@@ -66,7 +66,9 @@ class ChatsMixin(UpdatesMixin):
 
         with self._lock:
             if id not in self._chats:
-                self._chats[id] = Chat({"id": id, "type": kind, "title": title}, started=True)
+                chat = Chat({"id": id, "type": kind, "title": title}, started=True)
+                chat.members[self.bot_user["id"]] = "member"
+                self._chats[id] = chat
             return SimGroup(self, id)
 
     def user_info(self, user_id: int) -> JSON:

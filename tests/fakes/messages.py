@@ -66,7 +66,22 @@ class MessagesMixin(ChatsMixin):
             if reply_to is not None:
                 content["reply_to_message"] = _reply_copy(chat.messages[reply_to])
             message = self._store_message(chat, content, sender=self._users[user_id])
+            if not self.bot_sees(chat, message):
+                return {"message": message}  # privacy mode: not for the bot
             return self.push_update({"message": message})
+
+    def bot_sees(self, chat: Chat, message: JSON) -> bool:
+        """Default group privacy mode: in a group the bot gets only commands, replies to
+        its own messages and service messages; what people say to each other stays theirs."""
+        if chat.private:
+            return True
+        entities = message.get("entities") or []
+        if any(e.get("type") == "bot_command" and e.get("offset") == 0 for e in entities):
+            return True
+        replied = message.get("reply_to_message") or {}
+        if (replied.get("from") or {}).get("id") == self.bot_user["id"]:
+            return True
+        return "new_chat_members" in message or "left_chat_member" in message
 
     # --- reading a chat back ----------------------------------------------------------
 

@@ -17,7 +17,8 @@ JSON = dict[str, Any]
 BOT_ID = 999000
 BOT_USERNAME = "attune_test_bot"
 BOT_FIRST_NAME = "Attune"
-DEFAULT_TOKEN = f"{BOT_ID}:AAFakeTokenForAttuneTests"
+DEFAULT_TOKEN = f"{BOT_ID}:AAFakeTokenForAttuneTests012345678X"
+"""Full length: the secret part of a real token is 35 characters, the shape the log scrubs."""
 
 _TOKEN_RE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$")
 

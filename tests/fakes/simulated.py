@@ -219,5 +219,14 @@ class SimGroup(_ChatView):
     def press(self, user: SimUser, button: str) -> JSON:
         return self.fake.press_button(self.chat_id, user.id, button)
 
+    def reply(self, user: SimUser, message_id: int, text: str) -> JSON:
+        """`user` replies to a message in the group (the bot sees replies to its own)."""
+        return self.fake.user_message(self.chat_id, user.id, {"text": text}, reply_to=message_id)
+
+    def members(self) -> dict[int, str]:
+        """Who is in the group (user id -> status), the bot included."""
+        with self.fake._lock:
+            return dict(self.fake._chats[self.chat_id].members)
+
     def __repr__(self) -> str:
         return f"SimGroup(id={self.chat_id})"

@@ -43,6 +43,9 @@ class Chat:
     next_message_id: int = 1
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     reply_keyboard: JSON | None = None
+    members: dict[int, str] = field(default_factory=dict)
+    """In a group: who is in it (user id -> status: creator, member, left, kicked); the bot
+    counts as a member while it is in the group (see ``GroupsMixin``)."""
 
     @property
     def id(self) -> int:

@@ -12,6 +12,7 @@ and polling, webhooks, files, the bot's profile, flood control and the call log.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.fakes.call_log import CallLogMixin
-from tests.fakes.callbacks import CallbacksMixin
+from tests.fakes.callbacks import CALLBACK_TIMEOUT, CallbacksMixin
 from tests.fakes.files import FilesMixin, tiny_png
-from tests.fakes.flood import LIMITED_METHODS, FloodControl
+from tests.fakes.flood import LIMITED_METHODS, FloodControl, FloodLimits
+from tests.fakes.groups import GroupsMixin
 from tests.fakes.profile import ProfileMixin
 from tests.fakes.protocol import (
     BOT_FIRST_NAME,
@@ -44,6 +46,7 @@ __all__ = [
     "BotApiError",
     "Call",
     "FakeTelegram",
+    "FloodLimits",
     "InboxMessage",
     "StoredFile",
     "UploadedFile",
@@ -59,24 +62,33 @@ class _InjectedError:
     chat_id: int | None
 
 
-class FakeTelegram(FilesMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, CallLogMixin):
+class FakeTelegram(
+    FilesMixin, GroupsMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, CallLogMixin
+):
     """In-memory Bot API: chats, messages, updates, files, commands, webhook and call log.
 
     All state is guarded by one re-entrant lock, so the HTTP server's threads, the bot's event
     loop and the test thread can use the same instance concurrently.
+
+    As strict as Telegram by default: flood limits (see ``flood``), callback queries that
+    expire, webhooks only on HTTPS and Telegram's ports. A test that needs less says so:
+    ``flood=FloodLimits.off()``, ``allow_http_webhooks=True``.
     """
 
     def __init__(
         self,
         *,
+        flood: FloodLimits | None = None,
         rate_limit_per_sec: float | None = None,
-        allow_http_webhooks: bool = True,
+        allow_http_webhooks: bool = False,
+        callback_timeout: float = CALLBACK_TIMEOUT,
         bot_id: int = BOT_ID,
         bot_username: str = BOT_USERNAME,
         bot_first_name: str = BOT_FIRST_NAME,
     ) -> None:
         super().__init__()
         self.allow_http_webhooks = allow_http_webhooks
+        self.callback_timeout = callback_timeout
         self.bot_user = {
             "id": bot_id,
             "is_bot": True,
@@ -85,7 +97,10 @@ class FakeTelegram(FilesMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, Call
         }
         self.latency = 0.0  # seconds transports wait before answering; for benchmarks
         self.internal_errors: list[str] = []
-        self.flood = FloodControl(rate_limit_per_sec)
+        limits = flood if flood is not None else FloodLimits()
+        if rate_limit_per_sec is not None:  # a global limit of the test's choosing
+            limits = dataclasses.replace(limits, per_second=rate_limit_per_sec)
+        self.flood = FloodControl(limits)
         self._injected: list[_InjectedError] = []
         self._method_names = {name.lower(): name for name in HANDLERS}
 
@@ -219,7 +234,7 @@ class FakeTelegram(FilesMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, Call
         if name not in HANDLERS:
             raise BotApiError(404, "Not Found: method not found")
         if name in LIMITED_METHODS:
-            self.flood.check()
+            self.flood.check(_chat_key(params))
 
     def _raise_injected(self, name: str, params: JSON) -> None:
         for injected in self._injected:
@@ -230,7 +245,19 @@ class FakeTelegram(FilesMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, Call
             injected.remaining -= 1
             if injected.remaining <= 0:
                 self._injected.remove(injected)
-            raise copy.copy(injected.error)
+            error = injected.error
+            if error.code == 429 and error.retry_after:  # Telegram holds to what it said
+                self.flood.penalise(_chat_key(params), error.retry_after)
+            raise copy.copy(error)
+
+    def push_update(self, update: JSON) -> JSON:
+        """Queue an update; a person acting in a chat gives that chat a person's pace."""
+        queued = super().push_update(update)
+        chat = _update_chat(update)
+        if chat is not None:
+            with self._lock:
+                self.flood.person_acted(chat)
+        return queued
 
     # --- test controls ------------------------------------------------------------------
 
@@ -248,6 +275,13 @@ class FakeTelegram(FilesMixin, CallbacksMixin, WebhooksMixin, ProfileMixin, Call
         error = BotApiError(code, description, retry_after)
         with self._lock:
             self._injected.append(_InjectedError(method, error, times, chat_id))
+
+
+def _update_chat(update: JSON) -> int | None:
+    """The chat a person acted in, for a message or a button press."""
+    message = update.get("message") or (update.get("callback_query") or {}).get("message")
+    chat = (message or {}).get("chat") or {}
+    return chat.get("id") if isinstance(chat.get("id"), int) else None
 
 
 def _chat_key(params: JSON) -> int | str | None:

@@ -15,6 +15,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -217,31 +218,54 @@ def _part_headers(head: bytes) -> Message:
 
 
 class _WebhookPusher(threading.Thread):
-    """POSTs queued updates to the bot's webhook one by one, as Telegram does."""
+    """POSTs queued updates to the bot's webhook as Telegram does: up to the webhook's
+    `max_connections` requests at once (a chat's updates one at a time)."""
 
-    def __init__(self, core: FakeTelegram, stopping: threading.Event, retry_delay: float) -> None:
+    def __init__(
+        self,
+        core: FakeTelegram,
+        stopping: threading.Event,
+        retry_delay: float,
+        routes: dict[str, str],
+    ) -> None:
         super().__init__(name="fake-telegram-webhook", daemon=True)
         self._core = core
         self._stopping = stopping
         self._retry_delay = retry_delay
+        self._routes = routes
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self._pool = ThreadPoolExecutor(100, thread_name_prefix="fake-telegram-webhook")
 
     def run(self) -> None:
-        while not self._stopping.is_set():
-            delivery = self._core.next_webhook_delivery(1.0, self._stopping.is_set)
-            if delivery is None:
-                continue
-            error = self._post(delivery)
-            self._core.finish_webhook_delivery(delivery.update["update_id"], error)
-            if error is not None:
-                self._stopping.wait(self._retry_delay)
+        try:
+            while not self._stopping.is_set():
+                delivery = self._core.next_webhook_delivery(1.0, self._stopping.is_set)
+                if delivery is not None:
+                    self._pool.submit(self._deliver, delivery)
+        finally:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _deliver(self, delivery: WebhookDelivery) -> None:
+        error = self._post(delivery)
+        if error is not None:
+            self._stopping.wait(self._retry_delay)  # Telegram waits before trying again
+        self._core.finish_webhook_delivery(delivery.update["update_id"], error)
+
+    def _local(self, url: str) -> str:
+        """The address behind a public HTTPS URL, as a TLS-terminating proxy would map it."""
+        parts = urlsplit(url)
+        local = self._routes.get(f"{parts.scheme}://{parts.netloc}")
+        return url if local is None else local + url[len(f"{parts.scheme}://{parts.netloc}") :]
 
     def _post(self, delivery: WebhookDelivery) -> str | None:
         headers = {"Content-Type": "application/json"}
         if delivery.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = delivery.secret_token
         request = urllib.request.Request(
-            delivery.url, json.dumps(delivery.update).encode("utf-8"), headers, method="POST"
+            self._local(delivery.url),
+            json.dumps(delivery.update).encode("utf-8"),
+            headers,
+            method="POST",
         )
         try:
             with self._opener.open(request, timeout=10) as response:
@@ -280,6 +304,15 @@ class FakeBotApiServer:
         self._httpd: _HttpServer | None = None
         self._threads: list[threading.Thread] = []
         self._tokens_lock = threading.Lock()
+        self._routes: dict[str, str] = {}
+
+    def public_webhook_url(self, local_port: int, path: str = "/telegram") -> str:
+        """An HTTPS URL on a port Telegram delivers to, for a bot listening on plain HTTP
+        at 127.0.0.1:`local_port`: like production, where a TLS-terminating proxy sits
+        in front of the bot, this server POSTs what Telegram sends there to the bot."""
+        public = f"https://webhook-{local_port}.attune.example:8443"
+        self._routes[public] = f"http://127.0.0.1:{local_port}"
+        return public + path
 
     @property
     def port(self) -> int:
@@ -321,7 +354,9 @@ class FakeBotApiServer:
         self._threads = [serve]
         if self._deliver_webhooks:
             self._threads.append(
-                _WebhookPusher(self.core, self._httpd.stopping, self._webhook_retry_delay)
+                _WebhookPusher(
+                    self.core, self._httpd.stopping, self._webhook_retry_delay, self._routes
+                )
             )
         for thread in self._threads:
             thread.start()

@@ -34,8 +34,8 @@ LOVEMAPS = """
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    for folder in ("nudges", "library", "path"):
-        shutil.copytree(PROJECT_ROOT / "data" / folder, data / folder)
+    # every data file a feature reads (safety, cooldown, ...), with our own love-maps questions
+    shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns("*.db*"))
     (data / "library" / "lovemaps.yaml").write_text(LOVEMAPS, encoding="utf-8")
     return data
 

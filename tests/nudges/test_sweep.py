@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.delivery.record import ClaimConflict
+from bot.nudges import sweep as sweep_module
 from bot.nudges.models import CLAIMED, SENDING, SENT, SKIPPED, UNKNOWN
 from bot.sending import Outcome
 from bot.storage.db import create_engine
@@ -71,6 +73,81 @@ async def test_two_processes_sweeping_at_once_never_claim_the_same_check_in(
         assert len({delivery_id for delivery_id, _ in claims}) == len(people)
     finally:
         await other_engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_rows_another_process_is_claiming_are_skipped_not_waited_for(
+    postgres_url, content, clock
+) -> None:
+    """`FOR UPDATE SKIP LOCKED`: while one process holds its claim open, a second
+    one claims nothing and finishes at once instead of queueing behind the locks."""
+    first_engine, second_engine = create_engine(postgres_url), create_engine(postgres_url)
+    try:
+        first, second = (make_coach(e, content, clock) for e in (first_engine, second_engine))
+        people = [ALEX, SAM, KIM]
+        await meet(first, *people)
+        clock.set(TUESDAY_DUE + timedelta(minutes=1))
+        holder, other = sweep_of(first), sweep_of(second)
+        other._backfilled_at = holder._backfilled_at = clock()
+        holding, release = asyncio.Event(), asyncio.Event()
+        insert = holder.record.insert
+
+        async def insert_then_hold(session, rows):  # type: ignore[no-untyped-def]
+            inserted = await insert(session, rows)
+            if inserted:
+                holding.set()
+                await release.wait()  # the transaction, and its row locks, stay open
+            return inserted
+
+        holder.record.insert = insert_then_hold  # type: ignore[method-assign]
+        held = asyncio.create_task(holder.claim(clock()))
+        await asyncio.wait_for(holding.wait(), timeout=30)
+        racing = asyncio.create_task(other.claim(clock()))
+        done, _ = await asyncio.wait({racing}, timeout=20)
+        release.set()
+        assert done, "the second process waited for the first one's locks"
+        assert racing.result() == [], "locked rows are skipped"
+        claims = await held
+        assert sorted(user_id for _, user_id in claims) == sorted(p.user_id for p in people)
+    finally:
+        release.set()
+        await first_engine.dispose()
+        await second_engine.dispose()
+
+
+async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_back(
+    sqlite_url, content, clock, monkeypatch
+) -> None:
+    """The guard behind the locks: should a row change between reading and claiming,
+    nothing is claimed rather than acting on a stale read (SQLite reports per-row
+    counts; asyncpg does not, so PostgreSQL relies on the locks alone)."""
+    from bot.storage.migrate import migrate
+
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    try:
+        coach = make_coach(engine, content, clock)
+        await meet(coach, ALEX, SAM)
+        clock.set(TUESDAY_DUE + timedelta(minutes=1))
+        read = sweep_module._lock_due
+
+        async def read_then_changed(session, due, now, limit, *extra):  # type: ignore[no-untyped-def]
+            rows = await read(session, due, now, limit, *extra)
+            schedules = sweep_module.SCHEDULES
+            await session.exec(
+                schedules.update()
+                .where(schedules.c.user_id == SAM.user_id)
+                .values(next_due_at=TUESDAY_DUE + timedelta(days=3))
+            )
+            return rows
+
+        monkeypatch.setattr(sweep_module, "_lock_due", read_then_changed)
+        with pytest.raises(ClaimConflict):
+            await sweep_of(coach).claim(clock())
+        assert await deliveries(coach) == []
+        assert (await schedule(coach, ALEX)).next_due_at == TUESDAY_DUE, "rolled back"
+    finally:
+        await engine.dispose()
 
 
 async def test_after_downtime_within_the_grace_window_the_check_in_is_sent_once(

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
-from bot.logs import RedactSecrets
+from bot.logs import WITHHELD, RedactSecrets
 from bot.storage.db import create_engine
 from bot.storage.migrate import migrate
 from bot.storage.models import Reflection
@@ -73,6 +73,13 @@ async def test_a_logged_database_error_keeps_the_statement_but_not_the_words(
     text = logged(exc)
     assert SECRET not in text
     assert "INSERT INTO reflections" in text and "Traceback" in text
+    [said] = [line for line in text.splitlines() if line.startswith("sqlalchemy.exc.")]
+    driver = type(exc.orig)
+    if database_url.startswith("sqlite"):  # SQLite's messages never hold data: kept
+        shown = "(sqlite3.IntegrityError) NOT NULL constraint failed: reflections.node"
+    else:  # the driver's own words withheld; its error type and SQLSTATE kept to debug
+        shown = f"({driver.__module__}.{driver.__qualname__}) {WITHHELD} [SQLSTATE 23502]"
+    assert said == f"sqlalchemy.exc.IntegrityError: {shown}"
 
 
 @pytest.mark.postgres

@@ -71,13 +71,16 @@ async def test_unknown_commands_and_very_long_text(app, fake: FakeTelegram) -> N
     assert "not waiting for an answer" in alex.last_text()
 
 
-async def test_groups_are_told_once_to_use_a_private_chat(app, fake: FakeTelegram) -> None:
+async def test_a_group_of_strangers_is_told_once_what_the_table_needs(
+    app, fake: FakeTelegram
+) -> None:
     alex = fake.user(507, "Alex")
     group = fake.group(-100777, "Us")
     await deliver(app, group.send_command(alex, "/start"))
     await deliver(app, group.send_command(alex, "/topics"))
+    await deliver(app, group.send_command(alex, "/talk"))
     texts = [m.text for m in group.inbox()]
-    assert len(texts) == 1 and "private chats" in texts[0]
+    assert len(texts) == 1 and "Talk Table for two partners linked" in texts[0]
 
 
 async def test_the_command_menu_is_registered_in_every_language(app, fake: FakeTelegram) -> None:

@@ -80,8 +80,7 @@ class Bot:
             coach,
             request=RecordingRequest(fake),
             get_updates_request=RecordingRequest(fake),
-            rate_limit=False,
-        )
+        )  # paced as in production: the fake refuses what Telegram's flood limit would
         self.inbox = Inbox(coach.sessions)
         self.worker = InboxWorker(self.inbox, dispatcher(self.app), poll_seconds=0.05)
 

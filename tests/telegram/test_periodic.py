@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from bot.config import load_settings
@@ -15,15 +15,9 @@ from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 from tests.nudges.support import deliveries, make_coach, meet
 from tests.support.people import ALEX, SAM, user
+from tests.support.waiting import until
 
 TUESDAY_DUE = datetime(2026, 3, 3, 16, 30, tzinfo=UTC)  # 19:30 in Istanbul
-
-
-async def wait_for(condition, seconds: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not await condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 async def test_the_sweep_runs_on_the_job_queue_and_records_each_send(engine, content, clock):
@@ -33,6 +27,16 @@ async def test_the_sweep_runs_on_the_job_queue_and_records_each_send(engine, con
     fake.user(SAM.user_id, "Sam").send_text("/start")
     fake.block(SAM.user_id)
     await meet(coach, ALEX, SAM)
+    runs = 0
+    job = next(p for p in coach.periodic if p.name == "nudges")
+
+    async def counted() -> list[Outbound]:
+        nonlocal runs
+        outs = await job.run()
+        runs += 1
+        return outs
+
+    coach.periodic[coach.periodic.index(job)] = dataclasses.replace(job, run=counted)
     clock.set(TUESDAY_DUE)
     settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
     app = build_application(settings, coach, request=RecordingRequest(fake))
@@ -44,7 +48,7 @@ async def test_the_sweep_runs_on_the_job_queue_and_records_each_send(engine, con
             done = [d for d in await deliveries(coach) if d.status not in ("claimed", "sending")]
             return len(done) == 2
 
-        await wait_for(recorded)
+        await until(recorded, what="both check-ins recorded")
         [alex_msg] = [c for c in fake.sent_to(ALEX.chat_id) if "check-in" in c.params["text"]]
         assert alex_msg.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "1"
         statuses = {d.user_id: d.status for d in await deliveries(coach)}
@@ -56,8 +60,9 @@ async def test_the_sweep_runs_on_the_job_queue_and_records_each_send(engine, con
         async def friday() -> bool:
             return len(await deliveries(coach)) == 3
 
-        await wait_for(friday)
-        await asyncio.sleep(0.5)
+        await until(friday, what="Friday's check-in claimed")
+        seen = runs
+        await until(lambda: runs >= seen + 2, what="two more sweeps")
         assert [d.user_id for d in await deliveries(coach)][-1] == ALEX.user_id
         assert len(await deliveries(coach, SAM)) == 1, "no more attempts for Sam"
         await app.stop()
@@ -69,11 +74,18 @@ async def test_a_backlog_drains_in_one_tick_with_the_next_batch_prepared_while_s
     for chat in range(3001, 3008):
         fake.user(chat).send_text("/start")
     batches = [[3001, 3002, 3003], [3004, 3005, 3006], [3007], []]
-    runs: list[float] = []
+    events: list[tuple[str, int]] = []
+
+    class Noting(RecordingRequest):
+        async def do_request(self, url, method, request_data=None, **kw):  # type: ignore[no-untyped-def]
+            answer = await super().do_request(url, method, request_data, **kw)
+            if url.endswith("/sendMessage") and request_data is not None:
+                events.append(("sent", int(request_data.parameters["chat_id"])))
+            return answer
 
     async def run() -> list[Outbound]:
+        events.append(("run", len(events)))
         chats = batches.pop(0)
-        runs.append(time.monotonic())
         await asyncio.sleep(0.02)  # claiming and composing take a moment
         return [Outbound(chat, chat, f"hi {chat}") for chat in chats]
 
@@ -82,10 +94,12 @@ async def test_a_backlog_drains_in_one_tick_with_the_next_batch_prepared_while_s
             raise AssertionError("nobody blocked the bot")
 
     settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
-    app = build_application(settings, Transport(), request=RecordingRequest(fake), outbox=False)  # type: ignore[arg-type]
+    app = build_application(settings, Transport(), request=Noting(fake), outbox=False)  # type: ignore[arg-type]
     async with app:
         sent = await drain(Periodic("job", 60, run), Transport(), app.bot)  # type: ignore[arg-type]
     assert sent == 7 and batches == [], "run again while it had more, then stopped"
     assert [len(fake.sent_to(chat)) for chat in range(3001, 3008)] == [1] * 7
-    first_batch_done = max(fake.sent_to(chat)[0].at for chat in (3001, 3002, 3003))
-    assert runs[1] < first_batch_done, "the second batch was prepared while the first was sent"
+    kinds = [kind for kind, _ in events]
+    second_run = [i for i, kind in enumerate(kinds) if kind == "run"][1]
+    last_of_first = max(events.index(("sent", chat)) for chat in (3001, 3002, 3003))
+    assert second_run < last_of_first, "the second batch was prepared while the first was sent"

@@ -97,10 +97,18 @@ async def test_alone_the_answer_is_kept_and_linking_is_suggested(pair_coach) -> 
 
 
 async def test_forged_reminder_buttons_are_refused(pair_coach) -> None:
-    await link(pair_coach, ALEX, SAM)
-    for data in ["q|1|pair|bye", "q|pair", "k|1|ghost|q", "q|1|pair|q|extra", "q|99|pair|q"]:
+    couple = await link(pair_coach, ALEX, SAM)
+    unknown, stale = (pair_coach.content.t(k, "tr") for k in ("unknown_button", "stale_button"))
+    forged = {
+        f"q|{couple}|pair|bye": unknown,  # not a couple question
+        "q|pair": unknown,
+        f"k|{couple}|ghost|q": unknown,
+        f"q|{couple}|pair|q|extra": unknown,
+        f"q|{couple + 98}|pair|q": stale,  # another couple's reminder
+    }
+    for data, notice in forged.items():
         outs = await pair_coach.press(SAM, data)
-        assert len(outs) == 1 and outs[0].notice
+        assert [(o.chat_id, o.notice, o.text) for o in outs] == [(SAM.chat_id, True, notice)], data
 
 
 @pytest.mark.postgres
@@ -127,7 +135,8 @@ async def test_a_reminder_from_an_earlier_link_does_nothing(pair_coach) -> None:
     await unlink(pair_coach, ALEX, SAM)
     await link(pair_coach, SAM, KIM)
     outs = await pair_coach.press(SAM, skip)
-    assert len(outs) == 1 and outs[0].notice
+    stale = pair_coach.content.t("stale_button", "tr")
+    assert [(o.chat_id, o.notice, o.text) for o in outs] == [(SAM.chat_id, True, stale)]
 
 
 async def test_the_note_about_linking_is_said_once_not_after_every_couple_question(coach):
@@ -145,3 +154,17 @@ async def test_the_note_about_linking_is_said_once_not_after_every_couple_questi
         outs = await coach.text(LONER, "when we cook together")
         said.append(any(note in o.text for o in outs))
     assert said == [True, False]
+
+
+async def test_after_a_relink_the_new_partner_never_sees_an_answer_written_for_the_last(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "what I love about us, Sam")
+    await unlink(pair_coach, ALEX, SAM)
+    await link(pair_coach, ALEX, KIM)
+    outs = await answer(pair_coach, KIM, "your calm")
+    assert all("what I love about us, Sam" not in o.text for o in outs)
+    to_kim = texts(outs, KIM)
+    assert any("Alex hasn't answered" in t for t in to_kim), to_kim
+    assert len(texts(outs, ALEX)) == 1, "Alex is reminded to answer for Kim"

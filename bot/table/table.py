@@ -1,0 +1,280 @@
+"""The Talk Table's flows: opening in a group, the floor, pauses, the close.
+
+Every entry point runs inside one person's coach turn (`turn.user` is the
+partner who acted, `turn.partner` the other) and names the group it concerns.
+Decisions come from the pure `floor.move`; the row changes by compare-and-set
+(`store.commit`), so a press that lost a race changes nothing and gets a toast.
+Group messages go to the group's chat, in the opener's language; private ones
+to each partner, in their own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from bot.cooldown.screens import calm_keyboard
+from bot.engine.outputs import Keyboard
+from bot.library.catalog import Library
+from bot.library.rotation import pick
+from bot.plugins import Roster
+from bot.table import floor as f
+from bot.table import notes, store
+from bot.table import render as r
+from bot.table.models import PREP, UNDERSTOOD, TalkTable
+from bot.turn import Outbound, Turn
+
+log = logging.getLogger(__name__)
+
+TextScreen = Callable[[Turn, str], Awaitable[bool]]
+
+MOVES = {
+    r.GO: f.TALK,
+    r.QUESTION: f.CHOSE,
+    r.OURS: f.CHOSE,
+    r.SAID: f.SAID,
+    r.YES: f.YES,
+    r.NOT_QUITE: f.NOT_QUITE,
+    r.PAUSE: f.PAUSE,
+    r.BACK: f.RESUME,
+    r.STOP: f.STOP,
+}
+
+
+@dataclass(frozen=True)
+class Group:
+    chat_id: int
+    roster: Roster | None = None
+
+
+class Table:
+    def __init__(self, library: Library, rounds: int = f.DEFAULT_ROUNDS) -> None:
+        self.library = library
+        self.rounds = rounds
+
+    # -- opening ------------------------------------------------------------------------
+
+    async def open(self, turn: Turn, group: Group, *, talk: bool = False) -> None:
+        """The bot was added, /start came from a `startgroup` link, or /talk was sent.
+
+        Only the two linked partners and the bot may be in the group: otherwise it
+        is explained once and the table stays quiet. With `talk`, the topic question
+        comes at once instead of the greeting.
+        """
+        row = await store.by_chat(turn.session, group.chat_id)
+        if row is not None and row.phase in f.LIVE | {f.CLOSING}:
+            if row.couple_id == turn.user.couple_id:
+                await self._show(turn, group, row)  # the floor again, at the bottom
+            return
+        greeted = row is not None and row.phase == f.READY and row.couple_id == turn.user.couple_id
+        if greeted and not talk:
+            return  # being added and `/start` from the link both open: one greeting
+        if not await self._just_us(turn, group):
+            await self._refuse_once(turn, group, row)
+            return
+        if turn.user.quiet or (turn.partner is not None and turn.partner.quiet):
+            turn.notice("table_unavailable")  # quiet mode: nothing shared with the partner
+            return
+        row = await self._seat(turn, group, row)
+        if talk:
+            await self.move(turn, group, row, r.GO, ())
+            return
+        text, keyboard = (await self._render(turn, row)).hello()
+        _to_group(turn, group, text, keyboard)
+
+    async def _just_us(self, turn: Turn, group: Group) -> bool:
+        partner = turn.partner
+        if partner is None or turn.user.couple_id is None or group.roster is None:
+            return False
+        roster = group.roster
+        return (
+            await roster.count() == 3
+            and await roster.has(turn.user.id)
+            and await roster.has(partner.id)
+        )
+
+    async def _refuse_once(self, turn: Turn, group: Group, row: TalkTable | None) -> None:
+        if row is not None and row.phase == f.REFUSED:
+            return
+        if row is None:
+            row = self._new_row(turn, group, f.REFUSED)
+            turn.session.add(row)
+        else:
+            refused = f.Floor(phase=f.REFUSED, version=row.version + 1)
+            if not await store.commit(turn.session, row, refused, turn.now):
+                return
+        _to_group(turn, group, turn.content.t("table_refused", row.lang))
+
+    async def _seat(self, turn: Turn, group: Group, row: TalkTable | None) -> TalkTable:
+        """The couple's row for this group, ready for a talk."""
+        if row is None:
+            row = self._new_row(turn, group, f.READY)
+            turn.session.add(row)
+            await turn.session.flush()
+            return row
+        ready = f.Floor(phase=f.READY, version=row.version + 1, rounds=self.rounds)
+        await store.commit(
+            turn.session,
+            row,
+            ready,
+            turn.now,
+            couple_id=turn.user.couple_id,
+            opened_by=turn.user.id,
+            lang=turn.lang,
+        )
+        return row
+
+    def _new_row(self, turn: Turn, group: Group, phase: str) -> TalkTable:
+        return TalkTable(
+            chat_id=group.chat_id,
+            couple_id=turn.user.couple_id if phase != f.REFUSED else None,
+            opened_by=turn.user.id,
+            lang=turn.lang,
+            phase=phase,
+            rounds=self.rounds,
+            created_at=turn.now,
+            touched_at=turn.now,
+        )
+
+    # -- presses and replies in the group ---------------------------------------------------
+
+    async def press(self, turn: Turn, group: Group, args: tuple[str, ...]) -> None:
+        """A button under a table message: only the partner it belongs to moves the floor."""
+        row = await store.by_chat(turn.session, group.chat_id)
+        if row is None or row.phase == f.REFUSED:
+            turn.notice("unknown_button")
+            return
+        if row.couple_id is None or row.couple_id != turn.user.couple_id:
+            turn.notice("table_only_partners", **(await self._render(turn, row)).pair())
+            return
+        if len(args) < 2 or args[0] not in MOVES or not args[1].isdigit():
+            turn.notice("unknown_button")
+            return
+        if int(args[1]) != row.version:
+            turn.notice("table_moved_on")
+            return
+        await self.move(turn, group, row, args[0], args[2:], edit=True)
+
+    async def move(
+        self,
+        turn: Turn,
+        group: Group,
+        row: TalkTable,
+        action: str,
+        rest: tuple[str, ...],
+        *,
+        edit: bool = False,
+    ) -> None:
+        """Make one move; `edit` when it answers a press (the pressed message changes)."""
+        assert turn.partner is not None
+        minutes = int(rest[0]) if rest and rest[0].isdigit() else 0
+        before = store.floor_of(row)
+        partner = turn.partner.id
+        after = f.move(before, MOVES[action], turn.user.id, partner, turn.now, minutes=minutes)
+        if isinstance(after, f.Refused):
+            turn.notice(after.reason)
+            return
+        more: dict[str, object] = {}
+        if action == r.GO:
+            more = {"talk": row.talk + 1, "topic": None}
+        elif action == r.QUESTION:
+            more = {"topic": self._question(row)}
+        if not await store.commit(turn.session, row, after, turn.now, **more):
+            turn.notice("table_moved_on")  # the other partner was a moment quicker
+            return
+        await self._after(turn, group, row, before, action, edit)
+
+    async def _after(
+        self, turn: Turn, group: Group, row: TalkTable, before: f.Floor, action: str, edit: bool
+    ) -> None:
+        """Say what the move changed: the floor message edited in place, private notes."""
+        view = await self._render(turn, row)
+        if action == r.GO:
+            text, keyboard = view.topic()
+            await self._ask_both(turn, row, PREP, "table_private_prep")
+        elif action == r.YES and row.phase == f.SPEAK:
+            text, keyboard = view.floor(view.passed())
+        elif action == r.NOT_QUITE:
+            text, keyboard = view.floor(again=True)
+        elif action == r.BACK:
+            text, keyboard = view.floor(turn.content.t("table_back", row.lang))
+        else:
+            text, keyboard = view.floor()
+        _to_group(turn, group, text, keyboard, edit=edit)
+        if row.phase == f.PAUSED and before.phase != f.PAUSED:
+            minutes = view._pause_minutes()
+            turn.say(turn.t("table_pause_private", minutes=minutes), calm_keyboard(turn))
+        if row.phase == f.CLOSING:
+            await self._ask_both(turn, row, UNDERSTOOD, "table_ask_understood")
+
+    async def reply(
+        self, turn: Turn, group: Group, text: str, safety: Sequence[TextScreen]
+    ) -> None:
+        """A reply to one of our messages: the listener's reflection, screened first.
+
+        A safety signal ends the table quietly (see `bot.table.ending`, called by the
+        safety screen itself); the resources go to the writer's private chat only.
+        """
+        for screen in safety:
+            if await screen(turn, text):
+                return
+        row = await store.by_chat(turn.session, group.chat_id)
+        if row is None or row.couple_id is None or row.couple_id != turn.user.couple_id:
+            return
+        if row.phase != f.REFLECT or row.listener_id != turn.user.id:
+            return  # talking to each other in replies is fine; it moves nothing
+        assert turn.partner is not None
+        after = f.move(store.floor_of(row), f.HEARD, turn.user.id, turn.partner.id, turn.now)
+        if isinstance(after, f.Refused) or not await store.commit(
+            turn.session, row, after, turn.now
+        ):
+            return
+        text_, keyboard = (await self._render(turn, row)).floor()
+        _to_group(turn, group, text_, keyboard)  # a new message, under the reflection
+
+    async def _show(self, turn: Turn, group: Group, row: TalkTable) -> None:
+        text, keyboard = (await self._render(turn, row)).floor()
+        _to_group(turn, group, text, keyboard)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _question(self, row: TalkTable) -> str:
+        questions = self.library.pools.pools.get("couple", ())
+        if not questions:
+            return ""
+        entry = pick(questions, f"table:{row.couple_id}", "table", row.talk)
+        return entry.text.get(row.lang) or next(iter(entry.text.values()))
+
+    async def _ask_both(self, turn: Turn, row: TalkTable, kind: str, key: str) -> None:
+        """Ask each partner privately for a note (in their own language)."""
+        partner = turn.partner
+        assert partner is not None
+        for person in (turn.user, partner):
+            await notes.ask(turn, await store.ask(turn.session, row, person.id, kind, turn.now))
+        turn.say(turn.t(key, partner=partner.name))
+        text = turn.content.t(key, partner.lang, partner=turn.user.name)
+        turn.out.append(Outbound(partner.chat_id, partner.id, text))
+
+    async def _render(self, turn: Turn, row: TalkTable) -> r.Render:
+        return r.Render(turn.content, row, await store.names(turn.session, row))
+
+
+def _to_group(
+    turn: Turn, group: Group, text: str, keyboard: Keyboard = (), *, edit: bool = False
+) -> None:
+    """A message for the group; `user_id` is the group, so a refusal never marks a person."""
+    turn.out.append(Outbound(group.chat_id, group.chat_id, text, keyboard, replace=edit))
+
+
+async def members_changed(table: Table, turn: Turn, group: Group) -> None:
+    """Someone joined or left the group: the table opens once it is just the couple,
+    and a talk stops (explained once) when anyone else is there."""
+    row = await store.by_chat(turn.session, group.chat_id)
+    if await table._just_us(turn, group):
+        if row is None or row.phase == f.REFUSED:
+            await table.open(turn, group)
+        return
+    if row is not None and row.phase in f.LIVE | {f.CLOSING}:
+        await store.forget_waiting(turn.session, row.id or 0)
+    await table._refuse_once(turn, group, row)

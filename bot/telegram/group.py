@@ -1,0 +1,141 @@
+"""Group chats: Telegram updates read into `GroupEvent`s for the coach, answers delivered.
+
+Attune works with Telegram's default group privacy mode, so a group sends it only
+commands, presses of its buttons, replies to its messages and service messages
+(joins, leaves, being added or removed). Which feature acts in groups, and how,
+is the coach's and the features' business (`Coach.in_group`); this module only
+translates, and lets them ask Telegram who is in the group (`TelegramRoster`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from telegram import Bot, Message, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.coach import Coach
+from bot.plugins import GroupEvent
+from bot.telegram.delivery import deliver
+
+log = logging.getLogger(__name__)
+
+IN_GROUP = frozenset(
+    {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+)
+GONE = frozenset({ChatMemberStatus.LEFT, ChatMemberStatus.BANNED})
+
+
+class TelegramRoster:
+    """The group's members as Telegram reports them when asked (getChatMember[Count])."""
+
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+
+    async def count(self) -> int:
+        return await self.bot.get_chat_member_count(self.chat_id)
+
+    async def has(self, user_id: int) -> bool:
+        try:
+            member = await self.bot.get_chat_member(self.chat_id, user_id)
+        except TelegramError:
+            return False
+        if member.status == ChatMemberStatus.RESTRICTED:
+            return bool(getattr(member, "is_member", False))
+        return member.status in IN_GROUP
+
+
+class GroupChats:
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.from_user is None or message.from_user.is_bot:
+            return
+        event = self._read(message, context.bot)
+        if event is not None:
+            await self._run(context, event)
+
+    def _read(self, message: Message, bot: Bot) -> GroupEvent | None:
+        sender, chat = message.from_user, message.chat.id
+        assert sender is not None
+        base = GroupEvent(
+            chat,
+            "",
+            sender.id,
+            sender.first_name or "",
+            sender.language_code,
+            roster=TelegramRoster(bot, chat),
+        )
+        joined = [u for u in message.new_chat_members or () if not u.is_bot]
+        if joined:
+            return replace(base, kind="joined", subject=joined[0].id)
+        left = message.left_chat_member
+        if left is not None and not left.is_bot:
+            return replace(base, kind="left", subject=left.id)
+        name = _command(message, bot.username)
+        if name is not None:
+            return replace(base, kind="command", name=name)
+        replied = message.reply_to_message
+        text = message.text or message.caption
+        author = replied.from_user if replied is not None else None
+        if text and author is not None and author.id == bot.id:
+            return replace(base, kind="reply", text=text)
+        return None
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        chat = query.message.chat.id
+        user = query.from_user
+        event = GroupEvent(
+            chat,
+            "press",
+            user.id,
+            user.first_name or "",
+            user.language_code,
+            data=query.data or "",
+            roster=TelegramRoster(context.bot, chat),
+        )
+        outs = await self.coach.in_group(event)
+        hooks = self.coach.outbox
+        await deliver(context.bot, outs, self.coach.mark_unreachable, query, hooks=hooks)
+
+    async def bot_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was added to a group, or removed from it."""
+        change = update.my_chat_member
+        assert change is not None
+        was, now = change.old_chat_member.status, change.new_chat_member.status
+        if now in GONE:
+            kind = "removed"
+        elif was in GONE:
+            kind = "added"
+        else:
+            return
+        user, chat = change.from_user, change.chat.id
+        roster = TelegramRoster(context.bot, chat)
+        event = GroupEvent(
+            chat, kind, user.id, user.first_name or "", user.language_code, roster=roster
+        )
+        await self._run(context, event)
+
+    async def _run(self, context: ContextTypes.DEFAULT_TYPE, event: GroupEvent) -> None:
+        outs = await self.coach.in_group(event)
+        await deliver(context.bot, outs, self.coach.mark_unreachable, hooks=self.coach.outbox)
+
+
+def _command(message: Message, username: str | None) -> str | None:
+    """`/talk` or `/talk@ourbot`, never a command meant for another bot in the group."""
+    text = message.text or ""
+    if not text.startswith("/"):
+        return None
+    head = text.split()[0][1:]
+    name, _, mention = head.partition("@")
+    if mention and (username is None or mention.lower() != username.lower()):
+        return None
+    return name.lower() or None

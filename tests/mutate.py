@@ -1,0 +1,141 @@
+"""`make mutate`: mutation testing of the modules where a silent mistake hurts people.
+
+Each module is mutated on its own, in a scratch copy of the project, against the
+tests that exercise it (mutmut runs, for each mutant, only the tests that reached
+the mutated function), so one module takes minutes, not the whole suite per mutant.
+PostgreSQL and end-to-end tests are left out (a server or a process per mutant),
+except where only PostgreSQL shows a mistake (log redaction of asyncpg's messages);
+so lock and race code (FOR UPDATE, populate_existing) is exercised by the suite's
+PostgreSQL race tests, not here.
+
+    python -m tests.mutate                 # every module below
+    python -m tests.mutate logs linking    # some of them, by name
+
+Prints the score per module and every surviving mutant (`mutmut show NAME` in
+the module's scratch copy, `.mutate/<name>`, tells what it changed).
+Not part of `make test`: it takes long.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".mutate"
+MARKERS = "not postgres and not e2e"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+    markers: str = MARKERS
+
+
+TARGETS = (
+    Target(
+        "linking",
+        ("bot/couples/linking.py", "bot/couples/invites.py"),
+        ("tests/couples", "tests/telegram/test_couples.py"),
+    ),
+    Target("privacy", ("bot/couples/privacy.py",), ("tests/couples",)),
+    Target("together", ("bot/together/flow.py",), ("tests/together", "tests/nudges")),
+    Target(
+        "sharing",
+        ("bot/conversations.py",),
+        ("tests/test_conversations.py", "tests/telegram/test_couples.py", "tests/couples"),
+    ),
+    Target("screen", ("bot/safety/screen.py",), ("tests/safety",)),
+    Target(
+        "claims",
+        ("bot/nudges/sweep.py", "bot/delivery/record.py"),
+        ("tests/nudges", "tests/delivery"),
+    ),
+    Target("timers", ("bot/cooldown/timers.py",), ("tests/cooldown",)),
+    Target(  # with PostgreSQL: only asyncpg's messages quote people's words
+        "logs",
+        ("bot/logs.py",),
+        (
+            "tests/test_logs.py",
+            "tests/storage/test_db_errors.py",
+            "tests/telegram/test_delivery_failures.py",
+        ),
+        markers="not e2e",
+    ),
+    Target("delivery", ("bot/telegram/delivery.py",), ("tests/telegram",)),
+)
+COPIED = ("bot", "tests", "dialogs", "data", "docs", "pyproject.toml", "README.md")
+
+
+def prepare(target: Target) -> Path:
+    """A scratch copy whose pyproject tells mutmut what to mutate and which tests to run."""
+    where = SCRATCH / target.name
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    for item in COPIED:
+        source = ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, where / item, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, where / item)
+    pyproject = where / "pyproject.toml"
+    text = re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "", pyproject.read_text())
+    quoted = ", ".join(f'"{m}"' for m in target.modules)
+    options = (*target.tests, "-m", target.markers, "-p", "no:randomly")
+    selection = ", ".join(f'"{t}"' for t in options)
+    also = ", ".join(f'"{d}"' for d in ("dialogs", "data", "docs", "README.md"))
+    text += (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["bot"]\n'
+        f"only_mutate = [{quoted}]\n"
+        f"pytest_add_cli_args_test_selection = [{selection}]\n"
+        f"also_copy = [{also}]\n"
+    )
+    pyproject.write_text(text)
+    return where
+
+
+def run(target: Target, children: int) -> tuple[int, int, list[str]]:
+    """(killed, total, survivors) for one target."""
+    where = prepare(target)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    mutmut = [sys.executable, "-m", "mutmut"]
+    subprocess.run([*mutmut, "run", "--max-children", str(children)], cwd=where, env=env)
+    results = subprocess.run(
+        [*mutmut, "results", "--all", "true"],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    statuses = dict(
+        line.strip().rsplit(": ", 1) for line in results.splitlines() if ": " in line.strip()
+    )
+    survivors = sorted(name for name, status in statuses.items() if status == "survived")
+    scored = [s for s in statuses.values() if s in ("killed", "survived", "timeout")]
+    killed = sum(s in ("killed", "timeout") for s in scored)
+    return killed, len(scored), survivors
+
+
+def main(argv: list[str]) -> int:
+    chosen = [t for t in TARGETS if not argv or t.name in argv]
+    children = int(os.environ.get("MUTATE_CHILDREN", "1"))
+    report: list[str] = []
+    for target in chosen:
+        killed, total, survivors = run(target, children)
+        score = 100 * killed / total if total else 0.0
+        report.append(f"{target.name}: {killed}/{total} killed ({score:.0f} %)")
+        report.extend(f"  survived: {name}" for name in survivors)
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

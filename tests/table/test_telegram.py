@@ -1,0 +1,121 @@
+"""The Talk Table through the real PTB Application and the fake Bot API's groups."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.coach import Coach
+from bot.config import load_settings
+from bot.engine.content import Content
+from bot.telegram.application import build_application, on_started
+from tests.fakes.recording_request import RecordingRequest, deliver
+from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.support.people import link_rows
+
+GROUP = -100500
+LINK = re.compile(r"https://t\.me/\w+\?startgroup=\w+")
+
+
+@pytest.fixture
+def fake() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+async def app(coach: Coach, fake: FakeTelegram):
+    settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
+    application = build_application(
+        settings, coach, request=RecordingRequest(fake), rate_limit=False
+    )
+    async with application:
+        await on_started(application, coach)
+        yield application
+
+
+async def drain(app: Any, fake: FakeTelegram) -> None:
+    """Hand every queued update to the application, in order, as polling would."""
+    while pending := fake.pending_updates():
+        await deliver(app, pending[0])
+
+
+async def couple(app: Any, fake: FakeTelegram, coach: Coach):
+    alex, sam = fake.user(901, "Alex"), fake.user(902, "Sam", language_code="tr")
+    for person in (alex, sam):
+        await deliver(app, person.send_command("/start"))
+    await link_rows(coach.sessions, alex.id, sam.id)
+    return alex, sam
+
+
+async def test_a_startgroup_link_opens_the_table_and_the_floor_is_edited_in_place(
+    app, fake: FakeTelegram, coach: Coach, content: Content
+) -> None:
+    t = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
+    alex, sam = await couple(app, fake, coach)
+    await deliver(app, alex.send_command("/talk"))
+    url = LINK.search(alex.last_text() or "")
+    assert url is not None, alex.last_text()
+    button = alex.last_message().keyboard[0][0]  # type: ignore[union-attr]
+    assert button == {"text": t("table_open_button"), "url": url.group()}
+    group = fake.new_group(GROUP, "Us", alex.id, sam.id)
+    fake.open_startgroup_link(url.group(), alex.id, GROUP)
+    await drain(app, fake)
+    assert [m.text for m in group.inbox()] == [t("table_hello", a="Alex", b="Sam")]
+
+    await deliver(app, group.press(alex, t("table_start_button")))
+    await deliver(app, group.press(sam, t("table_topic_ours")))
+    floor = group.inbox()
+    assert len(floor) == 1 and floor[0].edited  # the hello became the floor
+    assert "🎤 Alex has the floor" in (floor[0].text or "")
+
+    update = group.press(sam, t("table_said_button"))
+    await deliver(app, update)
+    answer = fake.callback_answer(update["callback_query"]["id"])
+    assert answer is not None and answer.get("text") == content.t("table_not_your_turn", "tr")
+
+    fake.user_message(GROUP, alex.id, {"text": "what I feel is..."})  # privacy mode: unseen
+    assert fake.pending_updates() == []
+    await deliver(app, group.press(alex, t("table_said_button")))
+    reflect = group.inbox()[-1]
+    assert "say back what you heard" in (reflect.text or "")
+    await deliver(app, group.reply(sam, reflect.message_id, "You feel tired"))
+    assert group.inbox()[-1].text and "Alex, is that what you meant?" in group.inbox()[-1].text
+    assert len(group.inbox()) == 2
+
+
+async def test_a_group_with_someone_else_is_told_once_and_a_stranger_cannot_press(
+    app, fake: FakeTelegram, coach: Coach, content: Content
+) -> None:
+    t = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
+    alex, sam = await couple(app, fake, coach)
+    kim = fake.user(903, "Kim")
+    group = fake.new_group(GROUP, "Us", alex.id, sam.id, kim.id)
+    fake.add_bot(GROUP, by=alex.id)
+    await drain(app, fake)
+    await deliver(app, group.send_command(alex, "talk", mention_bot=True))
+    assert [m.text for m in group.inbox()] == [t("table_refused")]
+
+    fake.leave(GROUP, kim.id)
+    await drain(app, fake)
+    assert group.inbox()[-1].text == t("table_hello", a="Alex", b="Sam")
+    update = group.press(kim, t("table_start_button"))
+    await deliver(app, update)
+    answer = fake.callback_answer(update["callback_query"]["id"])
+    assert answer is not None and answer.get("text") == t("table_only_partners", a="Alex", b="Sam")
+    assert len(group.inbox()) == 2
+
+
+async def test_a_partner_leaving_stops_the_talk_kindly(
+    app, fake: FakeTelegram, coach: Coach, content: Content
+) -> None:
+    alex, sam = await couple(app, fake, coach)
+    group = fake.new_group(GROUP, "Us", alex.id, sam.id)
+    fake.add_bot(GROUP, by=sam.id)
+    await drain(app, fake)
+    await deliver(app, group.send_command(sam, "talk"))
+    assert group.inbox()[-1].text == content.t("table_topic", "tr", a="Sam", b="Alex")
+    fake.leave(GROUP, alex.id)
+    await drain(app, fake)
+    assert group.inbox()[-1].text == content.t("table_left", "tr", name="Alex")
