@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+import yaml
 from sqlalchemy import ColumnElement, bindparam
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -120,6 +121,15 @@ TopicsHook = Callable[[Turn], Awaitable[TopicsPart]]
 
 class DataError(Exception):
     """A content file is unsound; the message lists each problem as `file: place: reason`."""
+
+
+def checked(path: str, load: Callable[[], T]) -> T:
+    """`load()`, with any problem in the file reported as `path: -: reason` (a `DataError`)."""
+    try:
+        return load()
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise DataError(f"{path}: -: {type(exc).__name__}: {reason}") from None
 
 
 @dataclass(frozen=True)

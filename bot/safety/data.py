@@ -7,30 +7,16 @@ directory once, and `check-content` validates them with the same loaders.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
-import yaml
-
-from bot.plugins import DataError, DataFile
+from bot.plugins import DataFile, checked
 from bot.safety.crisis import CrisisResources, load_resources
 from bot.safety.model import load_model
 from bot.safety.screen import Detector, load_detector
 
-T = TypeVar("T")
 SIGNALS_DIR = "safety"
 MODEL_FILE = "safety/model/weights.json"
 LINES_FILE = "crisis_resources.yaml"
-
-
-def checked(path: str, load: Callable[[], T]) -> T:
-    """`load()`, with any problem in the file reported as `path: -: reason`."""
-    try:
-        return load()
-    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
-        reason = " ".join(str(exc).split())[:300]
-        raise DataError(f"{path}: -: {type(exc).__name__}: {reason}") from None
 
 
 def _signals(data: Path, languages: tuple[str, ...]) -> Detector:
