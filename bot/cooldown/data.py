@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.cooldown.hostility import Lists, load
-from bot.plugins import DataFile
-from bot.safety.data import checked
+from bot.plugins import DataFile, checked
 
 HOSTILITY_DIR = "cooldown/hostility"
 
