@@ -43,10 +43,6 @@ class Move(Payload, prefix="tt"):
     version: int
     minutes: int | None = None
 
-    def args(self) -> tuple[str, ...]:
-        extra = () if self.minutes is None else (str(self.minutes),)
-        return (self.action, str(self.version), *extra)
-
 
 class Render:
     def __init__(self, content: Content, row: TalkTable, names: Mapping[int, str]) -> None:

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 TextScreen = Callable[[Turn, str], Awaitable[bool]]
 
-MOVES = {
+MOVES: dict[r.Action, str] = {
     r.GO: f.TALK,
     r.QUESTION: f.CHOSE,
     r.OURS: f.CHOSE,
@@ -78,7 +78,7 @@ class Table:
             return
         row = await self._seat(turn, group, row)
         if talk:
-            await self.move(turn, group, row, r.GO, ())
+            await self.move(turn, group, row, r.GO)
             return
         text, keyboard = (await self._render(turn, row)).hello()
         _to_group(turn, group, text, keyboard)
@@ -139,7 +139,7 @@ class Table:
 
     # -- presses and replies in the group ---------------------------------------------------
 
-    async def press(self, turn: Turn, group: Group, args: tuple[str, ...]) -> None:
+    async def press(self, turn: Turn, group: Group, move: r.Move) -> None:
         """A button under a table message: only the partner it belongs to moves the floor."""
         row = await store.by_chat(turn.session, group.chat_id)
         if row is None or row.phase == f.REFUSED:
@@ -148,27 +148,23 @@ class Table:
         if row.couple_id is None or row.couple_id != turn.user.couple_id:
             turn.notice("table_only_partners", **(await self._render(turn, row)).pair())
             return
-        if len(args) < 2 or args[0] not in MOVES or not args[1].isdigit():
-            turn.notice("unknown_button")
-            return
-        if int(args[1]) != row.version:
+        if move.version != row.version:
             turn.notice("table_moved_on")
             return
-        await self.move(turn, group, row, args[0], args[2:], edit=True)
+        await self.move(turn, group, row, move.action, move.minutes or 0, edit=True)
 
     async def move(
         self,
         turn: Turn,
         group: Group,
         row: TalkTable,
-        action: str,
-        rest: tuple[str, ...],
+        action: r.Action,
+        minutes: int = 0,
         *,
         edit: bool = False,
     ) -> None:
         """Make one move; `edit` when it answers a press (the pressed message changes)."""
         assert turn.partner is not None
-        minutes = int(rest[0]) if rest and rest[0].isdigit() else 0
         before = store.floor_of(row)
         partner = turn.partner.id
         after = f.move(before, MOVES[action], turn.user.id, partner, turn.now, minutes=minutes)

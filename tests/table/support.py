@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.coach import Coach
 from bot.library.catalog import library_for
+from bot.table.render import Move
 from bot.table.table import Group, Table
 from bot.turn import Outbound, Person
 from tests.support.people import link_rows
@@ -74,9 +75,13 @@ class Seat:
         return await self.press_data(person, self.button(label))
 
     async def press_data(self, person: Person, data: str) -> list[Outbound]:
-        args = tuple(data.split("|")[1:])
+        move = Move.unpack(data)
+        assert move is not None, data
+        return await self.keep_press(person, move)
+
+    async def keep_press(self, person: Person, move: Move) -> list[Outbound]:
         return self.keep(
-            await self.coach.handle(person, lambda t: self.table.press(t, self.group, args))
+            await self.coach.handle(person, lambda t: self.table.press(t, self.group, move))
         )
 
     async def reply(self, person: Person, text: str) -> list[Outbound]:
