@@ -18,11 +18,13 @@ from bot.cooldown.screens import calm_keyboard
 from bot.engine.outputs import Keyboard
 from bot.library.catalog import Library
 from bot.library.rotation import pick
+from bot.nudges.pools import Pools
 from bot.plugins import Roster
 from bot.table import floor as f
 from bot.table import notes, store
 from bot.table import render as r
 from bot.table.models import PREP, UNDERSTOOD, TalkTable
+from bot.table.recent import Recent, recent_checkin
 from bot.turn import Outbound, Turn
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ TextScreen = Callable[[Turn, str], Awaitable[bool]]
 MOVES: dict[r.Action, str] = {
     r.GO: f.TALK,
     r.QUESTION: f.CHOSE,
+    r.RECENT: f.CHOSE,
     r.OURS: f.CHOSE,
     r.SAID: f.SAID,
     r.YES: f.YES,
@@ -49,8 +52,12 @@ class Group:
 
 
 class Table:
-    def __init__(self, library: Library, rounds: int = f.DEFAULT_ROUNDS) -> None:
+    def __init__(
+        self, library: Library, pools: Pools | None = None, rounds: int = f.DEFAULT_ROUNDS
+    ) -> None:
         self.library = library
+        self.pools = pools
+        """The check-in prompts, for "a recent check-in" as a topic (not offered without)."""
         self.rounds = rounds
 
     # -- opening ------------------------------------------------------------------------
@@ -172,14 +179,23 @@ class Table:
             turn.notice(after.reason)
             return
         more: dict[str, object] = {}
+        recent: Recent | None = None
         if action == r.GO:
             more = {"talk": row.talk + 1, "topic": None}
         elif action == r.QUESTION:
             more = {"topic": self._question(row)}
+        elif action == r.RECENT:
+            recent = await self._recent(turn, row)
+            if recent is None:
+                turn.notice("table_no_recent")  # it was offered, and is no longer recent
+                return
+            more = {"topic": recent.text(row.lang)}
         if not await store.commit(turn.session, row, after, turn.now, **more):
             turn.notice("table_moved_on")  # the other partner was a moment quicker
             return
         await self._after(turn, group, row, before, action, edit)
+        if recent is not None:
+            self._remind(turn, recent)
 
     async def _after(
         self, turn: Turn, group: Group, row: TalkTable, before: f.Floor, action: str, edit: bool
@@ -253,7 +269,21 @@ class Table:
         turn.out.append(Outbound(partner.chat_id, partner.id, text))
 
     async def _render(self, turn: Turn, row: TalkTable) -> r.Render:
-        return r.Render(turn.content, row, await store.names(turn.session, row))
+        recent = row.phase == f.TOPIC and await self._recent(turn, row) is not None
+        return r.Render(turn.content, row, await store.names(turn.session, row), recent=recent)
+
+    async def _recent(self, turn: Turn, row: TalkTable) -> Recent | None:
+        return await recent_checkin(turn.session, row.couple_id, turn.now, self.pools)
+
+    def _remind(self, turn: Turn, recent: Recent) -> None:
+        """Each partner who answered the check-in is shown their own answer, privately;
+        never the other's, and nothing of either in the group."""
+        for person in (turn.user, turn.partner):
+            answer = recent.answers.get(person.id) if person is not None else None
+            if person is None or not answer:
+                continue
+            text = turn.content.t("table_recent_yours", person.lang, answer=answer)
+            turn.out.append(Outbound(person.chat_id, person.id, text))
 
 
 def _to_group(

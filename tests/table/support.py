@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.coach import Coach
 from bot.library.catalog import library_for
+from bot.nudges.pools import load_pools
 from bot.table.render import Move
 from bot.table.table import Group, Table
 from bot.turn import Outbound, Person
@@ -105,5 +106,7 @@ async def seat(coach: Coach) -> Seat:
     for person in (alex, sam):
         await coach.run_command(person, "start")
     await link_rows(coach.sessions, alex.user_id, sam.user_id)
-    table = Table(library_for(coach.settings.data_dir, coach.content.languages), rounds=2)
+    data, languages = coach.settings.data_dir, coach.content.languages
+    pools = load_pools(data / "nudges", languages)
+    table = Table(library_for(data, languages), pools, rounds=2)
     return Seat(coach, alex, sam, FakeRoster({801, 802}), table)
