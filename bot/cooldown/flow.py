@@ -22,6 +22,9 @@ from bot.turn import Turn
 
 
 class Flow:
+    def __init__(self, repairing: repair.Repair) -> None:
+        self.repair = repairing
+
     # -- starting ------------------------------------------------------------------
 
     async def start(self, turn: Turn) -> None:
@@ -185,5 +188,5 @@ class Flow:
             return False  # a question from a break that has moved on
         cd.touched_at = turn.now
         turn.session.add(cd)
-        await repair.on_text(turn, cd, text)
+        await self.repair.on_text(turn, cd, text)
         return True
