@@ -84,9 +84,9 @@ EQUIVALENT: dict[str, str] = {
     # privacy: `if result.ended and result.partner is not None` -> `or`: `unlink` returns
     # a partner only when it ended the couple (`Unlinked(False)` has none), so the two agree.
     "bot.couples.privacy.xǁPrivacyǁerase__mutmut_6": "ended is False only with no partner",
-    # privacy: the deletion's log line reworded or reduced to the bare id (still by number,
-    # never by name, which a test checks); nobody reads its wording but an operator.
-    "bot.couples.privacy.xǁPrivacyǁerase__mutmut_33": "log line is the bare user id",
+    # privacy: the deletion's log line with "XX" around its words (still by number, never
+    # by name, which a test checks); only its wording changes.
+    "bot.couples.privacy.xǁPrivacyǁerase__mutmut_35": "log line's wording only",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""
