@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from bot import waiting
 from bot.cooldown import buttons as b
-from bot.cooldown import notices, phases, repair, screens, store, timers
+from bot.cooldown import calming, notices, phases, repair, screens, store, timers
 from bot.cooldown.buttons import at_step
 from bot.cooldown.models import Cooldown, CooldownTimer
 from bot.engine.events import Resume
@@ -180,6 +180,8 @@ class Flow:
 
     async def typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
         """Words typed at a builder step, while that step's question is open."""
+        if question.key == calming.GROUND:
+            return await calming.ground_typed(turn, text, question)
         cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is None or str(cd.id) != question.ref or cd.phase != question.key:
             await waiting.done(turn, store.FEATURE)
