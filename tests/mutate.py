@@ -88,6 +88,9 @@ EQUIVALENT: dict[str, str] = {
     # privacy: the deletion's log line with "XX" around its words (still by number, never
     # by name, which a test checks); only its wording changes.
     "bot.couples.privacy.xǁPrivacyǁerase__mutmut_35": "log line's wording only",
+    # linking: `Joined(outcome, inviter, …)` -> `Joined(outcome, None, …)` for ALREADY_TOGETHER
+    # and ALREADY_LINKED: the handler reads only `partner` for those outcomes.
+    "bot.couples.linking.x_join__mutmut_29": "inviter unread for ALREADY_* outcomes",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""
