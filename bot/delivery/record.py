@@ -331,6 +331,14 @@ class DeliveryRecord:
             await session.exec(update(t).where(*mine).values(**values))  # type: ignore[call-overload]
 
 
+def send_hooks(*hooks: Any) -> Any:
+    """The hooks of every record a batch may hold (None for none, one as it is)."""
+    unique = SendHooksOf(*hooks).hooks
+    if len(unique) <= 1:
+        return unique[0] if unique else None
+    return SendHooksOf(*unique)
+
+
 class SendHooksOf:
     """Several records behind one transport: each admits and records only its own messages
     (a record says yes to, and ignores the outcome of, a message that names none of its rows)."""
