@@ -215,7 +215,9 @@ class Coach:
             known = await session.get(User, event.user_id) is not None
         if not known:
             return await group.stranger(event)
-        person = Person(event.user_id, event.user_id, event.first_name, event.language_code)
+        person = Person(
+            event.user_id, event.user_id, event.first_name, event.language_code, private=False
+        )
 
         async def handle(turn: Turn) -> None:
             await group.partner(turn, event)
@@ -375,7 +377,13 @@ class Coach:
         now = self.clock()
         lang = self.content.lang(person.language_code)
         user, created = await repo.ensure_user(
-            session, person.user_id, person.chat_id, person.first_name, lang, now
+            session,
+            person.user_id,
+            person.chat_id,
+            person.first_name,
+            lang,
+            now,
+            revive=person.private,
         )
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
