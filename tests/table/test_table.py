@@ -13,7 +13,7 @@ from bot.table import floor as f
 from bot.table.models import TalkNote, TalkTable
 from bot.table.render import Move
 from tests.support.clock import Clock
-from tests.table.support import GROUP_ID, Seat
+from tests.table.support import GROUP_ID, FakeRoster, Seat
 
 
 def en(content: Content):
@@ -302,3 +302,34 @@ async def test_a_partner_who_blocked_the_bot_and_presses_in_the_group_stays_unre
     async with seat.coach.sessions() as session:
         sam = await session.get(User, seat.sam.user_id)
         assert sam is not None and sam.active
+
+
+class SlowRoster(FakeRoster):
+    """Telegram taking its time to say who is in the group."""
+
+    def __init__(self, members: set[int]) -> None:
+        super().__init__(members)
+        self.asked = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def has(self, user_id: int) -> bool:
+        self.asked.set()
+        await self.answer.wait()
+        return await super().has(user_id)
+
+
+async def test_a_slow_membership_check_holds_no_transaction(table: Seat, content: Content) -> None:
+    """The members are asked before the turn's transaction: while Telegram is slow to
+    answer about Alex's group, Sam's own turn (same couple, same lock) goes ahead."""
+    seat = table
+    roster = SlowRoster({seat.alex.user_id, seat.sam.user_id})
+    added = GroupEvent(GROUP_ID, "added", seat.alex.user_id, "Alex", "en", roster=roster)
+    opening = asyncio.ensure_future(seat.coach.in_group(added))
+    await asyncio.wait_for(roster.asked.wait(), 10)
+    try:
+        sams = await asyncio.wait_for(seat.coach.run_command(seat.sam, "start"), 10)
+    finally:
+        roster.answer.set()
+    assert sams and all(o.chat_id == seat.sam.chat_id for o in sams)
+    said = await asyncio.wait_for(opening, 10)
+    assert [o.text for o in said] == [en(content)("table_hello", a="Alex", b="Sam")]
