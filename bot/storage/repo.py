@@ -34,11 +34,17 @@ async def ensure_user(
     first_name: str,
     lang: str,
     now: datetime,
+    *,
+    revive: bool = True,
 ) -> tuple[User, bool]:
-    """The person's row, created on first contact. Returns (user, created)."""
+    """The person's row, created on first contact. Returns (user, created).
+
+    `revive`: the person wrote from their private chat, so a row marked unreachable
+    (they had blocked the bot) is reachable again; False for input from a group.
+    """
     user = await session.get(User, user_id)
     if user is not None:
-        if not user.active or user.chat_id != chat_id:
+        if revive and (not user.active or user.chat_id != chat_id):
             user.active, user.chat_id = True, chat_id
             session.add(user)
         return user, False
