@@ -48,7 +48,7 @@ class GroupChats:
                 if move is None:
                     turn.notice("unknown_button")
                     return
-                await self.table.press(turn, group, move.args())
+                await self.table.press(turn, group, move)
             case "reply" if event.text:
                 await self.table.reply(turn, group, event.text, self.safety())
             case "joined" | "left":

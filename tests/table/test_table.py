@@ -9,6 +9,7 @@ from sqlmodel import select
 from bot.engine.content import Content
 from bot.table import floor as f
 from bot.table.models import TalkNote, TalkTable
+from bot.table.render import Move
 from tests.support.clock import Clock
 from tests.table.support import GROUP_ID, Seat
 
@@ -254,3 +255,20 @@ async def test_in_quiet_mode_no_note_is_revealed_and_the_table_just_closes(
     assert all("understood" not in o.text for o in seat.in_group[-1:])
     assert seat.last_group().text == t("table_closed")
     assert (await row(seat)).phase == f.ENDED
+
+
+async def test_a_press_is_read_as_its_typed_move_with_its_minutes(
+    table: Seat, content: Content
+) -> None:
+    """`Table.press` takes the unpacked `Move` itself: its minutes are a number, never
+    parsed back out of strings (a 60-minute pause is 60 minutes)."""
+    t, seat = en(content), table
+    await to_the_floor(seat, t)
+    version = (await row(seat)).version
+    move = Move("p", version, 60)
+    await seat.keep_press(seat.sam, move)
+    paused = await row(seat)
+    assert paused.phase == f.PAUSED and paused.paused_until is not None
+    assert round((paused.paused_until - paused.touched_at).total_seconds()) == 60 * 60
+    outs = await seat.keep_press(seat.alex, Move("y", paused.version))
+    assert [o.text for o in outs if o.notice] == [content.t("table_not_now", "en")]
