@@ -225,3 +225,56 @@ def test_ctrl_c_at_the_prompt_leaves_at_once_and_cleanly(tmp_path: Path) -> None
     os.write(leader, b"\x03")
     assert process.wait(timeout=10) == 0
     os.close(leader)
+
+
+def _read_until(
+    leader: int, seen: bytes, wanted: bytes, seconds: float, start: int | None = None
+) -> bytes:
+    """Read the terminal until `wanted` appears after `start` (by default after what was
+    `seen`), or the time is up."""
+    import os
+    import select
+    import time
+
+    start = len(seen) if start is None else start
+    deadline = time.monotonic() + seconds
+    while wanted not in seen[start:] and time.monotonic() < deadline:
+        if select.select([leader], [], [], 0.2)[0]:
+            try:
+                seen += os.read(leader, 4096)
+            except OSError:
+                break
+    return seen
+
+
+def test_a_timed_message_prints_above_the_prompt_and_the_prompt_is_drawn_again(
+    tmp_path: Path,
+) -> None:
+    """Issue 15, item 13: a breathing cue arriving on the clock while the person sits at
+    the prompt is printed, and "Alex>" is drawn again underneath it (patch_stdout)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = console_process(tmp_path, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    try:
+        seen = _read_until(leader, b"", b"Alex>", 60)
+        assert b"Alex>" in seen, seen.decode(errors="replace")
+        # /cooldown, "none of these", 20 minutes, "Breathe with me": the first cue now,
+        # the next ones on the clock while nothing is typed.
+        for line in (b"/cooldown", b"5", b"1", b"1"):
+            mark = len(seen)
+            os.write(leader, line + b"\r")
+            seen = _read_until(leader, seen, b"Alex>", 30)
+            assert b"Alex>" in seen[mark:], seen.decode(errors="replace")
+        timed = "…and out, slowly".encode()
+        seen = _read_until(leader, seen, timed, 30)
+        assert timed in seen, seen.decode(errors="replace")
+        after = seen.rindex(timed)
+        seen = _read_until(leader, seen, b"Alex>", 10, start=after)
+        assert b"Alex>" in seen[after:], "the prompt is drawn again below the timed message"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        os.close(leader)

@@ -104,3 +104,16 @@ def test_check_content_reads_the_safety_files_from_the_configured_folder(tmp_pat
     problems = done.stderr.splitlines()[1:]
     assert any(p.startswith("crisis_resources.yaml: -: ValidationError") for p in problems)
     assert any(p.startswith("safety: -: ValueError: tr.yaml: unknown category") for p in problems)
+
+
+def test_check_content_reads_the_safety_models_word_classes_from_the_configured_folder(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    (data / "safety" / "model" / "concepts.yaml").write_text("hit: [unclosed\n")
+    done = run("check-content", DATA_DIR=str(data))
+    assert done.returncode == 3
+    assert any(p.startswith("safety: -: ") for p in done.stderr.splitlines()[1:])

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import waiting
 from bot.cooldown import buttons as b
-from bot.cooldown import screens, timers
+from bot.cooldown import screens, store, timers
 from bot.cooldown.buttons import button
 from bot.cooldown.exercises import BREATH_ROUNDS, GROUNDING_STEPS, breathing_plan
 from bot.cooldown.models import CooldownTimer
+from bot.storage.models import WaitingInput
 from bot.turn import Turn
 
 BREATH_GRACE = timedelta(seconds=20)
 """A cue later than this (the bot was down) is skipped: stale pacing helps no one."""
+GROUND = "ground"
+"""The `bot.waiting` key of a grounding step: someone may type what they notice."""
+GROUND_WAIT = timedelta(minutes=15)
 
 
 async def breathe(turn: Turn, pressed: b.Breathe) -> None:
@@ -45,14 +50,35 @@ async def on_breath_timer(turn: Turn, timer: CooldownTimer) -> None:
 async def ground(turn: Turn, pressed: b.Ground) -> None:
     """One grounding step per tap (five things you see … one you taste), then a close."""
     step = 1 if pressed.step is None else pressed.step
-    if step == GROUNDING_STEPS + 1:
-        turn.say_key("cooldown_ground_done", await screens.after_exercise(turn))
-        return
-    if not 1 <= step <= GROUNDING_STEPS:
+    if not 1 <= step <= GROUNDING_STEPS + 1:
         turn.notice("unknown_button")
+        return
+    await _ground_step(turn, step)
+
+
+async def _ground_step(turn: Turn, step: int) -> None:
+    """Show grounding step `step` (or the close after the last) and, while a step is
+    on screen, take typed words as the person's noticing rather than a stray message."""
+    if step == GROUNDING_STEPS + 1:
+        if (asked := await waiting.current(turn, store.FEATURE)) and asked.key == GROUND:
+            await waiting.done(turn, store.FEATURE)
+        turn.say_key("cooldown_ground_done", await screens.after_exercise(turn))
         return
     if step == 1:
         turn.say_key("cooldown_ground_intro")
     last = step == GROUNDING_STEPS
     label = turn.t("cooldown_ground_finish" if last else "cooldown_ground_next")
     turn.say_key(f"cooldown_ground_{step}", ((button(label, b.Ground(step + 1)),),))
+    await waiting.ask(turn, store.FEATURE, GROUND, ref=step, expires_in=GROUND_WAIT)
+
+
+async def ground_typed(turn: Turn, text: str, question: WaitingInput) -> bool:
+    """Words typed at a grounding step ("a lamp, the window…"): heard kindly, not kept
+    (the words are in no table), and the exercise goes on to the next sense."""
+    step = int(question.ref) if question.ref and question.ref.isdigit() else None
+    if step is None or not 1 <= step <= GROUNDING_STEPS:
+        await waiting.done(turn, store.FEATURE)
+        return False
+    turn.say_key("cooldown_ground_heard")
+    await _ground_step(turn, step + 1)
+    return True

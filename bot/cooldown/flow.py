@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from bot import waiting
 from bot.cooldown import buttons as b
-from bot.cooldown import notices, phases, repair, screens, store, timers
+from bot.cooldown import calming, notices, phases, repair, screens, store, timers
 from bot.cooldown.buttons import at_step
 from bot.cooldown.models import Cooldown, CooldownTimer
 from bot.engine.events import Resume
@@ -22,6 +22,9 @@ from bot.turn import Turn
 
 
 class Flow:
+    def __init__(self, repairing: repair.Repair) -> None:
+        self.repair = repairing
+
     # -- starting ------------------------------------------------------------------
 
     async def start(self, turn: Turn) -> None:
@@ -177,11 +180,13 @@ class Flow:
 
     async def typed(self, turn: Turn, text: str, question: WaitingInput) -> bool:
         """Words typed at a builder step, while that step's question is open."""
+        if question.key == calming.GROUND:
+            return await calming.ground_typed(turn, text, question)
         cd = await store.open_cooldown(turn.session, turn.user, turn.now)
         if cd is None or str(cd.id) != question.ref or cd.phase != question.key:
             await waiting.done(turn, store.FEATURE)
             return False  # a question from a break that has moved on
         cd.touched_at = turn.now
         turn.session.add(cd)
-        await repair.on_text(turn, cd, text)
+        await self.repair.on_text(turn, cd, text)
         return True

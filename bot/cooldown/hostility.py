@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT
 from bot.safety.phrases import PhraseIndex, Slot, parse_all, word_class
 from bot.safety.words import MARKS, words_of
 
-HOSTILITY_DIR = PROJECT_ROOT / "data" / "cooldown" / "hostility"
 KINDS = ("label", "name_calling", "contempt", "criticism", "sarcasm")
 EYE_ROLLS = ("🙄", "😒", "🤦", "🖕")
 
@@ -104,18 +101,16 @@ def _judgement(raw: dict) -> Judgement | None:
     )
 
 
-@cache
-def default_lists() -> tuple[Lists, ...]:
-    return tuple(load(p) for p in sorted(HOSTILITY_DIR.glob("*.yaml")))
+def hostile(text: str, lists: tuple[Lists, ...]) -> str | None:
+    """The kind of attack in `text` (one of `KINDS`), or None when there is none.
 
-
-def hostile(text: str, lists: tuple[Lists, ...] | None = None) -> str | None:
-    """The kind of attack in `text` (one of `KINDS`), or None when there is none."""
+    `lists` are every language's (`bot.cooldown.data.HOSTILITY`): a person may write in
+    another language than the one they chose."""
     if any(mark in text for mark in EYE_ROLLS):
         return "sarcasm"
     words = words_of(text)
     judged = False
-    for language in lists or default_lists():
+    for language in lists:
         covered = {i for m in language.exceptions.find(words) for i in range(m.start, m.end)}
         for match in language.phrases.find(words):
             if match.head not in covered:

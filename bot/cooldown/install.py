@@ -28,7 +28,8 @@ from bot.turn import Turn
 
 @reads(HOSTILITY)
 def feature(context: FeatureContext) -> Feature:
-    flow = Flow()
+    repairing = repair.Repair(context.data(HOSTILITY))
+    flow = Flow(repairing)
     buttons: dict[type[Payload], ButtonHandler] = {
         b.Start: flow.start_button,
         b.Sign: flow.sign,
@@ -43,8 +44,8 @@ def feature(context: FeatureContext) -> Feature:
         b.NotToday: flow.not_today,
         b.UseRewrite: repair.use_rewrite,
         b.KeepMine: repair.keep_mine,
-        b.Feel: repair.feel,
-        b.ShareStatement: repair.share,
+        b.Feel: repairing.feel,
+        b.ShareStatement: repairing.share,
         b.KeepStatement: repair.keep_statement,
         b.Again: repair.again,
         b.Acknowledge: notices.acknowledge,

@@ -34,27 +34,75 @@ def _clear(cd: Cooldown) -> None:
     cd.topic = cd.suggestion = cd.feeling = cd.need = cd.statement = None
 
 
-async def on_text(turn: Turn, cd: Cooldown, text: str) -> None:
-    """Typed text at a builder step (it has passed the safety screen already)."""
-    text = " ".join(text.split())
-    if not text:
-        await screens.show(turn, cd)
-        return
-    limit = MAX_FEELING if cd.phase == phases.FEELING else phases.MAX_TEXT
-    if len(text) > limit:
-        turn.say_key("cooldown_too_long")
-        return
-    kind = hostility.hostile(text)
-    if kind is not None:
-        screens.hostile(turn, kind)  # asked again at the same step; nothing is kept
-        return
-    match cd.phase:
-        case phases.TOPIC | phases.REWRITE:
-            await _take_topic(turn, cd, text)
-        case phases.FEELING:
-            await _take_feeling(turn, cd, text)
-        case phases.NEED:
-            await _take_need(turn, cd, text)
+class Repair:
+    """The builder's steps that judge words, with the hostility lists read from the data
+    directory (`bot.cooldown.data.HOSTILITY`): what check-content validated is what runs."""
+
+    def __init__(self, lists: tuple[hostility.Lists, ...]) -> None:
+        self.lists = lists
+
+    def hostile(self, text: str) -> str | None:
+        return hostility.hostile(text, self.lists)
+
+    async def on_text(self, turn: Turn, cd: Cooldown, text: str) -> None:
+        """Typed text at a builder step (it has passed the safety screen already)."""
+        text = " ".join(text.split())
+        if not text:
+            await screens.show(turn, cd)
+            return
+        limit = MAX_FEELING if cd.phase == phases.FEELING else phases.MAX_TEXT
+        if len(text) > limit:
+            turn.say_key("cooldown_too_long")
+            return
+        kind = self.hostile(text)
+        if kind is not None:
+            screens.hostile(turn, kind)  # asked again at the same step; nothing is kept
+            return
+        match cd.phase:
+            case phases.TOPIC | phases.REWRITE:
+                await _take_topic(turn, cd, text)
+            case phases.FEELING:
+                await _take_feeling(turn, cd, text)
+            case phases.NEED:
+                await self._take_need(turn, cd, text)
+
+    async def feel(self, turn: Turn, pressed: b.Feel) -> None:
+        cd = await at_step(turn, pressed.cooldown, {phases.FEELING})
+        if cd is None:
+            return
+        if pressed.feeling >= len(phases.FEELINGS):
+            turn.notice("unknown_button")
+            return
+        feeling = turn.t(f"cooldown_feeling_{phases.FEELINGS[pressed.feeling]}")
+        await _take_feeling(turn, cd, feeling)
+
+    async def _take_need(self, turn: Turn, cd: Cooldown, need: str) -> None:
+        cd.need = istatements.as_wish(need, turn.lang)
+        statement = turn.t(
+            "cooldown_statement",
+            feeling=istatements.as_feeling(cd.feeling or "", turn.lang),
+            situation=istatements.as_moment(cd.topic or "", turn.lang),
+            need=cd.need,
+        )
+        cd.statement = istatements.sentence_case(statement, turn.lang)
+        if self.hostile(cd.statement) is not None:  # never framed as gentle, whatever the parts
+            _clear(cd)
+            await store.touch(turn, cd, phases.TOPIC)
+            turn.say_key("cooldown_hostile_statement")
+            screens.topic(turn)
+            return
+        await store.touch(turn, cd, phases.DONE)
+        screens.done(turn, cd)
+
+    async def share(self, turn: Turn, pressed: b.ShareStatement) -> None:
+        """Send the finished sentence, exactly as shown, to the partner."""
+        cd = await at_step(turn, pressed.cooldown, {phases.DONE})
+        if cd is None:
+            return
+        if self.hostile(cd.statement or "") is not None:  # the last guard: never contempt
+            turn.say_key("cooldown_hostile_statement")
+            return
+        await _send(turn, cd)
 
 
 async def _take_topic(turn: Turn, cd: Cooldown, text: str) -> None:
@@ -74,25 +122,6 @@ async def _take_feeling(turn: Turn, cd: Cooldown, feeling: str) -> None:
     screens.need(turn)
 
 
-async def _take_need(turn: Turn, cd: Cooldown, need: str) -> None:
-    cd.need = istatements.as_wish(need, turn.lang)
-    statement = turn.t(
-        "cooldown_statement",
-        feeling=istatements.as_feeling(cd.feeling or "", turn.lang),
-        situation=istatements.as_moment(cd.topic or "", turn.lang),
-        need=cd.need,
-    )
-    cd.statement = istatements.sentence_case(statement, turn.lang)
-    if hostility.hostile(cd.statement) is not None:  # never framed as gentle, whatever the parts
-        _clear(cd)
-        await store.touch(turn, cd, phases.TOPIC)
-        turn.say_key("cooldown_hostile_statement")
-        screens.topic(turn)
-        return
-    await store.touch(turn, cd, phases.DONE)
-    screens.done(turn, cd)
-
-
 async def use_rewrite(turn: Turn, pressed: b.UseRewrite) -> None:
     cd = await at_step(turn, pressed.cooldown, {phases.REWRITE})
     if cd is None:
@@ -108,16 +137,6 @@ async def keep_mine(turn: Turn, pressed: b.KeepMine) -> None:
         return
     await store.touch(turn, cd, phases.FEELING)
     screens.feeling(turn, cd)
-
-
-async def feel(turn: Turn, pressed: b.Feel) -> None:
-    cd = await at_step(turn, pressed.cooldown, {phases.FEELING})
-    if cd is None:
-        return
-    if pressed.feeling >= len(phases.FEELINGS):
-        turn.notice("unknown_button")
-        return
-    await _take_feeling(turn, cd, turn.t(f"cooldown_feeling_{phases.FEELINGS[pressed.feeling]}"))
 
 
 async def again(turn: Turn, pressed: b.Again) -> None:
@@ -143,14 +162,7 @@ def partner_message(turn: Turn, cd: Cooldown) -> str:
     return turn.content.t(key, lang, name=turn.user.name, statement=cd.statement or "")
 
 
-async def share(turn: Turn, pressed: b.ShareStatement) -> None:
-    """Send the finished sentence, exactly as shown, to the partner."""
-    cd = await at_step(turn, pressed.cooldown, {phases.DONE})
-    if cd is None:
-        return
-    if hostility.hostile(cd.statement or "") is not None:  # the last guard: never contempt
-        turn.say_key("cooldown_hostile_statement")
-        return
+async def _send(turn: Turn, cd: Cooldown) -> None:
     keyboard = for_partner(
         turn,
         [[("cooldown_heard", b.Heard(cd.id))], [("cooldown_moment", b.Moment(cd.id))]],

@@ -87,12 +87,10 @@ async def revoke_unused(session: AsyncSession, user_id: int) -> None:
     )
 
 
-async def find(session: AsyncSession, code: str, *, lock: bool = False) -> Invite | None:
+async def find(session: AsyncSession, code: str) -> Invite | None:
     if not well_formed(code):
         return None
     query = select(Invite).where(Invite.code_hash == hash_code(code))
-    if lock:
-        query = query.with_for_update()
     return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 

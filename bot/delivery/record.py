@@ -45,7 +45,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.sending import Outcome
-from bot.storage.repo import insert_ignoring_duplicates, skip_locked, update_each
+from bot.storage.repo import insert_ignoring_duplicates, run_alone, skip_locked, update_each
 from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
@@ -279,9 +279,8 @@ class DeliveryRecord:
             async with self.direct.transaction() as connection:
                 cursor = self.direct.prepared(self.admitting).execute(connection, **params)
                 return bool(cursor.rowcount == 1)
-        async with self.sessions() as session, session.begin():
-            result = await session.exec(self.admitting, params=params)  # type: ignore[call-overload]
-            return bool(result.rowcount == 1)
+        result = await run_alone(self.sessions, self.admitting, params)
+        return bool(result.rowcount == 1)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         delivery_id = self.id_of(out.ref)
@@ -297,9 +296,12 @@ class DeliveryRecord:
             "b_status": FINAL[outcome],
             "b_sent": now if outcome is Outcome.SENT else None,
         }
-        if self.direct is not None and self.on_sent is None:
-            async with self.direct.transaction() as connection:
-                self.direct.prepared(self.finishing).execute(connection, **params)
+        if self.on_sent is None:
+            if self.direct is not None:
+                async with self.direct.transaction() as connection:
+                    self.direct.prepared(self.finishing).execute(connection, **params)
+            else:
+                await run_alone(self.sessions, self.finishing, params)
             return
         async with self.sessions() as session, session.begin():
             result = await session.exec(self.finishing, params=params)  # type: ignore[call-overload]

@@ -27,10 +27,20 @@ from bot.nudges.schedule import (
     clock_text,
     format_days,
     is_timezone,
+    next_fire,
     parse_clock,
+    same_local_day,
     zone,
 )
-from bot.nudges.store import days_of, quiet_of, reschedule, schedule_for, timezone_of
+from bot.nudges.store import (
+    days_of,
+    first_after,
+    quiet_of,
+    reschedule,
+    rhythm_days,
+    schedule_for,
+    timezone_of,
+)
 from bot.plugins import ButtonHandler, SettingsSection
 from bot.turn import Turn
 
@@ -79,7 +89,7 @@ class CheckinSettings:
         if paused is not None and paused > turn.now:
             lines.append(turn.t("settings_line_paused", until=self.when(turn, paused)))
         elif schedule.next_due_at is not None:
-            lines.append(turn.t("settings_line_next", when=self.when(turn, schedule.next_due_at)))
+            lines.append(self.next_line(turn, schedule))
         text = "\n".join(lines)
         if note:
             text = f"{note}\n\n{text}"
@@ -99,6 +109,36 @@ class CheckinSettings:
             (KeyButton(turn.t("settings_back"), settings_menu.BACK),),
         )
         turn.say(text, keyboard, replace=replace)
+
+    def next_line(self, turn: Turn, schedule: NudgeSchedule) -> str:
+        """ "Next check-in: …", with the reason when it is later than the days suggest."""
+        assert schedule.next_due_at is not None
+        when = self.when(turn, schedule.next_due_at)
+        why = self.why_later(turn, schedule, schedule.next_due_at)
+        if why is None:
+            return turn.t("settings_line_next", when=when)
+        return turn.t("settings_line_next_why", when=when, why=why)
+
+    def why_later(self, turn: Turn, schedule: NudgeSchedule, due: datetime) -> str | None:
+        """Why the next check-in is not today although today is a chosen day, or not on
+        the next chosen day: today's time has passed, a newcomer's first wait, "fewer",
+        or quiet hours. None when it is simply the next chosen day."""
+        tz = timezone_of(turn.user, self.nudging.default_tz)
+        days, minute = rhythm_days(schedule.days), schedule.minute
+        plain = next_fire(days, minute, tz, turn.now)  # the chosen days and time alone
+        if due > plain and not same_local_day(due, plain, tz):
+            quiet = quiet_of(schedule)
+            if first_after(turn.user.created_at, turn.now) > plain:
+                return turn.t("settings_next_why_new")
+            if schedule.stride > 1:
+                return turn.t("settings_next_why_fewer")
+            if quiet is not None and quiet.contains(minute):
+                return turn.t("settings_next_why_quiet", time=clock_text(minute))
+            return None
+        today_chosen = turn.now.astimezone(zone(tz)).weekday() in days
+        if today_chosen and due >= plain and not same_local_day(due, turn.now, tz):
+            return turn.t("settings_next_why_passed", time=clock_text(minute))
+        return None
 
     def when(self, turn: Turn, at: datetime) -> str:
         if at >= FOREVER:
@@ -134,7 +174,8 @@ class CheckinSettings:
         return True
 
     async def _days_menu(self, turn: Turn, pressed: Payload | None = None) -> bool:
-        chosen = set(days_of(await self._schedule(turn)))
+        schedule = await self._schedule(turn)
+        chosen = set(days_of(schedule))
         row = tuple(
             b.button(
                 turn,
@@ -145,7 +186,11 @@ class CheckinSettings:
             for d in range(7)
         )
         keyboard = (row[:4], row[4:], (b.button(turn, "settings_done", b.Overview()),))
-        turn.say(turn.t("settings_days_prompt"), keyboard, replace=True)
+        text = turn.t("settings_days_prompt")
+        paused = turn.user.nudges_paused_until
+        if schedule.next_due_at is not None and not (paused is not None and paused > turn.now):
+            text += "\n\n" + self.next_line(turn, schedule)  # a day's effect, seen at once
+        turn.say(text, keyboard, replace=True)
         return True
 
     async def _toggle_day(self, turn: Turn, pressed: b.ToggleDay) -> bool:

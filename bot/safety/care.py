@@ -31,9 +31,9 @@ from bot.engine.payloads import Payload
 from bot.engine.state import DialogState
 from bot.safety import quiet
 from bot.safety.country import CountryQuestion
-from bot.safety.crisis import LETTER, LETTERS, CrisisResources, default_resources, suggested_country
+from bot.safety.crisis import LETTER, LETTERS, CrisisResources, suggested_country
 from bot.safety.models import SafetyHold
-from bot.safety.screen import ABUSE, SELF_HARM, Detector, default_detector
+from bot.safety.screen import ABUSE, SELF_HARM, Detector
 from bot.storage import repo
 from bot.table.ending import end_quietly
 from bot.turn import Turn
@@ -71,12 +71,14 @@ def group_of(categories: frozenset[str]) -> str:
 class Care:
     def __init__(
         self,
-        detector: Detector | None = None,
-        resources: CrisisResources | None = None,
+        detector: Detector,
+        resources: CrisisResources,
         country: CountryQuestion | None = None,
     ) -> None:
-        self.detector = detector or default_detector()
-        self.resources = resources or default_resources()
+        """`detector` and `resources` are the declared data files (`bot.safety.data`), read
+        from the configured data directory: no packaged copy is a silent fallback."""
+        self.detector = detector
+        self.resources = resources
         self.country = country or CountryQuestion(self.resources, self.lines_text)
 
     # -- the screen ---------------------------------------------------------------------

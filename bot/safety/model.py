@@ -75,21 +75,31 @@ one), has no word of harm in it, and the model, which can lean hard on one word 
 in the corpus ("tonight"), is not asked."""
 
 
-@cache
-def concepts() -> tuple[tuple[str, Slot], ...]:
-    raw = yaml.safe_load(CONCEPTS_PATH.read_text(encoding="utf-8")) or {}
-    return tuple((name, word_class([str(m) for m in members])) for name, members in raw.items())
+class Concepts:
+    """The word classes of `concepts.yaml` (beside the weights): what a word is about.
+
+    They belong to the weights they were trained with, so they are read from the same
+    directory as the weights (the configured data directory at run time)."""
+
+    def __init__(self, classes: tuple[tuple[str, Slot], ...]) -> None:
+        self.classes = classes
+        # Cached per instance: a long text repeats its words, and each costs one look per class.
+        self.of: Callable[[str], tuple[str, ...]] = lru_cache(maxsize=1 << 16)(self._of)
+
+    def _of(self, word: str) -> tuple[str, ...]:
+        return tuple(name for name, slot in self.classes if slot.fits(word))
 
 
-@lru_cache(maxsize=1 << 16)
-def _concepts_of(word: str) -> tuple[str, ...]:
-    """Cached: a long text repeats its words, and each costs one look per class."""
-    return tuple(name for name, slot in concepts() if slot.fits(word))
+def load_concepts(path: Path = CONCEPTS_PATH) -> Concepts:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Concepts(
+        tuple((name, word_class([str(m) for m in members])) for name, members in raw.items())
+    )
 
 
 @lru_cache(maxsize=1 << 16)
 def _word_features(word: str) -> tuple[str, ...]:
-    """What one word gives the model whatever its neighbours (cached like `_concepts_of`)."""
+    """What one word gives the model whatever its neighbours (cached like `Concepts.of`)."""
     found = ["w:" + word]
     found += [f"p{n}:" + word[:n] for n in PREFIXES if len(word) > n]
     if len(word) > 4:
@@ -101,7 +111,7 @@ def _word_features(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def features(words: Iterable[str]) -> set[str]:
+def features(words: Iterable[str], concepts: Concepts) -> set[str]:
     """What the model sees in one sentence.
 
     Words, word beginnings (4–6 letters), the three-letter ending, neighbouring
@@ -117,7 +127,7 @@ def features(words: Iterable[str]) -> set[str]:
         found.update(_word_features(word))
         if i + 1 < len(ws):
             found.add("b:" + word[:5] + "_" + ws[i + 1][:5])
-        names = _concepts_of(word)
+        names = concepts.of(word)
         since_negation += 1
         for name in names:
             if name == "neg":
@@ -159,10 +169,11 @@ class Model:
 
     weights: dict[str, dict[str, float]]
     corpus_sha256: str
+    concepts: Concepts
     threshold: float = THRESHOLD
 
     def probabilities(self, sentence: Iterable[str]) -> dict[str, float]:
-        feats = features(sentence)
+        feats = features(sentence, self.concepts)
         if not any(f[:2] in ("c:", "n:") and f[2:] not in NEUTRAL for f in feats):
             return dict.fromkeys(self.weights, 0.0)
         return {
@@ -198,11 +209,14 @@ class Model:
 
 
 def train(
-    examples: list[tuple[tuple[str, ...], frozenset[str]]], categories: Iterable[str], sha256: str
+    examples: list[tuple[tuple[str, ...], frozenset[str]]],
+    categories: Iterable[str],
+    sha256: str,
+    concepts: Concepts,
 ) -> Model:
     """Plain stochastic gradient descent, one binary model per category, fixed seeds:
     the same corpus always gives the same weights."""
-    data = [(features(words), labels) for words, labels in examples]
+    data = [(features(words, concepts), labels) for words, labels in examples]
     weights: dict[str, dict[str, float]] = {c: {} for c in categories}
     for epoch in range(EPOCHS):
         order = list(range(len(data)))
@@ -218,7 +232,7 @@ def train(
         c: {f: round(v, 3) for f, v in sorted(w.items()) if abs(v) >= PRUNE}
         for c, w in weights.items()
     }
-    return Model(pruned, sha256)
+    return Model(pruned, sha256, concepts)
 
 
 def corpus_sha256(paths: Iterable[Path], ordinary: Iterable[str] = ()) -> str:
@@ -233,11 +247,13 @@ def corpus_sha256(paths: Iterable[Path], ordinary: Iterable[str] = ()) -> str:
 
 
 def load_model(path: Path = MODEL_PATH) -> Model | None:
+    """The weights at `path` and the word classes beside them (`concepts.yaml`), both read
+    now: a broken file is found at start, not at a message."""
     if not path.exists():
         return None
     raw = json.loads(path.read_text(encoding="utf-8"))
-    concepts()  # read now: a broken word-class file is found at start, not at a message
-    return Model(raw["weights"], raw["corpus_sha256"], float(raw["threshold"]))
+    concepts = load_concepts(path.parent / CONCEPTS_PATH.name)
+    return Model(raw["weights"], raw["corpus_sha256"], concepts, float(raw["threshold"]))
 
 
 @cache
@@ -295,7 +311,7 @@ def train_on_corpus(corpus_dir: Path = CORPUS_DIR, dialogs_dir: Path = DIALOGS_D
     ]
     categories = sorted({c for _, labels in examples for c in labels})
     digest = corpus_sha256(paths, ordinary)
-    return train(examples, categories, digest)
+    return train(examples, categories, digest, load_concepts())
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.library.catalog import LIBRARY
+from bot.nudges.pools import POOLS
 from bot.plugins import (
     Command,
     Feature,
@@ -17,9 +18,9 @@ from bot.table.pauses import SWEEP_SECONDS, PauseSweep
 from bot.table.table import Table
 
 
-@reads(LIBRARY)
+@reads(LIBRARY, POOLS)
 def feature(context: FeatureContext) -> Feature:
-    table = Table(context.data(LIBRARY))
+    table = Table(context.data(LIBRARY), context.data(POOLS))
     chats = GroupChats(
         table, context.jobs, context.content, lambda: context.registry.safety_screens
     )

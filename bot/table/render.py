@@ -17,9 +17,10 @@ from bot.engine.payloads import Payload
 from bot.table import floor as f
 from bot.table.models import TalkTable
 
-GO, QUESTION, OURS, SAID, YES, NOT_QUITE, PAUSE, BACK, STOP = (
+GO, QUESTION, RECENT, OURS, SAID, YES, NOT_QUITE, PAUSE, BACK, STOP = (
     "go",
     "q",
+    "c",
     "o",
     "s",
     "y",
@@ -28,7 +29,7 @@ GO, QUESTION, OURS, SAID, YES, NOT_QUITE, PAUSE, BACK, STOP = (
     "b",
     "x",
 )
-Action = Literal["go", "q", "o", "s", "y", "n", "p", "b", "x"]
+Action = Literal["go", "q", "c", "o", "s", "y", "n", "p", "b", "x"]
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,21 @@ class Move(Payload, prefix="tt"):
     version: int
     minutes: int | None = None
 
-    def args(self) -> tuple[str, ...]:
-        extra = () if self.minutes is None else (str(self.minutes),)
-        return (self.action, str(self.version), *extra)
-
 
 class Render:
-    def __init__(self, content: Content, row: TalkTable, names: Mapping[int, str]) -> None:
+    def __init__(
+        self,
+        content: Content,
+        row: TalkTable,
+        names: Mapping[int, str],
+        *,
+        recent: bool = False,
+    ) -> None:
         self.content = content
         self.row = row
         self.names = names
+        self.recent = recent
+        """A recent check-in can be the topic (offered only then)."""
 
     def t(self, key: str, **values: object) -> str:
         return self.content.t(key, self.row.lang, **values)
@@ -77,8 +83,10 @@ class Render:
         return self.t("table_hello", **self.pair()), ((self.button("table_start_button", GO),),)
 
     def topic(self) -> tuple[str, Keyboard]:
+        recent = ((self.button("table_topic_recent", RECENT),),) if self.recent else ()
         rows = (
             (self.button("table_topic_question", QUESTION),),
+            *recent,
             (self.button("table_topic_ours", OURS),),
             self._pause_row(),
         )

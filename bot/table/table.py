@@ -18,20 +18,24 @@ from bot.cooldown.screens import calm_keyboard
 from bot.engine.outputs import Keyboard
 from bot.library.catalog import Library
 from bot.library.rotation import pick
+from bot.nudges.pools import Pools
 from bot.plugins import Roster
+from bot.storage.models import User
 from bot.table import floor as f
 from bot.table import notes, store
 from bot.table import render as r
 from bot.table.models import PREP, UNDERSTOOD, TalkTable
+from bot.table.recent import Recent, recent_checkin
 from bot.turn import Outbound, Turn
 
 log = logging.getLogger(__name__)
 
 TextScreen = Callable[[Turn, str], Awaitable[bool]]
 
-MOVES = {
+MOVES: dict[r.Action, str] = {
     r.GO: f.TALK,
     r.QUESTION: f.CHOSE,
+    r.RECENT: f.CHOSE,
     r.OURS: f.CHOSE,
     r.SAID: f.SAID,
     r.YES: f.YES,
@@ -49,8 +53,12 @@ class Group:
 
 
 class Table:
-    def __init__(self, library: Library, rounds: int = f.DEFAULT_ROUNDS) -> None:
+    def __init__(
+        self, library: Library, pools: Pools | None = None, rounds: int = f.DEFAULT_ROUNDS
+    ) -> None:
         self.library = library
+        self.pools = pools
+        """The check-in prompts, for "a recent check-in" as a topic (not offered without)."""
         self.rounds = rounds
 
     # -- opening ------------------------------------------------------------------------
@@ -78,7 +86,7 @@ class Table:
             return
         row = await self._seat(turn, group, row)
         if talk:
-            await self.move(turn, group, row, r.GO, ())
+            await self.move(turn, group, row, r.GO)
             return
         text, keyboard = (await self._render(turn, row)).hello()
         _to_group(turn, group, text, keyboard)
@@ -139,7 +147,7 @@ class Table:
 
     # -- presses and replies in the group ---------------------------------------------------
 
-    async def press(self, turn: Turn, group: Group, args: tuple[str, ...]) -> None:
+    async def press(self, turn: Turn, group: Group, move: r.Move) -> None:
         """A button under a table message: only the partner it belongs to moves the floor."""
         row = await store.by_chat(turn.session, group.chat_id)
         if row is None or row.phase == f.REFUSED:
@@ -148,27 +156,23 @@ class Table:
         if row.couple_id is None or row.couple_id != turn.user.couple_id:
             turn.notice("table_only_partners", **(await self._render(turn, row)).pair())
             return
-        if len(args) < 2 or args[0] not in MOVES or not args[1].isdigit():
-            turn.notice("unknown_button")
-            return
-        if int(args[1]) != row.version:
+        if move.version != row.version:
             turn.notice("table_moved_on")
             return
-        await self.move(turn, group, row, args[0], args[2:], edit=True)
+        await self.move(turn, group, row, move.action, move.minutes or 0, edit=True)
 
     async def move(
         self,
         turn: Turn,
         group: Group,
         row: TalkTable,
-        action: str,
-        rest: tuple[str, ...],
+        action: r.Action,
+        minutes: int = 0,
         *,
         edit: bool = False,
     ) -> None:
         """Make one move; `edit` when it answers a press (the pressed message changes)."""
         assert turn.partner is not None
-        minutes = int(rest[0]) if rest and rest[0].isdigit() else 0
         before = store.floor_of(row)
         partner = turn.partner.id
         after = f.move(before, MOVES[action], turn.user.id, partner, turn.now, minutes=minutes)
@@ -176,14 +180,23 @@ class Table:
             turn.notice(after.reason)
             return
         more: dict[str, object] = {}
+        recent: Recent | None = None
         if action == r.GO:
             more = {"talk": row.talk + 1, "topic": None}
         elif action == r.QUESTION:
             more = {"topic": self._question(row)}
+        elif action == r.RECENT:
+            recent = await self._recent(turn, row)
+            if recent is None:
+                turn.notice("table_no_recent")  # it was offered, and is no longer recent
+                return
+            more = {"topic": recent.text(row.lang)}
         if not await store.commit(turn.session, row, after, turn.now, **more):
             turn.notice("table_moved_on")  # the other partner was a moment quicker
             return
         await self._after(turn, group, row, before, action, edit)
+        if recent is not None:
+            self._remind(turn, recent)
 
     async def _after(
         self, turn: Turn, group: Group, row: TalkTable, before: f.Floor, action: str, edit: bool
@@ -204,7 +217,8 @@ class Table:
         _to_group(turn, group, text, keyboard, edit=edit)
         if row.phase == f.PAUSED and before.phase != f.PAUSED:
             minutes = view._pause_minutes()
-            turn.say(turn.t("table_pause_private", minutes=minutes), calm_keyboard(turn))
+            text = turn.t("table_pause_private", minutes=minutes)
+            _privately(turn, turn.user, text, calm_keyboard(turn))
         if row.phase == f.CLOSING:
             await self._ask_both(turn, row, UNDERSTOOD, "table_ask_understood")
 
@@ -247,17 +261,39 @@ class Table:
         return entry.text.get(row.lang) or next(iter(entry.text.values()))
 
     async def _ask_both(self, turn: Turn, row: TalkTable, kind: str, key: str) -> None:
-        """Ask each partner privately for a note (in their own language)."""
+        """Ask each partner privately for a note (in their own language); someone who
+        blocked the bot is not asked (nothing about it is said in the group)."""
         partner = turn.partner
         assert partner is not None
-        for person in (turn.user, partner):
+        for person, other in ((turn.user, partner), (partner, turn.user)):
+            if not person.active:
+                continue
             await notes.ask(turn, await store.ask(turn.session, row, person.id, kind, turn.now))
-        turn.say(turn.t(key, partner=partner.name))
-        text = turn.content.t(key, partner.lang, partner=turn.user.name)
-        turn.out.append(Outbound(partner.chat_id, partner.id, text))
+            _privately(turn, person, turn.content.t(key, person.lang, partner=other.name))
 
     async def _render(self, turn: Turn, row: TalkTable) -> r.Render:
-        return r.Render(turn.content, row, await store.names(turn.session, row))
+        recent = row.phase == f.TOPIC and await self._recent(turn, row) is not None
+        return r.Render(turn.content, row, await store.names(turn.session, row), recent=recent)
+
+    async def _recent(self, turn: Turn, row: TalkTable) -> Recent | None:
+        return await recent_checkin(turn.session, row.couple_id, turn.now, self.pools)
+
+    def _remind(self, turn: Turn, recent: Recent) -> None:
+        """Each partner who answered the check-in is shown their own answer, privately;
+        never the other's, and nothing of either in the group."""
+        for person in (turn.user, turn.partner):
+            answer = recent.answers.get(person.id) if person is not None else None
+            if person is None or not answer:
+                continue
+            text = turn.content.t("table_recent_yours", person.lang, answer=answer)
+            _privately(turn, person, text)
+
+
+def _privately(turn: Turn, person: User, text: str, keyboard: Keyboard = ()) -> None:
+    """A message for one partner's private chat, unless they blocked the bot: only a
+    message from them in private makes them reachable again, never a press in the group."""
+    if person.active:
+        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard))
 
 
 def _to_group(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.cooldown.support import sweep, take_break
+from tests.support.tables import table_rows
 
 
 async def test_breathing_cues_arrive_in_for_four_and_out_for_six(coach, couple, en, clock):
@@ -69,6 +70,37 @@ async def test_grounding_goes_through_the_senses_then_back_to_the_break(couple, 
     assert alex.last == en("cooldown_ground_done")
     assert "argument" in alex.last
     assert en("cooldown_end_early") in alex.labels()
+
+
+async def test_words_typed_at_a_grounding_step_are_heard_not_kept_and_it_goes_on(
+    coach, engine, couple, en
+):
+    """Issue 15, item 7: "name five things you can see" answered by typing them is
+    acknowledged and the exercise continues; the words are stored nowhere."""
+    alex = couple.alex
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_skip"))
+    await alex.press(en("cooldown_ground"))
+    seen = "the lamp, a blue cup, the window, my hands, a plant"
+    await alex.send(seen)
+    assert en("cooldown_text_during") not in alex.texts
+    assert en("cooldown_ground_heard") in alex.texts[-2:] or alex.last.startswith(
+        en("cooldown_ground_heard")
+    )
+    assert alex.last.endswith(en("cooldown_ground_2"))
+    assert alex.labels() == [en("cooldown_ground_next")]
+    for step in range(3, 6):
+        await alex.send("something")
+        assert alex.last.endswith(en(f"cooldown_ground_{step}"))
+    await alex.send("water")
+    assert alex.last == en("cooldown_ground_done")
+    assert en("cooldown_end_early") in alex.labels(), "back to the break's choices"
+    await alex.send("still here")
+    assert en("cooldown_text_during") in alex.texts[-2:] or alex.last.startswith(
+        en("cooldown_text_during")
+    ), "after the exercise, text is the break's again"
+    rows = await table_rows(engine)
+    assert not any(seen in str(row) for table in rows.values() for row in table)
 
 
 async def test_a_partner_without_a_break_is_offered_calm_and_a_break_of_their_own(

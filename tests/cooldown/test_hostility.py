@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cooldown import istatements
-from bot.cooldown.hostility import HOSTILITY_DIR, KINDS, hostile, load
+from bot.config import PROJECT_ROOT
+from bot.cooldown import hostility, istatements
+from bot.cooldown.data import HOSTILITY, HOSTILITY_DIR
+from bot.cooldown.hostility import KINDS, load
 
+DATA = PROJECT_ROOT / "data"
+LISTS = HOSTILITY.load(DATA, ("en", "tr"))
 CORPUS = Path(__file__).parent / "hostility"
 MIN_FLAGGED = 0.95
 MAX_GENTLE_FLAGGED = 0.05
+
+
+def hostile(text: str) -> str | None:
+    return hostility.hostile(text, LISTS)
 
 
 def flagged(text: str, lang: str) -> bool:
@@ -64,7 +72,9 @@ def test_each_kind_is_named(text, kind):
     assert hostile(text) == kind
 
 
-@pytest.mark.parametrize("path", sorted(HOSTILITY_DIR.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((DATA / HOSTILITY_DIR).glob("*.yaml")), ids=lambda p: p.name
+)
 def test_each_list_loads_with_known_kinds(path):
     lists = load(path)
     assert {p.category for p in lists.phrases.phrases} <= set(KINDS)

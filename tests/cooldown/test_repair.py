@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.coach import Coach
+from bot.config import PROJECT_ROOT, Settings
 from bot.cooldown import phases
+from bot.cooldown.data import HOSTILITY
+from bot.cooldown.hostility import hostile
+from bot.features import FEATURES
+from bot.storage.db import session_factory
+from tests.cooldown.conftest import make_couple
 from tests.cooldown.support import latest_cooldown, sweep, take_break
 
 
@@ -295,3 +308,47 @@ async def test_a_builder_question_gives_way_to_a_question_asked_after_it(coach, 
     await alex.send("We argued about the dishes")
     cd = await latest_cooldown(coach, alex.person.user_id)
     assert cd.topic is not None and "dishes" in cd.topic
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """The shipped data, with one more insult in the English hostility list."""
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns("*.db*"))
+    lists = data / "cooldown" / "hostility" / "en.yaml"
+    raw = yaml.safe_load(lists.read_text(encoding="utf-8"))
+    raw["categories"]["name_calling"].append("pineapple brain")
+    lists.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return data
+
+
+async def test_the_builder_reads_its_hostility_lists_from_the_data_directory(
+    engine, content, clock, data_dir, en
+):
+    """What check-content validated in DATA_DIR is what the builder refuses (not a copy)."""
+    shipped = HOSTILITY.load(PROJECT_ROOT / "data", content.languages)
+    assert hostile("When my pineapple brain forgot the keys", shipped) is None
+    coach = Coach(content, session_factory(engine), clock, Settings(data_dir=data_dir), FEATURES)
+    couple = await make_couple(coach)
+    await ready_to_talk(coach, couple, en, clock)
+    await couple.alex.send("When my pineapple brain forgot the keys")
+    assert couple.alex.last == en("cooldown_hostile", why=en("cooldown_hostile_name_calling"))
+    cd = await latest_cooldown(coach, couple.alex.person.user_id)
+    assert cd.phase == phases.TOPIC and cd.topic is None, "asked again; nothing kept"
+
+
+async def test_the_sender_without_a_break_is_not_told_before_the_break(coach, couple, en):
+    """Issue 15, item 8: words prepared right away (no timed break) end with "You were
+    in the middle of …", never "Before the break …"."""
+    alex = couple.alex
+    await alex.press_data("t|redefining")
+    await alex.command("cooldown")
+    await alex.press(en("cooldown_check_none"))
+    await alex.press(en("cooldown_prepare_now"))
+    await alex.send("the dishes")
+    await alex.press(en("cooldown_feeling_lonely"))
+    await alex.send("a calm talk tonight")
+    await alex.press(en("cooldown_statement_send"))
+    title = coach.content.title("redefining", "en")
+    assert en("cooldown_resume_offer_no_break", title=title) in alex.texts
+    assert not any("break" in t.lower() for t in alex.texts[-2:]), alex.texts[-2:]

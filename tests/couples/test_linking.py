@@ -8,13 +8,16 @@ import asyncio
 import itertools
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.coach import Coach
+from bot.couples import invites, linking
 from bot.storage.models import Couple, User
 from bot.turn import Outbound, Person
 from tests.couples.conftest import invite, link, name_yourself, news
 from tests.support.people import texts
+from tests.support.waiting import until
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 4
@@ -163,3 +166,77 @@ async def test_a_double_tap_on_forget_deletes_once_and_tells_the_partner_once(pg
         outs = await together(*(pg_coach.press(ana, f"fgt|{stamp}") for _ in range(2)))
         assert count(outs, ben, "link_ended", pg_coach, partner="Ana") == 1
         assert await state(pg_coach, ben) == [None]
+
+
+# -- The two guards the races rely on, each shown without a race ----------------------
+# A row lock (FOR UPDATE) makes the second transaction wait for the first to commit, and
+# `populate_existing` makes it see the first one's change even though it had loaded the
+# row before (the session's identity map would otherwise hand back the old object).
+
+
+async def _blocked_or_done(coach: Coach, task: asyncio.Task) -> bool:
+    if task.done():
+        return True
+    query = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    async with coach.sessions() as session:
+        connection = await session.connection()
+        return (await connection.execute(text(query))).scalar_one() > 0
+
+
+async def test_locking_users_waits_for_the_holder_and_reads_its_change(pg_coach):
+    ana, ben = people(2)
+    await named(pg_coach, ana, ben)
+    async with pg_coach.sessions() as first, pg_coach.sessions() as second:
+        seen_before = await second.get(User, ana.user_id)  # held: the identity map is weak
+        assert seen_before is not None and seen_before.couple_id is None
+        await second.commit()
+        held = await linking.lock_users(first, [ben.user_id, ana.user_id])
+        couple = Couple(created_at=pg_coach.clock())
+        first.add(couple)
+        await first.flush()
+        held[ana.user_id].couple_id = couple.id
+        first.add(held[ana.user_id])
+        await first.flush()
+        waiting = asyncio.create_task(linking.lock_users(second, [ana.user_id]))
+        await until(lambda: _blocked_or_done(pg_coach, waiting), what="the second lock")
+        assert not waiting.done(), "the second transaction must wait for the first"
+        await first.commit()
+        after = await asyncio.wait_for(waiting, 10)
+        assert after[ana.user_id].couple_id == couple.id, "it reads the committed change"
+
+
+async def test_members_of_a_couple_are_read_fresh(pg_coach):
+    ana, ben = people(2)
+    await named(pg_coach, ana, ben)
+    async with pg_coach.sessions() as reader:
+        seen_before = await reader.get(User, ben.user_id)  # held: the identity map is weak
+        assert seen_before is not None and seen_before.couple_id is None
+        await reader.commit()
+        await link(pg_coach, ana, ben)
+        couple_id = (await state(pg_coach, ana))[0]
+        found = await linking.members(reader, couple_id)
+        assert [(u.id, u.couple_id) for u in found] == [
+            (ana.user_id, couple_id),
+            (ben.user_id, couple_id),
+        ]
+
+
+async def test_a_locked_invite_waits_for_the_claim_and_reads_it(pg_coach):
+    ana, ben = people(2)
+    await named(pg_coach, ana, ben)
+    code = await invite(pg_coach, ana)
+    async with pg_coach.sessions() as first, pg_coach.sessions() as second:
+        loaded = await invites.find(second, code)  # held: the identity map is weak
+        assert loaded is not None and loaded.used_at is None
+        await second.commit()
+        holder = await invites.get(first, loaded.id, lock=True)
+        assert await invites.claim(first, holder.id, pg_coach.clock())
+        waiting = asyncio.create_task(invites.get(second, loaded.id, lock=True))
+        await until(lambda: _blocked_or_done(pg_coach, waiting), what="the invite's lock")
+        assert not waiting.done(), "the second look must wait for the claim to commit"
+        await first.commit()
+        after = await asyncio.wait_for(waiting, 10)
+        assert after is not None and after.used_at is not None

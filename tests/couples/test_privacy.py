@@ -17,7 +17,7 @@ from bot.engine import callbacks
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound, Person
 from tests.couples.conftest import ALEX, KIM, SAM, answer, link
-from tests.support.people import texts, to, user
+from tests.support.people import texts, to, update_user, user
 
 SECRET = "I feel lonely when you work late and I have never told you"
 SHARED = "A walk after dinner helps us talk"
@@ -167,6 +167,32 @@ async def test_forget_asks_first_and_keep_deletes_nothing(coach):
     assert await all_rows_of(coach, ALEX) == before
 
 
+async def test_forget_names_both_choices_and_each_answer_takes_the_buttons_away(coach, clock):
+    """The answer replaces the question, so its "Yes, delete" button cannot be tapped again."""
+    outs = await coach.run_command(ALEX, "forget")
+    assert [b.label for b in outs[0].keyboard[0]] == [
+        coach.content.t("forget_yes", "en"),
+        coach.content.t("forget_no", "en"),
+    ]
+    [kept] = await coach.press(ALEX, "fgt|keep")
+    assert kept.replace and kept.keyboard == ()
+    confirm = (await coach.run_command(ALEX, "forget"))[0].keyboard[0][0].data
+    clock.advance(seconds=CONFIRM_FOR.total_seconds() + 1)
+    [expired] = await coach.press(ALEX, confirm)
+    assert expired.replace and expired.keyboard == ()
+    confirm = (await coach.run_command(ALEX, "forget"))[0].keyboard[0][0].data
+    [done] = await coach.press(ALEX, confirm)
+    assert done.text == coach.content.t("forget_done", "en")
+    assert done.replace and done.keyboard == ()
+
+
+async def test_a_forget_confirmation_is_good_for_its_whole_quarter_hour(coach, clock):
+    confirm = (await coach.run_command(ALEX, "forget"))[0].keyboard[0][0].data
+    clock.advance(seconds=CONFIRM_FOR.total_seconds())
+    outs = await coach.press(ALEX, confirm)
+    assert texts(outs, ALEX) == [coach.content.t("forget_done", "en")]
+
+
 async def test_an_old_forget_confirmation_deletes_nothing(coach, clock):
     outs = await coach.run_command(ALEX, "forget")
     confirm = outs[0].keyboard[0][0].data
@@ -198,6 +224,26 @@ async def test_forget_deletes_every_row_and_the_partner_learns_only_that_the_lin
     sam_after = await all_rows_of(coach, SAM)
     assert sam_after.pop("couples", None) is None and sam_before.pop("couples") == 1
     assert sam_after == sam_before, "Sam's own data is untouched"
+
+
+async def test_in_quiet_mode_forget_still_tells_the_partner_only_that_the_link_ended(coach):
+    """Quiet mode holds a person's words, not the fact that the link ended (both share it)."""
+    await link(coach, ALEX, SAM)
+    await update_user(coach, ALEX, quiet=True)
+    confirm = (await coach.run_command(ALEX, "forget"))[0].keyboard[0][0].data
+    outs = await coach.press(ALEX, confirm)
+    assert texts(outs, SAM) == [coach.content.t("link_ended", "en", partner="Alex")]
+    assert texts(outs, ALEX) == [coach.content.t("forget_done", "en")]
+
+
+async def test_forget_is_logged_by_number_never_by_name(coach, caplog):
+    await link(coach, ALEX, SAM)
+    confirm = (await coach.run_command(ALEX, "forget"))[0].keyboard[0][0].data
+    with caplog.at_level("INFO", logger="bot.couples.privacy"):
+        await coach.press(ALEX, confirm)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.couples.privacy"]
+    assert str(ALEX.user_id) in line and "deleted everything" in line
+    assert "Alex" not in line
 
 
 async def test_after_forget_the_person_starts_fresh(coach):

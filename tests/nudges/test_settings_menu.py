@@ -16,8 +16,9 @@ from tests.nudges.support import (
     run_until,
     schedule,
     sweep_of,
+    update_schedule,
 )
-from tests.support.people import ALEX, user
+from tests.support.people import ALEX, speaking, user
 
 
 @pytest.fixture
@@ -166,3 +167,45 @@ async def test_changing_timezone_between_check_ins_never_doubles_a_day(coach, cl
 )
 def test_resolving_a_typed_timezone(coach, text, zone) -> None:
     assert resolve_timezone(text, sweep_of(coach).nudging.cities) == zone
+
+
+WEDNESDAY_EVENING = datetime(2026, 3, 4, 17, 0, tzinfo=UTC)  # 20:00 in Istanbul
+
+
+@pytest.mark.parametrize(
+    ("lang", "next_line", "why"),
+    [
+        ("en", "Next check-in: Fri, Mar 6, 19:30", "today's 19:30 has already passed"),
+        ("tr", "Bir sonraki hatırlatma: 6 Mar Cum, 19:30", "bugünkü 19:30 çoktan geçti"),
+    ],
+)
+async def test_choosing_today_after_its_time_says_why_the_next_is_later(
+    coach, clock, lang, next_line, why
+) -> None:
+    """Issue 15, item 11: Wednesday chosen on a Wednesday evening answered "Next
+    check-in: Fri" and nothing else; now the day's menu and the overview say why."""
+    person = speaking(ALEX, lang)
+    await meet(coach, person)
+    clock.set(WEDNESDAY_EVENING)
+    days = await coach.press(person, "ns|d")
+    toggled = await coach.press(person, "ns|dt|2")  # Wednesday on
+    assert (await schedule(coach, person)).days == "1,2,4"
+    assert next_line in toggled[0].text and why in toggled[0].text, toggled[0].text
+    assert why not in days[0].text, "before Wednesday was chosen there was nothing to explain"
+    overview = await coach.press(person, "ns|o")
+    assert next_line in overview[0].text and why in overview[0].text, overview[0].text
+
+
+async def test_a_newcomers_first_wait_is_the_reason_given(coach, clock) -> None:
+    await meet(coach, ALEX)  # Monday 12:00 in Istanbul, just arrived
+    outs = await coach.press(ALEX, "ns|dt|0")  # Monday on: 19:30 today is too soon
+    assert "Next check-in: Tue, Mar 3, 19:30" in outs[0].text
+    assert "the first one waits about a day" in outs[0].text
+
+
+async def test_fewer_check_ins_is_the_reason_when_a_chosen_day_is_skipped(coach, clock) -> None:
+    await meet(coach, ALEX)
+    clock.advance(days=1)  # past a newcomer's first wait
+    await update_schedule(coach, ALEX, stride=2)
+    outs = await coach.press(ALEX, f"ns|ts|{20 * 60}")  # 20:00: Tuesday is skipped, Friday next
+    assert "you asked for fewer, so some days are skipped" in outs[0].text, outs[0].text

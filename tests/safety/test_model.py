@@ -82,7 +82,24 @@ def test_ordinary_answers_are_not_signals(text):
 def test_a_sentence_without_a_word_of_harm_is_not_scored():
     """Even a model that has learnt to lean on one word is not asked about a sentence
     with no harm concept in it, negated or not; a negated one is still asked."""
-    leaning = model.Model({"self_harm": {"w:tonight": 10.0}}, "toy")
+    leaning = model.Model({"self_harm": {"w:tonight": 10.0}}, "toy", model.load_concepts())
     assert leaning.signals(words_of("time to talk tonight")) == set()
     assert leaning.signals(words_of("I want to die tonight")) == {"self_harm"}
     assert leaning.signals(words_of("I don't feel safe tonight")) == {"self_harm"}
+
+
+def test_the_word_classes_are_read_beside_the_weights_in_the_data_directory(tmp_path):
+    """The classes belong to the weights: both come from the configured data directory,
+    so the model that check-content validated is the model that runs."""
+    import shutil
+
+    from bot.config import PROJECT_ROOT
+    from bot.safety.data import SIGNALS
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns("*.db*"))
+    concepts = data / "safety" / "model" / "concepts.yaml"
+    concepts.write_text(concepts.read_text(encoding="utf-8") + "zebra: [quokka]\n", "utf-8")
+    loaded = SIGNALS.load(data, ("en", "tr"))
+    assert loaded.model is not None and loaded.model.concepts.of("quokka") == ("zebra",)
+    assert default_detector().model.concepts.of("quokka") == ()

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 
 from bot.safety import phrases
-from bot.safety.screen import CATEGORIES, SAFETY_DIR, default_detector, load_language
+from bot.safety.screen import CATEGORIES, SAFETY_DIR, Detector, default_detector, load_language
 
 
 def found(text: str) -> frozenset[str]:
@@ -153,3 +153,56 @@ def test_the_work_per_character_is_the_same_for_a_long_text(unit):
     short, long = ((unit * (n // len(unit) + 1))[:n] for n in (1_000, 100_000))
     assert _tries_per_thousand_chars(long) <= 1.05 * _tries_per_thousand_chars(short)
     assert "self_harm" in found(long + ". I want to die")  # and it is read to the very end
+
+
+def test_explain_names_the_phrase_and_the_language_behind_a_signal():
+    """`Detector.explain` is what `python -m tests.safety.recognition` prints for a miss or a
+    false alarm, for the people tuning the lists: it must name what really fired."""
+    detector = default_detector()
+    entries = detector.explain("he hits me")
+    assert ("en", "violence", "^@act me") in entries
+    by_model = [entry for entry in entries if entry[0] == "model"]
+    assert [category for _, category, _ in by_model] == ["violence"]
+    assert detector.model is not None
+    assert float(by_model[0][2].removeprefix("p=")) > detector.model.threshold
+    assert ("tr", "violence", "@benim ~3 ^@vurkok+o") in detector.explain("kocam beni dövüyor")
+    lists_only = Detector(detector.languages)
+    assert lists_only.explain("he hits me") == [("en", "violence", "^@act me")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he hits me",
+        "he would never hit me",
+        "he used to hit me years ago",
+        "he beat me at chess",
+        "I am not going to kill myself",
+        "kocam beni döverdi",
+        "kendimi öldüreceğim ve kimse bilmiyor",
+        "the weather is nice",
+        # the classifier alone would hear these; the history excuse reaches it too
+        "he choked me years ago",
+        "yıllar önce kocam beni dövdü",
+    ],
+)
+def test_explain_accounts_for_exactly_the_signals_found(text):
+    detector = default_detector()
+    assert {category for _, category, _ in detector.explain(text)} == detector.check(text)
+
+
+def test_the_bot_hears_with_every_language_list_and_the_classifier():
+    """As the bot loads it (`bot.safety.data.SIGNALS` from the data directory): each of
+    these sentences is heard by one part alone, so none of the parts can go missing."""
+    from bot.config import PROJECT_ROOT
+    from bot.safety.data import SIGNALS
+
+    detector = SIGNALS.load(PROJECT_ROOT / "data", ("en", "tr"))
+    heard_by_one_part = {
+        "i took a whole strip of sleeping pills": "self_harm",  # the English list
+        "beni duvarlara çarpıyor": "violence",  # the Turkish list
+        "I am not going to kill myself": "self_harm",  # the classifier
+    }
+    for text, category in heard_by_one_part.items():
+        assert detector.check(text) == {category}, text
+    assert detector.check("the weather is nice, see you at dinner") == frozenset()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from bot.coach import Coach
 from bot.library.catalog import library_for
+from bot.nudges.pools import load_pools
+from bot.table.render import Move
 from bot.table.table import Group, Table
 from bot.turn import Outbound, Person
 from tests.support.people import link_rows
@@ -74,9 +76,13 @@ class Seat:
         return await self.press_data(person, self.button(label))
 
     async def press_data(self, person: Person, data: str) -> list[Outbound]:
-        args = tuple(data.split("|")[1:])
+        move = Move.unpack(data)
+        assert move is not None, data
+        return await self.keep_press(person, move)
+
+    async def keep_press(self, person: Person, move: Move) -> list[Outbound]:
         return self.keep(
-            await self.coach.handle(person, lambda t: self.table.press(t, self.group, args))
+            await self.coach.handle(person, lambda t: self.table.press(t, self.group, move))
         )
 
     async def reply(self, person: Person, text: str) -> list[Outbound]:
@@ -100,5 +106,7 @@ async def seat(coach: Coach) -> Seat:
     for person in (alex, sam):
         await coach.run_command(person, "start")
     await link_rows(coach.sessions, alex.user_id, sam.user_id)
-    table = Table(library_for(coach.settings.data_dir, coach.content.languages), rounds=2)
+    data, languages = coach.settings.data_dir, coach.content.languages
+    pools = load_pools(data / "nudges", languages)
+    table = Table(library_for(data, languages), pools, rounds=2)
     return Seat(coach, alex, sam, FakeRoster({801, 802}), table)
