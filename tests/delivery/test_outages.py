@@ -80,7 +80,11 @@ async def test_a_three_hour_storm_loses_no_job_message_and_sends_none_twice(
     request = Outage(fake)
     settings = Settings(telegram_bot_token=DEFAULT_TOKEN, default_timezone=TZ)
     app = build_application(
-        settings, coach, request=request, get_updates_request=RecordingRequest(fake)
+        settings,
+        coach,
+        request=request,
+        get_updates_request=RecordingRequest(fake),
+        rate_limit=False,  # three simulated hours of retries, not paced in real seconds
     )
     clock.set(SUNDAY_PICTURE - timedelta(minutes=40))
     async with app:
