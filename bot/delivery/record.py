@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.batch import GroupCommit
 from bot.sending import Outcome
 from bot.storage.repo import insert_ignoring_duplicates, run_alone, skip_locked, update_each
 from bot.turn import Outbound
@@ -149,6 +150,10 @@ class DeliveryRecord:
             .where(*mine, t.c.status == SENDING)
             .values(status=bindparam("b_status"), sent_at=bindparam("b_sent"), **self.cleared)
         )
+        self._admits: GroupCommit[int, bool] = GroupCommit(self._admit_all)
+        self._dones: GroupCommit[tuple[int, Outcome, int], None] = GroupCommit(self._done_all)
+        """A wave's admits and outcomes, many to a transaction (see `bot.delivery.batch`);
+        the embedded database's fast path writes one at a time instead (~0.1 ms each)."""
 
     # -- claiming ------------------------------------------------------------------
 
@@ -274,63 +279,86 @@ class DeliveryRecord:
         delivery_id = self.id_of(out.ref)
         if delivery_id is None:
             return True
+        if self.direct is None:
+            return await self._admits.submit(delivery_id)
         params = {"b_id": delivery_id, "b_owner": self.owner, "b_lease": self.clock() + self.lease}
-        if self.direct is not None:
-            async with self.direct.transaction() as connection:
-                cursor = self.direct.prepared(self.admitting).execute(connection, **params)
-                return bool(cursor.rowcount == 1)
-        result = await run_alone(self.sessions, self.admitting, params)
-        return bool(result.rowcount == 1)
+        async with self.direct.transaction() as connection:
+            cursor = self.direct.prepared(self.admitting).execute(connection, **params)
+            return bool(cursor.rowcount == 1)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         delivery_id = self.id_of(out.ref)
         if delivery_id is None or outcome is Outcome.CANCELLED:
             return
-        if outcome is Outcome.FAILED:
-            await self._failed(out, delivery_id)
+        if self.direct is None or outcome is Outcome.FAILED or self.on_sent is not None:
+            await self._dones.submit((delivery_id, outcome, out.chat_id))
             return
+        params = self._final(delivery_id, outcome, self.clock())
+        async with self.direct.transaction() as connection:
+            self.direct.prepared(self.finishing).execute(connection, **params)
+
+    async def _admit_all(self, ids: Sequence[int]) -> list[bool]:
+        """CLAIMED -> SENDING for those still ours, in one statement; which ones it was."""
+        t = self.table
+        statement = (
+            update(t)
+            .where(t.c.id.in_(ids), t.c.status == CLAIMED, t.c.owner == self.owner)
+            .values(
+                status=SENDING, attempts=t.c.attempts + 1, lease_until=self.clock() + self.lease
+            )
+            .returning(t.c.id)
+        )
+        admitted = {row.id for row in await run_alone(self.sessions, statement, {}, rows=True)}
+        return [delivery_id in admitted for delivery_id in ids]
+
+    async def _done_all(self, outcomes: Sequence[tuple[int, Outcome, int]]) -> list[None]:
+        """Every outcome in one transaction: final, or (certainly not sent) tried again later."""
         now = self.clock()
-        params = {
+        async with self.sessions() as session, session.begin():
+            for delivery_id, outcome, chat_id in outcomes:
+                if outcome is Outcome.FAILED:
+                    await self._failed(session, delivery_id, chat_id, now)
+                else:
+                    await self._finish(session, delivery_id, outcome, now)
+        return [None] * len(outcomes)
+
+    def _final(self, delivery_id: int, outcome: Outcome, now: datetime) -> dict[str, Any]:
+        return {
             "b_id": delivery_id,
             "b_owner": self.owner,
             "b_status": FINAL[outcome],
             "b_sent": now if outcome is Outcome.SENT else None,
         }
-        if self.on_sent is None:
-            if self.direct is not None:
-                async with self.direct.transaction() as connection:
-                    self.direct.prepared(self.finishing).execute(connection, **params)
-            else:
-                await run_alone(self.sessions, self.finishing, params)
-            return
-        async with self.sessions() as session, session.begin():
-            result = await session.exec(self.finishing, params=params)  # type: ignore[call-overload]
-            if outcome is Outcome.SENT and self.on_sent is not None and result.rowcount == 1:
-                t = self.table
-                row = (await session.exec(select(t).where(t.c.id == delivery_id))).one()
-                await self.on_sent(session, row)
 
-    async def _failed(self, out: Outbound, delivery_id: int) -> None:
+    async def _finish(
+        self, session: AsyncSession, delivery_id: int, outcome: Outcome, now: datetime
+    ) -> None:
+        params = self._final(delivery_id, outcome, now)
+        result = await session.exec(self.finishing, params=params)  # type: ignore[call-overload]
+        if outcome is Outcome.SENT and self.on_sent is not None and result.rowcount == 1:
+            t = self.table
+            row = (await session.exec(select(t).where(t.c.id == delivery_id))).one()
+            await self.on_sent(session, row)
+
+    async def _failed(
+        self, session: AsyncSession, delivery_id: int, chat_id: int, now: datetime
+    ) -> None:
         """Certainly not sent: try again after a pause, or give up after the last try."""
         t = self.table
         mine = (t.c.id == delivery_id, t.c.owner == self.owner, t.c.status == SENDING)
-        now = self.clock()
-        async with self.sessions() as session, session.begin():
-            attempts = (
-                await session.exec(select(t.c.attempts).where(*mine))  # type: ignore[call-overload]
-            ).scalar_one_or_none()
-            if attempts is None:
-                return
-            if attempts < self.retry.attempts:
-                pause = self.retry.pause(attempts)
-                values: dict[str, Any] = {"status": CLAIMED, "lease_until": now + pause}
-                log.info("a %s could not be sent yet; trying again in %s", self.what, pause)
-            else:
-                values = {"status": FAILED, **self.cleared}
-                log.warning(
-                    "gave up a %s to chat %s after %d tries", self.what, out.chat_id, attempts
-                )
-            await session.exec(update(t).where(*mine).values(**values))  # type: ignore[call-overload]
+        attempts = (
+            await session.exec(select(t.c.attempts).where(*mine))  # type: ignore[call-overload]
+        ).scalar_one_or_none()
+        if attempts is None:
+            return
+        if attempts < self.retry.attempts:
+            pause = self.retry.pause(attempts)
+            values: dict[str, Any] = {"status": CLAIMED, "lease_until": now + pause}
+            log.info("a %s could not be sent yet; trying again in %s", self.what, pause)
+        else:
+            values = {"status": FAILED, **self.cleared}
+            log.warning("gave up a %s to chat %s after %d tries", self.what, chat_id, attempts)
+        await session.exec(update(t).where(*mine).values(**values))  # type: ignore[call-overload]
 
 
 def send_hooks(*hooks: Any) -> Any:
