@@ -27,6 +27,7 @@ from bot.engine.step import step
 from bot.inbox import ticket as inbox_ticket
 from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
 from bot.inbox.ticket import AlreadyHandled, Ticket
+from bot.outbox.models import BULK
 from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.plugins import (
     Command,
@@ -37,6 +38,7 @@ from bot.plugins import (
     Registry,
     Screen,
     TextScreen,
+    ask_roster,
     assemble,
 )
 from bot.storage import repo
@@ -212,10 +214,16 @@ class Coach:
         if group is None:
             return []
         async with self.sessions() as session:
-            known = await session.get(User, event.user_id) is not None
-        if not known:
+            user = await session.get(User, event.user_id)
+            partner = await repo.partner_of(session, user) if user is not None else None
+        if user is None:
             return await group.stranger(event)
-        person = Person(event.user_id, event.user_id, event.first_name, event.language_code)
+        if event.roster is not None:  # asked now: never inside the turn's transaction
+            people = [user.id] if partner is None else [user.id, partner.id]
+            event = replace(event, roster=await ask_roster(event.roster, people))
+        person = Person(
+            event.user_id, event.user_id, event.first_name, event.language_code, private=False
+        )
 
         async def handle(turn: Turn) -> None:
             await group.partner(turn, event)
@@ -303,7 +311,12 @@ class Coach:
         return self._pending[1]
 
     async def for_user(self, user_id: int, handler: Handler) -> list[Outbound]:
-        """Run `handler` for a known user without an incoming message (jobs, nudges)."""
+        """Run `handler` for a known user without an incoming message (jobs, nudges).
+
+        Like a person's turn, what it says is staged in the outbox in its own
+        transaction: a timer that fired, or a table back from its pause, has its
+        message on record the moment its state change commits.
+        """
         async with self.sessions() as session, session.begin():
             user = await session.get(User, user_id)
             if user is None:
@@ -313,6 +326,8 @@ class Coach:
             turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
             turn.hold_for_quiet()
+            if self.outbox is not None:
+                turn.out = await self.outbox.stage(session, turn.out, turn.now, BULK)
         await _after_commit(turn)
         return turn.out
 
@@ -375,7 +390,13 @@ class Coach:
         now = self.clock()
         lang = self.content.lang(person.language_code)
         user, created = await repo.ensure_user(
-            session, person.user_id, person.chat_id, person.first_name, lang, now
+            session,
+            person.user_id,
+            person.chat_id,
+            person.first_name,
+            lang,
+            now,
+            revive=person.private,
         )
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)

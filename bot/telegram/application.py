@@ -6,18 +6,19 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.coach import Coach
 from bot.config import Settings
+from bot.delivery.record import send_hooks
 from bot.outbox.store import Outbox
 from bot.plugins import Periodic
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import Handlers
 from bot.telegram.processor import TurnProcessor
-from bot.telegram.ratelimit import GuardedRateLimiter, Lane
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane, Limits
 from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,11 @@ def build_application(
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
     )
+    limiter = GuardedRateLimiter(
+        settings.telegram_messages_per_second, max_retries=3, limits=limits_of(settings)
+    )
     if rate_limit:
-        builder = builder.rate_limiter(
-            GuardedRateLimiter(settings.telegram_messages_per_second, max_retries=3)
-        )
+        builder = builder.rate_limiter(limiter)
     builder = builder.concurrent_updates(TurnProcessor())
     if request is not None:
         builder = builder.request(request)
@@ -61,7 +63,29 @@ def build_application(
         coach.outbox = Outbox(coach.sessions, coach.clock)
         coach.outbox.direct = coach.direct
     Handlers(coach).install(app)
+    if rate_limit:
+        app.add_handler(TypeHandler(Update, person_acted(limiter)), group=-2)
     return app
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        per_second=settings.telegram_messages_per_second,
+        chat_per_second=settings.telegram_chat_messages_per_second,
+        chat_burst=settings.telegram_chat_burst,
+        group_per_minute=settings.telegram_group_messages_per_minute,
+    )
+
+
+def person_acted(limiter: GuardedRateLimiter) -> Any:
+    """Every update from a chat gives that chat a person's worth of pace back (see ratelimit)."""
+
+    async def credit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            limiter.pacer.person_acted(chat.id)
+
+    return credit
 
 
 async def on_started(app: AnyApplication, coach: Coach) -> None:
@@ -121,6 +145,9 @@ def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
 async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
     """Run `job` and deliver what it returns, again and again while it has more.
 
+    Each message is admitted and recorded by the record that holds it: the
+    job's own (a check-in) or the outbox (what a job's turn said).
+
     The next batch is prepared while the current one is being sent, so a
     backlog drains at the sending pace rather than one batch per interval.
     Returns how many messages were delivered.
@@ -135,7 +162,7 @@ async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
                 bot,
                 outs,
                 coach.mark_unreachable,
-                hooks=job.hooks,
+                hooks=send_hooks(job.hooks, coach.outbox),
                 concurrency=job.concurrency,
                 lane=Lane.BULK,
             )
