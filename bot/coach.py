@@ -37,6 +37,7 @@ from bot.plugins import (
     Registry,
     Screen,
     TextScreen,
+    ask_roster,
     assemble,
 )
 from bot.storage import repo
@@ -212,10 +213,16 @@ class Coach:
         if group is None:
             return []
         async with self.sessions() as session:
-            known = await session.get(User, event.user_id) is not None
-        if not known:
+            user = await session.get(User, event.user_id)
+            partner = await repo.partner_of(session, user) if user is not None else None
+        if user is None:
             return await group.stranger(event)
-        person = Person(event.user_id, event.user_id, event.first_name, event.language_code)
+        if event.roster is not None:  # asked now: never inside the turn's transaction
+            people = [user.id] if partner is None else [user.id, partner.id]
+            event = replace(event, roster=await ask_roster(event.roster, people))
+        person = Person(
+            event.user_id, event.user_id, event.first_name, event.language_code, private=False
+        )
 
         async def handle(turn: Turn) -> None:
             await group.partner(turn, event)
@@ -375,7 +382,13 @@ class Coach:
         now = self.clock()
         lang = self.content.lang(person.language_code)
         user, created = await repo.ensure_user(
-            session, person.user_id, person.chat_id, person.first_name, lang, now
+            session,
+            person.user_id,
+            person.chat_id,
+            person.first_name,
+            lang,
+            now,
+            revive=person.private,
         )
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)

@@ -218,6 +218,19 @@ async def begin_at(turn: Turn, dialog: str, node: str) -> None:
     await turn.advance(lambda t: Begin(dialog=dialog, node=node, **_ctx(t)))
 
 
+async def back_to_dialog(turn: Turn) -> None:
+    """After a question asked on the side (a reminder's couple question, a check-in's
+    answer): the step of the conversation the person was in, shown again, so they go
+    on where they were. Nothing when they were in none."""
+    state, _ = await turn.store.load_state(turn.user.id)
+    if state.idle:
+        return
+    mark = len(turn.out)
+    turn.say_key("back_to_dialog")
+    await turn.advance(lambda t: Resume(**_ctx(t)))
+    turn.fold_from(mark)  # the line and the step it leads to: one message
+
+
 def _ctx(turn: Turn) -> dict[str, object]:
     """What every engine event carries about the moment and the person."""
     return {"at": turn.now, "lang": turn.lang, "has_partner": turn.partner is not None}

@@ -164,6 +164,34 @@ class Roster(Protocol):
 
 
 @dataclass(frozen=True)
+class KnownRoster:
+    """A group's members as the platform answered just before a turn.
+
+    Asking Telegram takes a network round trip; a turn holds a database
+    transaction (and on PostgreSQL its couple's lock), so the question is asked
+    first and the turn decides on the answer (`ask_roster`).
+    """
+
+    size: int
+    members: frozenset[int]
+
+    async def count(self) -> int:
+        return self.size
+
+    async def has(self, user_id: int) -> bool:
+        return user_id in self.members
+
+
+async def ask_roster(roster: Roster, user_ids: Iterable[int]) -> KnownRoster:
+    """Ask `roster` now, about these people, so nobody asks it inside a transaction."""
+    if isinstance(roster, KnownRoster):
+        return roster
+    size = await roster.count()
+    members = frozenset([uid for uid in dict.fromkeys(user_ids) if await roster.has(uid)])
+    return KnownRoster(size, members)
+
+
+@dataclass(frozen=True)
 class GroupEvent:
     """Something that happened in a group chat, as the transport read it.
 
@@ -184,6 +212,8 @@ class GroupEvent:
     text: str = ""
     subject: int | None = None
     roster: Roster | None = None
+    """Who is in the group, for events that change or check it (None for presses and
+    replies). The coach asks it before the turn's transaction (`ask_roster`)."""
 
 
 @dataclass(frozen=True)

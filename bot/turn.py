@@ -32,6 +32,9 @@ class Person:
     chat_id: int
     first_name: str = ""
     language_code: str | None = None
+    private: bool = True
+    """The input came from the person's own private chat with Attune. Only that shows
+    they can be written to again after blocking the bot; a press in a group does not."""
 
 
 @dataclass(frozen=True)

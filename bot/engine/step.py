@@ -124,11 +124,16 @@ def _acknowledge(content: Content, node: Node, event: Answer) -> list[Output]:
 
     Transports show it at the start of the next message, not as a message of its own.
     """
+    chosen = acknowledgement(content, node, event.text, event.lang)
+    return [] if chosen is None else [Say(chosen, ack=True)]
+
+
+def acknowledgement(content: Content, node: Node, text: str, lang: str) -> str | None:
+    """The question's own acknowledgement of `text` (the same answer, the same line), if any."""
     acks = node.ask.ack if node.ask else ()
     if not acks:
-        return []
-    chosen = acks[zlib.crc32(event.text.encode()) % len(acks)]
-    return [Say(chosen[content.lang(event.lang)], ack=True)]
+        return None
+    return acks[zlib.crc32(text.encode()) % len(acks)][content.lang(lang)]
 
 
 def _share(content: Content, state: DialogState, event: Share) -> Result:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from sqlmodel import select
 
-from bot.conversations import open_topic
+from bot.conversations import back_to_dialog, open_topic
 from bot.engine.outputs import Keyboard
 from bot.engine.payloads import Payload
 from bot.followups.answers import Answers
@@ -218,6 +218,7 @@ class Responses:
         await awaiting.clear(turn)
         if what.startswith(FOLLOWUP):
             await self._followup(turn, what.removeprefix(FOLLOWUP), text)
+            await back_to_dialog(turn)
             return True
         delivery = await self._delivery(turn, what.removeprefix(ANSWER))
         if delivery is None or delivery.kind not in (*WRITTEN, COUPLE):
@@ -233,7 +234,14 @@ class Responses:
         )
         if delivery.kind == COUPLE and delivery.ref is not None and delivery.ref.isdigit():
             await self._couple_answer(turn, answer, int(delivery.ref))
-            return True
+        else:
+            await self._written_answer(turn, delivery, answer)
+        await back_to_dialog(turn)  # answered on the side: the conversation goes on
+        return True
+
+    async def _written_answer(
+        self, turn: Turn, delivery: NudgeDelivery, answer: NudgeAnswer
+    ) -> None:
         turn.session.add(answer)
         await turn.session.flush()
         if (
@@ -250,7 +258,6 @@ class Responses:
             turn.say(turn.t(f"nudge_{delivery.kind}_saved_share"), keyboard)
         else:
             turn.say_key("nudge_answer_saved")
-        return True
 
     async def _followup(self, turn: Turn, raw: str, text: str) -> None:
         checkin = await turn.session.get(NudgeCheckin, int(raw)) if raw.isdigit() else None

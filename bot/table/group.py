@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.engine.content import Content
-from bot.plugins import GroupEvent, Jobs, TextScreen
+from bot.plugins import GroupEvent, Jobs, TextScreen, ask_roster
+from bot.storage.models import User
+from bot.storage.repo import partner_of
 from bot.table import floor as f
 from bot.table import render, store
 from bot.table.ending import bot_removed, partner_left
@@ -114,10 +116,15 @@ class GroupChats:
         async with self.jobs.sessions() as session:
             row = await store.by_chat(session, event.chat_id)
             opener = row.opened_by if row is not None else None
+            user = await session.get(User, opener) if opener is not None else None
+            partner = await partner_of(session, user) if user is not None else None
         if opener is None:
             return []
+        roster = event.roster
+        if roster is not None:  # asked now, not inside the opener's turn
+            roster = await ask_roster(roster, [opener, *([partner.id] if partner else [])])
 
         async def act(turn: Turn) -> None:
-            await self._membership(turn, event, Group(event.chat_id, event.roster))
+            await self._membership(turn, event, Group(event.chat_id, roster))
 
         return await self.jobs.for_user(opener, act)

@@ -20,6 +20,7 @@ from bot.library.catalog import Library
 from bot.library.rotation import pick
 from bot.nudges.pools import Pools
 from bot.plugins import Roster
+from bot.storage.models import User
 from bot.table import floor as f
 from bot.table import notes, store
 from bot.table import render as r
@@ -216,7 +217,8 @@ class Table:
         _to_group(turn, group, text, keyboard, edit=edit)
         if row.phase == f.PAUSED and before.phase != f.PAUSED:
             minutes = view._pause_minutes()
-            turn.say(turn.t("table_pause_private", minutes=minutes), calm_keyboard(turn))
+            text = turn.t("table_pause_private", minutes=minutes)
+            _privately(turn, turn.user, text, calm_keyboard(turn))
         if row.phase == f.CLOSING:
             await self._ask_both(turn, row, UNDERSTOOD, "table_ask_understood")
 
@@ -259,14 +261,15 @@ class Table:
         return entry.text.get(row.lang) or next(iter(entry.text.values()))
 
     async def _ask_both(self, turn: Turn, row: TalkTable, kind: str, key: str) -> None:
-        """Ask each partner privately for a note (in their own language)."""
+        """Ask each partner privately for a note (in their own language); someone who
+        blocked the bot is not asked (nothing about it is said in the group)."""
         partner = turn.partner
         assert partner is not None
-        for person in (turn.user, partner):
+        for person, other in ((turn.user, partner), (partner, turn.user)):
+            if not person.active:
+                continue
             await notes.ask(turn, await store.ask(turn.session, row, person.id, kind, turn.now))
-        turn.say(turn.t(key, partner=partner.name))
-        text = turn.content.t(key, partner.lang, partner=turn.user.name)
-        turn.out.append(Outbound(partner.chat_id, partner.id, text))
+            _privately(turn, person, turn.content.t(key, person.lang, partner=other.name))
 
     async def _render(self, turn: Turn, row: TalkTable) -> r.Render:
         recent = row.phase == f.TOPIC and await self._recent(turn, row) is not None
@@ -283,7 +286,14 @@ class Table:
             if person is None or not answer:
                 continue
             text = turn.content.t("table_recent_yours", person.lang, answer=answer)
-            turn.out.append(Outbound(person.chat_id, person.id, text))
+            _privately(turn, person, text)
+
+
+def _privately(turn: Turn, person: User, text: str, keyboard: Keyboard = ()) -> None:
+    """A message for one partner's private chat, unless they blocked the bot: only a
+    message from them in private makes them reachable again, never a press in the group."""
+    if person.active:
+        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard))
 
 
 def _to_group(

@@ -37,7 +37,11 @@ class TelegramRoster:
         self.chat_id = chat_id
 
     async def count(self) -> int:
-        return await self.bot.get_chat_member_count(self.chat_id)
+        """0 when Telegram will not say (the bot is no longer there): nobody to talk with."""
+        try:
+            return await self.bot.get_chat_member_count(self.chat_id)
+        except TelegramError:
+            return 0
 
     async def has(self, user_id: int) -> bool:
         try:
@@ -64,23 +68,17 @@ class GroupChats:
     def _read(self, message: Message, bot: Bot) -> GroupEvent | None:
         sender, chat = message.from_user, message.chat.id
         assert sender is not None
-        base = GroupEvent(
-            chat,
-            "",
-            sender.id,
-            sender.first_name or "",
-            sender.language_code,
-            roster=TelegramRoster(bot, chat),
-        )
+        base = GroupEvent(chat, "", sender.id, sender.first_name or "", sender.language_code)
+        roster = TelegramRoster(bot, chat)
         joined = [u for u in message.new_chat_members or () if not u.is_bot]
         if joined:
-            return replace(base, kind="joined", subject=joined[0].id)
+            return replace(base, kind="joined", subject=joined[0].id, roster=roster)
         left = message.left_chat_member
         if left is not None and not left.is_bot:
-            return replace(base, kind="left", subject=left.id)
+            return replace(base, kind="left", subject=left.id, roster=roster)
         name = _command(message, bot.username)
         if name is not None:
-            return replace(base, kind="command", name=name)
+            return replace(base, kind="command", name=name, roster=roster)
         replied = message.reply_to_message
         text = message.text or message.caption
         author = replied.from_user if replied is not None else None
@@ -100,7 +98,6 @@ class GroupChats:
             user.first_name or "",
             user.language_code,
             data=query.data or "",
-            roster=TelegramRoster(context.bot, chat),
         )
         outs = await self.coach.in_group(event)
         hooks = self.coach.outbox
@@ -118,7 +115,7 @@ class GroupChats:
         else:
             return
         user, chat = change.from_user, change.chat.id
-        roster = TelegramRoster(context.bot, chat)
+        roster = TelegramRoster(context.bot, chat) if kind == "added" else None
         event = GroupEvent(
             chat, kind, user.id, user.first_name or "", user.language_code, roster=roster
         )

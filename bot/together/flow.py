@@ -10,17 +10,26 @@ two partners answering at the same moment still produce exactly one reveal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, func, select
 
-from bot.conversations import begin_at
+from bot import waiting
+from bot.conversations import back_to_dialog
+from bot.engine.events import Resume
 from bot.engine.outputs import Effect, KeyButton, SaveReflection
 from bot.engine.payloads import Payload
+from bot.engine.step import acknowledgement
 from bot.plugins import Feature, FeatureContext
 from bot.storage import repo
-from bot.storage.models import Reflection, User
+from bot.storage.models import Reflection, User, WaitingInput
 from bot.together.models import CoupleQuestion
 from bot.turn import Turn
+
+FEATURE = "together"
+ANSWER_WITHIN = timedelta(hours=12)
+"""How long a couple question opened from a reminder waits for its typed answer."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,11 @@ class Skip(Reminded, Payload, prefix="k"):
 
 def feature(context: FeatureContext) -> Feature:
     return Feature(
-        "together",
+        FEATURE,
         buttons={AnswerNow: answer_now, Skip: skip},
+        typed=typed,
         effect_listeners=(on_effect,),
+        link_listeners=(carry_over,),
     )
 
 
@@ -88,6 +99,58 @@ async def answered(turn: Turn, effect: SaveReflection) -> None:
             turn.to_partner("together_reminder", keyboard, name=turn.user.name, title=title)
             row.reminded_at, row.reminded_user_id = turn.now, partner.id
     turn.session.add(row)
+
+
+async def carry_over(turn: Turn) -> None:
+    """Two people just linked: couple questions either answered alone come with them.
+
+    Each one's answers written while unlinked now belong to this couple, so they
+    are not asked for again, stay private until the other answers too, and are
+    then revealed as any couple answer. Questions both had already answered are
+    revealed now, unless either is in quiet mode. Answers written in an earlier
+    couple keep that couple's id and never reach this partner.
+    """
+    partner, couple = turn.partner, turn.user.couple_id
+    if partner is None or couple is None:
+        return
+    await turn.session.exec(
+        update(Reflection)
+        .where(
+            col(Reflection.user_id).in_((turn.user.id, partner.id)),
+            col(Reflection.together).is_(True),
+            col(Reflection.couple_id).is_(None),
+        )
+        .values(couple_id=couple)
+    )
+    if turn.user.quiet or partner.quiet:  # quiet mode: bot.safety.quiet
+        return
+    mine = await _carried(turn, turn.user, couple)
+    theirs = await _carried(turn, partner, couple)
+    for (dialog, node), reflection in mine.items():
+        their = theirs.get((dialog, node))
+        if their is None or not _is_together_question(turn, dialog, node):
+            continue
+        row = await _locked_question(turn, couple, dialog, node)
+        if row.revealed_at is not None:
+            continue
+        effect = SaveReflection(dialog, node, reflection.key, reflection.text, True, turn.now)
+        await _reveal(turn, partner, effect, their.text)
+        row.revealed_at = turn.now
+        turn.session.add(row)
+
+
+async def _carried(turn: Turn, user: User, couple: int) -> dict[tuple[str, str], Reflection]:
+    """`user`'s newest couple answer per question in `couple`."""
+    query = (
+        select(Reflection)
+        .where(
+            Reflection.user_id == user.id,
+            Reflection.couple_id == couple,
+            col(Reflection.together).is_(True),
+        )
+        .order_by(col(Reflection.id))
+    )
+    return {(r.dialog, r.node): r for r in await turn.session.exec(query)}
 
 
 async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str) -> None:
@@ -164,10 +227,75 @@ async def _locked_question(turn: Turn, couple_id: int, dialog: str, node: str) -
 
 
 async def answer_now(turn: Turn, pressed: AnswerNow) -> None:
-    """From the reminder: jump straight to the couple question."""
+    """From the reminder: exactly that couple question, on the side.
+
+    Not the conversation it belongs to: the person is asked only this question
+    (with the topic's name for context), their answer is kept and revealed as any
+    couple answer, and then they are back where they were. Nothing else of the
+    topic runs, and it is not marked done.
+    """
     question = _reminded_question(turn, pressed)
-    if question is not None:
-        await begin_at(turn, *question)
+    if question is None:
+        return
+    dialog, node = question
+    if await _answer_of(turn, turn.user, dialog, node) is not None:
+        turn.notice("together_already_answered")
+        return
+    state, _ = await turn.store.load_state(turn.user.id)
+    if (state.dialog, state.node, state.awaiting_share) == (dialog, node, False):
+        # They are at this very question in the conversation: it answers it there.
+        await turn.advance(
+            lambda t: Resume(at=t.now, lang=t.lang, has_partner=t.partner is not None)
+        )
+        return
+    step = turn.content.dialogs[dialog].nodes[node]
+    turn.say_key(
+        "together_opened",
+        title=turn.content.title(dialog, turn.lang),
+        question=(step.text or {})[turn.lang],
+    )
+    await waiting.ask(
+        turn, FEATURE, f"{dialog}:{node}", ref=pressed.couple, expires_in=ANSWER_WITHIN
+    )
+
+
+async def typed(turn: Turn, text: str, question: WaitingInput) -> bool:
+    """The answer to a couple question opened from a reminder (see `answer_now`)."""
+    await waiting.done(turn, FEATURE)
+    dialog, _, node = question.key.partition(":")
+    couple = turn.user.couple_id
+    if (
+        not _is_together_question(turn, dialog, node)
+        or couple is None
+        or str(couple) != question.ref
+    ):
+        return False  # the link changed meanwhile: the words go on as usual
+    text = text.strip()
+    if not text:
+        return False
+    step = turn.content.dialogs[dialog].nodes[node]
+    assert step.ask is not None
+    mark = len(turn.out)
+    heard = acknowledgement(turn.content, step, text, turn.lang)
+    if heard is not None:
+        turn.say(heard)
+    effect = SaveReflection(dialog, node, step.ask.key, text, True, turn.now)
+    await turn.store.add_reflection(
+        Reflection(
+            user_id=turn.user.id,
+            couple_id=couple,
+            dialog=dialog,
+            node=node,
+            key=step.ask.key,
+            text=text,
+            together=True,
+            created_at=turn.now,
+        )
+    )
+    await answered(turn, effect)
+    await back_to_dialog(turn)
+    turn.fold_from(mark)
+    return True
 
 
 async def skip(turn: Turn, pressed: Skip) -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.nudges.models import NudgeAnswer, NudgeCheckin
+from bot.storage import repo
 from bot.storage.models import DialogProgress
 from tests.nudges.support import (
     TUESDAY_DUE,
@@ -243,3 +244,29 @@ async def test_forged_buttons_get_a_kind_answer(coach, clock, data) -> None:
     await first_check_in(coach, clock, ALEX)
     outs = await coach.press(ALEX, data)
     assert len(outs) == 1 and outs[0].notice
+
+
+async def test_a_check_in_answered_mid_conversation_returns_to_the_conversation(
+    coach, clock, content
+) -> None:
+    """Issue 15, item 4: the couple question's "Answer now", answered while a guided
+    conversation is open, ends with that conversation's step shown again."""
+    await link(coach, ALEX, SAM)
+    await meet(coach, ALEX, SAM)
+    await update_schedule(coach, ALEX, kind_cursor=3)  # Alex's turn is a couple question
+    await tick(coach)
+    clock.set(TUESDAY_DUE - timedelta(minutes=5))
+    opened = await coach.press(ALEX, "t|redefining")
+    async with coach.sessions() as session:
+        state, _ = await repo.load_state(session, ALEX.user_id)
+    step = content.dialogs["redefining"].nodes[state.node].text["en"]
+    assert opened[-1].text.endswith(step)
+    clock.set(TUESDAY_DUE)
+    [alex] = to(await tick(coach), ALEX)
+    await coach.press(ALEX, button(alex, "Answer now"))
+    outs = to(await coach.text(ALEX, "a picnic by the sea"), ALEX)
+    assert "once Sam has answered too" in outs[0].text
+    assert outs[-1].text.endswith(content.t("back_to_dialog", "en") + "\n\n" + step)
+    async with coach.sessions() as session:
+        assert (await repo.load_state(session, ALEX.user_id))[0] == state, "still there"
+        assert (await session.exec(select(NudgeAnswer))).one().text == "a picnic by the sea"

@@ -181,8 +181,28 @@ def test_explain_names_the_phrase_and_the_language_behind_a_signal():
         "kocam beni döverdi",
         "kendimi öldüreceğim ve kimse bilmiyor",
         "the weather is nice",
+        # the classifier alone would hear these; the history excuse reaches it too
+        "he choked me years ago",
+        "yıllar önce kocam beni dövdü",
     ],
 )
 def test_explain_accounts_for_exactly_the_signals_found(text):
     detector = default_detector()
     assert {category for _, category, _ in detector.explain(text)} == detector.check(text)
+
+
+def test_the_bot_hears_with_every_language_list_and_the_classifier():
+    """As the bot loads it (`bot.safety.data.SIGNALS` from the data directory): each of
+    these sentences is heard by one part alone, so none of the parts can go missing."""
+    from bot.config import PROJECT_ROOT
+    from bot.safety.data import SIGNALS
+
+    detector = SIGNALS.load(PROJECT_ROOT / "data", ("en", "tr"))
+    heard_by_one_part = {
+        "i took a whole strip of sleeping pills": "self_harm",  # the English list
+        "beni duvarlara çarpıyor": "violence",  # the Turkish list
+        "I am not going to kill myself": "self_harm",  # the classifier
+    }
+    for text, category in heard_by_one_part.items():
+        assert detector.check(text) == {category}, text
+    assert detector.check("the weather is nice, see you at dinner") == frozenset()

@@ -60,8 +60,10 @@ SPEC: list[tuple[str, str, str, frozenset[str]]] = [
     ("en", "negation.between", "I don't want to hurt myself", NONE),
     # ... or raised above the subject of the clause it denies.
     ("en", "negation.raising", "I don't think he'd ever hit me, he's just loud", NONE),
+    ("en", "negation.raising", "Don't think he'd ever hit me", NONE),
     # Violence told as history is not a signal ...
     ("en", "history.markers", "my ex hit me years ago", NONE),
+    ("en", "history.markers", "he choked me years ago", NONE),
     # ... unless its clause says it goes on.
     (
         "en",

@@ -7,11 +7,13 @@ import asyncio
 from sqlmodel import select
 
 from bot.engine.content import Content
+from bot.plugins import GroupEvent
+from bot.storage.models import User
 from bot.table import floor as f
 from bot.table.models import TalkNote, TalkTable
 from bot.table.render import Move
 from tests.support.clock import Clock
-from tests.table.support import GROUP_ID, Seat
+from tests.table.support import GROUP_ID, FakeRoster, Seat
 
 
 def en(content: Content):
@@ -272,3 +274,62 @@ async def test_a_press_is_read_as_its_typed_move_with_its_minutes(
     assert round((paused.paused_until - paused.touched_at).total_seconds()) == 60 * 60
     outs = await seat.keep_press(seat.alex, Move("y", paused.version))
     assert [o.text for o in outs if o.notice] == [content.t("table_not_now", "en")]
+
+
+async def test_a_partner_who_blocked_the_bot_and_presses_in_the_group_stays_unreachable(
+    table: Seat, content: Content
+) -> None:
+    """Only a private message shows Attune may write to someone again: a press in the
+    group moves the floor, but Sam (who blocked the bot) is not written to privately,
+    and the group hears nothing about it."""
+    t, seat = en(content), table
+    await seat.open(seat.alex)
+    await seat.coach.mark_unreachable(seat.sam.user_id)
+    data = seat.button(t("table_start_button"))
+    event = GroupEvent(GROUP_ID, "press", seat.sam.user_id, "Sam", "tr", data=data)
+    outs = seat.keep(await seat.coach.in_group(event))
+    assert (await row(seat)).phase == f.TOPIC
+    async with seat.coach.sessions() as session:
+        sam = await session.get(User, seat.sam.user_id)
+        assert sam is not None and not sam.active
+    assert [o for o in outs if o.chat_id == seat.sam.chat_id and not o.notice] == []
+    prep = content.t("table_private_prep", "en", partner="Sam")
+    assert [o.text for o in outs if o.chat_id == seat.alex.chat_id] == [prep]
+    group = [o.text for o in outs if o.chat_id == GROUP_ID]
+    assert group == [t("table_topic", a="Alex", b="Sam")]
+
+    await seat.private(seat.sam, "/start")  # back in private: reachable again
+    async with seat.coach.sessions() as session:
+        sam = await session.get(User, seat.sam.user_id)
+        assert sam is not None and sam.active
+
+
+class SlowRoster(FakeRoster):
+    """Telegram taking its time to say who is in the group."""
+
+    def __init__(self, members: set[int]) -> None:
+        super().__init__(members)
+        self.asked = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def has(self, user_id: int) -> bool:
+        self.asked.set()
+        await self.answer.wait()
+        return await super().has(user_id)
+
+
+async def test_a_slow_membership_check_holds_no_transaction(table: Seat, content: Content) -> None:
+    """The members are asked before the turn's transaction: while Telegram is slow to
+    answer about Alex's group, Sam's own turn (same couple, same lock) goes ahead."""
+    seat = table
+    roster = SlowRoster({seat.alex.user_id, seat.sam.user_id})
+    added = GroupEvent(GROUP_ID, "added", seat.alex.user_id, "Alex", "en", roster=roster)
+    opening = asyncio.ensure_future(seat.coach.in_group(added))
+    await asyncio.wait_for(roster.asked.wait(), 10)
+    try:
+        sams = await asyncio.wait_for(seat.coach.run_command(seat.sam, "start"), 10)
+    finally:
+        roster.answer.set()
+    assert sams and all(o.chat_id == seat.sam.chat_id for o in sams)
+    said = await asyncio.wait_for(opening, 10)
+    assert [o.text for o in said] == [en(content)("table_hello", a="Alex", b="Sam")]

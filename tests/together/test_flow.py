@@ -10,11 +10,14 @@ import pytest
 from bot.coach import Coach
 from bot.engine.content import Content
 from bot.engine.loader import load_content
+from bot.engine.state import DialogState
 from bot.features import FEATURES
+from bot.storage import repo
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
+from bot.storage.models import DialogProgress
 from tests.engine.dialog_files import write_dialogs
-from tests.support.people import ALEX, KIM, SAM, buttons, link, texts, unlink
+from tests.support.people import ALEX, KIM, SAM, buttons, link, speaking, texts, unlink
 
 PAIR = """
 id: pair
@@ -31,9 +34,59 @@ nodes:
 """
 
 
+TOPIC = """
+id: topic
+title: {en: Closeness, tr: Yakınlık}
+start: intro
+nodes:
+  intro:
+    text: {en: "Why small moments matter.", tr: "Küçük anlar neden önemli."}
+    next: q
+  q:
+    text:
+      en: "A question you both answer: when do you feel close?"
+      tr: "İkinizin sorusu: ne zaman yakın hissedersin?"
+    ask:
+      key: close
+      together: true
+      shareable: false
+      ack:
+        - {en: "Thank you for that.", tr: "Bunun için teşekkürler."}
+    next: exercise
+  exercise:
+    text: {en: "The closing exercise: a slow hello.", tr: "Kapanış alıştırması: yavaş bir merhaba."}
+    buttons:
+      - label: {en: "We'll try it", tr: "Deneyeceğiz"}
+        next: bye
+  bye:
+    text: {en: "Topic finished.", tr: "Konu bitti."}
+    end: true
+"""
+
+OTHER = """
+id: other
+title: {en: Other, tr: Diğer}
+start: a
+nodes:
+  a:
+    text: {en: "Step A of another talk.", tr: "Başka sohbetin A adımı."}
+    buttons:
+      - label: {en: "On", tr: "Devam"}
+        next: b
+  b:
+    text: {en: "Step B: what do you hope for?", tr: "B adımı: ne umuyorsun?"}
+    ask: {key: hope, shareable: false}
+    next: end
+  end:
+    text: {en: "Other finished.", tr: "Diğeri bitti."}
+    end: true
+"""
+
+
 @pytest.fixture
 def pair_content(tmp_path: Path) -> Content:
-    return load_content(write_dialogs(tmp_path / "d", {"pair.yaml": PAIR}, topics=["pair"]))
+    files = {"pair.yaml": PAIR, "topic.yaml": TOPIC, "other.yaml": OTHER}
+    return load_content(write_dialogs(tmp_path / "d", files, topics=["pair", "topic", "other"]))
 
 
 async def make_coach(url: str, content: Content, clock) -> Coach:
@@ -77,7 +130,9 @@ async def test_the_reminder_button_opens_the_question(pair_coach) -> None:
     outs = await answer(pair_coach, ALEX, "your laugh")
     answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
     opened = await pair_coach.press(SAM, answer_now)
-    assert texts(opened, SAM) == ["Bizde sevdiğin bir şey?"]
+    assert texts(opened, SAM) == [
+        "“Çift” sohbetinden, ikiniz için bir soru:\n\nBizde sevdiğin bir şey?"
+    ]
     revealed = await pair_coach.text(SAM, "sabrın")
     assert any("your laugh" in t for t in texts(revealed, SAM))
 
@@ -168,3 +223,106 @@ async def test_after_a_relink_the_new_partner_never_sees_an_answer_written_for_t
     to_kim = texts(outs, KIM)
     assert any("Alex hasn't answered" in t for t in to_kim), to_kim
     assert len(texts(outs, ALEX)) == 1, "Alex is reminded to answer for Kim"
+
+
+# -- issue 15, item 4: "Answer now" opens exactly the couple question -------------------
+
+EN_SAM = speaking(SAM, "en")
+
+
+async def progress_of(coach: Coach, person, dialog: str) -> str | None:
+    async with coach.sessions() as session:
+        row = await session.get(DialogProgress, (person.user_id, dialog))
+        return None if row is None else row.status
+
+
+async def state_of(coach: Coach, person) -> DialogState:
+    async with coach.sessions() as session:
+        return (await repo.load_state(session, person.user_id))[0]
+
+
+async def remind_sam(coach: Coach) -> str:
+    """Alex answers the topic's couple question; Sam's reminder's "Answer now" data."""
+    await coach.press(ALEX, "t|topic")
+    outs = await coach.text(ALEX, "cooking together")
+    return buttons(outs, EN_SAM)[coach.content.t("together_answer_now", "en")]
+
+
+async def test_answer_now_asks_only_that_question_then_returns_to_the_talk_in_progress(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")  # Sam is at step B of another talk
+    answer_now = await remind_sam(pair_coach)
+
+    opened = texts(await pair_coach.press(EN_SAM, answer_now), EN_SAM)
+    assert opened == [
+        "A question for you both, from “Closeness”:\n\n"
+        "A question you both answer: when do you feel close?"
+    ]
+    assert await state_of(pair_coach, EN_SAM) == DialogState("other", "b"), "still where Sam was"
+
+    after = await pair_coach.text(EN_SAM, "long walks")
+    [to_sam] = texts(after, EN_SAM)
+    assert to_sam.startswith("Thank you for that.")  # the question's own acknowledgement
+    assert "cooking together" in to_sam and "long walks" in to_sam  # both answers
+    assert to_sam.endswith("Back to where you were:\n\nStep B: what do you hope for?")
+    assert any("long walks" in t for t in texts(after, ALEX))
+    everything = " ".join(o.text for o in after)
+    assert "exercise" not in everything and "Why small moments" not in everything
+    assert await state_of(pair_coach, EN_SAM) == DialogState("other", "b")
+    assert await progress_of(pair_coach, EN_SAM, "topic") is None, "the topic is not marked done"
+
+    going_on = await pair_coach.text(EN_SAM, "a quiet weekend")
+    assert texts(going_on, EN_SAM)[-1].endswith("Other finished."), "step B took the answer"
+
+
+async def test_answer_now_after_a_finished_topic_does_not_run_its_exercise_again(
+    pair_coach,
+) -> None:
+    """Sam finished the topic with an earlier partner; Alex's reminder brings only the
+    question, and the topic stays done."""
+    await link(pair_coach, KIM, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|topic")
+    await pair_coach.text(EN_SAM, "for Kim")
+    await pair_coach.press(EN_SAM, "n|topic|exercise|0")
+    assert await progress_of(pair_coach, EN_SAM, "topic") == "done"
+    await unlink(pair_coach, KIM, EN_SAM)
+    await link(pair_coach, ALEX, EN_SAM)
+    answer_now = await remind_sam(pair_coach)
+
+    await pair_coach.press(EN_SAM, answer_now)
+    after = await pair_coach.text(EN_SAM, "evenings on the sofa")
+    everything = " ".join(o.text for o in after)
+    assert "cooking together" in everything and "evenings on the sofa" in everything
+    assert "for Kim" not in everything
+    assert "closing exercise" not in everything and "Topic finished" not in everything
+    assert "Back to where you were" not in everything, "Sam was in no talk"
+    assert await state_of(pair_coach, EN_SAM) == DialogState()
+    assert await progress_of(pair_coach, EN_SAM, "topic") == "done"
+
+
+async def test_answer_now_for_a_question_already_answered_says_so(pair_coach) -> None:
+    await link(pair_coach, ALEX, EN_SAM)
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    await pair_coach.text(EN_SAM, "long walks")
+    again = await pair_coach.press(EN_SAM, answer_now)
+    assert [(o.notice, o.text) for o in again] == [
+        (True, pair_coach.content.t("together_already_answered", "en"))
+    ]
+
+
+async def test_a_reminders_question_gives_way_when_the_person_moves_on(pair_coach, clock) -> None:
+    """Opened from the reminder, then a button of the talk pressed: typed words go to
+    the talk, not to the couple question (the one rule of bot.waiting)."""
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    clock.advance(seconds=30)
+    await pair_coach.press(EN_SAM, "n|other|a|0")
+    outs = await pair_coach.text(EN_SAM, "a quiet weekend")
+    assert texts(outs, ALEX) == [], "nothing revealed: it answered step B"
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished.")
