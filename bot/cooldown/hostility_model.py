@@ -14,7 +14,6 @@ in `tests/cooldown/test_hostility.py`. Retrain with `python -m bot.cooldown.host
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 

@@ -86,7 +86,9 @@ class Repair:
             need=cd.need,
         )
         cd.statement = istatements.sentence_case(statement, turn.lang)
-        if self.hostile(cd.statement, typed=False) is not None:  # never framed as gentle, whatever the parts
+        if (
+            self.hostile(cd.statement, typed=False) is not None
+        ):  # never framed as gentle, whatever the parts
             _clear(cd)
             await store.touch(turn, cd, phases.TOPIC)
             turn.say_key("cooldown_hostile_statement")
@@ -100,7 +102,9 @@ class Repair:
         cd = await at_step(turn, pressed.cooldown, {phases.DONE})
         if cd is None:
             return
-        if self.hostile(cd.statement or "", typed=False) is not None:  # the last guard: never contempt
+        if (
+            self.hostile(cd.statement or "", typed=False) is not None
+        ):  # the last guard: never contempt
             turn.say_key("cooldown_hostile_statement")
             return
         await _send(turn, cd)

@@ -23,8 +23,56 @@ parts came first; 62 English and 43 Turkish sentences of theirs are this close t
 one, common disclosures said the same way, so blind6's figure is flattered by them: the
 README also gives blind6 without its sentences close to any trained one.)"""
 FUNCTION_WORDS = frozenset(
-    "i me my he him his she her it a an the and to of in on at is was im ive dont when if for "
-    "with that this be so or but you we us our o bir ve da de bu ben beni bana onu ona".split()
+    [
+        "i",
+        "me",
+        "my",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "it",
+        "a",
+        "an",
+        "the",
+        "and",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "is",
+        "was",
+        "im",
+        "ive",
+        "dont",
+        "when",
+        "if",
+        "for",
+        "with",
+        "that",
+        "this",
+        "be",
+        "so",
+        "or",
+        "but",
+        "you",
+        "we",
+        "us",
+        "our",
+        "o",
+        "bir",
+        "ve",
+        "da",
+        "de",
+        "bu",
+        "ben",
+        "beni",
+        "bana",
+        "onu",
+        "ona",
+    ]
 )
 
 
