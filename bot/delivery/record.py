@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.batch import GroupCommit
 from bot.sending import Outcome
 from bot.storage.repo import insert_ignoring_duplicates, run_alone, skip_locked, update_each
 from bot.turn import Outbound
@@ -108,6 +109,9 @@ class DeliveryRecord:
         self.what = what
         self.owner = uuid.uuid4().hex[:16]
         """This process's name on its claims."""
+        self._admits: GroupCommit[int, bool] = GroupCommit(self._admit_all)
+        self._dones: GroupCommit[tuple[int, Outcome], None] = GroupCommit(self._done_all)
+        """A wave's admits and outcomes, many to a transaction (see `bot.delivery.batch`)."""
 
     # -- claiming ------------------------------------------------------------------
 
@@ -201,35 +205,52 @@ class DeliveryRecord:
         delivery_id = self.id_of(out.ref)
         if delivery_id is None:
             return True
-        t = self.table
-        now = self.clock()
-        statement = (
-            update(t)
-            .where(t.c.id == delivery_id, t.c.status == CLAIMED, t.c.owner == self.owner)
-            .values(status=SENDING, attempts=t.c.attempts + 1, lease_until=now + self.lease)
-        )
-        result = await run_alone(self.sessions, statement, {})
-        return bool(result.rowcount == 1)
+        return await self._admits.submit(delivery_id)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         delivery_id = self.id_of(out.ref)
         if delivery_id is None or outcome is Outcome.CANCELLED:
             return
+        await self._dones.submit((delivery_id, outcome))
+
+    async def _admit_all(self, ids: Sequence[int]) -> list[bool]:
+        """CLAIMED -> SENDING for those still ours, in one statement; which ones it was."""
+        t = self.table
+        statement = (
+            update(t)
+            .where(t.c.id.in_(ids), t.c.status == CLAIMED, t.c.owner == self.owner)
+            .values(
+                status=SENDING, attempts=t.c.attempts + 1, lease_until=self.clock() + self.lease
+            )
+            .returning(t.c.id)
+        )
+        admitted = {row.id for row in await run_alone(self.sessions, statement, {}, rows=True)}
+        return [delivery_id in admitted for delivery_id in ids]
+
+    async def _done_all(self, outcomes: Sequence[tuple[int, Outcome]]) -> list[None]:
+        """Every outcome in one transaction (each row as `_record` says)."""
         now = self.clock()
         async with self.sessions() as session, session.begin():
-            delivery: Any = await session.get(self.model, delivery_id)
-            if delivery is None or delivery.owner != self.owner:
-                return
-            if outcome is Outcome.FAILED:
-                if delivery.attempts < MAX_ATTEMPTS:
-                    delivery.status = CLAIMED  # certainly not sent: try again later
-                    delivery.lease_until = now + RETRY_AFTER * 2 ** (delivery.attempts - 1)
-                else:
-                    delivery.status = FAILED
+            for delivery_id, outcome in outcomes:
+                await self._record(session, delivery_id, outcome, now)
+        return [None] * len(outcomes)
+
+    async def _record(
+        self, session: AsyncSession, delivery_id: int, outcome: Outcome, now: datetime
+    ) -> None:
+        delivery: Any = await session.get(self.model, delivery_id)
+        if delivery is None or delivery.owner != self.owner:
+            return
+        if outcome is Outcome.FAILED:
+            if delivery.attempts < MAX_ATTEMPTS:
+                delivery.status = CLAIMED  # certainly not sent: try again later
+                delivery.lease_until = now + RETRY_AFTER * 2 ** (delivery.attempts - 1)
             else:
-                delivery.status = FINAL[outcome]
-                if outcome is Outcome.SENT:
-                    delivery.sent_at = now
-                    if self.on_sent is not None:
-                        await self.on_sent(session, delivery)
-            session.add(delivery)
+                delivery.status = FAILED
+        else:
+            delivery.status = FINAL[outcome]
+            if outcome is Outcome.SENT:
+                delivery.sent_at = now
+                if self.on_sent is not None:
+                    await self.on_sent(session, delivery)
+        session.add(delivery)
