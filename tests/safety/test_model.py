@@ -71,6 +71,13 @@ def test_a_long_text_is_scored_sentence_by_sentence():
         "Bu akşam konuşmak için zaman",
         "Atlantis",
         "A question you both answer: what's one kind of everyday, non-sexual touch you like?",
+        # "myself" is who, not what happened: the e2e couple's answer once read as self-harm
+        "My secret worry about money that I keep to myself",
+        "I keep it to myself",
+        "I take care of myself",
+        "I bought myself a coat",
+        "Kendime sakladığım bir para endişem var",
+        "Kendime iyi bakıyorum",
     ],
 )
 def test_ordinary_answers_are_not_signals(text):

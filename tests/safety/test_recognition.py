@@ -55,12 +55,15 @@ HELD_OUT_FLOOR = {
     # With the `broad` part trained on and wider concept classes: 228/270 = 84.4 % (en
     # 120/135, tr 108/135), 14/100 false alarms (en 6, tr 8): more recall, more alarms;
     # weakest self_harm_passive 20/30 = 66.7 %. (Measured twice more while the broad part
-    # grew: 227/270 with 11/100 after its first half; the figure asserted is the last.)
-    "blind5": {"recall": 0.84, "false_alarms": 0.14, "category": 0.66},
+    # grew: 227/270 with 11/100 after its first half.) Then 50 everyday "myself/kendim"
+    # sentences joined the broad negatives (the e2e couple's "a worry … I keep to myself"
+    # had become self-harm, p=0.99 for "I keep it to myself"): 228/270, 15/100.
+    "blind5": {"recall": 0.84, "false_alarms": 0.15, "category": 0.66},
     # v6, written before the `broad` pass was made, never trained or tuned on. Before the
     # pass: 194/270 = 71.9 %, 5/100 false alarms. After: 202/270 = 74.8 % (en 105/135, tr
     # 97/135), 5/100 false alarms (en 3, tr 2); weakest fear 18/30 = 60 %, stalking 19/30.
-    "blind6": {"recall": 0.74, "false_alarms": 0.05, "category": 0.6},
+    # With the everyday "myself" negatives: 200/270 = 74.1 % (en 104, tr 96), 6/100.
+    "blind6": {"recall": 0.74, "false_alarms": 0.06, "category": 0.6},
 }
 COMBINED_FLOOR = {"category": 0.86, "false_alarms": 0.062}
 """All parts together: every category ≥ 86.6 % (stalking 265/306), false alarms 69/1125 =
