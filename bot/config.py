@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data"
     telegram_messages_per_second: float = Field(default=28, gt=0, le=1000)
     """Overall sending pace, evenly spaced (burst of 2): no second ever holds more than 30."""
+    telegram_group_messages_per_minute: int = Field(default=18, ge=1, le=20)
+    """Messages and edits in one group chat in any minute (Telegram allows about 20;
+    a little under, since our clock and Telegram's are not the same)."""
     telegram_send_concurrency: int = Field(default=8, ge=1, le=64)
     """How many chats a background job sends to at once (each chat stays in order)."""
     nudge_sweep_seconds: float = Field(default=30, gt=0)

@@ -53,6 +53,7 @@ FINAL = {
     Outcome.BLOCKED: "blocked",
     Outcome.REFUSED: "refused",
     Outcome.UNKNOWN: UNKNOWN,
+    Outcome.SUPERSEDED: "superseded",
 }
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(minutes=1)

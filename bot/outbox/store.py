@@ -225,6 +225,17 @@ class Outbox:
                 log.warning("gave up a message to chat %s after %d tries", out.chat_id, attempts)
             await session.exec(update(OUTBOX).where(*mine).values(**values))  # type: ignore[call-overload]
 
+    async def sent_ages(self, chat_id: int, window: float) -> list[float]:
+        """How many seconds ago each message to `chat_id` in the last `window` was sent
+        (a group's per-minute budget, remembered across a restart)."""
+        now = self.clock()
+        query = select(OUTBOX.c.sent_at).where(
+            OUTBOX.c.chat_id == chat_id, OUTBOX.c.sent_at >= now - timedelta(seconds=window)
+        )
+        async with self.sessions() as session:
+            rows = (await session.exec(query)).all()  # type: ignore[call-overload]
+        return [(now - sent).total_seconds() for (sent,) in rows]
+
     # -- 4. reclaim --------------------------------------------------------------
 
     async def reclaim(self, limit: int = BATCH) -> list[Outbound]:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.outbox.store import Outbox
 from bot.plugins import Periodic
 from bot.telegram.delivery import deliver
+from bot.telegram.group_pace import GroupPace
 from bot.telegram.handlers import Handlers
 from bot.telegram.processor import TurnProcessor
 from bot.telegram.ratelimit import GuardedRateLimiter, Lane
@@ -28,6 +29,8 @@ MAX_ROUNDS = 100
 """Batches one tick of a background job may deliver before yielding to the next tick."""
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+PACE = "group_pace"
+"""Where the application keeps its `GroupPace` (in `bot_data`) for the background jobs."""
 
 
 def build_application(
@@ -38,8 +41,10 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
     outbox: bool = True,
+    group_pace: GroupPace | None = None,
 ) -> AnyApplication:
-    """`outbox`: keep every turn's messages in the durable outbox (see `bot.outbox`)."""
+    """`outbox`: keep every turn's messages in the durable outbox (see `bot.outbox`).
+    `group_pace`: each group's budget (default: the settings' per-minute budget)."""
     base = settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
@@ -60,7 +65,11 @@ def build_application(
     if outbox:
         coach.outbox = Outbox(coach.sessions, coach.clock)
         coach.outbox.direct = coach.direct
-    Handlers(coach).install(app)
+    keeper = getattr(coach, "outbox", None)
+    history = keeper.sent_ages if keeper is not None else None
+    pace = group_pace or GroupPace(settings.telegram_group_messages_per_minute, history=history)
+    app.bot_data[PACE] = pace
+    Handlers(coach, pace).install(app)
     return app
 
 
@@ -71,10 +80,10 @@ async def on_started(app: AnyApplication, coach: Coach) -> None:
     for job in coach.periodic:
         schedule(app, coach, job)
     if coach.outbox is not None:
-        schedule(app, coach, outbox_job(coach.outbox, coach.settings))
+        schedule(app, coach, keeperjob(coach.outbox, coach.settings))
 
 
-def outbox_job(outbox: Outbox, settings: Settings) -> Periodic:
+def keeperjob(outbox: Outbox, settings: Settings) -> Periodic:
     """Send what a stopped process or an outage left queued; keep our own queue's lease."""
     renew_every = max(1, int(outbox.lease.total_seconds() / 3 / OUTBOX_SWEEP_SECONDS))
     runs = 0
@@ -109,8 +118,10 @@ async def register_commands(app: AnyApplication, coach: Coach) -> None:
 
 
 def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
+    pace = app.bot_data.get(PACE)
+
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await drain(job, coach, context.bot)
+        await drain(job, coach, context.bot, pace)
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(
@@ -118,7 +129,7 @@ def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
     )
 
 
-async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
+async def drain(job: Periodic, coach: Coach, bot: Any, pace: GroupPace | None = None) -> int:
     """Run `job` and deliver what it returns, again and again while it has more.
 
     The next batch is prepared while the current one is being sent, so a
@@ -138,6 +149,7 @@ async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
                 hooks=job.hooks,
                 concurrency=job.concurrency,
                 lane=Lane.BULK,
+                pace=pace,
             )
         except BaseException:
             if following is not None:
