@@ -154,7 +154,10 @@ def check_content(settings: Settings) -> int:
     library = LIBRARY.load(settings.data_dir, content.languages)
     short = shortfalls(library)
     if short:
-        print("The library is smaller than promised:\n" + "\n".join(short), file=sys.stderr)
+        print(
+            "The library breaks a promise (size, or no near-repeats):\n" + "\n".join(short),
+            file=sys.stderr,
+        )
         return 3
     print(f"{len(content.dialogs)} dialogs OK in {', '.join(content.languages)}")
     print(f"{len(files)} data files OK: {', '.join(sorted(files))}")

@@ -36,11 +36,15 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     dialogs_dir: Path = PROJECT_ROOT / "dialogs"
     data_dir: Path = PROJECT_ROOT / "data"
-    telegram_messages_per_second: float = Field(default=28, gt=0, le=1000)
-    """Overall sending pace, evenly spaced (burst of 2): no second ever holds more than 30."""
-    telegram_group_messages_per_minute: int = Field(default=18, ge=1, le=20)
-    """Messages and edits in one group chat in any minute (Telegram allows about 20;
-    a little under, since our clock and Telegram's are not the same)."""
+    telegram_messages_per_second: float = Field(default=25, gt=0, le=1000)
+    """Overall sending pace, evenly spaced (burst of 2) and never more in any one second:
+    a margin under Telegram's 30 for requests that arrive a little late or together."""
+    telegram_chat_messages_per_second: float = Field(default=1.0, ge=0, le=1000)
+    """Pace in one chat (0: not paced per chat); a person's own action gives ~3 s of it back."""
+    telegram_chat_burst: int = Field(default=5, ge=1, le=100)
+    """Messages one chat may get at once before its pace applies."""
+    telegram_group_messages_per_minute: int = Field(default=20, ge=0, le=10_000)
+    """Messages and edits in any minute in one group chat (0: no minute window)."""
     telegram_send_concurrency: int = Field(default=8, ge=1, le=64)
     """How many chats a background job sends to at once (each chat stays in order)."""
     nudge_sweep_seconds: float = Field(default=30, gt=0)

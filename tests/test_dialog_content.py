@@ -160,3 +160,13 @@ def test_every_question_has_its_own_varied_acknowledgements(content) -> None:
             for ack in node.ask.ack:
                 assert len(ack["en"]) <= 120, f"{where}: keep acknowledgements short"
                 assert seen.setdefault(ack["en"], where) == where, f"{where} repeats {ack['en']!r}"
+
+
+def test_a_short_break_is_a_mola_in_every_turkish_text() -> None:
+    """Issue 15, item 11: "Kısa bir araya ihtiyacım var" reads as "I need a short
+    gathering"; a pause is a "mola" wherever Attune says it, dialogs and data alike."""
+    files = [*(PROJECT_ROOT / "dialogs").rglob("*.yaml"), *(PROJECT_ROOT / "data").rglob("*.yaml")]
+    wrong = [str(f) for f in files if "bir araya ihtiyacım" in f.read_text(encoding="utf-8")]
+    assert not wrong, wrong
+    said = (PROJECT_ROOT / "dialogs" / "safety.yaml").read_text(encoding="utf-8")
+    assert "Kısa bir molaya ihtiyacım var" in said

@@ -36,7 +36,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.sending import Outcome
-from bot.storage.repo import insert_ignoring_duplicates, skip_locked, update_each
+from bot.storage.repo import insert_ignoring_duplicates, run_alone, skip_locked, update_each
 from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
@@ -204,13 +204,13 @@ class DeliveryRecord:
             return True
         t = self.table
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            result = await session.exec(
-                update(t)
-                .where(t.c.id == delivery_id, t.c.status == CLAIMED, t.c.owner == self.owner)
-                .values(status=SENDING, attempts=t.c.attempts + 1, lease_until=now + self.lease)
-            )
-            return result.rowcount == 1
+        statement = (
+            update(t)
+            .where(t.c.id == delivery_id, t.c.status == CLAIMED, t.c.owner == self.owner)
+            .values(status=SENDING, attempts=t.c.attempts + 1, lease_until=now + self.lease)
+        )
+        result = await run_alone(self.sessions, statement, {})
+        return bool(result.rowcount == 1)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         delivery_id = self.id_of(out.ref)

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.inbox.models import DONE, PENDING, SKIPPED, InboxLane, InboxUpdate
 from bot.inbox.ticket import AlreadyHandled, Ticket
+from bot.storage.repo import run_alone
 from bot.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -207,8 +208,7 @@ class Inbox:
 
     async def finish(self, update_id: int) -> None:
         """Mark done an update no turn marked (nothing of the person's changed)."""
-        async with self.sessions() as session, session.begin():
-            await session.exec(MARK_DONE, params={"b_id": update_id, "b_now": self.clock()})  # type: ignore[call-overload]
+        await run_alone(self.sessions, MARK_DONE, {"b_id": update_id, "b_now": self.clock()})
 
     async def failed_attempt(self, update_id: int, attempt: int, *, final: bool) -> None:
         values: dict[str, Any] = {"attempts": attempt}

@@ -16,7 +16,17 @@ from functools import cache
 from pathlib import Path
 
 from bot.library.entries import DEPTHS, SETTINGS, Entry, LibraryError, Shape, read_pool
-from bot.nudges.pools import APPRECIATION, CHECKIN, COUPLE, CURIOSITY, PLAY, Pools, load_pools
+from bot.library.similar import near_duplicates
+from bot.nudges.pools import (
+    APPRECIATION,
+    CHECKIN,
+    CONTINUE,
+    COUPLE,
+    CURIOSITY,
+    PLAY,
+    Pools,
+    load_pools,
+)
 from bot.plugins import DataFile
 
 IDEAS = "ideas"
@@ -88,7 +98,7 @@ def sizes(library: Library) -> dict[str, int]:
 
 
 def shortfalls(library: Library) -> list[str]:
-    """Every promise the library does not keep, as `file: -: reason` lines."""
+    """Every promise the library does not keep (big enough, no two entries alike), one a line."""
     found = [
         f"{name}: -: {count} entries, fewer than the {MINIMUMS[name]} promised"
         for name, count in sizes(library).items()
@@ -110,7 +120,25 @@ def shortfalls(library: Library) -> list[str]:
         if count < EACH_DEPTH:
             where = f"{LIBRARY_DIR}/{LOVEMAPS}.yaml: -"
             found.append(f"{where}: {count} questions of depth {depth}, fewer than {EACH_DEPTH}")
-    return found
+    return found + near_duplicates(named_entries(library), library_languages(library))
+
+
+def named_entries(library: Library) -> list[tuple[str, Entry]]:
+    """Every worded entry a couple reads (not the "continue" reminders), with its file."""
+    named = [
+        (f"{NUDGES_DIR}/{kind}.yaml", entry)
+        for kind, entries in library.pools.pools.items()
+        if kind != CONTINUE
+        for entry in entries
+    ]
+    named += [(f"{LIBRARY_DIR}/{IDEAS}.yaml", entry) for entry in library.ideas]
+    named += [(f"{LIBRARY_DIR}/{LOVEMAPS}.yaml", entry) for entry in library.lovemaps]
+    return named
+
+
+def library_languages(library: Library) -> tuple[str, ...]:
+    first = next(iter(library.lovemaps), None)
+    return tuple(first.text) if first is not None else ()
 
 
 LIBRARY: DataFile[Library] = DataFile(LIBRARY_DIR, library_for)

@@ -44,6 +44,8 @@ SETTINGS = ("home", "outside", "low_budget", "long_distance")
 MAX_CHOICES = 4
 MAX_CHOICE_CHARS = 32
 """A choice is a button label: short enough for a phone, two to a row."""
+MAX_TEXT_CHARS = 140
+"""An entry is read at a glance on a phone: about two lines, before its names are filled in."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,11 @@ def _problems(item: dict[str, Any], languages: Sequence[str], shape: Shape) -> l
     missing = [lang for lang, value in text.items() if not isinstance(value, str) or not value]
     if missing:
         return [f"missing text in {', '.join(missing)}"]
+    found += [
+        f"{lang} text is {len(value)} characters; keep it to {MAX_TEXT_CHARS} for a phone"
+        for lang, value in text.items()
+        if len(str(value)) > MAX_TEXT_CHARS
+    ]
     unknown = {f for value in text.values() for f in _fields(str(value))} - shape.placeholders
     if unknown:
         found.append(f"unknown placeholder(s) {', '.join(sorted(unknown))}")

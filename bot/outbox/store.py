@@ -35,6 +35,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.engine.outputs import KeyButton
 from bot.outbox.models import FAILED, QUEUED, REPLY, SENDING, UNKNOWN, OutboxMessage
 from bot.sending import Outcome
+from bot.storage.repo import run_alone
 from bot.storage.types import utcnow
 from bot.turn import Outbound
 
@@ -186,9 +187,8 @@ class Outbox:
         if self.direct is not None:
             async with self.direct.transaction() as connection:
                 return bool(self.direct.prepared(ADMIT).execute(connection, **params).rowcount == 1)
-        async with self.sessions() as session, session.begin():
-            result = await session.exec(ADMIT, params=params)  # type: ignore[call-overload]
-            return bool(result.rowcount == 1)
+        result = await run_alone(self.sessions, ADMIT, params)
+        return bool(result.rowcount == 1)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         row_id = outbox_id(out.ref)
@@ -206,8 +206,7 @@ class Outbox:
                 async with self.direct.transaction() as connection:
                     self.direct.prepared(FINISH).execute(connection, **params)
                 return
-            async with self.sessions() as session, session.begin():
-                await session.exec(FINISH, params=params)  # type: ignore[call-overload]
+            await run_alone(self.sessions, FINISH, params)
             return
         mine = (OUTBOX.c.id == row_id, OUTBOX.c.owner == self.owner, OUTBOX.c.status == SENDING)
         async with self.sessions() as session, session.begin():

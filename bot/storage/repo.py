@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, Table, bindparam, case, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -217,6 +218,24 @@ def upsert(session: AsyncSession, model: type[SQLModel]) -> Any:
 
 def _dialect_insert(dialect: str) -> Any:
     return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+async def run_alone(
+    sessions: async_sessionmaker[AsyncSession], statement: Any, params: dict[str, Any]
+) -> Any:
+    """One statement that is atomic on its own, in a transaction of its own.
+
+    On PostgreSQL it runs in autocommit: one round trip instead of three
+    (BEGIN, the statement, COMMIT). On SQLite it takes the write lock as every
+    transaction there does. Returns the result (its `rowcount` is set).
+    """
+    async with sessions() as session:
+        if is_postgres(session):
+            autocommit = {"isolation_level": "AUTOCOMMIT"}
+            connection = await session.connection(execution_options=autocommit)
+            return await connection.execute(statement, params)
+        async with session.begin():
+            return await session.exec(statement, params=params)  # type: ignore[call-overload]
 
 
 def is_postgres(session: AsyncSession) -> bool:

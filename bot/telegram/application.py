@@ -6,8 +6,8 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.coach import Coach
@@ -18,7 +18,7 @@ from bot.telegram.delivery import deliver
 from bot.telegram.group_pace import GroupPace
 from bot.telegram.handlers import Handlers
 from bot.telegram.processor import TurnProcessor
-from bot.telegram.ratelimit import GuardedRateLimiter, Lane
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane, Limits
 from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,11 @@ def build_application(
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
     )
+    limiter = GuardedRateLimiter(
+        settings.telegram_messages_per_second, max_retries=3, limits=limits_of(settings)
+    )
     if rate_limit:
-        builder = builder.rate_limiter(
-            GuardedRateLimiter(settings.telegram_messages_per_second, max_retries=3)
-        )
+        builder = builder.rate_limiter(limiter)
     builder = builder.concurrent_updates(TurnProcessor())
     if request is not None:
         builder = builder.request(request)
@@ -70,7 +71,29 @@ def build_application(
     pace = group_pace or GroupPace(settings.telegram_group_messages_per_minute, history=history)
     app.bot_data[PACE] = pace
     Handlers(coach, pace).install(app)
+    if rate_limit:
+        app.add_handler(TypeHandler(Update, person_acted(limiter)), group=-2)
     return app
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        per_second=settings.telegram_messages_per_second,
+        chat_per_second=settings.telegram_chat_messages_per_second,
+        chat_burst=settings.telegram_chat_burst,
+        group_per_minute=settings.telegram_group_messages_per_minute,
+    )
+
+
+def person_acted(limiter: GuardedRateLimiter) -> Any:
+    """Every update from a chat gives that chat a person's worth of pace back (see ratelimit)."""
+
+    async def credit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            limiter.pacer.person_acted(chat.id)
+
+    return credit
 
 
 async def on_started(app: AnyApplication, coach: Coach) -> None:

@@ -29,7 +29,8 @@ def is_group(chat_id: int) -> bool:
 
 
 class GroupPace:
-    """At most `budget` messages (sends and edits) in any `window` seconds in one group."""
+    """At most `budget` messages (sends and edits) in any `window` seconds in one group
+    (0: no budget; edits of one message still coalesce only while they wait)."""
 
     def __init__(
         self,
@@ -69,7 +70,7 @@ class GroupPace:
             now = self.clock()
             while window and window[0] <= now - self.window:
                 window.popleft()
-            if len(window) < self.budget:
+            if not self.budget or len(window) < self.budget:
                 window.append(now)
                 if edit is not None:
                     del self._newest[edit[0]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, func, select
 
 from bot import waiting
@@ -56,6 +57,7 @@ def feature(context: FeatureContext) -> Feature:
         buttons={AnswerNow: answer_now, Skip: skip},
         typed=typed,
         effect_listeners=(on_effect,),
+        link_listeners=(carry_over,),
     )
 
 
@@ -97,6 +99,58 @@ async def answered(turn: Turn, effect: SaveReflection) -> None:
             turn.to_partner("together_reminder", keyboard, name=turn.user.name, title=title)
             row.reminded_at, row.reminded_user_id = turn.now, partner.id
     turn.session.add(row)
+
+
+async def carry_over(turn: Turn) -> None:
+    """Two people just linked: couple questions either answered alone come with them.
+
+    Each one's answers written while unlinked now belong to this couple, so they
+    are not asked for again, stay private until the other answers too, and are
+    then revealed as any couple answer. Questions both had already answered are
+    revealed now, unless either is in quiet mode. Answers written in an earlier
+    couple keep that couple's id and never reach this partner.
+    """
+    partner, couple = turn.partner, turn.user.couple_id
+    if partner is None or couple is None:
+        return
+    await turn.session.exec(
+        update(Reflection)
+        .where(
+            col(Reflection.user_id).in_((turn.user.id, partner.id)),
+            col(Reflection.together).is_(True),
+            col(Reflection.couple_id).is_(None),
+        )
+        .values(couple_id=couple)
+    )
+    if turn.user.quiet or partner.quiet:  # quiet mode: bot.safety.quiet
+        return
+    mine = await _carried(turn, turn.user, couple)
+    theirs = await _carried(turn, partner, couple)
+    for (dialog, node), reflection in mine.items():
+        their = theirs.get((dialog, node))
+        if their is None or not _is_together_question(turn, dialog, node):
+            continue
+        row = await _locked_question(turn, couple, dialog, node)
+        if row.revealed_at is not None:
+            continue
+        effect = SaveReflection(dialog, node, reflection.key, reflection.text, True, turn.now)
+        await _reveal(turn, partner, effect, their.text)
+        row.revealed_at = turn.now
+        turn.session.add(row)
+
+
+async def _carried(turn: Turn, user: User, couple: int) -> dict[tuple[str, str], Reflection]:
+    """`user`'s newest couple answer per question in `couple`."""
+    query = (
+        select(Reflection)
+        .where(
+            Reflection.user_id == user.id,
+            Reflection.couple_id == couple,
+            col(Reflection.together).is_(True),
+        )
+        .order_by(col(Reflection.id))
+    )
+    return {(r.dialog, r.node): r for r in await turn.session.exec(query)}
 
 
 async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str) -> None:

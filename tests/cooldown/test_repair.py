@@ -335,3 +335,20 @@ async def test_the_builder_reads_its_hostility_lists_from_the_data_directory(
     assert couple.alex.last == en("cooldown_hostile", why=en("cooldown_hostile_name_calling"))
     cd = await latest_cooldown(coach, couple.alex.person.user_id)
     assert cd.phase == phases.TOPIC and cd.topic is None, "asked again; nothing kept"
+
+
+async def test_the_sender_without_a_break_is_not_told_before_the_break(coach, couple, en):
+    """Issue 15, item 8: words prepared right away (no timed break) end with "You were
+    in the middle of …", never "Before the break …"."""
+    alex = couple.alex
+    await alex.press_data("t|redefining")
+    await alex.command("cooldown")
+    await alex.press(en("cooldown_check_none"))
+    await alex.press(en("cooldown_prepare_now"))
+    await alex.send("the dishes")
+    await alex.press(en("cooldown_feeling_lonely"))
+    await alex.send("a calm talk tonight")
+    await alex.press(en("cooldown_statement_send"))
+    title = coach.content.title("redefining", "en")
+    assert en("cooldown_resume_offer_no_break", title=title) in alex.texts
+    assert not any("break" in t.lower() for t in alex.texts[-2:]), alex.texts[-2:]

@@ -313,3 +313,85 @@ async def test_an_exercise_planned_with_sam_is_never_revealed_to_kim(coach, cloc
 
     assert people.texts(outs, KIM) == [] and people.texts(outs, SAM) == []
     assert not any("Sam" in t or "Kim" in t for t in people.texts(outs, ALEX))
+
+
+# -- couple questions answered before linking (issue 15, item 5) --------------------------
+
+QUESTION = ("communication", "together")
+"""A real couple question: "I feel most listened to by you when…"."""
+
+
+@pytest.fixture
+async def strangers(coach) -> World:
+    """Alex, Sam and Kim, known to the coach and linked to no one."""
+    world = World(coach)
+    await world.meet()
+    for chat in (world.alex, world.sam, world.kim):
+        chat.clear()
+    return world
+
+
+async def answer_alone(world: World, chat: Chat, text: str) -> list[Outbound]:
+    """`chat`'s person answers the couple question straight away (unlinked or not)."""
+    from bot.conversations import begin_at
+
+    await world.coach.handle(chat.person, lambda turn: begin_at(turn, *QUESTION))
+    return await chat.send(text)
+
+
+async def test_an_answer_given_before_linking_is_carried_over_and_revealed_when_sam_answers(
+    strangers, en
+) -> None:
+    world = strangers
+    saved = await answer_alone(world, world.alex, "when you put the phone away")
+    assert any("private for now" in o.text for o in saved), "the note says what will happen"
+    await world.link(world.alex, world.sam)
+    assert not any("phone away" in t for t in world.sam.texts), "private until Sam answers"
+
+    await answer_alone(world, world.sam, "when you ask a second question")
+
+    for chat in (world.alex, world.sam):
+        assert any("phone away" in t and "second question" in t for t in chat.texts), chat.texts
+    asked = [b.label for o in world.alex.inbox for row in o.keyboard for b in row]
+    assert en("together_answer_now") not in asked, "Alex is not asked again"
+
+
+async def test_both_answers_given_before_linking_are_revealed_when_they_link(strangers, en) -> None:
+    world = strangers
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.alex.clear(), world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+
+    for chat in (world.alex, world.sam):
+        assert any("phone away" in t and "second question" in t for t in chat.texts), chat.texts
+
+
+async def test_an_answer_carried_into_the_sam_couple_never_reaches_kim(strangers, en) -> None:
+    world = strangers
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await world.link(world.alex, world.sam)
+    await world.relink_alex_with_kim()
+
+    kims = await answer_alone(world, world.kim, "when you hum while cooking")
+
+    assert not any("phone away" in t for t in world.kim.texts)
+    assert not any("phone away" in o.text for o in kims)
+    assert any(en("together_waiting", name="Alex") in o.text for o in kims), "Alex asked anew"
+
+
+async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(
+    strangers, en
+) -> None:
+    from tests.support.people import update_user
+
+    world = strangers
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    await update_user(world.coach, ALEX, quiet=True)
+
+    await world.link(world.alex, world.sam)
+
+    assert not any("phone away" in t for t in world.sam.texts)
+    assert not any("second question" in t for t in world.alex.texts)

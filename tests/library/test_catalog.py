@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.library.catalog import MINIMUMS, Library, load_library, shortfalls, sizes
+from bot.library.catalog import (
+    MINIMUMS,
+    Library,
+    load_library,
+    named_entries,
+    shortfalls,
+    sizes,
+)
 from bot.library.entries import DEPTHS, SECTIONS, SETTINGS, Entry
+from bot.library.similar import alike, near_duplicates
 from bot.nudges.pools import CHECKIN, KINDS
 from tests.test_main import run
 
@@ -118,6 +126,65 @@ def test_check_content_names_an_untranslated_entry(tmp_path: Path) -> None:
     done = run("check-content", DATA_DIR=str(data))
     assert done.returncode == 3
     assert "library/ideas.yaml: tea_ten: missing text in tr" in done.stderr
+
+
+def test_no_two_entries_read_almost_alike_in_any_language(library: Library) -> None:
+    assert near_duplicates(named_entries(library), LANGUAGES) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (  # the same question, a few words apart (fixed in the review of issue 16)
+            "What are you looking forward to this month?",
+            "What are you looking forward to most in the coming month?",
+        ),
+        (  # one word changed in a template
+            "What's the best part of your work or days right now?",
+            "What's the hardest part of your work or days right now?",
+        ),
+        (
+            "Yaşadığın yerle ilgili tek bir şeyi değiştirebilseydin, ne olurdu?",
+            "Evinle ilgili tek bir şeyi değiştirebilseydin, ne olurdu?",
+        ),
+    ],
+)
+def test_near_duplicates_are_found(a: str, b: str) -> None:
+    assert alike(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (  # the same 1-5 scale, different questions
+            "How easy was it to really talk with {partner} this week? 1 is hard, 5 is easy.",
+            "How easy was it this week to lean on {partner} when you needed something? "
+            "1 is hard, 5 is easy.",
+        ),
+        ("Which season do you like best?", "Which greeting do you like best after a day apart?"),
+    ],
+)
+def test_entries_that_only_share_a_shape_are_not_near_duplicates(a: str, b: str) -> None:
+    assert not alike(a, b)
+
+
+def test_check_content_names_a_near_duplicate(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.db*"))
+    path = data / "library" / "ideas.yaml"
+    text = path.read_text(encoding="utf-8")
+    twin = (
+        "- id: tea_ten_again\n  section: pressure\n  depth: 1\n  settings: [home]\n"
+        '  en: "A ten-minute tea break together each evening this week, phones in another room."\n'
+        '  tr: "Bu hafta her akşam, telefonlar başka odada, birlikte on dakikalık çay molası."\n'
+    )
+    path.write_text(text + twin, encoding="utf-8")
+    done = run("check-content", DATA_DIR=str(data))
+    assert done.returncode == 3
+    assert (
+        "library/ideas.yaml: tea_ten: reads almost like library/ideas.yaml tea_ten_again (en, tr)"
+        in done.stderr
+    )
 
 
 def _fields(text: str) -> set[str]:

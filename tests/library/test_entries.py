@@ -46,6 +46,10 @@ def test_a_tagged_entry_is_read_with_its_tags(tmp_path: Path) -> None:
         (GOOD + GOOD, "a: duplicate id"),
         ("[]\n", "must be a non-empty list"),
         ("- {en: Hi, tr: Selam}\n", "#1: needs an id"),
+        (
+            "- {id: a, section: safety, depth: 1, en: Hi, tr: '" + "uzun " * 29 + "'}\n",
+            "a: tr text is 145 characters; keep it to 140 for a phone",
+        ),
     ],
 )
 def test_a_bad_entry_is_named_with_the_reason(tmp_path: Path, body: str, problem: str) -> None:
