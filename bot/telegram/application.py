@@ -103,10 +103,10 @@ async def on_started(app: AnyApplication, coach: Coach) -> None:
     for job in coach.periodic:
         schedule(app, coach, job)
     if coach.outbox is not None:
-        schedule(app, coach, keeperjob(coach.outbox, coach.settings))
+        schedule(app, coach, outbox_job(coach.outbox, coach.settings))
 
 
-def keeperjob(outbox: Outbox, settings: Settings) -> Periodic:
+def outbox_job(outbox: Outbox, settings: Settings) -> Periodic:
     """Send what a stopped process or an outage left queued; keep our own queue's lease."""
     renew_every = max(1, int(outbox.lease.total_seconds() / 3 / OUTBOX_SWEEP_SECONDS))
     runs = 0
