@@ -28,12 +28,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine.outputs import KeyButton
-from bot.outbox.models import FAILED, QUEUED, REPLY, SENDING, UNKNOWN, OutboxMessage
+from bot.outbox.models import FAILED, QUEUED, REPLY, SENDING, SENT, UNKNOWN, OutboxMessage
 from bot.sending import Outcome
 from bot.storage.repo import run_alone
 from bot.storage.types import utcnow
@@ -228,12 +228,17 @@ class Outbox:
         """How many seconds ago each message to `chat_id` in the last `window` was sent
         (a group's per-minute budget, remembered across a restart)."""
         now = self.clock()
-        query = select(OUTBOX.c.sent_at).where(
-            OUTBOX.c.chat_id == chat_id, OUTBOX.c.sent_at >= now - timedelta(seconds=window)
+        when = func.coalesce(OUTBOX.c.sent_at, OUTBOX.c.created_at)
+        query = select(OUTBOX.c.sent_at, OUTBOX.c.created_at).where(
+            OUTBOX.c.chat_id == chat_id,
+            OUTBOX.c.status.in_(
+                (SENT, SENDING, UNKNOWN)
+            ),  # a stopped process's last may have arrived
+            when >= now - timedelta(seconds=window),
         )
         async with self.sessions() as session:
             rows = (await session.exec(query)).all()  # type: ignore[call-overload]
-        return [(now - sent).total_seconds() for (sent,) in rows]
+        return [(now - (sent or made)).total_seconds() for sent, made in rows]
 
     # -- 4. reclaim --------------------------------------------------------------
 

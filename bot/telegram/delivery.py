@@ -169,21 +169,27 @@ async def _deliver_one(
     paced = pace if pace is not None and is_group(out.chat_id) else None
     if answering and out.replace:
         assert query is not None
+        taken: float | None = None
         if paced is not None and query.message is not None and not _unchanged(query, out):
             key = (out.chat_id, query.message.message_id)
-            if not await paced.slot(out.chat_id, (key, paced.edit(*key))):
+            taken = await paced.slot(out.chat_id, (key, paced.edit(*key)))
+            if taken is None:
                 return await _superseded(out, guard, hooks)
         if guard is not None and not await guard.check():
             return Outcome.CANCELLED
-        if await _edit(query, out):
+        edited = await _edit(query, out)
+        if paced is not None and taken is not None:
+            paced.settle(out.chat_id, taken)
+        if edited:
             if hooks is not None:
                 await hooks.done(out, Outcome.SENT)
             return Outcome.SENT
     if out.append:
         return Outcome.SENT  # a ✓ mark for a message that is gone: nothing to mark
-    if paced is not None:
-        await paced.slot(out.chat_id)
+    taken = await paced.slot(out.chat_id) if paced is not None else None
     outcome = await _send_with_retries(bot, out, guard, lane)
+    if paced is not None and taken is not None:
+        paced.settle(out.chat_id, taken)
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
     if hooks is not None and guard is not None and guard.asked:

@@ -18,6 +18,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+from bot.telegram.ratelimit import GROUP_MARGIN, GROUP_WINDOW
+
 Sleep = Callable[[float], Awaitable[object]]
 History = Callable[[int, float], Awaitable[list[float]]]
 """(group, window seconds) -> how many seconds ago each message of that window was sent."""
@@ -30,12 +32,13 @@ def is_group(chat_id: int) -> bool:
 
 class GroupPace:
     """At most `budget` messages (sends and edits) in any `window` seconds in one group
-    (0: no budget; edits of one message still coalesce only while they wait)."""
+    (0: no budget). The window is Telegram's minute and a margin: a message is counted
+    here when it leaves, and by Telegram a moment later, when it arrives."""
 
     def __init__(
         self,
         budget: int,
-        window: float = 60.0,
+        window: float = GROUP_WINDOW + GROUP_MARGIN,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
@@ -59,14 +62,17 @@ class GroupPace:
         self._newest[(chat_id, message_id)] = token
         return token
 
-    async def slot(self, chat_id: int, edit: tuple[tuple[int, int], object] | None = None) -> bool:
-        """Wait for room in the group's window and take it; False when this is an edit
-        that a newer edit of the same message replaced while it waited (skip it)."""
+    async def slot(
+        self, chat_id: int, edit: tuple[tuple[int, int], object] | None = None
+    ) -> float | None:
+        """Wait for room in the group's window and take it; returns the moment taken, or
+        None when this is an edit that a newer edit of the same message replaced while it
+        waited (skip it). Call `settle` with that moment once the request has gone."""
         window = await self._window(chat_id)
         while True:
             if edit is not None and self._newest.get(edit[0]) is not edit[1]:
                 self.coalesced += 1
-                return False
+                return None
             now = self.clock()
             while window and window[0] <= now - self.window:
                 window.popleft()
@@ -74,8 +80,16 @@ class GroupPace:
                 window.append(now)
                 if edit is not None:
                     del self._newest[edit[0]]
-                return True
+                return now
             await self.sleep(window[0] + self.window - now)
+
+    def settle(self, chat_id: int, taken: float) -> None:
+        """The request left later than its slot was given (the shared limiter may hold it
+        a while): count it from now, so the window frees when Telegram's does."""
+        window = self._sent.get(chat_id)
+        if window is not None and taken in window:
+            window.remove(taken)
+            window.append(max(self.clock(), window[-1] if window else taken))
 
     async def _window(self, chat_id: int) -> deque[float]:
         window = self._sent.get(chat_id)
