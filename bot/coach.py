@@ -27,6 +27,7 @@ from bot.engine.step import step
 from bot.inbox import ticket as inbox_ticket
 from bot.inbox.store import MARK_DONE, claim_in_session, claim_on_connection
 from bot.inbox.ticket import AlreadyHandled, Ticket
+from bot.outbox.models import BULK
 from bot.outbox.store import STAGE, STAGE_COLUMNS, Outbox
 from bot.plugins import (
     Command,
@@ -310,7 +311,12 @@ class Coach:
         return self._pending[1]
 
     async def for_user(self, user_id: int, handler: Handler) -> list[Outbound]:
-        """Run `handler` for a known user without an incoming message (jobs, nudges)."""
+        """Run `handler` for a known user without an incoming message (jobs, nudges).
+
+        Like a person's turn, what it says is staged in the outbox in its own
+        transaction: a timer that fired, or a table back from its pause, has its
+        message on record the moment its state change commits.
+        """
         async with self.sessions() as session, session.begin():
             user = await session.get(User, user_id)
             if user is None:
@@ -320,6 +326,8 @@ class Coach:
             turn = Turn(self, session, store, self.content, user, partner, self.clock())
             await handler(turn)
             turn.hold_for_quiet()
+            if self.outbox is not None:
+                turn.out = await self.outbox.stage(session, turn.out, turn.now, BULK)
         await _after_commit(turn)
         return turn.out
 

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     """How long start-up waits for an unreachable database or Telegram before giving up."""
     health_file: Path | None = None
     """When set, the running bot touches this file while alive (`python -m bot health` reads it)."""
+    clock_offset_file: Path | None = None
+    """Rehearsals only: the clock runs as many seconds ahead as this file says (bot/clock.py)."""
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.clock import OffsetClock
 from bot.coach import Coach
 from bot.config import Settings
 from bot.engine.content import Content
@@ -20,6 +22,8 @@ from bot.startup import with_retries
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.types import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,6 +46,9 @@ async def open_runtime(
     yet (a container still starting) is waited for, within
     `startup_retry_seconds`.
     """
+    if clock is utcnow and settings.clock_offset_file is not None:
+        log.warning("rehearsal: the clock follows %s", settings.clock_offset_file)
+        clock = OffsetClock(settings.clock_offset_file)
     content = load_content(settings.dialogs_dir)
     engine = create_engine(settings.database_url)
     try:

@@ -76,8 +76,9 @@ class CooldownTimer(SQLModel, table=True):
     """A message due at a moment: the end of a break, or one breathing cue.
 
     Rows are claimed by deleting them (only the transaction whose DELETE hit
-    the row sends), so two sweeps or two workers never send the same message,
-    and a restart simply finds the rows still waiting.
+    the row sends), so two sweeps or two workers never fire the same timer,
+    and a restart simply finds the rows still waiting. The message a timer
+    says is staged in the outbox in the same transaction (see `timers`).
     """
 
     __tablename__ = "cooldown_timers"

@@ -7,9 +7,11 @@ message, so a timer fires exactly once even with overlapping sweeps or two
 bot processes, and a restart finds the rows where it left them. What a timer
 does is decided by the handler registered for its kind.
 
-Claiming and the state change commit together, and the message is delivered
-after the commit: a crash between the two loses that one message rather than
-sending it twice.
+Claiming, the state change and the message commit together: the message is
+staged in the outbox (`bot.outbox`, a table of the delivery record) in the
+firing turn's own transaction, so a crash between the commit and the send
+leaves it on record, and it is sent once after the restart (or by another
+process once its lease runs out) — never lost, never twice.
 """
 
 from __future__ import annotations

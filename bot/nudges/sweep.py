@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 SCHEDULES: Table = NudgeSchedule.__table__  # type: ignore[attr-defined]
 USERS: Table = User.__table__  # type: ignore[attr-defined]
+DELIVERIES: Table = NudgeDelivery.__table__  # type: ignore[attr-defined]
 BACKFILL_EVERY = timedelta(minutes=1)
 """Newcomers get their default schedule within a minute (their first check-in is a day away)."""
 
@@ -125,9 +126,7 @@ class Sweep:
             self._backfilled_at = now
         async with sessions() as session, session.begin():
             await self.record.expire_sends(session, now)
-            claimed = await self.record.reclaim(
-                session, now, self.nudging.batch, self.nudging.grace
-            )
+            claimed = await self._reclaim(session, now)
         for claim in (self._claim_nudges, self._claim_summaries):
             budget = self.nudging.batch - len(claimed)
             if budget <= 0:
@@ -135,6 +134,24 @@ class Sweep:
             async with sessions() as session, session.begin():
                 claimed += await claim(session, now, budget)
         return claimed
+
+    async def _reclaim(self, session: AsyncSession, now: datetime) -> list[Claimed]:
+        """Claims a stopped process left, or whose pause after a failed try is over.
+
+        A check-in found more than the grace window late is skipped (its question
+        is about a day gone by); a weekly picture is still worth its late arrival.
+        """
+        d, grace = DELIVERIES, self.nudging.grace
+
+        def too_late(row: Row[Any]) -> bool:
+            return bool(row.stream == NUDGE and now - row.due_at > grace)
+
+        rows = await self.record.reclaim(
+            session, now, self.nudging.batch, d.c.due_at, d.c.stream, too_late=too_late
+        )
+        if rows:
+            log.info("took over %d check-ins from a stopped process or a pause", len(rows))
+        return [(r.id, r.user_id) for r in rows]
 
     # -- planning ------------------------------------------------------------------
 
@@ -264,7 +281,13 @@ class Sweep:
         backoff_note: bool = False,
     ) -> dict[str, Any]:
         return self.record.claim(
-            user_id, due_at, now, stream=stream, snooze_of=snooze_of, backoff_note=backoff_note
+            user_id,
+            now,
+            due_at=due_at,
+            claimed_at=now,
+            stream=stream,
+            snooze_of=snooze_of,
+            backoff_note=backoff_note,
         )
 
     # -- send hooks (called by the transport) --------------------------------------

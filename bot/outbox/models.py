@@ -1,8 +1,9 @@
-"""One row per message a turn decided to send.
+"""One row per message a turn decided to send: a row of the delivery record.
 
 The row is written in the turn's transaction, so a committed turn always has
-its messages on record. The body (the text, perhaps a partner's shared
-words) is kept only until the message reaches a final state.
+its messages on record. Its states are `bot.delivery.record`'s (re-exported
+here). The body (the text, perhaps a partner's shared words) is kept only
+until the message reaches a final state.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
+from bot.delivery.record import CLAIMED as CLAIMED
+from bot.delivery.record import FAILED as FAILED
+from bot.delivery.record import SENDING as SENDING
+from bot.delivery.record import SENT as SENT
+from bot.delivery.record import UNKNOWN as UNKNOWN
 from bot.storage.models import timestamp
 
-QUEUED = "queued"
-SENDING = "sending"
-SENT = "sent"
-UNKNOWN = "unknown"
-"""The process died (or the connection broke) while the request was out: never repeated."""
-FAILED = "failed"
 REPLY = "reply"
 BULK = "bulk"
 
@@ -34,7 +34,7 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     lane: str = REPLY
-    status: str = QUEUED
+    status: str = CLAIMED
     owner: str
     lease_until: datetime = Field(sa_column=timestamp())
     attempts: int = 0

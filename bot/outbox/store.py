@@ -1,20 +1,25 @@
 """Stage a turn's messages in its transaction; send each exactly once afterwards.
 
-The same four steps the check-ins use, for every message a turn decides:
+The outbox is a table of the delivery record (`bot.delivery.record`: claim,
+lease, admit, done), holding every message a turn decides — a person's own
+turn or a job's (a break's timer, a table coming back from its pause):
 
 1. **stage**: in the turn's own transaction the messages are inserted as
-   `queued`, owned by this process with a lease; a turn that rolls back
-   leaves none, a turn that commits has all of them on record;
-2. **admit**: right before the request (after pacing), `queued -> sending`,
+   claimed by this process with a lease; a turn that rolls back leaves none,
+   a turn that commits has all of them on record;
+2. **admit**: right before the request (after pacing), `claimed -> sending`,
    only by the owner, so two senders never both send it;
 3. **outcome**: `sent` (the body is dropped), a final refusal, or — when the
    request certainly did not arrive (a 500, no connection) — back to
-   `queued` with a growing pause, to be tried again;
-4. **reclaim**: a periodic job takes over `queued` rows whose lease ran out
-   (their process died, or their pause is over) and marks `sending` rows of
-   a dead process `unknown`: they may have arrived, so they are never repeated.
+   `claimed` with a growing pause, to be tried again;
+4. **reclaim**: a periodic job takes over claims whose lease ran out (their
+   process died, or their pause is over) and marks `sending` rows of a dead
+   process `unknown`: they may have arrived, so they are never repeated.
 
 So a crash loses no message a committed turn decided, and no message is sent twice.
+What the record does not keep is bytes: an attachment (a /mydata file) is
+sent as it is; the weekly picture is drawn again from its check-in delivery
+row when it has to be tried again (`bot.nudges`).
 """
 
 from __future__ import annotations
@@ -22,20 +27,19 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.record import SENDING, SENT, UNKNOWN, DeliveryRecord
 from bot.engine.outputs import KeyButton
-from bot.outbox.models import FAILED, QUEUED, REPLY, SENDING, SENT, UNKNOWN, OutboxMessage
+from bot.outbox.models import REPLY, OutboxMessage
 from bot.sending import Outcome
-from bot.storage.repo import run_alone
 from bot.storage.types import utcnow
 from bot.turn import Outbound
 
@@ -44,10 +48,7 @@ log = logging.getLogger(__name__)
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 REF_PREFIX = "outbox:"
 LEASE = timedelta(seconds=30)
-"""A queued message whose owner stopped renewing is taken over after this."""
-MAX_ATTEMPTS = 8
-"""Tries through an outage: the pauses between them add up to about four hours."""
-FIRST_PAUSE = timedelta(seconds=2)
+"""A claimed message whose owner stopped renewing is taken over after this."""
 BATCH = 100
 
 STAGE = insert(OUTBOX)
@@ -61,22 +62,6 @@ STAGE_COLUMNS = (
     "lease_until",
     "attempts",
     "created_at",
-)
-
-
-_MINE = (
-    OUTBOX.c.id == bindparam("b_id"),
-    OUTBOX.c.owner == bindparam("b_owner"),
-)
-ADMIT = (
-    update(OUTBOX)
-    .where(*_MINE, OUTBOX.c.status == QUEUED)
-    .values(status=SENDING, attempts=OUTBOX.c.attempts + 1, lease_until=bindparam("b_lease"))
-)
-FINISH = (
-    update(OUTBOX)
-    .where(*_MINE, OUTBOX.c.status == SENDING)
-    .values(status=bindparam("b_status"), body=None, sent_at=bindparam("b_sent"))
 )
 
 
@@ -108,8 +93,10 @@ def decode(row_id: int, user_id: int, chat_id: int, body: str) -> Outbound:
 
 
 def stageable(out: Outbound) -> bool:
-    """Attachments (a /mydata file, a picture) are sent as they are, not kept as bytes."""
-    return out.attachment is None and out.ref is None and bool(out.text)
+    """Text the record can keep and send again. Not: attachments (sent as they are),
+    messages another record tracks (`ref`: a check-in), and a ✓ added to the pressed
+    message (`append`), which means nothing as a message of its own later."""
+    return out.attachment is None and out.ref is None and bool(out.text) and not out.append
 
 
 class Outbox:
@@ -121,28 +108,47 @@ class Outbox:
         owner: str | None = None,
         lease: timedelta = LEASE,
     ) -> None:
-        self.sessions = sessions
-        self.clock = clock
-        self.owner = owner or uuid.uuid4().hex[:16]
-        self.lease = lease
-        self.direct: Any = None
-        """The embedded database's fast path (`DirectSqlite`), when there is one:
-        admitting and recording a message then costs ~0.1 ms instead of an ORM session."""
+        self.record = DeliveryRecord(
+            OutboxMessage,
+            sessions,
+            clock,
+            lease=lease,
+            id_of=outbox_id,
+            clear=("body",),
+            owner=owner,
+        )
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self.record.sessions
+
+    @property
+    def clock(self) -> Any:
+        return self.record.clock
+
+    @property
+    def owner(self) -> str:
+        return self.record.owner
+
+    @property
+    def lease(self) -> timedelta:
+        return self.record.lease
+
+    @property
+    def direct(self) -> Any:
+        """The embedded database's fast path, when there is one (see `DeliveryRecord`)."""
+        return self.record.direct
+
+    @direct.setter
+    def direct(self, value: Any) -> None:
+        self.record.direct = value
 
     # -- 1. stage (inside the turn's transaction) ------------------------------
 
     def _row(self, out: Outbound, now: datetime, lane: str) -> dict[str, Any]:
-        return {
-            "user_id": out.user_id,
-            "chat_id": out.chat_id,
-            "body": encode(out),
-            "lane": lane,
-            "status": QUEUED,
-            "owner": self.owner,
-            "lease_until": now + self.lease,
-            "attempts": 0,
-            "created_at": now,
-        }
+        return self.record.claim(
+            out.user_id, now, chat_id=out.chat_id, body=encode(out), lane=lane, created_at=now
+        )
 
     async def stage(
         self, session: AsyncSession, outs: Sequence[Outbound], now: datetime, lane: str = REPLY
@@ -180,60 +186,20 @@ class Outbox:
     # -- 2. and 3. admit and outcome (SendHooks) --------------------------------
 
     async def admit(self, out: Outbound) -> bool:
-        row_id = outbox_id(out.ref)
-        if row_id is None:
-            return True
-        params = {"b_id": row_id, "b_owner": self.owner, "b_lease": self.clock() + self.lease}
-        if self.direct is not None:
-            async with self.direct.transaction() as connection:
-                return bool(self.direct.prepared(ADMIT).execute(connection, **params).rowcount == 1)
-        result = await run_alone(self.sessions, ADMIT, params)
-        return bool(result.rowcount == 1)
+        return await self.record.admit(out)
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
-        row_id = outbox_id(out.ref)
-        if row_id is None or outcome is Outcome.CANCELLED:
-            return
-        now = self.clock()
-        if outcome is not Outcome.FAILED:
-            params = {
-                "b_id": row_id,
-                "b_owner": self.owner,
-                "b_status": outcome.value,
-                "b_sent": now if outcome is Outcome.SENT else None,
-            }
-            if self.direct is not None:
-                async with self.direct.transaction() as connection:
-                    self.direct.prepared(FINISH).execute(connection, **params)
-                return
-            await run_alone(self.sessions, FINISH, params)
-            return
-        mine = (OUTBOX.c.id == row_id, OUTBOX.c.owner == self.owner, OUTBOX.c.status == SENDING)
-        async with self.sessions() as session, session.begin():
-            attempts = (
-                await session.exec(select(OUTBOX.c.attempts).where(*mine))  # type: ignore[call-overload]
-            ).scalar_one_or_none()
-            if attempts is None:
-                return
-            if attempts < MAX_ATTEMPTS:
-                pause = FIRST_PAUSE * 2 ** (attempts - 1)
-                values: dict[str, Any] = {"status": QUEUED, "lease_until": now + pause}
-                log.info("a message could not be sent yet; trying again in %s", pause)
-            else:
-                values = {"status": FAILED, "body": None}
-                log.warning("gave up a message to chat %s after %d tries", out.chat_id, attempts)
-            await session.exec(update(OUTBOX).where(*mine).values(**values))  # type: ignore[call-overload]
+        await self.record.done(out, outcome)
 
     async def sent_ages(self, chat_id: int, window: float) -> list[float]:
         """How many seconds ago each message to `chat_id` in the last `window` was sent
-        (a group's per-minute budget, remembered across a restart)."""
+        (a group's per-minute budget, remembered across a restart). A message a stopped
+        process was sending may have arrived: it counts from when it was staged."""
         now = self.clock()
         when = func.coalesce(OUTBOX.c.sent_at, OUTBOX.c.created_at)
         query = select(OUTBOX.c.sent_at, OUTBOX.c.created_at).where(
             OUTBOX.c.chat_id == chat_id,
-            OUTBOX.c.status.in_(
-                (SENT, SENDING, UNKNOWN)
-            ),  # a stopped process's last may have arrived
+            OUTBOX.c.status.in_((SENT, SENDING, UNKNOWN)),
             when >= now - timedelta(seconds=window),
         )
         async with self.sessions() as session:
@@ -246,70 +212,17 @@ class Outbox:
         """Messages whose owner stopped (or whose pause is over), now ours, oldest first."""
         now = self.clock()
         async with self.sessions() as session, session.begin():
-            expired = await session.exec(  # type: ignore[call-overload]
-                update(OUTBOX)
-                .where(OUTBOX.c.status == SENDING, OUTBOX.c.lease_until < now)
-                .values(status=UNKNOWN, body=None)
-            )
-            if expired.rowcount:
-                log.warning(
-                    "%d messages were being sent when their process stopped; not repeating them",
-                    expired.rowcount,
-                )
-            query = (
-                select(
-                    OUTBOX.c.id,
-                    OUTBOX.c.user_id,
-                    OUTBOX.c.chat_id,
-                    OUTBOX.c.body,
-                    OUTBOX.c.lease_until,
-                )
-                .where(OUTBOX.c.status == QUEUED, OUTBOX.c.lease_until < now)
-                .order_by(OUTBOX.c.id)
-                .limit(limit)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = (await session.exec(query)).all()  # type: ignore[call-overload]
-            if not rows:
-                return []
-            await session.exec(  # type: ignore[call-overload]
-                update(OUTBOX)
-                .where(
-                    OUTBOX.c.id == bindparam("b_id"),
-                    OUTBOX.c.status == QUEUED,
-                    OUTBOX.c.lease_until == bindparam("b_lease"),
-                )
-                .values(owner=self.owner, lease_until=now + self.lease),
-                params=[{"b_id": r.id, "b_lease": r.lease_until} for r in rows],
-            )
+            await self.record.expire_sends(session, now)
+            rows = await self.record.reclaim(session, now, limit, OUTBOX.c.chat_id, OUTBOX.c.body)
         return [decode(r.id, r.user_id, r.chat_id, r.body or "{}") for r in rows]
 
     async def renew(self) -> None:
         """Keep the fresh messages this process is about to send (not those pausing)."""
-        async with self.sessions() as session, session.begin():
-            await session.exec(  # type: ignore[call-overload]
-                update(OUTBOX)
-                .where(
-                    OUTBOX.c.owner == self.owner,
-                    OUTBOX.c.status.in_((QUEUED, SENDING)),
-                    OUTBOX.c.attempts == 0,
-                )
-                .values(lease_until=self.clock() + self.lease)
-            )
+        await self.record.renew()
 
     async def take_over(self) -> None:
         """At start-up of the only process (SQLite): what a crash left is ours at once."""
-        now = self.clock()
-        async with self.sessions() as session, session.begin():
-            await session.exec(  # type: ignore[call-overload]
-                update(OUTBOX).where(OUTBOX.c.status == SENDING).values(status=UNKNOWN, body=None)
-            )
-            await session.exec(  # type: ignore[call-overload]
-                update(OUTBOX)
-                .where(OUTBOX.c.status == QUEUED, OUTBOX.c.attempts == 0)
-                .values(lease_until=now)
-            )
+        await self.record.take_over()
 
 
 def _with_ref(out: Outbound, row_id: int) -> Outbound:

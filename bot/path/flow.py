@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.engine import callbacks
@@ -22,6 +23,7 @@ from bot.engine.payloads import Payload
 from bot.followups import results
 from bot.library.entries import Entry
 from bot.nudges.context import reachable
+from bot.nudges.models import NudgeDelivery
 from bot.nudges.schedule import zone
 from bot.path import chart, compare
 from bot.path.models import PathAnswer, PathCheck, PathProfile
@@ -59,8 +61,8 @@ class NotNow(Payload, prefix="pa|x"):
 
 
 RETAKE_AFTER = timedelta(days=28)
-AWAY_FOR = timedelta(days=21)
-"""Someone quiet for this long is welcomed back (never reminded of what they missed)."""
+AWAY_FOR = timedelta(days=14)
+"""Someone quiet for two weeks is welcomed back (never reminded of what they missed)."""
 SCALE = (1, 2, 3, 4)
 
 
@@ -119,7 +121,7 @@ class Path:
             intro=intro,
             number=index + 1,
             total=len(self.order),
-            statement=question.text[turn.lang].format(partner=partner),
+            statement=_capitalised(question.text[turn.lang].format(partner=partner)),
         )
         assert check.id is not None
         buttons = [
@@ -380,7 +382,15 @@ class Path:
             return
         profile = await self._profile(turn)
         dialog = await turn.session.get(DialogSession, turn.user.id)
-        seen = [t for t in (profile.seen_at, dialog.updated_at if dialog else None) if t]
+        engaged = (
+            await turn.session.exec(
+                select(func.max(NudgeDelivery.engaged_at)).where(
+                    NudgeDelivery.user_id == turn.user.id
+                )
+            )
+        ).one()
+        # answering a check-in is being here too: no "welcome back" the day after one
+        seen = [t for t in (profile.seen_at, dialog.updated_at if dialog else None, engaged) if t]
         if seen and turn.now - max(seen) >= AWAY_FOR:
             turn.say_key("path_welcome_back", name=turn.user.name)
         profile.seen_at = turn.now
@@ -399,3 +409,8 @@ class Path:
     def _date(self, turn: Turn, moment) -> str:  # type: ignore[no-untyped-def]
         local = moment.astimezone(zone(turn.user.timezone or self.default_tz))
         return local.strftime("%d.%m.%Y")
+
+
+def _capitalised(statement: str) -> str:
+    """A statement may begin with the partner's name or "my partner": start it with a capital."""
+    return statement[:1].upper() + statement[1:]

@@ -221,21 +221,28 @@ def _dialect_insert(dialect: str) -> Any:
 
 
 async def run_alone(
-    sessions: async_sessionmaker[AsyncSession], statement: Any, params: dict[str, Any]
+    sessions: async_sessionmaker[AsyncSession],
+    statement: Any,
+    params: dict[str, Any],
+    *,
+    rows: bool = False,
 ) -> Any:
     """One statement that is atomic on its own, in a transaction of its own.
 
     On PostgreSQL it runs in autocommit: one round trip instead of three
     (BEGIN, the statement, COMMIT). On SQLite it takes the write lock as every
-    transaction there does. Returns the result (its `rowcount` is set).
+    transaction there does. Returns the result (its `rowcount` is set), or
+    with `rows` the rows it returned, read before the connection goes back.
     """
     async with sessions() as session:
         if is_postgres(session):
             autocommit = {"isolation_level": "AUTOCOMMIT"}
             connection = await session.connection(execution_options=autocommit)
-            return await connection.execute(statement, params)
+            result = await connection.execute(statement, params)
+            return result.all() if rows else result
         async with session.begin():
-            return await session.exec(statement, params=params)  # type: ignore[call-overload]
+            result = await session.exec(statement, params=params)  # type: ignore[call-overload]
+            return result.all() if rows else result
 
 
 def is_postgres(session: AsyncSession) -> bool:

@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 
 from bot.coach import Coach
 from bot.config import Settings
+from bot.delivery.record import send_hooks
 from bot.outbox.store import Outbox
 from bot.plugins import Periodic
 from bot.telegram.delivery import deliver
@@ -155,6 +156,9 @@ def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
 async def drain(job: Periodic, coach: Coach, bot: Any, pace: GroupPace | None = None) -> int:
     """Run `job` and deliver what it returns, again and again while it has more.
 
+    Each message is admitted and recorded by the record that holds it: the
+    job's own (a check-in) or the outbox (what a job's turn said).
+
     The next batch is prepared while the current one is being sent, so a
     backlog drains at the sending pace rather than one batch per interval.
     Returns how many messages were delivered.
@@ -169,7 +173,7 @@ async def drain(job: Periodic, coach: Coach, bot: Any, pace: GroupPace | None = 
                 bot,
                 outs,
                 coach.mark_unreachable,
-                hooks=job.hooks,
+                hooks=send_hooks(job.hooks, coach.outbox),
                 concurrency=job.concurrency,
                 lane=Lane.BULK,
                 pace=pace,

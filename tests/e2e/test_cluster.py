@@ -38,7 +38,7 @@ def waiting(url: str) -> int:
     (updates,), (messages,) = (
         asyncio.run(query(url, "SELECT count(*) FROM inbox_updates WHERE status = 'pending'"))[0],
         asyncio.run(
-            query(url, "SELECT count(*) FROM outbox_messages WHERE status IN ('queued','sending')")
+            query(url, "SELECT count(*) FROM outbox_messages WHERE status IN ('claimed','sending')")
         )[0],
     )
     return int(updates) + int(messages)

@@ -82,7 +82,7 @@ def db_active(database: Path, user_id: int) -> bool:
 def outbox_settled(database: Path) -> bool:
     """No message the bot decided is still waiting to be sent (or being sent)."""
     with sqlite3.connect(database) as db:
-        query = "SELECT count(*) FROM outbox_messages WHERE status IN ('queued', 'sending')"
+        query = "SELECT count(*) FROM outbox_messages WHERE status IN ('claimed', 'sending')"
         return db.execute(query).fetchone()[0] == 0
 
 

@@ -142,6 +142,6 @@ def waiting(db: Path) -> int:
             "SELECT count(*) FROM inbox_updates WHERE status = 'pending'"
         ).fetchone()
         (messages,) = connection.execute(
-            "SELECT count(*) FROM outbox_messages WHERE status IN ('queued', 'sending')"
+            "SELECT count(*) FROM outbox_messages WHERE status IN ('claimed', 'sending')"
         ).fetchone()
     return int(updates) + int(messages)

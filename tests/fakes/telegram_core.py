@@ -276,6 +276,11 @@ class FakeTelegram(
         with self._lock:
             self._injected.append(_InjectedError(method, error, times, chat_id))
 
+    def stop_failing(self) -> None:
+        """Drop every fault `fail_next` injected that has not been used up (the outage ends)."""
+        with self._lock:
+            self._injected.clear()
+
 
 def _update_chat(update: JSON) -> int | None:
     """The chat a person acted in, for a message or a button press."""

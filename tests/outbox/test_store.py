@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.outbox.models import QUEUED, SENT, UNKNOWN
+from bot.outbox.models import CLAIMED, SENT, UNKNOWN
 from bot.outbox.store import OUTBOX, Outbox, outbox_id
 from bot.sending import Outcome
 from bot.storage.db import session_factory
@@ -69,7 +69,7 @@ async def test_a_message_that_certainly_failed_is_tried_again_after_a_pause(
     (staged,) = await stage(outbox, TO_SAM)
     await outbox.admit(staged)
     await outbox.done(staged, Outcome.FAILED)
-    assert (await row(outbox, staged)).status == QUEUED
+    assert (await row(outbox, staged)).status == CLAIMED
     await outbox.renew()
     assert await outbox.reclaim() == [], "pausing, and renewing our queue does not skip the pause"
     clock.advance(seconds=3)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.delivery.record import SENT
+from bot.nudges.models import NudgeDelivery
 from bot.path.models import PathProfile
 from tests.support.people import ALEX, buttons, texts
 
@@ -78,3 +80,39 @@ async def test_after_weeks_away_a_warm_welcome_back_and_nothing_to_catch_up(coac
         assert word not in hello.lower()
     again = texts(await coach.run_command(ALEX, "topics"), ALEX)
     assert len(again) == 1, "said once, not every time"
+
+
+async def test_two_weeks_away_is_enough_for_a_welcome_back(coach, clock) -> None:
+    await coach.run_command(ALEX, "topics")
+    clock.advance(days=13)
+    assert len(texts(await coach.run_command(ALEX, "topics"), ALEX)) == 1
+    clock.advance(days=14)
+    hello = texts(await coach.run_command(ALEX, "topics"), ALEX)[0]
+    assert hello.startswith("Welcome back, Alex")
+
+
+async def test_answering_check_ins_is_being_here_no_welcome_back(coach, clock) -> None:
+    """Someone who answered a check-in last week has not been away, whatever /topics says."""
+    await coach.run_command(ALEX, "topics")
+    clock.advance(days=20)
+    async with coach.sessions() as session, session.begin():
+        session.add(
+            NudgeDelivery(
+                user_id=ALEX.user_id,
+                due_at=clock.now,
+                status=SENT,
+                engaged_at=clock.now,
+                kind="checkin",
+            )
+        )
+    clock.advance(days=7)
+    said = texts(await coach.run_command(ALEX, "topics"), ALEX)
+    assert not any("Welcome back" in t for t in said), said
+
+
+async def test_a_statement_that_opens_with_the_partner_starts_with_a_capital(coach) -> None:
+    outs = await walk_welcome(
+        coach, ALEX, "Hard to say", "Time for each other", "Let's do the check"
+    )
+    [check] = [o for o in outs if o.chat_id == ALEX.chat_id and "1/12" in o.text]
+    assert "1/12\n\nMy partner sees" in check.text, check.text

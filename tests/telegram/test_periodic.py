@@ -90,6 +90,8 @@ async def test_a_backlog_drains_in_one_tick_with_the_next_batch_prepared_while_s
         return [Outbound(chat, chat, f"hi {chat}") for chat in chats]
 
     class Transport:
+        outbox = None
+
         async def mark_unreachable(self, user_id: int) -> None:
             raise AssertionError("nobody blocked the bot")
 
