@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.cooldown.hostility import Lists, load
+from bot.cooldown.hostility_model import load_model
 from bot.plugins import DataFile, checked
 
 HOSTILITY_DIR = "cooldown/hostility"
+MODEL_FILE = "model/weights.json"
 
 
 def _hostility(data: Path, languages: tuple[str, ...]) -> tuple[Lists, ...]:
@@ -16,7 +19,8 @@ def _hostility(data: Path, languages: tuple[str, ...]) -> tuple[Lists, ...]:
         missing = [lang for lang in languages if lang not in found]
         if missing:
             raise ValueError(f"no list for {', '.join(missing)}")
-        return tuple(found.values())
+        model = load_model(data / HOSTILITY_DIR / MODEL_FILE)
+        return tuple(replace(lists, model=model) for lists in found.values())
 
     return checked(HOSTILITY_DIR, read)
 

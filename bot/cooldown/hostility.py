@@ -18,10 +18,14 @@ from pathlib import Path
 
 import yaml
 
+from bot.cooldown import istatements
+from bot.safety.model import Model
 from bot.safety.phrases import PhraseIndex, Slot, parse_all, word_class
 from bot.safety.words import MARKS, words_of
 
 KINDS = ("label", "name_calling", "contempt", "criticism", "sarcasm")
+HEARD = "criticism"
+"""The kind named when only the classifier hears an attack: it says hostile, not which."""
 EYE_ROLLS = ("🙄", "😒", "🤦", "🖕")
 
 
@@ -72,6 +76,9 @@ class Lists:
     phrases: PhraseIndex
     exceptions: PhraseIndex
     judgement: Judgement | None = None
+    model: Model | None = None
+    """The classifier behind the lists (`bot.cooldown.hostility_model`), shared by every
+    language's lists; None: the lists alone."""
 
 
 def load(path: Path) -> Lists:
@@ -101,11 +108,14 @@ def _judgement(raw: dict) -> Judgement | None:
     )
 
 
-def hostile(text: str, lists: tuple[Lists, ...]) -> str | None:
+def hostile(text: str, lists: tuple[Lists, ...], *, classifier: bool = True) -> str | None:
     """The kind of attack in `text` (one of `KINDS`), or None when there is none.
 
     `lists` are every language's (`bot.cooldown.data.HOSTILITY`): a person may write in
-    another language than the one they chose."""
+    another language than the one they chose. The classifier (`classifier`) is asked last,
+    about what a person typed; it leaves a "you always / you never" to `istatements`, which
+    offers a calmer wording instead of refusing, and it is not asked about the builder's
+    own sentence, whose parts it has already heard."""
     if any(mark in text for mark in EYE_ROLLS):
         return "sarcasm"
     words = words_of(text)
@@ -118,4 +128,9 @@ def hostile(text: str, lists: tuple[Lists, ...]) -> str | None:
         judged = judged or (
             language.judgement is not None and language.judgement.judges(words.words)
         )
-    return "label" if judged else None
+    if judged:
+        return "label"
+    if not classifier or any(istatements.spot(text, lang) for lang in ("en", "tr")):
+        return None
+    models = {id(m): m for m in (language.model for language in lists) if m is not None}
+    return HEARD if any(m.signals(words) for m in models.values()) else None

@@ -41,8 +41,9 @@ class Repair:
     def __init__(self, lists: tuple[hostility.Lists, ...]) -> None:
         self.lists = lists
 
-    def hostile(self, text: str) -> str | None:
-        return hostility.hostile(text, self.lists)
+    def hostile(self, text: str, *, typed: bool = True) -> str | None:
+        """The attack in `text`; `typed=False` for the builder's own sentence (lists only)."""
+        return hostility.hostile(text, self.lists, classifier=typed)
 
     async def on_text(self, turn: Turn, cd: Cooldown, text: str) -> None:
         """Typed text at a builder step (it has passed the safety screen already)."""
@@ -85,7 +86,9 @@ class Repair:
             need=cd.need,
         )
         cd.statement = istatements.sentence_case(statement, turn.lang)
-        if self.hostile(cd.statement) is not None:  # never framed as gentle, whatever the parts
+        if (
+            self.hostile(cd.statement, typed=False) is not None
+        ):  # never framed as gentle, whatever the parts
             _clear(cd)
             await store.touch(turn, cd, phases.TOPIC)
             turn.say_key("cooldown_hostile_statement")
@@ -99,7 +102,9 @@ class Repair:
         cd = await at_step(turn, pressed.cooldown, {phases.DONE})
         if cd is None:
             return
-        if self.hostile(cd.statement or "") is not None:  # the last guard: never contempt
+        if (
+            self.hostile(cd.statement or "", typed=False) is not None
+        ):  # the last guard: never contempt
             turn.say_key("cooldown_hostile_statement")
             return
         await _send(turn, cd)

@@ -171,10 +171,13 @@ class Model:
     corpus_sha256: str
     concepts: Concepts
     threshold: float = THRESHOLD
+    gated: bool = True
+    """Asked only about a sentence with a word of harm (`NEUTRAL`). The repair builder's
+    hostility model (bot/cooldown/hostility.py) is asked about every sentence."""
 
     def probabilities(self, sentence: Iterable[str]) -> dict[str, float]:
         feats = features(sentence, self.concepts)
-        if not any(f[:2] in ("c:", "n:") and f[2:] not in NEUTRAL for f in feats):
+        if self.gated and not any(f[:2] in ("c:", "n:") and f[2:] not in NEUTRAL for f in feats):
             return dict.fromkeys(self.weights, 0.0)
         return {
             category: _sigmoid(sum(w.get(f, 0.0) for f in feats))
@@ -282,10 +285,11 @@ def ordinary_texts(dialogs_dir: Path = DIALOGS_DIR) -> list[str]:
     ]
 
 
-TRAINED_PARTS = ("tuned", "heldout", "fresh")
-"""The corpus parts the model learns from: the tuned part and the held-out parts already
-measured (each was measured once before being trained on, tests/safety/corpus/README.md).
-The newest held-out part (`blind5`) is never among them: it measures the model."""
+TRAINED_PARTS = ("tuned", "heldout", "fresh", "broad")
+"""The corpus parts the model learns from: the tuned part, the held-out parts already
+measured (each was measured once before being trained on, tests/safety/corpus/README.md)
+and `broad`, training material written for the purpose. The blind parts (`blind5`,
+`blind6`) are never among them: they measure the model."""
 
 
 def training_files(corpus_dir: Path = CORPUS_DIR) -> list[Path]:

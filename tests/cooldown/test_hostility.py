@@ -6,6 +6,7 @@ you never", `istatements`): either way, the words are never sent as a gentle sta
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,15 +84,22 @@ def test_each_list_loads_with_known_kinds(path):
 HELD_OUT_FLOOR = {
     # v1: 15/30 hostile flagged (en 9/15, tr 6/15) before any tuning on it, 0/30 gentle;
     # with the "you are …" judgement rule: 19/30 = 63 % (en 11, tr 8), 0/30 gentle.
-    "heldout": {"flagged": 0.63, "gentle_flagged": 0.0},
     # v2, written blind before the lists were read: 34/50 = 68 % flagged (en 18/25, tr
     # 16/25), 0/50 gentle; with the judgement rule: 40/50 = 80 % (en 19, tr 21), 0/50 gentle.
-    # Short of the issue's 95 %: the insults still missed are open-class words and idioms.
-    "fresh": {"flagged": 0.80, "gentle_flagged": 0.0},
+    # Both are now trained on by the classifier (bot/cooldown/hostility_model.py), so their
+    # 30/30 and 50/50 say nothing about unseen sentences; guarded only against getting worse.
+    "heldout": {"flagged": 1.0, "gentle_flagged": 0.0},
+    "fresh": {"flagged": 1.0, "gentle_flagged": 0.0},
+    # v3 ("blind3"), 25 hostile and 25 gentle per language, written before the classifier
+    # existed and never trained on: the honest figure. Lists and the "you are" rule alone:
+    # 29/50 = 58 % (en 12, tr 17), 0/50 gentle. With the classifier (threshold 0.7, chosen
+    # by cross-validation before blind3 was measured): 45/50 = 90 % (en 22, tr 23), 0/50
+    # gentle. Short of the issue's 95 %.
+    "blind3": {"flagged": 0.90, "gentle_flagged": 0.0},
 }
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh"])
+@pytest.mark.parametrize("part", ["heldout", "fresh", "blind3"])
 def test_the_held_out_parts_do_not_get_worse(part):
     data = yaml.safe_load((CORPUS / f"{part}.yaml").read_text(encoding="utf-8"))
     hostile_all = [(s, lang) for lang, p in data.items() for s in p["hostile"]]
@@ -121,3 +129,40 @@ def test_the_held_out_parts_do_not_get_worse(part):
 )
 def test_you_are_followed_by_a_judgement_is_a_label_whatever_the_word(text, judged):
     assert (hostile(text) == "label") is judged
+
+
+def test_the_shipped_hostility_weights_are_the_labelled_sets_trained_again():
+    """Nobody hand-edits a weight, and a set or dialog change without retraining is caught:
+    `python -m bot.cooldown.hostility_model` rewrites the file; the blind set stays out."""
+    import json
+
+    from bot.cooldown import hostility_model
+
+    shipped = json.loads(hostility_model.MODEL_PATH.read_text(encoding="utf-8"))
+    paths = hostility_model.training_files()
+    assert not any("blind" in p.name for p in paths)
+    assert json.loads(hostility_model.train_on_corpus().to_json()) == shipped
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["you're a walking disaster", "who taught you to be so rude", "sen adam değilsin"],
+)
+def test_the_classifier_hears_what_the_lists_do_not(text):
+    lists_only = tuple(replace(lists, model=None) for lists in LISTS)
+    assert hostility.hostile(text, lists_only) is None
+    assert hostility.hostile(text, LISTS) == hostility.HEARD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when you came home late I felt worried",
+        "you're right, I was tired",
+        "dün eve geç geldin, endişelendim",
+        "could we talk about the weekend",
+        "I love you and I'm hurt",
+    ],
+)
+def test_gentle_words_pass_the_classifier_too(text):
+    assert hostility.hostile(text, LISTS) is None

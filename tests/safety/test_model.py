@@ -18,8 +18,8 @@ def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
     shipped = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
     paths = model.training_files()
     assert shipped["corpus_sha256"] == model.corpus_sha256(paths, model.ordinary_texts())
-    assert len(paths) == 6, "tuned, v3 and v4 in both languages"
-    assert not any(p.name.endswith("blind5.yaml") for p in paths), "the test part stays out"
+    assert len(paths) == 8, "tuned, v3, v4 and broad in both languages"
+    assert not any(".blind" in p.name for p in paths), "the blind parts stay out"
     assert json.loads(model.train_on_corpus().to_json()) == shipped
 
 
@@ -69,13 +69,16 @@ def test_a_long_text_is_scored_sentence_by_sentence():
         "We want to argue less",
         "I miss our walks",
         "Bu akşam konuşmak için zaman",
+        "Atlantis",
         "A question you both answer: what's one kind of everyday, non-sexual touch you like?",
     ],
 )
 def test_ordinary_answers_are_not_signals(text):
     """The model once read "time to talk tonight" as self-harm ("tonight" is frequent in
     the corpus's plans): a sentence with no word of harm is not scored, and the coach's
-    own dialog texts are trained on as ordinary talk."""
+    own dialog texts are trained on as ordinary talk. "Atlantis" (typed as a country) once
+    read as self-harm: its beginning "atla" was in the class of jumping (Turkish "atlamak");
+    the class now lists the verb's forms."""
     assert default_detector().check(text) == frozenset()
 
 

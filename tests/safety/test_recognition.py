@@ -1,11 +1,13 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Four parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Six parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
-were broadened on it), `fresh` (v4, written blind before the recogniser was read,
-never tuned on) and `blind5` (v5, written after everything here was built). The
-tables of all four are printed at the end of the run (`conftest.py`), with the share
-of signals that get the answer their category needs ("right answer").
+were broadened on it), `fresh` (v4, written blind before the recogniser was read),
+`broad` (training material written for the classifier), and the two blind parts that
+nothing is trained or tuned on: `blind5` (v5) and `blind6` (v6, written before the
+`broad` pass was made or measured). The tables of all six are printed at the end of
+the run (`conftest.py`), with the share of signals that get the answer their category
+needs ("right answer").
 
 The issue's thresholds (≥ 97 % recall on every category, ≤ 2 % false alarms) hold
 on the tuned part and are asserted there. They do NOT hold on the held-out parts,
@@ -45,12 +47,25 @@ HELD_OUT_FLOOR = {
     # 106/135), 10/100 = 10 % false alarms; weakest category self_harm_passive 18/30 = 60 %.
     # (Measured first with the classifier trained on the tuned part only: 206/270 = 76.3 %,
     # 12/100; v4's 86 % had been optimistic.)
-    "blind5": {"recall": 0.80, "false_alarms": 0.10, "category": 0.6},
+    # Trained on (issue 13's third pass), so in-sample: 836/909 = 92.0 %, 23/275 = 8.4 %
+    # false alarms; weakest stalking 79/100. The linear model does not even fit all of it.
+    "broad": {"recall": 0.91, "false_alarms": 0.084, "category": 0.79},
+    # v5, 15 per category and language, never trained or tuned on. As first measured:
+    # 216/270 = 80.0 % recalled, 10/100 false alarms; weakest self_harm_passive 18/30.
+    # With the `broad` part trained on and wider concept classes: 228/270 = 84.4 % (en
+    # 120/135, tr 108/135), 14/100 false alarms (en 6, tr 8): more recall, more alarms;
+    # weakest self_harm_passive 20/30 = 66.7 %. (Measured twice more while the broad part
+    # grew: 227/270 with 11/100 after its first half; the figure asserted is the last.)
+    "blind5": {"recall": 0.84, "false_alarms": 0.14, "category": 0.66},
+    # v6, written before the `broad` pass was made, never trained or tuned on. Before the
+    # pass: 194/270 = 71.9 %, 5/100 false alarms. After: 202/270 = 74.8 % (en 105/135, tr
+    # 97/135), 5/100 false alarms (en 3, tr 2); weakest fear 18/30 = 60 %, stalking 19/30.
+    "blind6": {"recall": 0.74, "false_alarms": 0.05, "category": 0.6},
 }
-COMBINED_FLOOR = {"category": 0.90, "false_alarms": 0.05}
-"""All parts together: every category ≥ 90.9 % (self_harm_passive 160/176), false alarms
-37/750 = 4.9 %. Short of the issue's 97 % / 2 %, and flattered by the parts the classifier
-was trained on: the blind part's 80 % / 10 % is the figure to trust."""
+COMBINED_FLOOR = {"category": 0.86, "false_alarms": 0.062}
+"""All parts together: every category ≥ 86.6 % (stalking 265/306), false alarms 69/1125 =
+6.1 %. Short of the issue's 97 % / 2 %, and flattered by the parts the classifier was
+trained on: the blind parts' 84 % / 14 % (v5) and 75 % / 5 % (v6) are the figures to trust."""
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +98,7 @@ def test_false_alarms_on_the_tuned_part(tables, lang):
     assert 1 - score.rate <= MAX_FALSE_ALARMS, f"false alarms: {score.wrong}"
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh", "blind5"])
+@pytest.mark.parametrize("part", ["heldout", "fresh", "broad", "blind5", "blind6"])
 def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     """Not the issue's thresholds: the level reached, so it can only go up."""
     held = pooled(tables, part)
@@ -91,7 +106,7 @@ def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     positives = [s for label, s in held.items() if label not in (NEGATIVE, ANSWER)]
     recall = sum(s.right for s in positives) / sum(s.total for s in positives)
     assert recall >= floor["recall"]
-    assert 1 - held[NEGATIVE].rate <= floor["false_alarms"]
+    assert 1 - held[NEGATIVE].rate <= floor["false_alarms"] + 1e-9  # 1 - 0.95 > 0.05 in floats
     assert min(s.rate for s in positives) >= floor["category"]
 
 
