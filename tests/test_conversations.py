@@ -214,3 +214,25 @@ async def test_the_closing_opens_by_how_far_the_person_has_come(coach) -> None:
     await coach.handle(SAM, finish_four)
     said = " ".join(texts(await coach.press(SAM, callbacks.Topic("closing").pack()), SAM))
     assert "You've come a long way" in said or "Bu sohbetlerde uzun bir yol" in said
+
+
+async def test_a_long_shared_answer_reaches_the_partner_whole_in_labelled_parts(coach) -> None:
+    """An answer near Telegram's limit no longer fits once framed for the partner: it goes
+    in parts, each within the limit and marked (1/2), (2/2); the author is told so, in place
+    of the share question, and a second tap sends nothing more."""
+    words = [f"word{i}" for i in range(700)]
+    answer = " ".join(words)[:4050].rsplit(" ", 1)[0]
+    await link(coach, ALEX, SAM)
+    await walk_to_question(coach)
+    outs = await coach.text(ALEX, answer)
+    share = buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")]
+    outs = await coach.press(ALEX, share)
+    parts = texts(outs, SAM)
+    assert len(parts) == 2 and all(len(p) <= 4096 for p in parts)
+    assert parts[0].endswith(" (1/2)") and parts[1].endswith(" (2/2)")
+    joined = " ".join(p.rsplit(" (", 1)[0] for p in parts)
+    assert answer.split() == joined.split()[-len(answer.split()) :]
+    told = next(o for o in outs if o.chat_id == ALEX.chat_id)
+    assert told.replace and told.text.startswith(coach.content.t("shared_in_parts", "en", parts=2))
+    again = await coach.press(ALEX, share)
+    assert texts(again, SAM) == []
