@@ -27,6 +27,8 @@ class Outcome(StrEnum):
     """The connection broke after the request left: it may or may not have arrived."""
     CANCELLED = "cancelled"
     """The job's `admit` hook said no (someone else owns this send now)."""
+    SUPERSEDED = "superseded"
+    """An edit replaced by a newer edit of the same message before it went out."""
 
 
 class SendHooks(Protocol):

@@ -63,6 +63,7 @@ FINAL = {
     Outcome.BLOCKED: "blocked",
     Outcome.REFUSED: "refused",
     Outcome.UNKNOWN: UNKNOWN,
+    Outcome.SUPERSEDED: "superseded",
 }
 
 Claimed = tuple[int, int]

@@ -32,11 +32,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.delivery.record import DeliveryRecord
+from bot.delivery.record import SENDING, SENT, UNKNOWN, DeliveryRecord
 from bot.engine.outputs import KeyButton
 from bot.outbox.models import REPLY, OutboxMessage
 from bot.sending import Outcome
@@ -190,6 +190,21 @@ class Outbox:
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         await self.record.done(out, outcome)
+
+    async def sent_ages(self, chat_id: int, window: float) -> list[float]:
+        """How many seconds ago each message to `chat_id` in the last `window` was sent
+        (a group's per-minute budget, remembered across a restart). A message a stopped
+        process was sending may have arrived: it counts from when it was staged."""
+        now = self.clock()
+        when = func.coalesce(OUTBOX.c.sent_at, OUTBOX.c.created_at)
+        query = select(OUTBOX.c.sent_at, OUTBOX.c.created_at).where(
+            OUTBOX.c.chat_id == chat_id,
+            OUTBOX.c.status.in_((SENT, SENDING, UNKNOWN)),
+            when >= now - timedelta(seconds=window),
+        )
+        async with self.sessions() as session:
+            rows = (await session.exec(query)).all()  # type: ignore[call-overload]
+        return [(now - (sent or made)).total_seconds() for sent, made in rows]
 
     # -- 4. reclaim --------------------------------------------------------------
 

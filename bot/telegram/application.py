@@ -16,6 +16,7 @@ from bot.delivery.record import send_hooks
 from bot.outbox.store import Outbox
 from bot.plugins import Periodic
 from bot.telegram.delivery import deliver
+from bot.telegram.group_pace import GroupPace
 from bot.telegram.handlers import Handlers
 from bot.telegram.processor import TurnProcessor
 from bot.telegram.ratelimit import GuardedRateLimiter, Lane, Limits
@@ -29,6 +30,8 @@ MAX_ROUNDS = 100
 """Batches one tick of a background job may deliver before yielding to the next tick."""
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+PACE = "group_pace"
+"""Where the application keeps its `GroupPace` (in `bot_data`) for the background jobs."""
 
 
 def build_application(
@@ -39,8 +42,10 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
     outbox: bool = True,
+    group_pace: GroupPace | None = None,
 ) -> AnyApplication:
-    """`outbox`: keep every turn's messages in the durable outbox (see `bot.outbox`)."""
+    """`outbox`: keep every turn's messages in the durable outbox (see `bot.outbox`).
+    `group_pace`: each group's budget (default: the settings' per-minute budget)."""
     base = settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
@@ -62,7 +67,11 @@ def build_application(
     if outbox:
         coach.outbox = Outbox(coach.sessions, coach.clock)
         coach.outbox.direct = coach.direct
-    Handlers(coach).install(app)
+    keeper = getattr(coach, "outbox", None)
+    history = keeper.sent_ages if keeper is not None else None
+    pace = group_pace or GroupPace(settings.telegram_group_messages_per_minute, history=history)
+    app.bot_data[PACE] = pace
+    Handlers(coach, pace).install(app)
     if rate_limit:
         app.add_handler(TypeHandler(Update, person_acted(limiter)), group=-2)
     return app
@@ -133,8 +142,10 @@ async def register_commands(app: AnyApplication, coach: Coach) -> None:
 
 
 def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
+    pace = app.bot_data.get(PACE)
+
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await drain(job, coach, context.bot)
+        await drain(job, coach, context.bot, pace)
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(
@@ -142,7 +153,7 @@ def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
     )
 
 
-async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
+async def drain(job: Periodic, coach: Coach, bot: Any, pace: GroupPace | None = None) -> int:
     """Run `job` and deliver what it returns, again and again while it has more.
 
     Each message is admitted and recorded by the record that holds it: the
@@ -165,6 +176,7 @@ async def drain(job: Periodic, coach: Coach, bot: Any) -> int:
                 hooks=send_hooks(job.hooks, coach.outbox),
                 concurrency=job.concurrency,
                 lane=Lane.BULK,
+                pace=pace,
             )
         except BaseException:
             if following is not None:

@@ -32,6 +32,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.engine.outputs import Keyboard
 from bot.sending import Outcome, SendHooks
+from bot.telegram.group_pace import GroupPace, is_group
 from bot.telegram.ratelimit import GuardedRateLimiter, Lane, SendCancelled, SendGuard
 from bot.turn import Document, Outbound, Photo
 
@@ -83,6 +84,7 @@ async def deliver(
     hooks: SendHooks | None = None,
     concurrency: int = 1,
     lane: Lane = Lane.REPLY,
+    pace: GroupPace | None = None,
 ) -> list[Outcome]:
     """Send everything, answering `query` (if any) exactly once.
 
@@ -91,6 +93,8 @@ async def deliver(
     With `hooks`, every message is admitted right before it is shown — as a
     new message, an edit, or the toast answering `query` — and its outcome
     reported after. `lane` says who waits: a person (REPLY) or nobody (BULK).
+    With `pace`, messages to a group keep to its per-minute budget; a press in a
+    group is then answered first, since its edit may wait for room.
     """
     outcomes: list[Outcome] = [Outcome.SENT] * len(outs)
     toast: Outbound | None = None
@@ -102,12 +106,19 @@ async def deliver(
             continue
         queues.setdefault(out.chat_id, []).append(index)
 
+    early = query is not None and pace is not None and _in_group(query)
+    if early:
+        assert query is not None
+        await _answer_with(query, toast, hooks)
+
     async def serve(indexes: list[int]) -> None:
         for index in indexes:
             outcomes[index] = await _deliver_one(
-                bot, outs[index], mark_unreachable, query, hooks, lane
+                bot, outs[index], mark_unreachable, query, hooks, lane, pace
             )
 
+    if pace is not None and concurrency <= 1:
+        concurrency = len(queues)  # a group's wait for room never holds up a person's chat
     if concurrency <= 1 or len(queues) <= 1:
         for indexes in queues.values():
             await serve(indexes)
@@ -119,9 +130,14 @@ async def deliver(
                 await serve(indexes)
 
         await asyncio.gather(*(bounded(indexes) for indexes in queues.values()))
-    if query is not None:
+    if query is not None and not early:
         await _answer_with(query, toast, hooks)
     return outcomes
+
+
+def _in_group(query: CallbackQuery) -> bool:
+    message = query.message
+    return message is not None and message.chat is not None and is_group(message.chat.id)
 
 
 async def _answer_with(
@@ -146,24 +162,54 @@ async def _deliver_one(
     query: CallbackQuery | None,
     hooks: SendHooks | None,
     lane: Lane,
+    pace: GroupPace | None = None,
 ) -> Outcome:
     answering = query is not None and out.chat_id in _pressed_in(query)
     guard = SendGuard(lambda: hooks.admit(out), lane) if hooks is not None else None
+    paced = pace if pace is not None and is_group(out.chat_id) else None
     if answering and out.replace:
+        assert query is not None
+        taken: float | None = None
+        if paced is not None and query.message is not None and not _unchanged(query, out):
+            key = (out.chat_id, query.message.message_id)
+            taken = await paced.slot(out.chat_id, (key, paced.edit(*key)))
+            if taken is None:
+                return await _superseded(out, guard, hooks)
         if guard is not None and not await guard.check():
             return Outcome.CANCELLED
-        if await _edit(query, out):
+        edited = await _edit(query, out)
+        if paced is not None and taken is not None:
+            paced.settle(out.chat_id, taken)
+        if edited:
             if hooks is not None:
                 await hooks.done(out, Outcome.SENT)
             return Outcome.SENT
     if out.append:
         return Outcome.SENT  # a ✓ mark for a message that is gone: nothing to mark
+    taken = await paced.slot(out.chat_id) if paced is not None else None
     outcome = await _send_with_retries(bot, out, guard, lane)
+    if paced is not None and taken is not None:
+        paced.settle(out.chat_id, taken)
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
     if hooks is not None and guard is not None and guard.asked:
         await hooks.done(out, outcome)
     return outcome
+
+
+async def _superseded(out: Outbound, guard: SendGuard | None, hooks: SendHooks | None) -> Outcome:
+    """A newer edit of the same message replaced this one: it is done, unsent."""
+    if hooks is not None and guard is not None and await guard.check():
+        await hooks.done(out, Outcome.SUPERSEDED)
+    return Outcome.SUPERSEDED
+
+
+def _unchanged(query: CallbackQuery, out: Outbound) -> bool:
+    """The pressed message already shows exactly this (text and buttons)."""
+    message = query.message
+    if out.append or message is None or getattr(message, "text", None) != out.text:
+        return False
+    return getattr(message, "reply_markup", None) == markup(out.keyboard)
 
 
 def _pressed_in(query: CallbackQuery) -> tuple[int, ...]:
@@ -246,6 +292,8 @@ async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
         text = f"{shown}\n\n{out.text}"
     if query is None or query.message is None or len(text) > MessageLimit.MAX_TEXT_LENGTH:
         return False
+    if _unchanged(query, out):
+        return True  # Telegram would answer "message is not modified": spare the call
     try:
         await query.edit_message_text(text, reply_markup=markup(out.keyboard))
     except BadRequest as exc:

@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot.coach import Coach
 from bot.plugins import GroupEvent
 from bot.telegram.delivery import deliver
+from bot.telegram.group_pace import GroupPace
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class TelegramRoster:
 
 
 class GroupChats:
-    def __init__(self, coach: Coach) -> None:
+    def __init__(self, coach: Coach, pace: GroupPace | None = None) -> None:
         self.coach = coach
+        self.pace = pace
 
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -101,7 +103,9 @@ class GroupChats:
         )
         outs = await self.coach.in_group(event)
         hooks = self.coach.outbox
-        await deliver(context.bot, outs, self.coach.mark_unreachable, query, hooks=hooks)
+        await deliver(
+            context.bot, outs, self.coach.mark_unreachable, query, hooks=hooks, pace=self.pace
+        )
 
     async def bot_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was added to a group, or removed from it."""
@@ -123,7 +127,8 @@ class GroupChats:
 
     async def _run(self, context: ContextTypes.DEFAULT_TYPE, event: GroupEvent) -> None:
         outs = await self.coach.in_group(event)
-        await deliver(context.bot, outs, self.coach.mark_unreachable, hooks=self.coach.outbox)
+        hooks = self.coach.outbox
+        await deliver(context.bot, outs, self.coach.mark_unreachable, hooks=hooks, pace=self.pace)
 
 
 def _command(message: Message, username: str | None) -> str | None:

@@ -26,6 +26,7 @@ from bot.coach import Coach
 from bot.inbox import ticket as inbox_ticket
 from bot.telegram.delivery import deliver
 from bot.telegram.group import GroupChats
+from bot.telegram.group_pace import GroupPace
 from bot.turn import Outbound, Person
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,11 @@ async def answer_quietly(query: CallbackQuery) -> None:
 
 
 class Handlers:
-    def __init__(self, coach: Coach) -> None:
+    def __init__(self, coach: Coach, pace: GroupPace | None = None) -> None:
         self.coach = coach
-        self.groups = GroupChats(coach)
+        self.pace = pace
+        """Each group's per-minute budget (sends and edits), shared by every sender."""
+        self.groups = GroupChats(coach, pace)
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(TypeHandler(Update, self.incomplete), group=-1)
@@ -85,7 +88,12 @@ class Handlers:
     ) -> None:
         query = update.callback_query if update is not None else None
         await deliver(
-            context.bot, outs, self.coach.mark_unreachable, query, hooks=self.coach.outbox
+            context.bot,
+            outs,
+            self.coach.mark_unreachable,
+            query,
+            hooks=self.coach.outbox,
+            pace=self.pace,
         )
 
     def _learn_username(self, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -266,3 +266,24 @@ async def test_an_edit_telegram_finds_unchanged_counts_as_done_and_posts_nothing
     edits = [c for c in fake.calls if c.method == "editMessageText"]
     assert [c.ok for c in edits] == [True, False]
     assert "not modified" in str(edits[1].error)
+
+
+async def test_an_edit_to_what_the_message_already_shows_is_not_sent(fake) -> None:
+    """A press that changes nothing on screen costs no request (a group's minute budget
+    counts edits too)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.engine.outputs import KeyButton
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(ALEX, "Ready?", reply_markup=keyboard)
+    query = make_update(fake.user(ALEX).press("Go"), bot).callback_query
+    assert query is not None
+    same = Outbound(ALEX, ALEX, "Ready?", ((KeyButton("Go", "go"),),), replace=True)
+    assert await deliver(bot, [same], Unreachable(), query) == [Outcome.SENT]
+    assert [c for c in fake.calls if c.method == "editMessageText"] == []
+    other = Outbound(ALEX, ALEX, "Ready?", ((KeyButton("Stop", "stop"),),), replace=True)
+    assert await deliver(bot, [other], Unreachable(), query) == [Outcome.SENT]
+    assert len([c for c in fake.calls if c.method == "editMessageText"]) == 1
