@@ -11,6 +11,7 @@ messages; everything else people write in a group stays between them.
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlparse
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
     from tests.fakes.simulated import SimGroup
 
 IN = frozenset({"creator", "administrator", "member"})
+SUPERGROUP_BASE = 10**12
+"""Supergroup ids are -100… followed by at least ten digits."""
+
+
+def supergroup_id(group_id: int) -> int:
+    """The id Telegram gives a group once it is a supergroup (here: derived from the old one)."""
+    return -(SUPERGROUP_BASE + abs(group_id))
+
+
+def _creator(chat: Chat) -> int:
+    return next(uid for uid, status in chat.members.items() if status == "creator")
 
 
 class GroupsMixin(MessagesMixin):
@@ -76,6 +88,45 @@ class GroupsMixin(MessagesMixin):
             chat.members[user_id] = "left"
             user = self._users[user_id]
             self._service(chat, user_id, {"left_chat_member": user})
+
+    def migrate_to_supergroup(
+        self, group_id: int, *, new_id: int | None = None, by: int | None = None
+    ) -> SimGroup:
+        """The group is upgraded to a supergroup, as Telegram does it: a new chat (``-100…``)
+        with the same members and none of the old messages, a service message with
+        ``migrate_to_chat_id`` in the old chat and one with ``migrate_from_chat_id`` in the
+        new one (both from `by`, the creator by default). From then on anything sent to the
+        old id fails with 400 and ``parameters.migrate_to_chat_id``."""
+        from tests.fakes.simulated import SimGroup
+
+        with self._lock:
+            old = self._chats[group_id]
+            if old.private or old.migrated_to is not None:
+                raise ValueError(f"chat {group_id} is not a group that can be upgraded")
+            new_id = new_id if new_id is not None else supergroup_id(group_id)
+            by = by if by is not None else _creator(old)
+            data = {**old.data, "id": new_id, "type": "supergroup"}
+            new = Chat(data, started=old.started, members=dict(old.members))
+            self._chats[new_id] = new
+            self._service(old, by, {"migrate_to_chat_id": new_id})
+            old.migrated_to = new_id
+            self._service(new, by, {"migrate_from_chat_id": group_id})
+            return SimGroup(self, new_id)  # type: ignore[arg-type]
+
+    def repeat_migration(self, group_id: int) -> None:
+        """Both migration service messages once more (Telegram may deliver an update twice)."""
+        with self._lock:
+            old = self._chats[group_id]
+            new_id = old.migrated_to
+            if new_id is None:
+                raise ValueError(f"chat {group_id} was not upgraded")
+            for chat_id, key, value in (
+                (group_id, "migrate_to_chat_id", new_id),
+                (new_id, "migrate_from_chat_id", group_id),
+            ):
+                stored = next(m for m in self._chats[chat_id].messages.values() if key in m.data)
+                assert stored.data[key] == value
+                self.push_update({"message": copy.deepcopy(stored.data)})
 
     def open_startgroup_link(self, url: str, user_id: int, group_id: int) -> None:
         """The user taps a `startgroup` link and picks this group: the bot joins, then

@@ -41,6 +41,8 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
+SERVICE = ("new_chat_members", "left_chat_member", "migrate_to_chat_id", "migrate_from_chat_id")
+"""Service messages the bot sees in any privacy mode."""
 _COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z][A-Za-z0-9_]{2,31})?(?=\s|$)")
 
 
@@ -81,7 +83,7 @@ class MessagesMixin(ChatsMixin):
         replied = message.get("reply_to_message") or {}
         if (replied.get("from") or {}).get("id") == self.bot_user["id"]:
             return True
-        return "new_chat_members" in message or "left_chat_member" in message
+        return any(key in message for key in SERVICE)
 
     # --- reading a chat back ----------------------------------------------------------
 

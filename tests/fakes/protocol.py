@@ -84,21 +84,34 @@ _BOOL_KEYS = frozenset(
 class BotApiError(Exception):
     """A Bot API failure; transports turn it into ``{"ok": false, ...}`` with ``code`` as status."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
-    def __reduce__(self) -> tuple[type[BotApiError], tuple[int, str, int | None]]:
+    def __reduce__(self) -> tuple[type[BotApiError], tuple[int, str, int | None, int | None]]:
         """Copyable (fail_next raises a copy of the injected error each time)."""
-        return (BotApiError, (self.code, self.description, self.retry_after))
+        args = (self.code, self.description, self.retry_after, self.migrate_to_chat_id)
+        return (BotApiError, args)
 
     def to_response(self) -> JSON:
         """The exact JSON body api.telegram.org sends for this error."""
         body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
+        parameters: JSON = {}
         if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+            parameters["retry_after"] = self.retry_after
+        if self.migrate_to_chat_id is not None:
+            parameters["migrate_to_chat_id"] = self.migrate_to_chat_id
+        if parameters:
+            body["parameters"] = parameters
         return body
 
 
@@ -114,6 +127,12 @@ def token_error(token: str, expected: str | None) -> BotApiError | None:
 def bad_request(reason: str) -> BotApiError:
     """400 with the "Bad Request: " prefix every such error carries."""
     return BotApiError(400, f"Bad Request: {reason}")
+
+
+def chat_migrated(new_chat_id: int) -> BotApiError:
+    """What a group that became a supergroup answers to anything sent to its old id."""
+    reason = "group chat was upgraded to a supergroup chat"
+    return BotApiError(400, f"Bad Request: {reason}", migrate_to_chat_id=new_chat_id)
 
 
 def forbidden(reason: str) -> BotApiError:

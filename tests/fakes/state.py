@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tests.fakes.protocol import BOT_FIRST_NAME, BOT_ID, BOT_USERNAME, JSON, bad_request
+from tests.fakes.protocol import (
+    BOT_FIRST_NAME,
+    BOT_ID,
+    BOT_USERNAME,
+    JSON,
+    bad_request,
+    chat_migrated,
+)
 
 if TYPE_CHECKING:
     from tests.fakes.simulated import SimUser
@@ -46,6 +53,8 @@ class Chat:
     members: dict[int, str] = field(default_factory=dict)
     """In a group: who is in it (user id -> status: creator, member, left, kicked); the bot
     counts as a member while it is in the group (see ``GroupsMixin``)."""
+    migrated_to: int | None = None
+    """A group upgraded to a supergroup: its new id; the old one only answers 400."""
 
     @property
     def id(self) -> int:
@@ -122,6 +131,8 @@ class FakeState:
         chat = self._chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise chat_migrated(chat.migrated_to)
         return chat
 
     def _preflight(self, name: str, params: JSON) -> None:
