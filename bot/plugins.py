@@ -198,7 +198,9 @@ class GroupEvent:
     `kind` is one of: "added" (the bot joined the group; `user_id` added it),
     "removed" (the bot was removed), "command" (`name`, without the @bot part),
     "press" (a button's `data`), "reply" (`text` replying to one of the bot's
-    messages), "joined" or "left" (`subject` joined or left; `user_id` did it).
+    messages), "joined" or "left" (`subject` joined or left; `user_id` did it),
+    "migrated" (the group became a supergroup: `chat_id` is the old id, `moved_to`
+    the new one; it may arrive twice, once from each chat, and `user_id` may be 0).
     `user_id` is also the person's private chat (Telegram's ids are the same).
     """
 
@@ -214,6 +216,8 @@ class GroupEvent:
     roster: Roster | None = None
     """Who is in the group, for events that change or check it (None for presses and
     replies). The coach asks it before the turn's transaction (`ask_roster`)."""
+    moved_to: int | None = None
+    """For "migrated": the group's new chat id, where everything is said from now on."""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class GroupChats:
                 await self._membership(turn, event, group)
             case "removed":
                 await bot_removed(turn.session, event.chat_id, turn.now)
+            case "migrated" if event.moved_to is not None:
+                await self.table.migrate(turn, event.chat_id, event.moved_to)
 
     async def _membership(self, turn: Turn, event: GroupEvent, group: Group) -> None:
         row = await store.by_chat(turn.session, event.chat_id)
@@ -76,6 +78,8 @@ class GroupChats:
                 return await self._refuse(event)
             case "joined" | "left":
                 return await self._for_opener(event)
+            case "migrated" if event.moved_to is not None:
+                return await self._migrated(event, event.moved_to)
             case "removed":
                 async with self.jobs.sessions() as session, session.begin():
                     await bot_removed(session, event.chat_id, self.jobs.clock())
@@ -110,6 +114,23 @@ class GroupChats:
             )
         text = self.content.t("table_refused", lang)
         return [Outbound(event.chat_id, event.chat_id, text)]
+
+    async def _migrated(self, event: GroupEvent, new: int) -> list[Outbound]:
+        """The group moved and nobody Attune knows said so: the table moves in the
+        opener's turn (it may say where the floor stands), or alone if it has no couple."""
+        async with self.jobs.sessions() as session:
+            row = await store.by_chat(session, event.chat_id)
+        if row is None:
+            return []  # moved already, or no table here
+        if row.couple_id is None or row.opened_by is None:
+            async with self.jobs.sessions() as session, session.begin():
+                await store.move_chat(session, event.chat_id, new, self.jobs.clock())
+            return []
+
+        async def act(turn: Turn) -> None:
+            await self.table.migrate(turn, event.chat_id, new)
+
+        return await self.jobs.for_user(row.opened_by, act)
 
     async def _for_opener(self, event: GroupEvent) -> list[Outbound]:
         """Someone unknown joined or left: the table acts for the partner who opened it."""

@@ -43,6 +43,21 @@ async def by_chat(session: AsyncSession, chat_id: int) -> TalkTable | None:
     return (await session.exec(query.execution_options(populate_existing=True))).first()
 
 
+async def move_chat(session: AsyncSession, old: int, new: int, now: datetime) -> bool:
+    """The group became a supergroup: its table follows to the new chat id.
+
+    One statement, so it is idempotent and race-free: it moves a row only while
+    one is at `old` and none is at `new` yet; True if this call moved it (the
+    second service message, or the same one again, moves nothing).
+    """
+    taken = TABLE.alias("taken")
+    elsewhere = select(taken.c.id).where(taken.c.chat_id == new).exists()
+    result = await session.exec(
+        update(TABLE).where(TABLE.c.chat_id == old, ~elsewhere).values(chat_id=new, touched_at=now)
+    )
+    return result.rowcount == 1
+
+
 async def live_for_couple(session: AsyncSession, couple_id: int) -> list[TalkTable]:
     """The couple's tables with a talk going on or closing (usually none or one)."""
     query = select(TalkTable).where(

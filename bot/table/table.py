@@ -247,6 +247,26 @@ class Table:
         text_, keyboard = (await self._render(turn, row)).floor()
         _to_group(turn, group, text_, keyboard)  # a new message, under the reflection
 
+    async def migrate(self, turn: Turn, old: int, new: int) -> None:
+        """The group became a supergroup: the table moves to the new chat id, once.
+
+        The old chat's messages (and their buttons) stay behind, so the table
+        says where it stands again in the new chat: the floor of a talk going
+        on, or the greeting of a table that is ready; presses there carry on.
+        """
+        if not await store.move_chat(turn.session, old, new, turn.now):
+            return  # moved already: the other service message, or this one twice
+        row = await store.by_chat(turn.session, new)
+        if row is None or row.couple_id is None:
+            return
+        log.info("table %s moved to its supergroup", row.id)
+        group = Group(new)
+        if row.phase in f.LIVE | {f.CLOSING}:
+            await self._show(turn, group, row)
+        elif row.phase == f.READY:
+            text, keyboard = (await self._render(turn, row)).hello()
+            _to_group(turn, group, text, keyboard)
+
     async def _show(self, turn: Turn, group: Group, row: TalkTable) -> None:
         text, keyboard = (await self._render(turn, row)).floor()
         _to_group(turn, group, text, keyboard)

@@ -21,12 +21,20 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
@@ -230,6 +238,7 @@ async def _send_with_retries(
 
 
 async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane) -> Outcome:
+    moved = False
     for attempt in range(RETRIES + 1):
         last = attempt == RETRIES
         try:
@@ -237,6 +246,14 @@ async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane
             return Outcome.SENT
         except SendCancelled:
             return Outcome.CANCELLED
+        except ChatMigrated as exc:
+            # The group became a supergroup; the table follows when Telegram's service
+            # message arrives, and this message goes to the new chat now, once.
+            if moved:
+                log.warning("chat %s moved twice while sending; not sent", out.chat_id)
+                return Outcome.REFUSED
+            log.info("chat %s is now supergroup %s; sending there", out.chat_id, exc.new_chat_id)
+            out, moved = _moved(out, exc.new_chat_id), True
         except Forbidden:
             return Outcome.BLOCKED
         except BadRequest as exc:
@@ -257,6 +274,12 @@ async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane
                 return Outcome.FAILED
             await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
     return Outcome.FAILED  # pragma: no cover - the loop always returns
+
+
+def _moved(out: Outbound, chat_id: int) -> Outbound:
+    """`out` for the supergroup its group became (a group's `user_id` is the group)."""
+    user_id = chat_id if out.user_id == out.chat_id else out.user_id
+    return replace(out, chat_id=chat_id, user_id=user_id)
 
 
 def _certainly_not_sent(exc: NetworkError) -> bool:
@@ -298,6 +321,8 @@ async def _edit(query: CallbackQuery | None, out: Outbound) -> bool:
         await query.edit_message_text(text, reply_markup=markup(out.keyboard))
     except BadRequest as exc:
         return "not modified" in exc.message.lower()
+    except ChatMigrated:
+        return False  # the pressed message stayed in the old group: send it anew
     return True
 
 

@@ -61,6 +61,9 @@ class GroupChats:
 
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
+        if message is not None and (moved := _migration(message)) is not None:
+            await self._run(context, moved)
+            return
         if message is None or message.from_user is None or message.from_user.is_bot:
             return
         event = self._read(message, context.bot)
@@ -129,6 +132,23 @@ class GroupChats:
         outs = await self.coach.in_group(event)
         hooks = self.coach.outbox
         await deliver(context.bot, outs, self.coach.mark_unreachable, hooks=hooks, pace=self.pace)
+
+
+def _migration(message: Message) -> GroupEvent | None:
+    """The group became a supergroup: Telegram says so in both chats (the old one names
+    the new id, the new one the old id); either reads as the same event, old -> new."""
+    if message.migrate_to_chat_id is not None:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return None
+    sender = message.from_user
+    known = sender is not None and not sender.is_bot
+    user_id = sender.id if sender is not None and known else 0
+    name = sender.first_name if sender is not None and known else ""
+    language = sender.language_code if sender is not None and known else None
+    return GroupEvent(old, "migrated", user_id, name or "", language, moved_to=new)
 
 
 def _command(message: Message, username: str | None) -> str | None:
