@@ -135,6 +135,12 @@ async def deliver(app: Application[Any, Any, Any, Any, Any, Any], data: JSON) ->
     return fake_update
 
 
+async def drain(app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram) -> None:
+    """Hand every queued update to the application, in order, as polling would."""
+    while pending := fake.pending_updates():
+        await deliver(app, pending[0])
+
+
 def _fake_of(app: Application[Any, Any, Any, Any, Any, Any]) -> FakeTelegram:
     request = app.bot.request
     if not isinstance(request, RecordingRequest):

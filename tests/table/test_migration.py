@@ -15,44 +15,21 @@ from typing import Any
 import pytest
 
 from bot.coach import Coach
-from bot.config import load_settings
 from bot.engine.content import Content
 from bot.table.models import TalkTable
-from bot.telegram.application import build_application, on_started
 from bot.telegram.delivery import deliver as send
 from bot.turn import Outbound
 from tests.fakes.call_log import OUTPUT_METHODS
 from tests.fakes.groups import supergroup_id
-from tests.fakes.recording_request import RecordingRequest, deliver
+from tests.fakes.recording_request import deliver, drain
 from tests.fakes.simulated import SimGroup, SimUser
-from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.fakes.telegram_core import FakeTelegram
 from tests.support.people import link_rows
 from tests.table.support import GROUP_ID, Seat
 
 GROUP = -100600
 LINK = re.compile(r"https://t\.me/\w+\?startgroup=\w+")
 ROUNDS = 3
-
-
-@pytest.fixture
-def fake() -> FakeTelegram:
-    return FakeTelegram()
-
-
-@pytest.fixture
-async def app(coach: Coach, fake: FakeTelegram):
-    settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
-    application = build_application(
-        settings, coach, request=RecordingRequest(fake), rate_limit=False
-    )
-    async with application:
-        await on_started(application, coach)
-        yield application
-
-
-async def drain(app: Any, fake: FakeTelegram) -> None:
-    while pending := fake.pending_updates():
-        await deliver(app, pending[0])
 
 
 async def talking(

@@ -5,40 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from bot.coach import Coach
-from bot.config import load_settings
 from bot.engine.content import Content
-from bot.telegram.application import build_application, on_started
-from tests.fakes.recording_request import RecordingRequest, deliver
-from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.fakes.recording_request import deliver, drain
+from tests.fakes.telegram_core import FakeTelegram
 from tests.support.people import link_rows
 
 GROUP = -100500
 LINK = re.compile(r"https://t\.me/\w+\?startgroup=\w+")
-
-
-@pytest.fixture
-def fake() -> FakeTelegram:
-    return FakeTelegram()
-
-
-@pytest.fixture
-async def app(coach: Coach, fake: FakeTelegram):
-    settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
-    application = build_application(
-        settings, coach, request=RecordingRequest(fake), rate_limit=False
-    )
-    async with application:
-        await on_started(application, coach)
-        yield application
-
-
-async def drain(app: Any, fake: FakeTelegram) -> None:
-    """Hand every queued update to the application, in order, as polling would."""
-    while pending := fake.pending_updates():
-        await deliver(app, pending[0])
 
 
 async def couple(app: Any, fake: FakeTelegram, coach: Coach):
