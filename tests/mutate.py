@@ -79,7 +79,11 @@ TARGETS = (
         ),
         markers="not e2e",
     ),
-    Target("delivery", ("bot/telegram/delivery.py",), ("tests/telegram",)),
+    Target(  # the sending side of the record: outbox, pacing/admission, group commit
+        "delivery",
+        ("bot/telegram/delivery.py", "bot/delivery/batch.py", "bot/outbox/store.py"),
+        ("tests/telegram", "tests/delivery", "tests/outbox"),
+    ),
 )
 EQUIVALENT: dict[str, str] = {
     # privacy: `if result.ended and result.partner is not None` -> `or`: `unlink` returns
