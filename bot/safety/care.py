@@ -45,7 +45,9 @@ HOLD_FOR = timedelta(days=1)
 LONG_TEXT = 4096
 """Longer texts (Telegram's own limit; only a webhook or the terminal sends more) are
 screened on a worker thread: the screen is linear, but 100,000 characters still take
-tens of milliseconds that other people's turns should not wait for."""
+tens of milliseconds that other people's turns should not wait for. With the reader by
+meaning (`bot.safety.meaning`) every text is: its encoder takes 20–80 ms even for a
+short message, 0.1–0.3 s for 4,096 characters, mostly in numpy, which lets the loop run."""
 
 OK, NOT_OK, PRIVATE, NOT_MEANT, COUNTRY = "ok", "no", "priv", "meant", "cty"
 
@@ -84,7 +86,7 @@ class Care:
     # -- the screen ---------------------------------------------------------------------
 
     async def screen(self, turn: Turn, text: str) -> bool:
-        if len(text) > LONG_TEXT:
+        if len(text) > LONG_TEXT or self.detector.meaning is not None:
             categories = await asyncio.to_thread(self.detector.check, text)
         else:
             categories = self.detector.check(text)

@@ -11,17 +11,23 @@ from pathlib import Path
 
 from bot.plugins import DataFile, checked
 from bot.safety.crisis import CrisisResources, load_resources
+from bot.safety.meaning import load_meaning
 from bot.safety.model import load_model
 from bot.safety.screen import Detector, load_detector
 
 SIGNALS_DIR = "safety"
 MODEL_FILE = "safety/model/weights.json"
+MEANING_FILE = "safety/model/meaning.npz"
 LINES_FILE = "crisis_resources.yaml"
 
 
 def _signals(data: Path, languages: tuple[str, ...]) -> Detector:
     def load() -> Detector:
-        detector = load_detector(data / SIGNALS_DIR, model=load_model(data / MODEL_FILE))
+        detector = load_detector(
+            data / SIGNALS_DIR,
+            model=load_model(data / MODEL_FILE),
+            meaning=load_meaning(data / MEANING_FILE),
+        )
         if not detector.languages:
             raise ValueError("no signal lists")
         return detector

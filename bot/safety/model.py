@@ -184,6 +184,13 @@ class Model:
             for category, w in self.weights.items()
         }
 
+    def only_denied(self, sentence: Iterable[str]) -> bool:
+        """The sentence's words of harm are all denied ("I would never kill myself"):
+        for the reader by meaning (`bot.safety.meaning`), which cannot read a negation."""
+        feats = features(sentence, self.concepts)
+        named = [f for f in feats if f[:2] in ("c:", "n:") and f[2:] not in NEUTRAL]
+        return bool(named) and all(f.startswith("n:") for f in named)
+
     def signals(self, words: Words, excused: Excuse = None) -> set[str]:
         """Categories whose probability passes the threshold in some sentence of the text."""
         return {category for category, _ in self.explain(words, excused)}

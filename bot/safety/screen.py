@@ -33,7 +33,9 @@ from pathlib import Path
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.safety.meaning import Meaning, default_meaning
 from bot.safety.model import Model, default_model
+from bot.safety.model import sentences as sentences_of
 from bot.safety.phrases import Match, Phrase, PhraseIndex, Slot, parse_all, word_class
 from bot.safety.words import HARD, MARKS, SOFT, Words, words_of
 
@@ -268,6 +270,8 @@ class Detector:
     languages: tuple[Language, ...]
     model: Model | None = None
     """The classifier that backs up the lists (`bot/safety/model.py`); None: lists only."""
+    meaning: Meaning | None = None
+    """The sentence reader by meaning (`bot/safety/meaning.py`); None: not asked."""
 
     def check(self, text: str) -> frozenset[str]:
         """The categories of concern in `text` (empty when there are none).
@@ -281,7 +285,19 @@ class Detector:
             found |= language.signals(words)
         if self.model is not None:
             found |= self.model.signals(words, self._excuse(words))
+        if self.meaning is not None:
+            found |= self.meaning.signals(text, self._meaning_excuse(words))
         return frozenset(found)
+
+    def _meaning_excuse(self, words: Words) -> Callable[[int, str], bool]:
+        """The lists' excuses, and a sentence whose words of harm are all denied: a
+        sentence's meaning is near that of its negation ("I would never kill myself")."""
+        excused = self._excuse(words)
+        if self.model is None:
+            return excused
+        model = self.model
+        denied = {n for n, s in enumerate(sentences_of(words)) if model.only_denied(s)}
+        return lambda n, category: n in denied or excused(n, category)
 
     def _excuse(self, words: Words) -> Callable[[int, str], bool]:
         """The lists' excuses, applied to the classifier sentence by sentence: an idiom
@@ -311,13 +327,22 @@ class Detector:
             found += [
                 ("model", c, f"p={p}") for c, p in self.model.explain(words, self._excuse(words))
             ]
+        if self.meaning is not None:
+            found += [
+                ("meaning", c, f"share={p}")
+                for c, p in self.meaning.explain(text, self._meaning_excuse(words))
+            ]
         return found
 
 
-def load_detector(directory: Path = SAFETY_DIR, model: Model | None = None) -> Detector:
-    return Detector(tuple(load_language(p) for p in sorted(directory.glob("*.yaml"))), model)
+def load_detector(
+    directory: Path = SAFETY_DIR, model: Model | None = None, meaning: Meaning | None = None
+) -> Detector:
+    return Detector(
+        tuple(load_language(p) for p in sorted(directory.glob("*.yaml"))), model, meaning
+    )
 
 
 @cache
 def default_detector() -> Detector:
-    return load_detector(model=default_model())
+    return load_detector(model=default_model(), meaning=default_meaning())

@@ -58,12 +58,15 @@ HELD_OUT_FLOOR = {
     # grew: 227/270 with 11/100 after its first half.) Then 50 everyday "myself/kendim"
     # sentences joined the broad negatives (the e2e couple's "a worry … I keep to myself"
     # had become self-harm, p=0.99 for "I keep it to myself"): 228/270, 15/100.
-    "blind5": {"recall": 0.84, "false_alarms": 0.15, "category": 0.66},
+    # With the reader by meaning (bot/safety/meaning.py, threshold from cross-validation on
+    # the trained parts): 230/270 = 85.2 % (en 122, tr 108), 15/100 (en 7, tr 8).
+    "blind5": {"recall": 0.85, "false_alarms": 0.15, "category": 0.66},
     # v6, written before the `broad` pass was made, never trained or tuned on. Before the
     # pass: 194/270 = 71.9 %, 5/100 false alarms. After: 202/270 = 74.8 % (en 105/135, tr
     # 97/135), 5/100 false alarms (en 3, tr 2); weakest fear 18/30 = 60 %, stalking 19/30.
     # With the everyday "myself" negatives: 200/270 = 74.1 % (en 104, tr 96), 6/100.
-    "blind6": {"recall": 0.74, "false_alarms": 0.06, "category": 0.6},
+    # With the reader by meaning: 205/270 = 75.9 % (en 105, tr 100), 6/100 (en 4, tr 2).
+    "blind6": {"recall": 0.75, "false_alarms": 0.06, "category": 0.6},
 }
 COMBINED_FLOOR = {"category": 0.86, "false_alarms": 0.062}
 """All parts together: every category ≥ 86.6 % (stalking 265/306), false alarms 69/1125 =

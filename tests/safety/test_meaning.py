@@ -1,0 +1,58 @@
+"""The reader by meaning behind the lists and the word classifier (bot/safety/meaning.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.safety import meaning, model
+from bot.safety.meaning import default_meaning, split
+from bot.safety.screen import default_detector, load_detector
+from bot.safety.words import words_of
+
+
+def test_the_shipped_vectors_are_the_trained_parts_embedded_again():
+    """Built from the measured corpus parts and the coach's dialog texts only, never a
+    blind part; a corpus or dialog change without `python -m bot.safety.meaning` is caught."""
+    shipped = default_meaning()
+    assert shipped is not None
+    paths = model.training_files()
+    assert not any(".blind" in p.name for p in paths)
+    assert shipped.corpus_sha256 == model.corpus_sha256(paths, model.ordinary_texts())
+    assert shipped.threshold == meaning.THRESHOLD and shipped.k == meaning.K
+    rebuilt = meaning.train_on_corpus()
+    assert rebuilt.categories == shipped.categories
+    assert np.array_equal(rebuilt.labels, shipped.labels)
+    # int8 storage: each vector within rounding of the encoder's own (cosine ~1)
+    cosine = (rebuilt.vectors * shipped.vectors).sum(1)
+    assert cosine.min() > 0.99
+
+
+def test_sentences_are_numbered_as_the_lists_excuses_number_them():
+    text = "Years ago he hit me... , Now I'm fine! ok"
+    assert len(split(text)) == len(list(model.sentences(words_of(text))))
+    assert split("…, . hello") == [None, "hello"]
+
+
+def test_the_reader_hears_what_the_lists_and_the_classifier_do_not():
+    words_only = load_detector(model=model.default_model())
+    text = "my ex seems to know every place i go"  # trained on: "my ex knows everything i do"
+    assert words_only.check(text) == frozenset()
+    assert "stalking" in default_detector().check(text)
+
+
+def test_ordinary_talk_is_not_heard_as_harm():
+    detector = default_detector()
+    for text in [
+        "We talked about money and his mother and the kids.",
+        "Bu akşam yemekte ne yiyelim?",
+        "I'm so tired of this weather",
+        "ok",
+        "",
+    ]:
+        assert detector.meaning.signals(text) == set(), text
+
+
+def test_a_past_told_as_past_excuses_the_reader_too_but_never_for_self_harm():
+    detector = default_detector()
+    words = words_of("years ago. I want to die")
+    assert not detector._excuse(words)(1, "self_harm")
