@@ -16,9 +16,22 @@ from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.support.clock import Clock
+from tests.support.logs import LoggingState
 from tests.support.postgres import PostgresServer, postgres_server
 
 DIALOGS = PROJECT_ROOT / "dialogs"
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found() -> Iterator[None]:
+    """Fails the test that leaves logging configured (a root handler, a level, a filter):
+    a later test would see another log, and under pytest-xdist "later" is any test at all
+    (tests/support/logs.py). Such a test wraps its `setup_logging` in `restored_logging`."""
+    before = LoggingState.now()
+    yield
+    changed = before.changes(LoggingState.now())
+    before.restore()  # one failure, here, not another in whichever test comes next
+    assert not changed, "this test left logging changed:\n" + "\n".join(changed)
 
 
 @pytest.fixture(scope="session")
