@@ -19,8 +19,7 @@ from sqlalchemy import update
 from bot.engine.content import Content
 from bot.storage.types import utcnow
 from bot.table.models import TalkTable
-from tests.e2e.harness import running_bot
-from tests.e2e.test_cooldown_process import in_database
+from tests.e2e.harness import in_database, running_bot
 from tests.fakes.call_log import OUTPUT_METHODS
 from tests.fakes.flood import FloodLimits
 from tests.fakes.records import Call
