@@ -72,8 +72,11 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgres_url(pg: PostgresServer, pg_template: str) -> str:
-    return pg.url(pg.create_database(template=pg_template))
+def postgres_url(pg: PostgresServer, pg_template: str) -> Iterator[str]:
+    """A fresh migrated database, a copy of the template; dropped after the test."""
+    name = pg.create_database(template=pg_template)
+    yield pg.url(name)
+    pg.drop_database(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
