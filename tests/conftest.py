@@ -22,6 +22,21 @@ from tests.support.postgres import PostgresServer, postgres_server
 DIALOGS = PROJECT_ROOT / "dialogs"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`), the longest tests go out first: those marked slow
+    (a minute or more), then the rest that run the real bot process. One handed out last
+    would keep its worker busy long after the others ran out of work. A serial run keeps
+    the files' order."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=_longest_first)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    return 1 if item.get_closest_marker("e2e") else 2
+
+
 @pytest.fixture(autouse=True)
 def _logging_left_as_found() -> Iterator[None]:
     """Fails the test that leaves logging configured (a root handler, a level, a filter):

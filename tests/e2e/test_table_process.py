@@ -104,6 +104,7 @@ def most_in_a_minute(calls: list[Call]) -> int:
     return max((sum(1 for u in times if t <= u < t + 60) for t in times), default=0)
 
 
+@pytest.mark.slow
 def test_a_whole_talk_with_a_pause_across_a_restart(
     server: FakeBotApiServer, tmp_path: Path, content: Content
 ) -> None:
