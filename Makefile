@@ -20,7 +20,7 @@ run: $(STAMP)
 ## make test: lint, validate dialogs and Dockerfile, then the whole test suite in TEST_WORKERS
 ## processes (pytest-xdist; each has its own PostgreSQL). `make test TEST_WORKERS=0` runs it
 ## serially, as does a plain `pytest`.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 test: $(STAMP) postgres lint check-content
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk 1
 
