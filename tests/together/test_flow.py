@@ -368,8 +368,10 @@ async def test_a_question_opened_for_one_partner_is_not_answered_for_the_next(
     pair_coach,
 ) -> None:
     """Sam opens Alex's question from the reminder, then links with Kim before typing:
-    the words go on as usual (here: to no talk), never as a couple answer for Kim."""
+    the words go on as usual (to the talk Sam is in), never as a couple answer for Kim."""
     await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")  # Sam is at step B of another talk
     answer_now = await remind_sam(pair_coach)
     await pair_coach.press(EN_SAM, answer_now)
     await unlink(pair_coach, ALEX, EN_SAM)
@@ -379,6 +381,7 @@ async def test_a_question_opened_for_one_partner_is_not_answered_for_the_next(
     outs = await pair_coach.text(EN_SAM, "long walks")
     assert texts(outs, KIM) == [] and texts(outs, ALEX) == []
     assert all("sunday mornings" not in t for t in texts(outs, EN_SAM))
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "step B took the words"
 
 
 async def test_a_question_that_stopped_being_a_couple_question_lets_the_words_go_on(
@@ -388,6 +391,8 @@ async def test_a_question_that_stopped_being_a_couple_question_lets_the_words_go
     question is no longer one for both, so the typed words are not taken as its answer."""
     coach = await make_coach(sqlite_url, pair_content, clock)
     await link(coach, ALEX, EN_SAM)
+    await coach.press(EN_SAM, "t|other")
+    await coach.press(EN_SAM, "n|other|a|0")
     answer_now = await remind_sam(coach)
     await coach.press(EN_SAM, answer_now)
     alone = TOPIC.replace("together: true", "together: false")
@@ -397,3 +402,27 @@ async def test_a_question_that_stopped_being_a_couple_question_lets_the_words_go
     outs = await after.text(EN_SAM, "long walks")
     assert texts(outs, ALEX) == []
     assert all("cooking together" not in t for t in texts(outs, EN_SAM))
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "step B took the words"
+
+
+async def test_a_question_from_the_reminder_is_acknowledged_in_the_persons_language(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await pair_coach.press(ALEX, "t|topic")
+    outs = await pair_coach.text(ALEX, "cooking together")
+    answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
+    await pair_coach.press(SAM, answer_now)
+    [to_sam] = texts(await pair_coach.text(SAM, "uzun yürüyüşler"), SAM)
+    assert to_sam.startswith("Bunun için teşekkürler.")
+
+
+async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> None:
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    outs = await pair_coach.text(EN_SAM, "  ")
+    assert texts(outs, ALEX) == [], "nothing saved as Sam's couple answer"
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "the talk had them"
