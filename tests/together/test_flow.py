@@ -18,7 +18,18 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import DialogProgress
 from tests.engine.dialog_files import write_dialogs
-from tests.support.people import ALEX, KIM, SAM, buttons, link, speaking, texts, unlink
+from tests.support.people import (
+    ALEX,
+    KIM,
+    SAM,
+    buttons,
+    link,
+    link_rows,
+    speaking,
+    texts,
+    unlink,
+    update_user,
+)
 
 PAIR = """
 id: pair
@@ -523,3 +534,25 @@ async def test_the_reveal_shows_the_partners_newest_answer(pair_coach) -> None:
     outs = await answer(pair_coach, SAM, "senin sabrın")
     [to_alex] = texts(outs, ALEX)
     assert "your kindness" in to_alex and "your laugh" not in to_alex
+
+
+@pytest.mark.parametrize("quiet", [ALEX, SAM], ids=["answered_first", "answers_now"])
+async def test_nothing_is_revealed_while_either_partner_is_in_quiet_mode(pair_coach, quiet) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await update_user(pair_coach, quiet, quiet=True)
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    assert all("your laugh" not in t for t in texts(outs, SAM))
+    assert all("senin sabrın" not in t for t in texts(outs, ALEX))
+
+
+async def test_an_answer_in_a_couple_whose_other_member_is_gone_is_kept_as_if_alone(
+    pair_coach,
+) -> None:
+    """The couple row outlived the partner's (a half-finished erasure, say): the answer is
+    kept and the note about linking said, as for someone alone."""
+    await pair_coach.run_command(ALEX, "help")
+    await link_rows(pair_coach.sessions, ALEX.user_id)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    note = pair_coach.content.t("together_no_partner", "en")
+    assert any(note in t for t in texts(outs, ALEX))
