@@ -249,6 +249,10 @@ class Feature:
     effect_listeners: Sequence[EffectListener] = ()
     link_listeners: Sequence[Handler] = ()
     """Run in the joiner's turn right after two people link (`turn.partner` is set)."""
+    link_settled: Sequence[Handler] = ()
+    """Run once both partners of a new link have answered (or skipped) the private safety
+    question (`bot.safety.link_question`) and neither is in quiet mode, in the turn of
+    whoever answered last: what the link itself would share waits for this."""
     fallback_text: Handler | None = None
     """Typed text no screen took (the dialogs' answers); one feature at most."""
     start_payload: StartPayload | None = None
@@ -325,6 +329,7 @@ class Registry:
         self.screens: list[Screen] = []
         self.effect_listeners: list[EffectListener] = []
         self.link_listeners: list[Handler] = []
+        self.link_settled: list[Handler] = []
         self.fallback_text: Handler | None = None
         self.start_payload: StartPayload | None = None
         self.location: LocationHandler | None = None
@@ -351,6 +356,7 @@ class Registry:
         self.screens += feature.screens
         self.effect_listeners += feature.effect_listeners
         self.link_listeners += feature.link_listeners
+        self.link_settled += feature.link_settled
         self.topics += [feature.topics] if feature.topics else []
         self.periodic += feature.periodic
         self.settings_sections += feature.settings_sections
