@@ -166,3 +166,33 @@ def test_the_classifier_hears_what_the_lists_do_not(text):
 )
 def test_gentle_words_pass_the_classifier_too(text):
     assert hostility.hostile(text, LISTS) is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "When you came home late, I felt hurt. Who taught you to be so rude?",
+        "When you never listen, I felt hurt. "
+        "Could we stop pretending you are anything but a walking disaster?",
+    ],
+)
+def test_the_builders_own_sentence_is_read_by_the_classifier(statement):
+    lists_only = tuple(replace(lists, model=None) for lists in LISTS)
+    assert hostility.hostile(statement, lists_only, built=True) is None, "no list hears it"
+    assert hostility.hostile(statement, LISTS, built=True) == hostility.HEARD
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "When you came home late yesterday without texting, I felt worried. "
+        "Could we text each other when plans change?",
+        "When the dishes last night, I felt hurt. Could we take turns with the dishes?",
+        "When you don't listen to me, I felt lonely. "
+        "Could we have ten minutes together without our phones?",
+        "Dün akşam geç geldin — o an kendimi endişeli hissettim. "
+        "Şunu deneyebilir miyiz: haber vermek?",
+    ],
+)
+def test_a_gentle_built_sentence_passes_the_classifier(statement):
+    assert hostility.hostile(statement, LISTS, built=True) is None

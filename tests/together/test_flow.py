@@ -326,3 +326,103 @@ async def test_a_reminders_question_gives_way_when_the_person_moves_on(pair_coac
     outs = await pair_coach.text(EN_SAM, "a quiet weekend")
     assert texts(outs, ALEX) == [], "nothing revealed: it answered step B"
     assert texts(outs, EN_SAM)[-1].endswith("Other finished.")
+
+
+# -- make mutate: what the survivors of bot/together/flow.py showed untested ----------
+
+
+async def test_each_person_hears_the_note_about_linking_on_their_own_first_couple_question(
+    pair_coach,
+) -> None:
+    """Kim answering alone first does not use up Alex's note."""
+    note = pair_coach.content.t("together_no_partner", "en")
+    assert any(note in t for t in texts(await answer(pair_coach, KIM, "hope"), KIM))
+    assert any(note in t for t in texts(await answer(pair_coach, ALEX, "trust"), ALEX))
+
+
+async def test_only_couple_answers_given_alone_use_up_the_note_about_linking(pair_coach) -> None:
+    """An answer to an ordinary question, or a couple answer given while linked to
+    someone, is not a couple question answered alone: the first one alone gets the note."""
+    note = pair_coach.content.t("together_no_partner", "en")
+    await pair_coach.press(ALEX, "t|other")
+    await pair_coach.press(ALEX, "n|other|a|0")
+    await pair_coach.text(ALEX, "a quiet weekend")  # an ordinary question's answer
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")  # a couple answer, while linked
+    await unlink(pair_coach, ALEX, SAM)
+    alone = await answer(pair_coach, ALEX, "still your laugh")
+    assert any(note in t for t in texts(alone, ALEX))
+
+
+async def test_skipping_turns_the_reminder_into_a_short_note_in_its_place(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    skip = buttons(outs, SAM)[pair_coach.content.t("together_skip", "tr")]
+    skipped = await pair_coach.press(SAM, skip)
+    assert [(o.chat_id, o.replace, o.text) for o in skipped] == [
+        (SAM.chat_id, True, pair_coach.content.t("together_skipped", "tr"))
+    ]
+
+
+async def test_a_question_opened_for_one_partner_is_not_answered_for_the_next(
+    pair_coach,
+) -> None:
+    """Sam opens Alex's question from the reminder, then links with Kim before typing:
+    the words go on as usual (to the talk Sam is in), never as a couple answer for Kim."""
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")  # Sam is at step B of another talk
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    await unlink(pair_coach, ALEX, EN_SAM)
+    await link(pair_coach, EN_SAM, KIM)
+    await pair_coach.press(KIM, "t|topic")
+    await pair_coach.text(KIM, "sunday mornings")  # Kim answered the same question
+    outs = await pair_coach.text(EN_SAM, "long walks")
+    assert texts(outs, KIM) == [] and texts(outs, ALEX) == []
+    assert all("sunday mornings" not in t for t in texts(outs, EN_SAM))
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "step B took the words"
+
+
+async def test_a_question_that_stopped_being_a_couple_question_lets_the_words_go_on(
+    sqlite_url: str, pair_content: Content, tmp_path: Path, clock
+) -> None:
+    """The dialogs were updated while Sam's question from the reminder was open: the
+    question is no longer one for both, so the typed words are not taken as its answer."""
+    coach = await make_coach(sqlite_url, pair_content, clock)
+    await link(coach, ALEX, EN_SAM)
+    await coach.press(EN_SAM, "t|other")
+    await coach.press(EN_SAM, "n|other|a|0")
+    answer_now = await remind_sam(coach)
+    await coach.press(EN_SAM, answer_now)
+    alone = TOPIC.replace("together: true", "together: false")
+    files = {"pair.yaml": PAIR, "topic.yaml": alone, "other.yaml": OTHER}
+    updated = load_content(write_dialogs(tmp_path / "u", files, topics=["pair", "topic", "other"]))
+    after = await make_coach(sqlite_url, updated, clock)
+    outs = await after.text(EN_SAM, "long walks")
+    assert texts(outs, ALEX) == []
+    assert all("cooking together" not in t for t in texts(outs, EN_SAM))
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "step B took the words"
+
+
+async def test_a_question_from_the_reminder_is_acknowledged_in_the_persons_language(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await pair_coach.press(ALEX, "t|topic")
+    outs = await pair_coach.text(ALEX, "cooking together")
+    answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
+    await pair_coach.press(SAM, answer_now)
+    [to_sam] = texts(await pair_coach.text(SAM, "uzun yürüyüşler"), SAM)
+    assert to_sam.startswith("Bunun için teşekkürler.")
+
+
+async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> None:
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    outs = await pair_coach.text(EN_SAM, "  ")
+    assert texts(outs, ALEX) == [], "nothing saved as Sam's couple answer"
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "the talk had them"
