@@ -128,6 +128,12 @@ EQUIVALENT: dict[str, str] = {
     # together: the Reflection's created_at left to its default (utcnow) instead of turn.now:
     # the same instant in production (turn.now is the wall clock there); only /mydata shows it.
     "bot.together.flow.x_typed__mutmut_70": "created_at default is the same clock",
+    # together: answer_now's Resume at the very question with `at`/`has_partner` changed:
+    # resuming a question (not awaiting a share) reads only `lang`, and makes no effect.
+    "bot.together.flow.x_answer_now__mutmut_26": "Resume of a question reads no `at`",
+    "bot.together.flow.x_answer_now__mutmut_28": "has_partner read only awaiting a share",
+    "bot.together.flow.x_answer_now__mutmut_31": "has_partner read only awaiting a share",
+    "bot.together.flow.x_answer_now__mutmut_32": "has_partner read only awaiting a share",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""

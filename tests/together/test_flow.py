@@ -426,3 +426,32 @@ async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> No
     outs = await pair_coach.text(EN_SAM, "  ")
     assert texts(outs, ALEX) == [], "nothing saved as Sam's couple answer"
     assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "the talk had them"
+
+
+async def test_the_reveal_shows_the_question_and_the_partners_name_in_each_ones_language(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    [to_alex] = texts(outs, ALEX)
+    [to_sam] = [t for t in texts(outs, SAM) if "your laugh" in t]
+    assert "One thing you love about us?" in to_alex and "Sam" in to_alex
+    assert "Bizde sevdiğin bir şey?" in to_sam and "Alex" in to_sam
+
+
+async def test_answer_now_at_that_very_question_shows_it_again_and_the_talk_goes_on(
+    pair_coach,
+) -> None:
+    """Sam is already at the question in the topic: "Answer now" shows that step again
+    (in Sam's language), and the answer is the conversation's: it goes on from there."""
+    await link(pair_coach, ALEX, SAM)
+    await pair_coach.press(SAM, "t|topic")
+    assert await state_of(pair_coach, SAM) == DialogState("topic", "q")
+    await pair_coach.press(ALEX, "t|topic")
+    outs = await pair_coach.text(ALEX, "cooking together")
+    answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
+    again = texts(await pair_coach.press(SAM, answer_now), SAM)
+    assert again == ["İkinizin sorusu: ne zaman yakın hissedersin?"]
+    after = " ".join(texts(await pair_coach.text(SAM, "uzun yürüyüşler"), SAM))
+    assert "cooking together" in after and "Kapanış alıştırması" in after
