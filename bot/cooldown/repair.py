@@ -42,8 +42,9 @@ class Repair:
         self.lists = lists
 
     def hostile(self, text: str, *, typed: bool = True) -> str | None:
-        """The attack in `text`; `typed=False` for the builder's own sentence (lists only)."""
-        return hostility.hostile(text, self.lists, classifier=typed)
+        """The attack in `text`; `typed=False` for the builder's own sentence, which the
+        classifier reads sentence by sentence (`hostility.hostile`, `built`)."""
+        return hostility.hostile(text, self.lists, built=not typed)
 
     async def on_text(self, turn: Turn, cd: Cooldown, text: str) -> None:
         """Typed text at a builder step (it has passed the safety screen already)."""
@@ -173,7 +174,7 @@ async def _send(turn: Turn, cd: Cooldown) -> None:
         [[("cooldown_heard", b.Heard(cd.id))], [("cooldown_moment", b.Moment(cd.id))]],
     )
     key = "cooldown_partner_statement" if took_break(cd) else "cooldown_partner_statement_direct"
-    sent = turn.to_partner(key, keyboard, name=turn.user.name, statement=cd.statement or "")
+    sent = turn.to_partner_now(key, keyboard, name=turn.user.name, statement=cd.statement or "")
     if sent:
         cd.statement_sent_at = turn.now
         cd.statement_couple_id = turn.user.couple_id
