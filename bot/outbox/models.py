@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text
 from sqlmodel import Field, SQLModel
 
 from bot.delivery.record import CLAIMED as CLAIMED
 from bot.delivery.record import FAILED as FAILED
+from bot.delivery.record import HELD as HELD
 from bot.delivery.record import SENDING as SENDING
 from bot.delivery.record import SENT as SENT
+from bot.delivery.record import SKIPPED as SKIPPED
 from bot.delivery.record import UNKNOWN as UNKNOWN
 from bot.storage.models import timestamp
 
@@ -40,3 +42,10 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     created_at: datetime = Field(sa_column=timestamp())
     sent_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    sender_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    )
+    """For partner news held until the recipient's quiet hours end (owner `HELD`): whose
+    news it is. It goes only if they are still linked and not in quiet mode then; it
+    goes with them when they /forget."""

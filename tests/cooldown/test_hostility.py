@@ -96,10 +96,14 @@ HELD_OUT_FLOOR = {
     # by cross-validation before blind3 was measured): 45/50 = 90 % (en 22, tr 23), 0/50
     # gentle. Short of the 95 %.
     "blind3": {"flagged": 0.90, "gentle_flagged": 0.0},
+    # v4 ("blind4"), 25 hostile and 25 gentle per language, written by someone who had not
+    # read the check, its lists or its training data; measured once on main at 1eb14d0 before
+    # anything was changed for it: 46/50 = 92 % flagged, 1/50 gentle flagged.
+    "blind4": {"flagged": 0.92, "gentle_flagged": 0.02},
 }
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh", "blind3"])
+@pytest.mark.parametrize("part", ["heldout", "fresh", "blind3", "blind4"])
 def test_the_held_out_parts_do_not_get_worse(part):
     data = yaml.safe_load((CORPUS / f"{part}.yaml").read_text(encoding="utf-8"))
     hostile_all = [(s, lang) for lang, p in data.items() for s in p["hostile"]]
