@@ -73,6 +73,8 @@ HELD_OUT_FLOOR = {
     # Measured once on main at 1eb14d0, before anything was changed for it: 146/270 = 54.1 %
     # (en 81/135 = 60.0 %, tr 65/135 = 48.1 %), 16/100 false alarms (en 8, tr 8); weakest
     # tr uses_violence 5/15 = 33 %. The honest state of recognition on unfamiliar phrasing.
+    # With the reader by meaning (measured once, tables only): 148/270 = 54.8 % (en 83, tr 65),
+    # 16/100 (en 8, tr 8): +1 passive self-harm, +1 control in English, nothing in Turkish.
     "blind7": {"recall": 0.54, "false_alarms": 0.16, "category": 0.33},
 }
 COMBINED_FLOOR = {"category": 0.84, "false_alarms": 0.072}
