@@ -65,7 +65,7 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
     if outbox:
-        coach.outbox = Outbox(coach.sessions, coach.clock)
+        coach.outbox = Outbox(coach.sessions, coach.clock, content=coach.content)
         coach.outbox.direct = coach.direct
     keeper = getattr(coach, "outbox", None)
     history = keeper.sent_ages if keeper is not None else None

@@ -292,9 +292,10 @@ async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane
             if not _certainly_not_sent(exc):
                 log.info("connection lost while sending; not retrying (%s)", short_reason(exc))
                 return Outcome.UNKNOWN
-            log.info("network error, will retry: %s", short_reason(exc))
             if last:
+                log.info("network error, certainly not sent: %s", short_reason(exc))
                 return Outcome.FAILED
+            log.info("network error, will retry: %s", short_reason(exc))
             await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
 
 
