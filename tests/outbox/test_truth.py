@@ -191,3 +191,17 @@ async def test_admit_refuses_and_expires_a_cue_whose_moment_passed_while_it_wait
     assert not await outbox.admit(stale)
     [row] = await rows(outbox, id=outbox_id(stale.ref))
     assert row.status == EXPIRED and row.body is None
+
+
+async def test_the_migration_matches_the_outbox_model(db_engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.schema import metadata
+
+    def diff(connection):
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return [c for c in compare_metadata(context, metadata) if "outbox" in str(c)]
+
+    async with db_engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
