@@ -108,14 +108,24 @@ def _judgement(raw: dict) -> Judgement | None:
     )
 
 
-def hostile(text: str, lists: tuple[Lists, ...], *, classifier: bool = True) -> str | None:
+def hostile(
+    text: str, lists: tuple[Lists, ...], *, classifier: bool = True, built: bool = False
+) -> str | None:
     """The kind of attack in `text` (one of `KINDS`), or None when there is none.
 
     `lists` are every language's (`bot.cooldown.data.HOSTILITY`): a person may write in
     another language than the one they chose. The classifier (`classifier`) is asked last,
     about what a person typed; it leaves a "you always / you never" to `istatements`, which
-    offers a calmer wording instead of refusing, and it is not asked about the builder's
-    own sentence, whose parts it has already heard."""
+    offers a calmer wording instead of refusing.
+
+    `built` is for the builder's own sentence ("When …, I felt …. Could we …?"). A part of
+    it may have reached it without the classifier (words kept or rewritten after a "you
+    never", an older stored sentence), so the classifier reads it too, sentence by
+    sentence, each sentence with its own "you always" leave. Not clause by clause: the
+    classifier reads the coach's own rewrite "you don't listen to me" alone as hostile
+    (p = 0.99), while the frame "When …, I felt …" holds it at 0.02. The same frame also
+    dilutes an insult put in the situation ("When you ignore me like the spoiled brat you
+    are, I felt hurt": 0.62, under the threshold); one in the wish is heard."""
     if any(mark in text for mark in EYE_ROLLS):
         return "sarcasm"
     words = words_of(text)
@@ -130,7 +140,20 @@ def hostile(text: str, lists: tuple[Lists, ...], *, classifier: bool = True) -> 
         )
     if judged:
         return "label"
-    if not classifier or any(istatements.spot(text, lang) for lang in ("en", "tr")):
+    if not classifier:
         return None
     models = {id(m): m for m in (language.model for language in lists) if m is not None}
-    return HEARD if any(m.signals(words) for m in models.values()) else None
+    if not models:
+        return None
+    parts = _CLAUSES.split(text) if built else [text]
+    for part in parts:
+        if not part.strip() or any(istatements.spot(part, lang) for lang in ("en", "tr")):
+            continue
+        part_words = words_of(part)
+        if any(m.signals(part_words) for m in models.values()):
+            return HEARD
+    return None
+
+
+_CLAUSES = re.compile(r"[.!?;\n…]+")
+"""Where the builder's sentence is cut for the classifier: its sentence ends."""

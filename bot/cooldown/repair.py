@@ -42,8 +42,9 @@ class Repair:
         self.lists = lists
 
     def hostile(self, text: str, *, typed: bool = True) -> str | None:
-        """The attack in `text`; `typed=False` for the builder's own sentence (lists only)."""
-        return hostility.hostile(text, self.lists, classifier=typed)
+        """The attack in `text`; `typed=False` for the builder's own sentence, which the
+        classifier reads sentence by sentence (`hostility.hostile`, `built`)."""
+        return hostility.hostile(text, self.lists, built=not typed)
 
     async def on_text(self, turn: Turn, cd: Cooldown, text: str) -> None:
         """Typed text at a builder step (it has passed the safety screen already)."""

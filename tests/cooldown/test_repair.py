@@ -257,6 +257,34 @@ async def test_hostile_words_already_stored_are_never_sent(coach, couple, en, cl
     assert alex.last == en("cooldown_hostile_statement")
 
 
+async def test_an_insult_that_slips_past_the_lists_is_not_sent_inside_the_frame(
+    coach, couple, en, clock
+):
+    """The builder's own sentence is read by the classifier too, sentence by sentence, the
+    leave for a kept "you never" taken per sentence: "a walking disaster" is in no list,
+    and the whole text, read as typed, would be left to the "you never" rewrite."""
+    alex, sam = couple.alex, couple.sam
+    await ready_to_talk(coach, couple, en, clock)
+    await alex.send("the dishes")
+    await alex.press(en("cooldown_feeling_sad"))
+    await alex.send("talk tonight")
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    statement = (
+        "When you never listen, I felt hurt. "
+        "Could we stop pretending you are anything but a walking disaster?"
+    )
+    assert hostile(statement, HOSTILITY.load(PROJECT_ROOT / "data", ("en", "tr"))) is None, (
+        "read as typed text the sentence passes: the test needs the builder's reading"
+    )
+    async with coach.sessions() as session, session.begin():
+        row = await session.get(type(cd), cd.id)
+        row.statement = statement
+        session.add(row)
+    await alex.press(en("cooldown_statement_send"))
+    assert sam.inbox == []
+    assert alex.last == en("cooldown_hostile_statement")
+
+
 async def test_words_prepared_without_a_break_never_mention_one(coach, couple, en):
     alex, sam = couple.alex, couple.sam
     await alex.command("cooldown")

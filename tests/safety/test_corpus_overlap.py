@@ -14,14 +14,26 @@ from bot.safety import model
 from bot.safety.words import MARKS, words_of
 from tests.safety.recognition import CORPUS, LANGUAGES, corpus
 
-BLIND = ("blind5", "blind6")
+BLIND = ("blind5", "blind6", "blind7")
 TOO_CLOSE = 0.6
 """Share of content words in common (Jaccard) at which two sentences count as the same one."""
-NEW_PARTS = ("broad",)
-"""Trained parts written after blind6: checked against both blind parts. (The older trained
-parts came first; 62 English and 43 Turkish sentences of theirs are this close to a blind6
-one, common disclosures said the same way, so blind6's figure is flattered by them: the
-README also gives blind6 without its sentences close to any trained one.)"""
+OLDER_PARTS = ("tuned", "heldout", "fresh")
+"""Trained parts written before blind6: not checked. (62 English and 43 Turkish sentences of
+theirs are this close to a blind6 one, common disclosures said the same way, so blind6's
+figure is flattered by them: the README also gives blind6 without its sentences close to any
+trained one.)"""
+CHECKED_AGAINST = {"broad": ("blind5", "blind6")}
+"""The blind parts a trained part must stay clear of, when not all of them: `broad` was written
+after blind6 and before blind7. Two of its sentences are this close to a blind7 one by
+coincidence ("he keeps turning up at my kids school", "i'm afraid we're drifting apart"), so
+blind7's figure is flattered by at most those two. Any trained part added later is checked
+against every blind part."""
+
+
+def blind_parts_for(part: str) -> tuple[str, ...]:
+    return CHECKED_AGAINST.get(part, BLIND)
+
+
 FUNCTION_WORDS = frozenset(
     [
         "i",
@@ -92,13 +104,16 @@ def test_the_blind_parts_are_never_trained_on():
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_trained_sentence_is_a_blind_one_reworded(lang):
-    blind = [bag(s) for part in BLIND for texts in corpus(lang, part).values() for s in texts]
+    blind = {
+        part: [bag(s) for texts in corpus(lang, part).values() for s in texts] for part in BLIND
+    }
+    newer = [p for p in model.TRAINED_PARTS if p not in OLDER_PARTS]
     near = [
         text
-        for part in NEW_PARTS
+        for part in newer
         for texts in corpus(lang, part).values()
         for text in texts
-        if any(close(bag(text), b) for b in blind)
+        if any(close(bag(text), b) for seen in blind_parts_for(part) for b in blind[seen])
     ]
     assert near == [], "trained sentences too close to a blind one"
 

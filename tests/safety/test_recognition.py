@@ -64,11 +64,19 @@ HELD_OUT_FLOOR = {
     # 97/135), 5/100 false alarms (en 3, tr 2); weakest fear 18/30 = 60 %, stalking 19/30.
     # With the everyday "myself" negatives: 200/270 = 74.1 % (en 104, tr 96), 6/100.
     "blind6": {"recall": 0.74, "false_alarms": 0.06, "category": 0.6},
+    # v7, 15 per category and language, written by someone who read only the category
+    # definitions (not the lists, the classifier or any corpus part beyond blind6's format
+    # lines), in the way people type in a chat: minimised, typos, buried in everyday talk.
+    # Measured once on main at 1eb14d0, before anything was changed for it: 146/270 = 54.1 %
+    # (en 81/135 = 60.0 %, tr 65/135 = 48.1 %), 16/100 false alarms (en 8, tr 8); weakest
+    # tr uses_violence 5/15 = 33 %. The honest state of recognition on unfamiliar phrasing.
+    "blind7": {"recall": 0.54, "false_alarms": 0.16, "category": 0.33},
 }
-COMBINED_FLOOR = {"category": 0.86, "false_alarms": 0.062}
-"""All parts together: every category ≥ 86.6 % (stalking 265/306), false alarms 69/1125 =
-6.1 %. Short of the issue's 97 % / 2 %, and flattered by the parts the classifier was
-trained on: the blind parts' 84 % / 14 % (v5) and 75 % / 5 % (v6) are the figures to trust."""
+COMBINED_FLOOR = {"category": 0.84, "false_alarms": 0.072}
+"""All parts together: every category ≥ 84.8 % (stalking 285/336), false alarms 85/1225 =
+6.9 % (before blind7 joined: 86.6 %, 6.1 %). Short of the issue's 97 % / 2 %, and flattered
+by the parts the classifier was trained on: the blind parts' 84 % / 15 % (v5), 74 % / 6 % (v6)
+and 54 % / 16 % (v7, a new writer) are the figures to trust."""
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +109,7 @@ def test_false_alarms_on_the_tuned_part(tables, lang):
     assert 1 - score.rate <= MAX_FALSE_ALARMS, f"false alarms: {score.wrong}"
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh", "broad", "blind5", "blind6"])
+@pytest.mark.parametrize("part", ["heldout", "fresh", "broad", "blind5", "blind6", "blind7"])
 def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     """Not the issue's thresholds: the level reached, so it can only go up."""
     held = pooled(tables, part)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.coach import Coach
+from bot.conversations import begin_at
 from bot.engine.content import Content
 from bot.engine.loader import load_content
 from bot.engine.state import DialogState
@@ -17,7 +18,18 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import DialogProgress
 from tests.engine.dialog_files import write_dialogs
-from tests.support.people import ALEX, KIM, SAM, buttons, link, speaking, texts, unlink
+from tests.support.people import (
+    ALEX,
+    KIM,
+    SAM,
+    buttons,
+    link,
+    link_rows,
+    speaking,
+    texts,
+    unlink,
+    update_user,
+)
 
 PAIR = """
 id: pair
@@ -326,3 +338,221 @@ async def test_a_reminders_question_gives_way_when_the_person_moves_on(pair_coac
     outs = await pair_coach.text(EN_SAM, "a quiet weekend")
     assert texts(outs, ALEX) == [], "nothing revealed: it answered step B"
     assert texts(outs, EN_SAM)[-1].endswith("Other finished.")
+
+
+# -- make mutate: what the survivors of bot/together/flow.py showed untested ----------
+
+
+async def test_each_person_hears_the_note_about_linking_on_their_own_first_couple_question(
+    pair_coach,
+) -> None:
+    """Kim answering alone first does not use up Alex's note."""
+    note = pair_coach.content.t("together_no_partner", "en")
+    assert any(note in t for t in texts(await answer(pair_coach, KIM, "hope"), KIM))
+    assert any(note in t for t in texts(await answer(pair_coach, ALEX, "trust"), ALEX))
+
+
+async def test_only_couple_answers_given_alone_use_up_the_note_about_linking(pair_coach) -> None:
+    """An answer to an ordinary question, or a couple answer given while linked to
+    someone, is not a couple question answered alone: the first one alone gets the note."""
+    note = pair_coach.content.t("together_no_partner", "en")
+    await pair_coach.press(ALEX, "t|other")
+    await pair_coach.press(ALEX, "n|other|a|0")
+    await pair_coach.text(ALEX, "a quiet weekend")  # an ordinary question's answer
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")  # a couple answer, while linked
+    await unlink(pair_coach, ALEX, SAM)
+    alone = await answer(pair_coach, ALEX, "still your laugh")
+    assert any(note in t for t in texts(alone, ALEX))
+
+
+async def test_skipping_turns_the_reminder_into_a_short_note_in_its_place(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    skip = buttons(outs, SAM)[pair_coach.content.t("together_skip", "tr")]
+    skipped = await pair_coach.press(SAM, skip)
+    assert [(o.chat_id, o.replace, o.text) for o in skipped] == [
+        (SAM.chat_id, True, pair_coach.content.t("together_skipped", "tr"))
+    ]
+
+
+async def test_a_question_opened_for_one_partner_is_not_answered_for_the_next(
+    pair_coach,
+) -> None:
+    """Sam opens Alex's question from the reminder, then links with Kim before typing:
+    the words go on as usual (to the talk Sam is in), never as a couple answer for Kim."""
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")  # Sam is at step B of another talk
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    await unlink(pair_coach, ALEX, EN_SAM)
+    await link(pair_coach, EN_SAM, KIM)
+    await pair_coach.press(KIM, "t|topic")
+    await pair_coach.text(KIM, "sunday mornings")  # Kim answered the same question
+    outs = await pair_coach.text(EN_SAM, "long walks")
+    assert texts(outs, KIM) == [] and texts(outs, ALEX) == []
+    assert all("sunday mornings" not in t for t in texts(outs, EN_SAM))
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "step B took the words"
+
+
+async def test_a_question_that_stopped_being_a_couple_question_lets_the_words_go_on(
+    sqlite_url: str, pair_content: Content, tmp_path: Path, clock
+) -> None:
+    """The dialogs were updated while Sam's question from the reminder was open: the
+    question is no longer one for both, so the typed words are not taken as its answer."""
+    coach = await make_coach(sqlite_url, pair_content, clock)
+    await link(coach, ALEX, EN_SAM)
+    await coach.press(EN_SAM, "t|other")
+    await coach.press(EN_SAM, "n|other|a|0")
+    answer_now = await remind_sam(coach)
+    await coach.press(EN_SAM, answer_now)
+    alone = TOPIC.replace("together: true", "together: false")
+    files = {"pair.yaml": PAIR, "topic.yaml": alone, "other.yaml": OTHER}
+    updated = load_content(write_dialogs(tmp_path / "u", files, topics=["pair", "topic", "other"]))
+    after = await make_coach(sqlite_url, updated, clock)
+    outs = await after.text(EN_SAM, "long walks")
+    assert texts(outs, ALEX) == []
+    assert all("cooking together" not in t for t in texts(outs, EN_SAM))
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "step B took the words"
+
+
+async def test_a_question_from_the_reminder_is_acknowledged_in_the_persons_language(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await pair_coach.press(ALEX, "t|topic")
+    outs = await pair_coach.text(ALEX, "cooking together")
+    answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
+    await pair_coach.press(SAM, answer_now)
+    [to_sam] = texts(await pair_coach.text(SAM, "uzun yürüyüşler"), SAM)
+    assert to_sam.startswith("Bunun için teşekkürler.")
+
+
+async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> None:
+    await link(pair_coach, ALEX, EN_SAM)
+    await pair_coach.press(EN_SAM, "t|other")
+    await pair_coach.press(EN_SAM, "n|other|a|0")
+    answer_now = await remind_sam(pair_coach)
+    await pair_coach.press(EN_SAM, answer_now)
+    outs = await pair_coach.text(EN_SAM, "  ")
+    assert texts(outs, ALEX) == [], "nothing saved as Sam's couple answer"
+    assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "the talk had them"
+
+
+async def test_the_reveal_shows_the_question_and_the_partners_name_in_each_ones_language(
+    pair_coach,
+) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    [to_alex] = texts(outs, ALEX)
+    [to_sam] = [t for t in texts(outs, SAM) if "your laugh" in t]
+    assert "One thing you love about us?" in to_alex and "Sam" in to_alex
+    assert "Bizde sevdiğin bir şey?" in to_sam and "Alex" in to_sam
+
+
+async def test_answer_now_at_that_very_question_shows_it_again_and_the_talk_goes_on(
+    pair_coach,
+) -> None:
+    """Sam is already at the question in the topic: "Answer now" shows that step again
+    (in Sam's language), and the answer is the conversation's: it goes on from there."""
+    await link(pair_coach, ALEX, SAM)
+    await pair_coach.press(SAM, "t|topic")
+    assert await state_of(pair_coach, SAM) == DialogState("topic", "q")
+    await pair_coach.press(ALEX, "t|topic")
+    outs = await pair_coach.text(ALEX, "cooking together")
+    answer_now = buttons(outs, SAM)[pair_coach.content.t("together_answer_now", "tr")]
+    again = texts(await pair_coach.press(SAM, answer_now), SAM)
+    assert again == ["İkinizin sorusu: ne zaman yakın hissedersin?"]
+    after = " ".join(texts(await pair_coach.text(SAM, "uzun yürüyüşler"), SAM))
+    assert "cooking together" in after and "Kapanış alıştırması" in after
+
+
+TWO = """
+id: two
+title: {en: Two questions, tr: İki soru}
+start: first
+nodes:
+  first:
+    text: {en: "A long first question about the two of you?", tr: "İkiniz hakkında uzun ilk soru?"}
+    ask:
+      key: first
+      together: true
+      shareable: false
+      summary: {en: "First, in short", tr: "Kısaca ilk"}
+    next: second
+  second:
+    text: {en: "The second question?", tr: "İkinci soru?"}
+    ask: {key: second, together: true, shareable: false}
+    next: bye
+  bye:
+    text: {en: Bye, tr: Hoşça kal}
+    end: true
+"""
+
+
+@pytest.fixture
+async def two_coach(sqlite_url: str, tmp_path: Path, clock) -> Coach:
+    files = {"pair.yaml": PAIR, "two.yaml": TWO, "topic.yaml": TOPIC}
+    topics = ["pair", "two", "topic"]
+    content = load_content(write_dialogs(tmp_path / "two", files, topics=topics))
+    return await make_coach(sqlite_url, content, clock)
+
+
+async def test_the_reveal_names_the_question_by_its_short_form_when_it_has_one(
+    two_coach,
+) -> None:
+    await link(two_coach, ALEX, SAM)
+    await two_coach.press(ALEX, "t|two")
+    await two_coach.text(ALEX, "yes")
+    await two_coach.press(SAM, "t|two")
+    [to_alex] = texts(await two_coach.text(SAM, "evet"), ALEX)
+    assert "First, in short" in to_alex and "A long first question" not in to_alex
+
+
+async def test_only_the_partners_answer_to_the_same_question_is_revealed(two_coach) -> None:
+    """Alex answered a question of the same name in another topic, and another question
+    of the same topic; Sam's answers wait for Alex's answers to those very questions."""
+    await link(two_coach, ALEX, SAM)
+    await two_coach.press(ALEX, "t|topic")
+    await two_coach.text(ALEX, "topic answer")  # node "q", as in "pair"
+    await two_coach.handle(ALEX, lambda turn: begin_at(turn, "two", "second"))
+    await two_coach.text(ALEX, "second answer")
+    for topic in ("pair", "two"):
+        await two_coach.press(SAM, f"t|{topic}")
+        outs = await two_coach.text(SAM, f"Sam on {topic}")
+        assert len(texts(outs, ALEX)) == 1, "Alex is reminded of that question"
+        everything = " ".join(o.text for o in outs)
+        assert "topic answer" not in everything and "second answer" not in everything
+
+
+async def test_the_reveal_shows_the_partners_newest_answer(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await answer(pair_coach, ALEX, "your kindness")  # Alex changed their mind
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    [to_alex] = texts(outs, ALEX)
+    assert "your kindness" in to_alex and "your laugh" not in to_alex
+
+
+@pytest.mark.parametrize("quiet", [ALEX, SAM], ids=["answered_first", "answers_now"])
+async def test_nothing_is_revealed_while_either_partner_is_in_quiet_mode(pair_coach, quiet) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await update_user(pair_coach, quiet, quiet=True)
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    assert all("your laugh" not in t for t in texts(outs, SAM))
+    assert all("senin sabrın" not in t for t in texts(outs, ALEX))
+
+
+async def test_an_answer_in_a_couple_whose_other_member_is_gone_is_kept_as_if_alone(
+    pair_coach,
+) -> None:
+    """The couple row outlived the partner's (a half-finished erasure, say): the answer is
+    kept and the note about linking said, as for someone alone."""
+    await pair_coach.run_command(ALEX, "help")
+    await link_rows(pair_coach.sessions, ALEX.user_id)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    note = pair_coach.content.t("together_no_partner", "en")
+    assert any(note in t for t in texts(outs, ALEX))
