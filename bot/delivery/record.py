@@ -27,7 +27,7 @@ that moment (by `reclaim`, or by `admit` right before the request) is marked
 EXPIRED, not sent, and logged with its kind and chat (never its words). A
 row that reached BLOCKED, REFUSED or FAILED (the tries gave up) is handed to
 `on_undelivered` in the transaction that recorded it, so the table can tell
-whoever is waiting for it (see `bot.outbox.undelivered`).
+whoever is waiting for it (see `Outbox.tell_sender`).
 
 Rows are read `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's write lock
 serialises the sweeps), and every take-over checks the row is still as it
