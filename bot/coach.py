@@ -256,7 +256,11 @@ class Coach:
                 await handler(turn)
                 turn.hold_for_quiet()
                 if self.outbox is not None:
-                    turn.out = await self.outbox.stage(session, turn.out, turn.now)
+                    await self._hold_for_quiet_hours(session, turn)
+                    staged = await self.outbox.stage(
+                        session, turn.out, turn.now, sender=turn.user.id
+                    )
+                    turn.out = _sent_now(staged)
         except AlreadyHandled:
             log.info(
                 "update %s was handled before; not handling it again", ticket and ticket.update_id
@@ -292,6 +296,8 @@ class Coach:
             turn.hold_for_quiet()
             if (row_values(turn.user), row_values(turn.partner)) != rows:
                 raise NeedsSession  # a changed person row is the ORM session's to write
+            if self.outbox is not None and turn.partner_news():
+                raise NeedsSession  # the partner's quiet hours are read on the ORM path
             if self.outbox is not None:
                 turn.out = self.outbox.stage_on_connection(
                     connection, self.direct.prepared(STAGE, STAGE_COLUMNS), turn.out, now
@@ -327,9 +333,36 @@ class Coach:
             await handler(turn)
             turn.hold_for_quiet()
             if self.outbox is not None:
-                turn.out = await self.outbox.stage(session, turn.out, turn.now, BULK)
+                await self._hold_for_quiet_hours(session, turn)
+                staged = await self.outbox.stage(
+                    session, turn.out, turn.now, BULK, sender=turn.user.id
+                )
+                turn.out = _sent_now(staged)
         await _after_commit(turn)
         return turn.out
+
+    async def _hold_for_quiet_hours(self, session: AsyncSession, turn: Turn) -> None:
+        """Partner news waits in the outbox for the end of the partner's quiet hours.
+
+        That the partner answered a couple question, sent an appreciation, or that
+        a reveal came of their action can wait until morning: it is kept with a
+        not-before time (`Outbound.not_before`) and sent once then, if its sender
+        still shares it (`Outbox.reclaim`). What is `urgent` goes at once: a break
+        notice matters while the break runs, which is usually right now, when both
+        are awake in the middle of an argument — in the morning it would be stale
+        and the partner would have kept writing to someone who asked for space.
+        Without an outbox (the terminal chat, a test's coach) nothing can be kept.
+        """
+        quiet_hours = self.registry.quiet_hours
+        news = turn.partner_news()
+        if quiet_hours is None or not news or turn.partner is None:
+            return
+        until = await quiet_hours(session, turn.partner, turn.now)
+        if until is None:
+            return
+        held = {id(out) for out in news}
+        turn.out = [replace(out, not_before=until) if id(out) in held else out for out in turn.out]
+        log.info("%d message(s) for a partner wait for their quiet hours to end", len(held))
 
     async def mark_unreachable(self, user_id: int) -> None:
         """Telegram said Forbidden: stop sending to this person until they return."""
@@ -401,6 +434,11 @@ class Coach:
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
         return Turn(self, session, store, self.content, user, partner, now, args, created)
+
+
+def _sent_now(staged: list[Outbound]) -> list[Outbound]:
+    """What the transport sends now: not what the outbox keeps for later."""
+    return [out for out in staged if out.not_before is None]
 
 
 async def _after_commit(turn: Turn) -> None:

@@ -32,7 +32,7 @@ from bot.engine.content import Content
 from bot.engine.outputs import Action, Effect, Keyboard
 from bot.engine.payloads import Payload
 from bot.sending import SendHooks
-from bot.storage.models import WaitingInput
+from bot.storage.models import User, WaitingInput
 from bot.turn import Outbound, Turn
 
 Handler = Callable[[Turn], Awaitable[None]]
@@ -249,6 +249,10 @@ class Feature:
     effect_listeners: Sequence[EffectListener] = ()
     link_listeners: Sequence[Handler] = ()
     """Run in the joiner's turn right after two people link (`turn.partner` is set)."""
+    link_settled: Sequence[Handler] = ()
+    """Run once both partners of a new link have answered (or skipped) the private safety
+    question (`bot.safety.link_question`) and neither is in quiet mode, in the turn of
+    whoever answered last: what the link itself would share waits for this."""
     fallback_text: Handler | None = None
     """Typed text no screen took (the dialogs' answers); one feature at most."""
     start_payload: StartPayload | None = None
@@ -258,6 +262,12 @@ class Feature:
     settings_sections: Sequence[SettingsSection] = ()
     group: GroupChat | None = None
     """Group chats: Attune acts in a group only for this feature (the Talk Table)."""
+    quiet_hours: QuietHours | None = None
+    """When a person's quiet hours end, if a moment falls in them; one feature at most."""
+
+
+QuietHours = Callable[[AsyncSession, User, datetime], Awaitable[datetime | None]]
+"""(session, person, now) -> the end of the person's quiet hours if `now` is in them, else None."""
 
 
 class Jobs(Protocol):
@@ -325,6 +335,7 @@ class Registry:
         self.screens: list[Screen] = []
         self.effect_listeners: list[EffectListener] = []
         self.link_listeners: list[Handler] = []
+        self.link_settled: list[Handler] = []
         self.fallback_text: Handler | None = None
         self.start_payload: StartPayload | None = None
         self.location: LocationHandler | None = None
@@ -332,6 +343,7 @@ class Registry:
         self.periodic: list[Periodic] = []
         self.settings_sections: list[SettingsSection] = []
         self.group: GroupChat | None = None
+        self.quiet_hours: QuietHours | None = None
 
     def add(self, feature: Feature) -> None:
         """Take in one feature; a name two features claim is an error, not a shadow."""
@@ -345,12 +357,14 @@ class Registry:
         self.start_payload = _one(self.start_payload, feature.start_payload, f"{where}: /start")
         self.location = _one(self.location, feature.location, f"{where}: location")
         self.group = _one(self.group, feature.group, f"{where}: group chats")
+        self.quiet_hours = _one(self.quiet_hours, feature.quiet_hours, f"{where}: quiet hours")
         if feature.typed is not None:
             _claim_all(self.typed, {feature.name: feature.typed}, f"{where}: typed input of")
         self.safety_screens += feature.safety_screens
         self.screens += feature.screens
         self.effect_listeners += feature.effect_listeners
         self.link_listeners += feature.link_listeners
+        self.link_settled += feature.link_settled
         self.topics += [feature.topics] if feature.topics else []
         self.periodic += feature.periodic
         self.settings_sections += feature.settings_sections

@@ -75,11 +75,16 @@ class Outbound:
     """What the message is (its dialog key), kept with it for logs; never the words."""
     sender_id: int | None = None
     """The person it comes from, when it goes to their partner: told, without the words,
-    if it cannot be delivered (`bot.outbox.undelivered`)."""
+    if it cannot be delivered (`Outbox.tell_sender`)."""
     about: str | None = None
     """What that notice names (JSON, e.g. the conversation a shared answer came from)."""
     useful_until: datetime | None = None
     """A time-bound message (a breathing cue) is not sent after this, but marked expired."""
+    urgent: bool = False
+    """For the partner: goes at once even in their quiet hours (a break notice, the Talk
+    Table); other news for the partner waits for the end of them (see `Coach`)."""
+    not_before: datetime | None = None
+    """Kept in the outbox, not sent, until this moment (partner news in quiet hours)."""
 
 
 PARAGRAPH = "\n\n"
@@ -259,8 +264,33 @@ class Turn:
     def partner_reachable(self) -> bool:
         return self.partner is not None and self.partner.active
 
+    def partner_news(self) -> list[Outbound]:
+        """What this turn says to the partner that may wait for their quiet hours to end:
+        not urgent, not an edit, and text the outbox can keep (`bot.outbox.store.stageable`)."""
+        if self.partner is None:
+            return []
+        chat = self.partner.chat_id
+        return [
+            out
+            for out in self.out
+            if out.chat_id == chat
+            and not (out.urgent or out.replace or out.append or out.attachment or out.ref)
+            and out.text
+        ]
+
+    def to_partner_now(self, key: str, keyboard: Keyboard = (), **values: object) -> bool:
+        """`to_partner` for what is time-bound (a break and what ends it): it goes even in
+        the partner's quiet hours, since by morning it would be stale (see `Outbound.urgent`)."""
+        return self.to_partner(key, keyboard, urgent=True, **values)
+
     def to_partner(
-        self, key: str, keyboard: Keyboard = (), *, about_the_link: bool = False, **values: object
+        self,
+        key: str,
+        keyboard: Keyboard = (),
+        *,
+        about_the_link: bool = False,
+        urgent: bool = False,
+        **values: object,
     ) -> bool:
         """Queue a message for the partner in *their* language.
 
@@ -268,7 +298,7 @@ class Turn:
         a neutral note instead. While the sender is in quiet mode (bot.safety.quiet)
         nothing is sent and they are told so; only `about_the_link` notices (the
         link began or ended, a fact both share) still go. Returns whether the
-        message was queued.
+        message was queued. `urgent`: see `Outbound.urgent`.
         """
         partner = self.partner
         if self.user.quiet and not about_the_link:
@@ -281,7 +311,9 @@ class Turn:
         # News of the link itself (it may come from a /forget that erased its sender) names no
         # sender; anything else does, so the sender can be told if it cannot be delivered.
         sender = None if about_the_link else self.user.id
-        out = Outbound(partner.chat_id, partner.id, text, keyboard, kind=key, sender_id=sender)
+        out = Outbound(
+            partner.chat_id, partner.id, text, keyboard, urgent=urgent, kind=key, sender_id=sender
+        )
         self.out.append(out)
         if about_the_link:
             self.link_news.append(out)

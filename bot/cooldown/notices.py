@@ -46,7 +46,7 @@ async def send(turn: Turn, pressed: b.SendNotice) -> None:
         assert cd.ends_at is not None
         when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
         text_key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
-        if turn.to_partner(text_key, keyboard, name=turn.user.name, when=when):
+        if turn.to_partner_now(text_key, keyboard, name=turn.user.name, when=when):
             cd.notice_sent_at = turn.now
             cd.notice_couple_id = turn.user.couple_id
             turn.say_key("cooldown_notice_sent", partner=partner.name)
@@ -79,14 +79,14 @@ def tell_new_time(turn: Turn, cd: Cooldown) -> None:
     assert turn.partner is not None and cd.ends_at is not None
     partner = turn.partner
     when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
-    turn.to_partner(
+    turn.to_partner_now(
         "cooldown_partner_more", name=turn.user.name, minutes=phases.EXTEND_MINUTES, when=when
     )
 
 
 def tell_not_today(turn: Turn, cd: Cooldown) -> None:
     if _told(turn, cd):
-        turn.to_partner("cooldown_partner_not_today", name=turn.user.name)
+        turn.to_partner_now("cooldown_partner_not_today", name=turn.user.name)
 
 
 async def acknowledge(turn: Turn, pressed: b.Acknowledge) -> None:
@@ -98,7 +98,7 @@ async def acknowledge(turn: Turn, pressed: b.Acknowledge) -> None:
     if cd.notice_acked_at is None:
         cd.notice_acked_at = turn.now
         turn.session.add(cd)
-        turn.to_partner("cooldown_starter_acked", name=turn.user.name)
+        turn.to_partner_now("cooldown_starter_acked", name=turn.user.name)
     turn.say_key("cooldown_ack_thanks", screens.calm_keyboard(turn))
 
 
@@ -146,5 +146,5 @@ async def _answer_statement(turn: Turn, cooldown_id: int, starter_key: str) -> b
     if cd.statement_heard_at is None:
         cd.statement_heard_at = turn.now
         turn.session.add(cd)
-        turn.to_partner(starter_key, name=turn.user.name)
+        turn.to_partner_now(starter_key, name=turn.user.name)
     return True

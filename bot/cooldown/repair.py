@@ -174,7 +174,7 @@ async def _send(turn: Turn, cd: Cooldown) -> None:
         [[("cooldown_heard", b.Heard(cd.id))], [("cooldown_moment", b.Moment(cd.id))]],
     )
     key = "cooldown_partner_statement" if took_break(cd) else "cooldown_partner_statement_direct"
-    sent = turn.to_partner(key, keyboard, name=turn.user.name, statement=cd.statement or "")
+    sent = turn.to_partner_now(key, keyboard, name=turn.user.name, statement=cd.statement or "")
     if sent:
         cd.statement_sent_at = turn.now
         cd.statement_couple_id = turn.user.couple_id

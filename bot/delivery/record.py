@@ -78,6 +78,11 @@ FINAL = {
     Outcome.SUPERSEDED: "superseded",
 }
 
+HELD = "held"
+"""The owner of a claim no process has yet: it waits for its `lease_until` (a not-before
+time, e.g. the end of the recipient's quiet hours), then the next `reclaim` takes it.
+Neither `renew` nor `take_over` brings it forward."""
+
 Claimed = tuple[int, int]
 """(delivery id, user id)"""
 OnSent = Callable[[AsyncSession, Any], Awaitable[None]]
@@ -284,7 +289,7 @@ class DeliveryRecord:
             )
             await session.exec(
                 update(t)
-                .where(t.c.status == CLAIMED, t.c.attempts == 0)
+                .where(t.c.status == CLAIMED, t.c.attempts == 0, t.c.owner != HELD)
                 .values(lease_until=self.clock())
             )
 

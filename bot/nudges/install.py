@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.followups.answers import Answers
 from bot.followups.exercises import EXERCISES
 from bot.nudges import buttons as b
@@ -13,11 +17,11 @@ from bot.nudges.pause import Pausing
 from bot.nudges.pools import POOLS
 from bot.nudges.responses import Responses
 from bot.nudges.settings_menu import TIME, TIMEZONE, CheckinSettings
-from bot.nudges.store import schedule_for
+from bot.nudges.store import quiet_until, schedule_for
 from bot.nudges.summary import Summaries
 from bot.nudges.sweep import Sweep
 from bot.plugins import Command, Feature, FeatureContext, reads
-from bot.storage.models import WaitingInput
+from bot.storage.models import User, WaitingInput
 from bot.turn import Turn
 
 
@@ -38,6 +42,9 @@ def feature(context: FeatureContext) -> Feature:
             return await settings.typed(turn, schedule, what, text)
         return await responses.typed(turn, schedule, what, text)
 
+    async def quiet_hours(session: AsyncSession, user: User, now: datetime) -> datetime | None:
+        return await quiet_until(session, user, now, nudging.default_tz)
+
     return Feature(
         FEATURE,
         commands={"pause": Command(pausing.pause), "resume": Command(pausing.resume)},
@@ -46,4 +53,5 @@ def feature(context: FeatureContext) -> Feature:
         location=settings.location,
         periodic=(sweep.periodic(),),
         settings_sections=(settings.section(),),
+        quiet_hours=quiet_hours,
     )

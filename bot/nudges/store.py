@@ -14,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.nudges.models import DEFAULT_DAYS, DEFAULT_MINUTE, DEFAULT_QUIET, NudgeSchedule
-from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary, parse_days
+from bot.nudges.schedule import Quiet, Rhythm, next_due, next_summary, out_of_quiet, parse_days
 from bot.storage.models import User
 from bot.storage.repo import insert_ignoring_duplicates
 
@@ -49,6 +49,20 @@ def rhythm_of(schedule: NudgeSchedule, user: User, default_tz: str) -> Rhythm:
         quiet_of(schedule),
         schedule.stride,
     )
+
+
+async def quiet_until(
+    session: AsyncSession, user: User, now: datetime, default_tz: str
+) -> datetime | None:
+    """When `user`'s quiet hours end, if `now` (UTC) falls in them in their own timezone.
+
+    The hours their check-ins keep (`quiet_start`/`quiet_end`); the default ones
+    for someone whose schedule row has not been made yet. None: not quiet now.
+    """
+    schedule = await session.get(NudgeSchedule, user.id)
+    quiet = quiet_of(schedule) if schedule is not None else Quiet(*DEFAULT_QUIET)
+    until = out_of_quiet(quiet, timezone_of(user, default_tz), now)
+    return until if until > now else None
 
 
 def first_after(created_at: datetime, now: datetime) -> datetime:

@@ -21,8 +21,10 @@ from sqlmodel import Field, SQLModel
 from bot.delivery.record import CLAIMED as CLAIMED
 from bot.delivery.record import EXPIRED as EXPIRED
 from bot.delivery.record import FAILED as FAILED
+from bot.delivery.record import HELD as HELD
 from bot.delivery.record import SENDING as SENDING
 from bot.delivery.record import SENT as SENT
+from bot.delivery.record import SKIPPED as SKIPPED
 from bot.delivery.record import UNKNOWN as UNKNOWN
 from bot.storage.models import timestamp
 
@@ -46,13 +48,16 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     created_at: datetime = Field(sa_column=timestamp())
     sent_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
-    kind: str | None = Field(default=None, sa_column=Column(String(60), nullable=True))
-    """What the message is (its dialog key): for logs and the sender's notice, never the words."""
     sender_id: int | None = Field(
         default=None,
-        sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+        sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
     )
-    """Who is told if it cannot be delivered (a message from one partner to the other)."""
+    """Whose news it is: for a message to a partner, the one told if it cannot be delivered
+    (`Outbox.tell_sender`); for partner news held until the recipient's quiet hours end
+    (owner `HELD`), it goes only if they are still linked and not in quiet mode then. It
+    goes with them when they /forget."""
+    kind: str | None = Field(default=None, sa_column=Column(String(60), nullable=True))
+    """What the message is (its dialog key): for logs and the sender's notice, never the words."""
     about: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """JSON naming what it was for that notice (a conversation's id), never private words."""
     useful_until: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))

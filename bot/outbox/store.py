@@ -38,16 +38,19 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery.record import (
     BLOCKED,
+    CLAIMED,
     EXPIRED,
     FAILED,
+    HELD,
     SENDING,
     SENT,
+    SKIPPED,
     UNKNOWN,
     DeliveryRecord,
     log_expired,
@@ -174,8 +177,10 @@ class Outbox:
 
     # -- 1. stage (inside the turn's transaction) ------------------------------
 
-    def _row(self, out: Outbound, now: datetime, lane: str) -> dict[str, Any]:
-        return self.record.claim(
+    def _row(
+        self, out: Outbound, now: datetime, lane: str, sender: int | None = None
+    ) -> dict[str, Any]:
+        row = self.record.claim(
             out.user_id,
             now,
             chat_id=out.chat_id,
@@ -187,18 +192,30 @@ class Outbox:
             about=out.about,
             useful_until=out.useful_until,
         )
+        if out.not_before is not None:  # held: no process's until then (see `HELD`)
+            row.update(owner=HELD, lease_until=out.not_before, sender_id=sender or out.sender_id)
+        return row
 
     async def stage(
-        self, session: AsyncSession, outs: Sequence[Outbound], now: datetime, lane: str = REPLY
+        self,
+        session: AsyncSession,
+        outs: Sequence[Outbound],
+        now: datetime,
+        lane: str = REPLY,
+        sender: int | None = None,
     ) -> list[Outbound]:
-        """Put `outs` on record in `session`'s transaction; returns them carrying their ids."""
+        """Put `outs` on record in `session`'s transaction; returns them carrying their ids.
+
+        A message with a `not_before` time is kept until then, as news of `sender`'s
+        (see `reclaim`); the caller does not send it now.
+        """
         staged: list[Outbound] = []
         for out in outs:
             if not stageable(out):
                 staged.append(out)
                 continue
             result = await session.exec(  # type: ignore[call-overload]
-                insert(OUTBOX).values(self._row(out, now, lane)).returning(OUTBOX.c.id)
+                insert(OUTBOX).values(self._row(out, now, lane, sender)).returning(OUTBOX.c.id)
             )
             staged.append(_with_ref(out, result.scalar_one()))
         return staged
@@ -259,6 +276,7 @@ class Outbox:
 
         async with self.sessions() as session, session.begin():
             await self.record.expire_sends(session, now)
+            await self._drop_stale_news(session, now)
             rows = await self.record.reclaim(
                 session,
                 now,
@@ -273,6 +291,28 @@ class Outbox:
         for row in stale:
             log_expired(self.record.what, row)
         return [decode(r.id, r.user_id, r.chat_id, r.body or "{}") for r in rows]
+
+    async def _drop_stale_news(self, session: AsyncSession, now: datetime) -> None:
+        """Held partner news that is due goes only if its sender still could send it:
+        still linked with the recipient and not in quiet mode (`bot.safety.quiet`).
+        Otherwise it is skipped and its words dropped, as if it had never been said."""
+        t = OUTBOX
+        sender, recipient = User.__table__.alias("sender"), User.__table__.alias("recipient")  # type: ignore[attr-defined]
+        still = exists().where(
+            sender.c.id == t.c.sender_id,
+            recipient.c.id == t.c.user_id,
+            sender.c.couple_id.is_not(None),
+            sender.c.couple_id == recipient.c.couple_id,
+            sender.c.quiet.is_(False),
+        )
+        due = and_(t.c.status == CLAIMED, t.c.owner == HELD, t.c.lease_until < now)
+        result = await session.exec(  # type: ignore[call-overload]
+            update(t).where(due, ~still).values(status=SKIPPED, body=None)
+        )
+        if result.rowcount:
+            log.info(
+                "%d held partner message(s) dropped: the sender no longer shares", result.rowcount
+            )
 
     async def renew(self) -> None:
         """Keep the fresh messages this process is about to send (not those pausing)."""

@@ -15,7 +15,7 @@ from bot.safety.settings import SafetySettings
 def feature(context: FeatureContext) -> Feature:
     care = Care(context.data(SIGNALS), context.data(LINES))
     settings = SafetySettings(care)
-    question = LinkQuestion(care)
+    question = LinkQuestion(care, context.registry)
     return Feature(
         "safety",
         commands={"help_now": Command(care.help_now), "about": Command(care.about)},

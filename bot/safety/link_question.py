@@ -2,9 +2,15 @@
 
 Each partner is asked alone, in their own chat, once per link (skippable).
 "No" or "Not sure" quietly turns on quiet mode and offers help lines; the
-answer itself is not stored, and the partner never learns of it. The buttons
-carry the couple they were asked for, so an old question pressed after a
-relink does nothing.
+answer itself is not stored (only that there was one), and the partner never
+learns of it. The buttons carry the couple they were asked for, so an old
+question pressed after a relink does nothing.
+
+What the link itself would share at once (couple answers both gave before
+linking, `bot.together`) waits for this question: features list it as
+`link_settled`, run once both have answered and neither with a worry. A
+person who never answers keeps it waiting, which looks to the partner exactly
+like a "no": nothing tells them which it was.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Literal
 
 from bot.engine.outputs import KeyButton
 from bot.engine.payloads import Payload
+from bot.plugins import Registry
 from bot.safety import quiet
 from bot.safety.care import Care
 from bot.storage.models import Couple, User
@@ -35,8 +42,10 @@ class LinkAnswer(Payload, prefix="sfl"):
 
 
 class LinkQuestion:
-    def __init__(self, care: Care) -> None:
+    def __init__(self, care: Care, registry: Registry) -> None:
         self.care = care
+        self.registry = registry
+        """Where the features waiting for both answers (`link_settled`) are listed."""
 
     async def linked(self, turn: Turn) -> None:
         """Two people just linked (in the joiner's turn): ask each of them, alone."""
@@ -48,7 +57,7 @@ class LinkQuestion:
         for person, other in ((turn.user, turn.partner), (turn.partner, turn.user)):
             if person.safety_asked_at is not None and person.safety_asked_at > couple.created_at:
                 continue  # already asked for this link
-            person.safety_asked_at = turn.now
+            person.safety_asked_at, person.safety_answered_at = turn.now, None
             turn.session.add(person)
             self._ask(turn, person, other, couple.id)
 
@@ -80,10 +89,14 @@ class LinkQuestion:
             turn.say(turn.t("link_safety_stale"), replace=True)
             return
         log.info("user %s answered the linking safety question", turn.user.id)
+        turn.user.safety_answered_at = turn.now
+        turn.session.add(turn.user)
         if answer == YES:
             turn.say(turn.t("link_safety_thanks"), replace=True)
+            await self._settled(turn)
         elif answer == SKIP:
             turn.say(turn.t("link_safety_skipped"), replace=True)
+            await self._settled(turn)
         else:
             quiet.turn_on(turn)
             name = turn.partner.name
@@ -92,3 +105,17 @@ class LinkQuestion:
             if turn.user.country is None:
                 rows.append(self.care.country_row(turn, ABUSE))
             turn.say(text, tuple(rows), replace=True)
+
+    async def _settled(self, turn: Turn) -> None:
+        """When both have now answered and neither is quiet: what waited for it goes.
+
+        The two partners' turns take turns on the couple's lock (`repo.lock_couple`),
+        so of two answers at the same moment the second sees the first.
+        """
+        partner = turn.partner
+        if partner is None or partner.safety_answered_at is None:
+            return  # the partner has not answered yet: their answer decides too
+        if quiet.is_quiet(turn.user) or quiet.is_quiet(partner):
+            return
+        for listener in self.registry.link_settled:
+            await listener(turn)

@@ -69,6 +69,9 @@ class User(SQLModel, table=True):
     """ISO code the person chose for crisis lines (asked, never guessed); None: not chosen."""
     safety_asked_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     """When the private "do you feel safe with your partner?" question was asked (once)."""
+    safety_answered_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    """When they answered (or skipped) that question for the current link; None while it is
+    open. Only that they answered is kept, never what (bot.safety.link_question)."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
     @property

@@ -311,9 +311,10 @@ class Table:
 
 def _privately(turn: Turn, person: User, text: str, keyboard: Keyboard = ()) -> None:
     """A message for one partner's private chat, unless they blocked the bot: only a
-    message from them in private makes them reachable again, never a press in the group."""
+    message from them in private makes them reachable again, never a press in the group.
+    It is part of a table both sit at now, so it goes even in their quiet hours (`urgent`)."""
     if person.active:
-        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard))
+        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard, urgent=True))
 
 
 def _to_group(

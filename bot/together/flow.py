@@ -58,6 +58,7 @@ def feature(context: FeatureContext) -> Feature:
         typed=typed,
         effect_listeners=(on_effect,),
         link_listeners=(carry_over,),
+        link_settled=(release_held,),
     )
 
 
@@ -106,9 +107,16 @@ async def carry_over(turn: Turn) -> None:
 
     Each one's answers written while unlinked now belong to this couple, so they
     are not asked for again, stay private until the other answers too, and are
-    then revealed as any couple answer. Questions both had already answered are
-    revealed now, unless either is in quiet mode. Answers written in an earlier
-    couple keep that couple's id and never reach this partner.
+    then revealed as any couple answer. Answers written in an earlier couple
+    keep that couple's id and never reach this partner.
+
+    Questions both had already answered are not revealed in this turn: the same
+    turn asks each of them, alone, whether they feel safe with the other
+    (`bot.safety.link_question`), and an answer of "no" must come before
+    anything of theirs reaches the other. They are held (`held_at`) and
+    revealed by `release_held` once both have answered that question and
+    neither turned quiet mode on; while either is in quiet mode now, nothing
+    is even held (quiet mode keeps them private for good, as it does today).
     """
     partner, couple = turn.partner, turn.user.couple_id
     if partner is None or couple is None:
@@ -126,15 +134,39 @@ async def carry_over(turn: Turn) -> None:
         return
     mine = await _carried(turn, turn.user, couple)
     theirs = await _carried(turn, partner, couple)
-    for (dialog, node), reflection in mine.items():
-        their = theirs.get((dialog, node))
-        if their is None or not _is_together_question(turn, dialog, node):
+    for dialog, node in mine:
+        if (dialog, node) not in theirs or not _is_together_question(turn, dialog, node):
             continue
         row = await _locked_question(turn, couple, dialog, node)
-        if row.revealed_at is not None:
+        if row.revealed_at is None and row.held_at is None:
+            row.held_at = turn.now
+            turn.session.add(row)
+
+
+async def release_held(turn: Turn) -> None:
+    """Both partners answered the link's safety question without a worry: the answers
+    carried over into the couple (`carry_over`) are revealed now, each once."""
+    partner, couple = turn.partner, turn.user.couple_id
+    if partner is None or couple is None or turn.user.quiet or partner.quiet:
+        return
+    query = (
+        select(CoupleQuestion)
+        .where(
+            CoupleQuestion.couple_id == couple,
+            col(CoupleQuestion.held_at).is_not(None),
+            col(CoupleQuestion.revealed_at).is_(None),
+        )
+        .order_by(col(CoupleQuestion.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    for row in await turn.session.exec(query):
+        mine = await _answer_of(turn, turn.user, row.dialog, row.node)
+        theirs = await _answer_of(turn, partner, row.dialog, row.node)
+        if mine is None or theirs is None or not _is_together_question(turn, row.dialog, row.node):
             continue
-        effect = SaveReflection(dialog, node, reflection.key, reflection.text, True, turn.now)
-        await _reveal(turn, partner, effect, their.text)
+        effect = SaveReflection(row.dialog, row.node, mine.key, mine.text, True, turn.now)
+        await _reveal(turn, partner, effect, theirs.text)
         row.revealed_at = turn.now
         turn.session.add(row)
 

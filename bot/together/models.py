@@ -29,3 +29,6 @@ class CoupleQuestion(SQLModel, table=True):
     reminded_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     skipped_by: int | None = Field(default=None, sa_column=_person())
     revealed_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    held_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    """Both had answered before they linked: the reveal waits until both have answered the
+    private safety question of the link (`bot.together.flow.carry_over`)."""

@@ -356,16 +356,62 @@ async def test_an_answer_given_before_linking_is_carried_over_and_revealed_when_
     assert en("together_answer_now") not in asked, "Alex is not asked again"
 
 
-async def test_both_answers_given_before_linking_are_revealed_when_they_link(strangers, en) -> None:
-    world = strangers
+def reveals(chat: Chat) -> int:
+    """How many reveals of Alex's and Sam's carried answers reached `chat`."""
+    return sum("phone away" in t and "second question" in t for t in chat.texts)
+
+
+async def both_answered_then_linked(world: World) -> None:
     await answer_alone(world, world.alex, "when you put the phone away")
     await answer_alone(world, world.sam, "when you ask a second question")
     world.alex.clear(), world.sam.clear()
-
     await world.link(world.alex, world.sam)
 
-    for chat in (world.alex, world.sam):
-        assert any("phone away" in t and "second question" in t for t in chat.texts), chat.texts
+
+@pytest.mark.parametrize("first", ["alex", "sam"])
+async def test_answers_both_gave_before_linking_wait_for_both_safety_answers(
+    strangers, en, first
+) -> None:
+    """The linking turn asks each "do you feel safe with …?": the carried reveal waits for
+    both answers, whoever linked first (Alex invited, Sam joined) or answers first."""
+    world = strangers
+    await both_answered_then_linked(world)
+    assert reveals(world.alex) == reveals(world.sam) == 0, "not in the linking turn"
+
+    early, late = (world.alex, world.sam) if first == "alex" else (world.sam, world.alex)
+    await early.press(en("link_safety_yes"))
+    assert reveals(world.alex) == reveals(world.sam) == 0, "the other has not answered yet"
+    await late.press(en("link_safety_skip"))
+
+    assert reveals(world.alex) == reveals(world.sam) == 1
+    await early.press_data(early.button(en("link_safety_yes")))  # a double tap
+    await late.send("hello")
+    assert reveals(world.alex) == reveals(world.sam) == 1, "once"
+
+
+@pytest.mark.parametrize("worry", ["link_safety_no", "link_safety_unsure"])
+@pytest.mark.parametrize("first", ["alex", "sam"])
+async def test_a_no_to_the_safety_question_keeps_carried_answers_and_tells_the_partner_nothing(
+    strangers, en, worry, first
+) -> None:
+    world = strangers
+    await both_answered_then_linked(world)
+    linked = list(world.alex.texts)
+
+    if first == "sam":
+        await world.sam.press(en(worry))
+        await world.alex.press(en("link_safety_yes"))
+    else:
+        await world.alex.press(en("link_safety_yes"))
+        await world.sam.press(en(worry))
+    await world.sam.send("hello")
+    await world.alex.command("progress")
+
+    assert reveals(world.alex) == reveals(world.sam) == 0
+    assert not any("second question" in t for t in world.alex.texts), "nothing of Sam's"
+    told = world.alex.texts[len(linked) :]
+    assert told[0] == en("link_safety_thanks"), "Alex hears what a Yes always hears"
+    assert not any("Sam" in t and "safe" in t.lower() for t in told)
 
 
 async def test_an_answer_carried_into_the_sam_couple_never_reaches_kim(strangers, en) -> None:
@@ -379,6 +425,70 @@ async def test_an_answer_carried_into_the_sam_couple_never_reaches_kim(strangers
     assert not any("phone away" in t for t in world.kim.texts)
     assert not any("phone away" in o.text for o in kims)
     assert any(en("together_waiting", name="Alex") in o.text for o in kims), "Alex asked anew"
+
+
+async def test_others_linking_meanwhile_leave_an_answer_given_alone_to_its_author(
+    strangers, en
+) -> None:
+    """Kim's answer given alone is carried into Kim's own couple, not into the couple
+    two other people form meanwhile."""
+    world = strangers
+    await answer_alone(world, world.kim, "when you hum while cooking")
+    await world.link(world.alex, world.sam)
+    await world.relink_alex_with_kim()
+    world.kim.clear()
+
+    await answer_alone(world, world.alex, "when you put the phone away")
+
+    assert any("hum while cooking" in t and "phone away" in t for t in world.kim.texts)
+
+
+async def test_an_answer_written_for_kim_is_not_carried_to_sam_when_alex_and_sam_link(
+    strangers, en
+) -> None:
+    """Alex answered while linked to Kim (Kim never did); later Alex links with Sam, who
+    answered alone: that answer stays with the couple it was written for."""
+    world = strangers
+    await world.link(world.alex, world.kim)
+    await answer_alone(world, world.alex, "what I love about us, Kim")
+    await world.unlink(world.alex)
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+
+    assert not any("about us, Kim" in t for t in world.sam.texts)
+
+
+async def test_the_newest_of_two_answers_given_alone_is_the_one_revealed(strangers, en) -> None:
+    world = strangers
+    await answer_alone(world, world.alex, "my first thought")
+    await answer_alone(world, world.alex, "my second thought")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam):  # the reveal waits for the link's safety question
+        await chat.press(en("link_safety_yes"))
+
+    assert any("second thought" in t for t in world.sam.texts), world.sam.texts
+    assert not any("first thought" in t for t in world.sam.texts)
+
+
+async def test_answers_carried_over_are_revealed_each_under_its_authors_name(strangers, en) -> None:
+    world = strangers
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.alex.clear(), world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+
+    to_alex = [t for t in world.alex.texts if "phone away" in t]
+    to_sam = [t for t in world.sam.texts if "phone away" in t]
+    assert to_alex and "You: when you put the phone away" in to_alex[0]
+    assert "Sam: when you ask a second question" in to_alex[0]
+    assert to_sam and "You: when you ask a second question" in to_sam[0]
+    assert "Alex: when you put the phone away" in to_sam[0]
 
 
 async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(

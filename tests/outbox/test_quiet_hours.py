@@ -1,0 +1,144 @@
+"""Partner news waits for the end of the recipient's quiet hours, in their own timezone,
+and then arrives once — unless its sender no longer shares it by then.
+
+Sam lives in Istanbul (UTC+3) with the default quiet hours, 22:00 to 08:00. At
+04:00 Sam's time Alex answers a couple question, which tells Sam ("your partner
+answered…"). That news is kept in the outbox and sent at 08:00, once. A break
+notice is the exception: it is time-bound, so it goes at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.coach import Coach
+from bot.conversations import begin_at
+from bot.features import FEATURES
+from bot.outbox.models import HELD, SKIPPED
+from bot.outbox.store import OUTBOX, Outbox
+from bot.sending import Outcome
+from bot.storage.db import session_factory
+from bot.turn import Outbound
+from tests.cooldown.support import take_break
+from tests.support.clock import Clock
+from tests.support.people import ALEX, SAM, pair, update_user
+
+QUESTION = ("communication", "together")
+"""A real couple question: "I feel most listened to by you when…"."""
+SAM_AT_4 = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+"""04:00 in Istanbul."""
+SAM_AT_8 = datetime(2026, 3, 3, 5, 0, tzinfo=UTC)
+"""08:00 in Istanbul: Sam's quiet hours end."""
+
+
+@pytest.fixture
+def coach(db_engine, content, clock: Clock) -> Coach:
+    """The wired coach with the outbox the Telegram transport gives it (SQLite and PostgreSQL)."""
+    coach = Coach(content, session_factory(db_engine), clock, features=FEATURES)
+    coach.outbox = Outbox(coach.sessions, coach.clock, owner="this-process")
+    return coach
+
+
+@pytest.fixture
+async def couple(coach: Coach, clock: Clock):
+    linked = await pair(coach)
+    await update_user(coach, SAM, timezone="Europe/Istanbul")
+    await update_user(coach, ALEX, timezone="America/New_York")  # 20:00 for Alex: awake
+    clock.set(SAM_AT_4)
+    await deliver(coach.outbox)  # the greetings of /start, sent (they were never marked)
+    return linked
+
+
+def to_sam(outs: list[Outbound]) -> list[Outbound]:
+    return [o for o in outs if o.chat_id == SAM.chat_id]
+
+
+async def alex_answers_a_couple_question(coach: Coach) -> list[Outbound]:
+    await coach.handle(ALEX, lambda turn: begin_at(turn, *QUESTION))
+    return await coach.text(ALEX, "when you put the phone away")
+
+
+async def deliver(outbox: Outbox) -> list[Outbound]:
+    """What the outbox job sends Sam now, sent (as the transport would). (Alex's own
+    answers, never marked sent by this test, are taken over too once their lease ran out.)"""
+    sent = []
+    for out in await outbox.reclaim():
+        if await outbox.admit(out):
+            await outbox.done(out, Outcome.SENT)
+            sent.append(out)
+    return to_sam(sent)
+
+
+async def held_rows(coach: Coach):
+    """Sam's rows that were kept for later (news of Alex's)."""
+    async with coach.sessions() as session:
+        query = select(OUTBOX).where(OUTBOX.c.chat_id == SAM.chat_id, OUTBOX.c.owner == HELD)
+        return (await session.exec(query)).all()
+
+
+async def test_news_at_four_in_the_morning_arrives_when_quiet_hours_end_once(
+    coach: Coach, clock: Clock, couple
+) -> None:
+    outs = await alex_answers_a_couple_question(coach)
+    reminder = coach.content.t("together_answer_now", "tr")
+    assert to_sam(outs) == [], "nothing to Sam at 04:00"
+    assert any(o.chat_id == ALEX.chat_id for o in outs), "Alex is answered at once"
+    assert await deliver(coach.outbox) == []
+
+    await coach.outbox.renew()  # the process keeping its own claims does not hurry it
+    await coach.outbox.take_over()  # nor does a restart
+    clock.set(SAM_AT_8.replace(hour=4))  # 07:00 in Istanbul
+    assert await deliver(coach.outbox) == [], "still quiet at 07:00"
+
+    clock.set(SAM_AT_8)
+    clock.advance(seconds=1)
+    [news] = await deliver(coach.outbox)
+    assert news.chat_id == SAM.chat_id
+    assert any(b.label == reminder for row in news.keyboard for b in row), "buttons kept"
+    clock.advance(minutes=30)
+    assert await deliver(coach.outbox) == [], "once"
+
+
+async def test_news_outside_quiet_hours_goes_at_once(coach: Coach, clock: Clock, couple) -> None:
+    clock.set(SAM_AT_8.replace(hour=9))  # 12:00 in Istanbul
+    outs = await alex_answers_a_couple_question(coach)
+    assert len(to_sam(outs)) == 1
+    assert await deliver(coach.outbox) == []
+
+
+@pytest.mark.parametrize("change", ["quiet", "unlink"])
+async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
+    coach: Coach, clock: Clock, couple, change: str
+) -> None:
+    """Quiet mode on (or the link ended) at 05:00: the 04:00 news never reaches Sam."""
+    await alex_answers_a_couple_question(coach)
+    clock.advance(hours=1)
+    if change == "quiet":
+        await update_user(coach, ALEX, quiet=True)
+    else:
+        await update_user(coach, ALEX, couple_id=None)
+    clock.set(SAM_AT_8)
+    clock.advance(minutes=1)
+
+    assert await deliver(coach.outbox) == []
+    [row] = await held_rows(coach)
+    assert (row.status, row.body) == (SKIPPED, None), "and its words are gone"
+
+
+async def test_a_break_notice_goes_at_once_even_in_quiet_hours(
+    coach: Coach, clock: Clock, couple, content
+) -> None:
+    from tests.support.people import Chat, Router
+
+    def en(key: str, **values: object) -> str:
+        return content.t(key, "en", **values)
+
+    router = Router()
+    alex, sam = Chat(coach, ALEX, router), Chat(coach, SAM, router)
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_send"))
+    assert sam.inbox, "Sam hears of the break now, not at 08:00"
+    assert await held_rows(coach) == []
