@@ -482,6 +482,8 @@ async def test_answers_carried_over_are_revealed_each_under_its_authors_name(str
     world.alex.clear(), world.sam.clear()
 
     await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam):  # the reveal waits for the link's safety question
+        await chat.press(en("link_safety_yes"))
 
     to_alex = [t for t in world.alex.texts if "phone away" in t]
     to_sam = [t for t in world.sam.texts if "phone away" in t]
