@@ -134,6 +134,17 @@ EQUIVALENT: dict[str, str] = {
     "bot.together.flow.x_answer_now__mutmut_28": "has_partner read only awaiting a share",
     "bot.together.flow.x_answer_now__mutmut_31": "has_partner read only awaiting a share",
     "bot.together.flow.x_answer_now__mutmut_32": "has_partner read only awaiting a share",
+    # together: `step.ask and step.ask.summary` -> `or`: only couple questions (with `ask`)
+    # get here, and then a missing summary (None) falls back to the text either way.
+    "bot.together.flow.x__question_text__mutmut_7": "ask is always set for a couple question",
+    # together: `_answer_of` without `together IS TRUE`: whether a question is for both is
+    # the node's own, so every answer at a couple question's node is a couple answer (unless
+    # an update of the dialogs made an ordinary question one for both: then an older answer
+    # would count as given; accepted).
+    "bot.together.flow.x__answer_of__mutmut_12": "together is a property of the node",
+    # together: `populate_existing=None`: the question row is first loaded in its session by
+    # this very locking query, so there is no stale copy in the identity map to refresh.
+    "bot.together.flow.x__locked_question__mutmut_14": "row first loaded by the lock itself",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.coach import Coach
+from bot.conversations import begin_at
 from bot.engine.content import Content
 from bot.engine.loader import load_content
 from bot.engine.state import DialogState
@@ -17,7 +18,18 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from bot.storage.models import DialogProgress
 from tests.engine.dialog_files import write_dialogs
-from tests.support.people import ALEX, KIM, SAM, buttons, link, speaking, texts, unlink
+from tests.support.people import (
+    ALEX,
+    KIM,
+    SAM,
+    buttons,
+    link,
+    link_rows,
+    speaking,
+    texts,
+    unlink,
+    update_user,
+)
 
 PAIR = """
 id: pair
@@ -455,3 +467,92 @@ async def test_answer_now_at_that_very_question_shows_it_again_and_the_talk_goes
     assert again == ["İkinizin sorusu: ne zaman yakın hissedersin?"]
     after = " ".join(texts(await pair_coach.text(SAM, "uzun yürüyüşler"), SAM))
     assert "cooking together" in after and "Kapanış alıştırması" in after
+
+
+TWO = """
+id: two
+title: {en: Two questions, tr: İki soru}
+start: first
+nodes:
+  first:
+    text: {en: "A long first question about the two of you?", tr: "İkiniz hakkında uzun ilk soru?"}
+    ask:
+      key: first
+      together: true
+      shareable: false
+      summary: {en: "First, in short", tr: "Kısaca ilk"}
+    next: second
+  second:
+    text: {en: "The second question?", tr: "İkinci soru?"}
+    ask: {key: second, together: true, shareable: false}
+    next: bye
+  bye:
+    text: {en: Bye, tr: Hoşça kal}
+    end: true
+"""
+
+
+@pytest.fixture
+async def two_coach(sqlite_url: str, tmp_path: Path, clock) -> Coach:
+    files = {"pair.yaml": PAIR, "two.yaml": TWO, "topic.yaml": TOPIC}
+    topics = ["pair", "two", "topic"]
+    content = load_content(write_dialogs(tmp_path / "two", files, topics=topics))
+    return await make_coach(sqlite_url, content, clock)
+
+
+async def test_the_reveal_names_the_question_by_its_short_form_when_it_has_one(
+    two_coach,
+) -> None:
+    await link(two_coach, ALEX, SAM)
+    await two_coach.press(ALEX, "t|two")
+    await two_coach.text(ALEX, "yes")
+    await two_coach.press(SAM, "t|two")
+    [to_alex] = texts(await two_coach.text(SAM, "evet"), ALEX)
+    assert "First, in short" in to_alex and "A long first question" not in to_alex
+
+
+async def test_only_the_partners_answer_to_the_same_question_is_revealed(two_coach) -> None:
+    """Alex answered a question of the same name in another topic, and another question
+    of the same topic; Sam's answers wait for Alex's answers to those very questions."""
+    await link(two_coach, ALEX, SAM)
+    await two_coach.press(ALEX, "t|topic")
+    await two_coach.text(ALEX, "topic answer")  # node "q", as in "pair"
+    await two_coach.handle(ALEX, lambda turn: begin_at(turn, "two", "second"))
+    await two_coach.text(ALEX, "second answer")
+    for topic in ("pair", "two"):
+        await two_coach.press(SAM, f"t|{topic}")
+        outs = await two_coach.text(SAM, f"Sam on {topic}")
+        assert len(texts(outs, ALEX)) == 1, "Alex is reminded of that question"
+        everything = " ".join(o.text for o in outs)
+        assert "topic answer" not in everything and "second answer" not in everything
+
+
+async def test_the_reveal_shows_the_partners_newest_answer(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await answer(pair_coach, ALEX, "your kindness")  # Alex changed their mind
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    [to_alex] = texts(outs, ALEX)
+    assert "your kindness" in to_alex and "your laugh" not in to_alex
+
+
+@pytest.mark.parametrize("quiet", [ALEX, SAM], ids=["answered_first", "answers_now"])
+async def test_nothing_is_revealed_while_either_partner_is_in_quiet_mode(pair_coach, quiet) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await update_user(pair_coach, quiet, quiet=True)
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    assert all("your laugh" not in t for t in texts(outs, SAM))
+    assert all("senin sabrın" not in t for t in texts(outs, ALEX))
+
+
+async def test_an_answer_in_a_couple_whose_other_member_is_gone_is_kept_as_if_alone(
+    pair_coach,
+) -> None:
+    """The couple row outlived the partner's (a half-finished erasure, say): the answer is
+    kept and the note about linking said, as for someone alone."""
+    await pair_coach.run_command(ALEX, "help")
+    await link_rows(pair_coach.sessions, ALEX.user_id)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    note = pair_coach.content.t("together_no_partner", "en")
+    assert any(note in t for t in texts(outs, ALEX))
