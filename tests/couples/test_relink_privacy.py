@@ -427,6 +427,54 @@ async def test_an_answer_carried_into_the_sam_couple_never_reaches_kim(strangers
     assert any(en("together_waiting", name="Alex") in o.text for o in kims), "Alex asked anew"
 
 
+async def test_others_linking_meanwhile_leave_an_answer_given_alone_to_its_author(
+    strangers, en
+) -> None:
+    """Kim's answer given alone is carried into Kim's own couple, not into the couple
+    two other people form meanwhile."""
+    world = strangers
+    await answer_alone(world, world.kim, "when you hum while cooking")
+    await world.link(world.alex, world.sam)
+    await world.relink_alex_with_kim()
+    world.kim.clear()
+
+    await answer_alone(world, world.alex, "when you put the phone away")
+
+    assert any("hum while cooking" in t and "phone away" in t for t in world.kim.texts)
+
+
+async def test_an_answer_written_for_kim_is_not_carried_to_sam_when_alex_and_sam_link(
+    strangers, en
+) -> None:
+    """Alex answered while linked to Kim (Kim never did); later Alex links with Sam, who
+    answered alone: that answer stays with the couple it was written for."""
+    world = strangers
+    await world.link(world.alex, world.kim)
+    await answer_alone(world, world.alex, "what I love about us, Kim")
+    await world.unlink(world.alex)
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+
+    assert not any("about us, Kim" in t for t in world.sam.texts)
+
+
+async def test_the_newest_of_two_answers_given_alone_is_the_one_revealed(strangers, en) -> None:
+    world = strangers
+    await answer_alone(world, world.alex, "my first thought")
+    await answer_alone(world, world.alex, "my second thought")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam):  # the reveal waits for the link's safety question
+        await chat.press(en("link_safety_yes"))
+
+    assert any("second thought" in t for t in world.sam.texts), world.sam.texts
+    assert not any("first thought" in t for t in world.sam.texts)
+
+
 async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(
     strangers, en
 ) -> None:
