@@ -17,9 +17,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m bot auto
 
-## make test: lint, validate dialogs and Dockerfile, then the whole test suite
+## make test: lint, validate dialogs and Dockerfile, then the whole test suite in TEST_WORKERS
+## processes (pytest-xdist; each has its own PostgreSQL). `make test TEST_WORKERS=0` runs it
+## serially, as does a plain `pytest`.
+TEST_WORKERS ?= 2
 test: $(STAMP) postgres lint check-content
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk 1
 
 ## make bench: every benchmark; `make bench BENCH=load BENCH_QUICK=1` for the load part in minutes
 bench: $(STAMP)

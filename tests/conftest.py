@@ -16,9 +16,37 @@ from bot.features import FEATURES
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.support.clock import Clock
+from tests.support.logs import LoggingState
 from tests.support.postgres import PostgresServer, postgres_server
 
 DIALOGS = PROJECT_ROOT / "dialogs"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`), the longest tests go out first: those marked slow
+    (a minute or more), then the rest that run the real bot process. One handed out last
+    would keep its worker busy long after the others ran out of work. A serial run keeps
+    the files' order."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=_longest_first)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    return 1 if item.get_closest_marker("e2e") else 2
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found() -> Iterator[None]:
+    """Fails the test that leaves logging configured (a root handler, a level, a filter):
+    a later test would see another log, and under pytest-xdist "later" is any test at all
+    (tests/support/logs.py). Such a test wraps its `setup_logging` in `restored_logging`."""
+    before = LoggingState.now()
+    yield
+    changed = before.changes(LoggingState.now())
+    before.restore()  # one failure, here, not another in whichever test comes next
+    assert not changed, "this test left logging changed:\n" + "\n".join(changed)
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +87,11 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgres_url(pg: PostgresServer, pg_template: str) -> str:
-    return pg.url(pg.create_database(template=pg_template))
+def postgres_url(pg: PostgresServer, pg_template: str) -> Iterator[str]:
+    """A fresh migrated database, a copy of the template; dropped after the test."""
+    name = pg.create_database(template=pg_template)
+    yield pg.url(name)
+    pg.drop_database(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

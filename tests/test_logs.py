@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import REDACTED, RedactSecrets, setup_logging
+from tests.support.logs import restored_logging
 
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp"
 
@@ -45,19 +46,15 @@ NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic")
 
 @pytest.fixture(autouse=True)
 def fresh_logging() -> Iterator[None]:
-    """Each test starts from loggers nobody has configured and leaves them so: a level
-    set by an earlier `setup_logging` must not make a later test pass."""
+    """Each test starts from loggers nobody has configured and leaves logging as it found
+    it: a level set by an earlier `setup_logging` must not make a later test pass, nor
+    its root handler rewrite a later test's records (tests/support/logs.py)."""
     names = (*CHATTY, *NOISY, "telegram.request.BaseRequest")
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    for name in names:
-        logging.getLogger(name).setLevel(logging.NOTSET)
-    yield
-    root.handlers[:], root.level = saved[0], saved[1]
-    for name in names:
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.NOTSET)
-        logger.filters.clear()
+    with restored_logging():
+        for name in names:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+            logging.getLogger(name).filters.clear()
+        yield
 
 
 def test_private_message_text_never_reaches_the_log_even_at_debug(capsys) -> None:

@@ -475,6 +475,24 @@ async def test_the_newest_of_two_answers_given_alone_is_the_one_revealed(strange
     assert not any("first thought" in t for t in world.sam.texts)
 
 
+async def test_answers_carried_over_are_revealed_each_under_its_authors_name(strangers, en) -> None:
+    world = strangers
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.alex.clear(), world.sam.clear()
+
+    await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam):  # the reveal waits for the link's safety question
+        await chat.press(en("link_safety_yes"))
+
+    to_alex = [t for t in world.alex.texts if "phone away" in t]
+    to_sam = [t for t in world.sam.texts if "phone away" in t]
+    assert to_alex and "You: when you put the phone away" in to_alex[0]
+    assert "Sam: when you ask a second question" in to_alex[0]
+    assert to_sam and "You: when you ask a second question" in to_sam[0]
+    assert "Alex: when you put the phone away" in to_sam[0]
+
+
 async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(
     strangers, en
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -13,8 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.engine.content import Content
+from bot.storage.db import create_engine, session_factory
+from tests.fakes.simulated import SimUser
 from tests.fakes.telegram_core import DEFAULT_TOKEN
 from tests.fakes.telegram_server import FakeBotApiServer
+from tests.support.people import link_rows
 
 START_TIMEOUT = 30.0
 
@@ -97,3 +102,40 @@ def running_bot(
     finally:
         if bot.process is not None and bot.process.poll() is None:
             bot.kill()
+
+
+def in_database(url: str, work) -> None:  # type: ignore[no-untyped-def]
+    """Change the database from outside, as an operator or a second process would."""
+
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            await work(session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def start_as_a_couple(url: str, alex: SimUser, sam: SimUser) -> None:
+    """Both say /start to the running bot; then they are made a couple in its database."""
+    for person in (alex, sam):
+        person.send_command("/start")
+        person.wait_for_reply("Let's get to know")
+    in_database(url, lambda sessions: link_rows(sessions, alex.id, sam.id))
+
+
+def take_a_break(person: SimUser, partner: str, content: Content, *, tell_partner: bool) -> None:
+    """`person` walks /cooldown to a twenty-minute break: the body check (one sign, then
+    done), flooded, 20 minutes, the notice to `partner` sent or skipped, the rest."""
+    en = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
+    person.send_command("/cooldown")
+    person.wait_for_reply(en("cooldown_check"))
+    person.press(en("cooldown_sign_off", sign=en("cooldown_sign_heart")))
+    person.wait_for_reply(en("cooldown_check"))
+    person.press(en("cooldown_check_done"))
+    person.wait_for_reply(en("cooldown_flooded"))
+    person.press(en("cooldown_minutes", minutes=20))
+    person.wait_for_reply(f"Would you like me to let {partner} know?")
+    person.press(en("cooldown_notice_send" if tell_partner else "cooldown_notice_skip"))
+    person.wait_for_reply(en("cooldown_rest", when="in about 20 minutes"))

@@ -3,7 +3,6 @@ and a crash during the break after which the return question still arrives."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -11,26 +10,11 @@ from sqlalchemy import update
 
 from bot.cooldown.models import CooldownTimer
 from bot.engine.content import Content
-from bot.storage.db import create_engine, session_factory
 from bot.storage.types import utcnow
-from tests.e2e.harness import running_bot
+from tests.e2e.harness import in_database, running_bot, start_as_a_couple, take_a_break
 from tests.fakes.telegram_server import FakeBotApiServer
-from tests.support.people import link_rows
 
 pytestmark = pytest.mark.e2e
-
-
-def in_database(url: str, work) -> None:
-    """Change the database from outside, as an operator or a second process would."""
-
-    async def run() -> None:
-        engine = create_engine(url)
-        try:
-            await work(session_factory(engine))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
 
 
 def test_a_break_survives_a_crash_of_the_bot(
@@ -40,21 +24,8 @@ def test_a_break_survives_a_crash_of_the_bot(
     alex, sam = server.core.user(711, "Alex"), server.core.user(712, "Sam")
     url = f"sqlite+aiosqlite:///{tmp_path / 'attune.db'}"
     with running_bot(server, url, tmp_path / "bot.log") as bot:
-        for person in (alex, sam):
-            person.send_command("/start")
-            person.wait_for_reply("Let's get to know")
-        in_database(url, lambda sessions: link_rows(sessions, alex.id, sam.id))
-
-        alex.send_command("/cooldown")
-        alex.wait_for_reply(en("cooldown_check"))
-        alex.press(en("cooldown_sign_off", sign=en("cooldown_sign_heart")))
-        alex.wait_for_reply(en("cooldown_check"))
-        alex.press(en("cooldown_check_done"))
-        alex.wait_for_reply(en("cooldown_flooded"))
-        alex.press(en("cooldown_minutes", minutes=20))
-        alex.wait_for_reply("Would you like me to let Sam know?")
-        alex.press(en("cooldown_notice_send"))
-        alex.wait_for_reply(en("cooldown_rest", when="in about 20 minutes"))
+        start_as_a_couple(url, alex, sam)
+        take_a_break(alex, "Sam", content, tell_partner=True)
         notice = en("cooldown_notice", name="Alex", when="in about 20 minutes")
         assert notice in [m.text for m in sam.inbox()]
 

@@ -40,6 +40,7 @@ def count(texts: list[str], words: str) -> int:
     return sum(words in t for t in texts)
 
 
+@pytest.mark.slow
 def test_a_couples_first_month(server: FakeBotApiServer, tmp_path: Path) -> None:
     month = Month(server, tmp_path)
     with month.running():

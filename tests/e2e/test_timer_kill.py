@@ -20,10 +20,8 @@ from sqlalchemy import update
 from bot.cooldown.models import CooldownTimer
 from bot.engine.content import Content
 from bot.storage.types import utcnow
-from tests.e2e.harness import running_bot
-from tests.e2e.test_cooldown_process import in_database
+from tests.e2e.harness import in_database, running_bot, start_as_a_couple, take_a_break
 from tests.fakes.telegram_server import FakeBotApiServer
-from tests.support.people import link_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -65,20 +63,8 @@ def test_a_kill_between_the_timers_commit_and_its_send_loses_nothing_and_repeats
         return sum(1 for c in calls if c.params.get("text") == ask and c.ok != failed)
 
     with running_bot(server, url, tmp_path / "bot.log") as bot:
-        for person in (alex, sam):
-            person.send_command("/start")
-            person.wait_for_reply("Let's get to know")
-        in_database(url, lambda sessions: link_rows(sessions, alex.id, sam.id))
-        alex.send_command("/cooldown")
-        alex.wait_for_reply(en("cooldown_check"))
-        alex.press(en("cooldown_sign_off", sign=en("cooldown_sign_heart")))
-        alex.wait_for_reply(en("cooldown_check"))
-        alex.press(en("cooldown_check_done"))
-        alex.wait_for_reply(en("cooldown_flooded"))
-        alex.press(en("cooldown_minutes", minutes=20))
-        alex.wait_for_reply("Would you like me to let Sam know?")
-        alex.press(en("cooldown_notice_skip"))
-        alex.wait_for_reply(en("cooldown_rest", when="in about 20 minutes"))
+        start_as_a_couple(url, alex, sam)
+        take_a_break(alex, "Sam", content, tell_partner=False)
 
         core.fail_next("sendMessage", 500, times=10_000, chat_id=alex.id)
         in_database(url, due_now)

@@ -11,6 +11,7 @@ from bot.safety.screen import default_detector, load_detector
 from bot.safety.words import words_of
 
 
+@pytest.mark.slow
 def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
     """Nobody hand-edits a weight, and a corpus or dialog change without retraining is
     caught: `python -m bot.safety.model` rewrites the file from the measured corpus parts

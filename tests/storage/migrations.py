@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from alembic import command
 from sqlalchemy import Connection
@@ -24,9 +26,12 @@ def sql_bool(url: str, value: bool) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
     """A database without any tables yet (the usual PostgreSQL one is already migrated)."""
     if request.param == "sqlite":
-        return sqlite_url
+        yield sqlite_url
+        return
     pg = request.getfixturevalue("pg")
-    return pg.url(pg.create_database())
+    name = pg.create_database()
+    yield pg.url(name)
+    pg.drop_database(name)

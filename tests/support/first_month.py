@@ -466,8 +466,10 @@ def answer_check(month: Month, who: str, answers: dict[int, str], usual: str) ->
 
 def link(month: Month) -> None:
     month.command("Alex", "/invite")
+    since = month.server.core.mark()
     month.tap("Alex", "Use “Alex”")
-    invite = next(t for t in month.received("Alex") if "Here's your invite" in t)
+    # the invite may come after the bot fell quiet for a moment (a loaded machine): wait for it
+    invite = month.wait_for("Alex", "Here's your invite", since).text or ""
     code = LINK.search(invite)
     assert code is not None, invite
     month.command("Sam", "/start", code.group(1))

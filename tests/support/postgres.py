@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 
@@ -62,10 +64,28 @@ class PostgresServer:
         )
 
     def create_database(self, template: str | None = None) -> str:
+        """A new database, a copy of `template` when given. FILE_COPY copies the template's
+        files as they are; PostgreSQL 15's default writes every block through the WAL,
+        twice as slow for these small databases (no crash safety is needed here)."""
         name = f"t_{uuid.uuid4().hex[:12]}"
         suffix = f" TEMPLATE {template}" if template else ""
+        if template and self.version >= 15:
+            suffix += " STRATEGY FILE_COPY"
         self.psql(f"CREATE DATABASE {name}{suffix}")
         return name
+
+    def drop_database(self, name: str) -> None:
+        """Each database is a few megabytes of files: dropped after its test, so a long run
+        does not leave a data directory of hundreds of them to delete at the end."""
+        self.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    @cached_property
+    def version(self) -> int:
+        """The server's major version (15 for 15.8)."""
+        done = subprocess.run(
+            [_bin("postgres"), "--version"], check=True, capture_output=True, text=True
+        )
+        return int(re.search(r"(\d+)(\.\d+)?", done.stdout).group(1))  # type: ignore[union-attr]
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from bot.telegram import delivery
 from bot.telegram.delivery import deliver
 from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import FakeTelegram
+from tests.support.logs import restored_logging
 from tests.telegram.test_delivery import ALEX, Unreachable, make_bot, out
 
 BAD_GATEWAY_PAGE = b"""<html>
@@ -64,10 +65,11 @@ async def test_an_html_502_from_a_proxy_is_retried_like_a_json_one(fake) -> None
 async def test_the_proxy_page_does_not_flood_the_log(fake, caplog) -> None:
     from bot.logs import setup_logging
 
-    setup_logging("INFO", ())
-    logging.getLogger().addHandler(caplog.handler)  # see what the bot's log would show
-    bot = await make_bot(ProxyRequest(fake, pages=1))
-    await deliver(bot, [out(ALEX, WORDS)], Unreachable())
+    with restored_logging():  # the bot's own logging, for this test only
+        setup_logging("INFO", ())
+        logging.getLogger().addHandler(caplog.handler)  # see what the bot's log would show
+        bot = await make_bot(ProxyRequest(fake, pages=1))
+        await deliver(bot, [out(ALEX, WORDS)], Unreachable())
     shown = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert shown, "the retry is still mentioned"
     assert not any("nginx" in r.getMessage() or r.exc_info for r in shown)

@@ -556,3 +556,10 @@ async def test_an_answer_in_a_couple_whose_other_member_is_gone_is_kept_as_if_al
     outs = await answer(pair_coach, ALEX, "your laugh")
     note = pair_coach.content.t("together_no_partner", "en")
     assert any(note in t for t in texts(outs, ALEX))
+
+
+async def test_the_reminder_names_the_topic_in_the_partners_language(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await pair_coach.press(ALEX, "t|topic")
+    [reminder] = texts(await pair_coach.text(ALEX, "cooking together"), SAM)
+    assert "Yakınlık" in reminder and "Closeness" not in reminder
