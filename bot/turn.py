@@ -266,7 +266,9 @@ class Turn:
 
     def partner_news(self) -> list[Outbound]:
         """What this turn says to the partner that may wait for their quiet hours to end:
-        not urgent, not an edit, and text the outbox can keep (`bot.outbox.store.stageable`)."""
+        not urgent, not an edit, text the outbox can keep (`bot.outbox.store.stageable`),
+        and not news of the link itself (`link_news`: that it began or ended, a fact both
+        share, and the private safety question a new link brings go at once, as before)."""
         if self.partner is None:
             return []
         chat = self.partner.chat_id
@@ -276,6 +278,7 @@ class Turn:
             if out.chat_id == chat
             and not (out.urgent or out.replace or out.append or out.attachment or out.ref)
             and out.text
+            and not any(out is news for news in self.link_news)
         ]
 
     def to_partner_now(self, key: str, keyboard: Keyboard = (), **values: object) -> bool:
