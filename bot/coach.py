@@ -43,7 +43,7 @@ from bot.plugins import (
 )
 from bot.storage import repo
 from bot.storage.dialog_store import SessionDialogStore
-from bot.storage.models import User
+from bot.storage.models import SEEN_EVERY, User
 from bot.storage.sqlite_direct import DirectDialogStore, DirectSqlite, row_values
 from bot.storage.types import utcnow
 from bot.text_input import clean
@@ -253,6 +253,7 @@ class Coach:
                 await repo.lock_couple(session, person.user_id)
                 claimed = await claim_in_session(session, ticket, self.clock())
                 turn = await self._turn(session, person, args)
+                await self._arrive(turn, person)
                 await handler(turn)
                 turn.hold_for_quiet()
                 if self.outbox is not None:
@@ -289,6 +290,8 @@ class Coach:
             user, partner = people
             if not user.active or user.chat_id != person.chat_id:
                 raise NeedsSession  # welcome back: the ORM path brings the row up to date
+            if person.private and _seen_long_ago(user, now):
+                raise NeedsSession  # `seen_at` is written (and returns heard) on the ORM path
             store = DirectDialogStore(self.direct, connection)
             turn = Turn(self, None, store, self.content, user, partner, now, args, created)
             rows = row_values(user), row_values(partner)
@@ -340,6 +343,22 @@ class Coach:
                 turn.out = _sent_now(staged)
         await _after_commit(turn)
         return turn.out
+
+    async def _arrive(self, turn: Turn, person: Person) -> None:
+        """Whatever the person does first after a while, features hear they are back.
+
+        `seen_at` is written at most once per `SEEN_EVERY`, so the fast path keeps
+        its untouched person row. Only the person's own private chat counts; a
+        press in a group sends nothing to their private chat.
+        """
+        user = turn.user
+        if not person.private or not _seen_long_ago(user, turn.now):
+            return
+        if not turn.created:
+            for returned in self.registry.returned:
+                await returned(turn, user.seen_at)
+        user.seen_at = turn.now
+        turn.session.add(user)
 
     async def _hold_for_quiet_hours(self, session: AsyncSession, turn: Turn) -> None:
         """Partner news waits in the outbox for the end of the partner's quiet hours.
@@ -434,6 +453,10 @@ class Coach:
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
         return Turn(self, session, store, self.content, user, partner, now, args, created)
+
+
+def _seen_long_ago(user: User, now: datetime) -> bool:
+    return user.seen_at is None or now - user.seen_at >= SEEN_EVERY
 
 
 def _sent_now(staged: list[Outbound]) -> list[Outbound]:

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     """Files the terminal chat writes for the person at the keyboard: its log, /mydata exports."""
     startup_retry_seconds: float = Field(default=60, ge=0)
     """How long start-up waits for an unreachable database or Telegram before giving up."""
+    shutdown_grace_seconds: float = Field(default=5, ge=0)
+    """At SIGTERM, how long sends already under way may take to finish (`bot.delivery.gate`);
+    those not yet started wait, claimed, for the next process."""
     health_file: Path | None = None
     """When set, the running bot touches this file while alive (`python -m bot health` reads it)."""
     clock_offset_file: Path | None = None

@@ -6,6 +6,8 @@ other features plug in the same way (see `bot.plugins`).
 
 from __future__ import annotations
 
+import json
+
 from bot.engine import callbacks
 from bot.engine.events import Answer, Begin, Choose, Resume, Share
 from bot.engine.outputs import (
@@ -186,15 +188,27 @@ class Conversations:
                 text=reflection.text,
             )
             pieces = labelled(split_at_words(text))
+            about = json.dumps({"dialog": effect.dialog, "reflection": reflection.id})
             for piece in pieces:
-                turn.out.append(Outbound(partner.chat_id, partner.id, piece))
+                turn.out.append(
+                    Outbound(
+                        partner.chat_id,
+                        partner.id,
+                        piece,
+                        kind="partner_shared",
+                        sender_id=turn.user.id,
+                        about=about,
+                    )
+                )
             parts = len(pieces)
             reflection.shared = True
             turn.session.add(reflection)
+        # True when said: the answer is on its way, not yet arrived. If it cannot be
+        # delivered, the author is told later (`Outbox.tell_sender`).
         if parts > 1:
-            turn.say(turn.t("shared_in_parts", parts=parts), replace=True)
+            turn.say(turn.t("shared_in_parts", parts=parts, partner=partner.name), replace=True)
         else:
-            turn.say(turn.t("shared"), replace=True)
+            turn.say(turn.t("shared", partner=partner.name), replace=True)
 
 
 async def open_topic(turn: Turn, dialog: str) -> None:

@@ -264,10 +264,16 @@ class Feature:
     """Group chats: Attune acts in a group only for this feature (the Talk Table)."""
     quiet_hours: QuietHours | None = None
     """When a person's quiet hours end, if a moment falls in them; one feature at most."""
+    returned: Sequence[Returned] = ()
+    """Run first in a person's own turn when they were last seen `SEEN_EVERY` or more ago
+    (whatever they do: a command, a message, a press), with when that was (None: unknown)."""
 
 
 QuietHours = Callable[[AsyncSession, User, datetime], Awaitable[datetime | None]]
 """(session, person, now) -> the end of the person's quiet hours if `now` is in them, else None."""
+
+
+Returned = Callable[[Turn, datetime | None], Awaitable[None]]
 
 
 class Jobs(Protocol):
@@ -344,6 +350,7 @@ class Registry:
         self.settings_sections: list[SettingsSection] = []
         self.group: GroupChat | None = None
         self.quiet_hours: QuietHours | None = None
+        self.returned: list[Returned] = []
 
     def add(self, feature: Feature) -> None:
         """Take in one feature; a name two features claim is an error, not a shadow."""
@@ -365,6 +372,7 @@ class Registry:
         self.effect_listeners += feature.effect_listeners
         self.link_listeners += feature.link_listeners
         self.link_settled += feature.link_settled
+        self.returned += feature.returned
         self.topics += [feature.topics] if feature.topics else []
         self.periodic += feature.periodic
         self.settings_sections += feature.settings_sections

@@ -71,6 +71,15 @@ class Outbound:
     """The sender's own id for this message (e.g. a nudge delivery), handed back to send hooks."""
     append: bool = False
     """With `replace`: keep the pressed message's text and add this under it (a ✓ choice)."""
+    kind: str | None = None
+    """What the message is (its dialog key), kept with it for logs; never the words."""
+    sender_id: int | None = None
+    """The person it comes from, when it goes to their partner: told, without the words,
+    if it cannot be delivered (`Outbox.tell_sender`)."""
+    about: str | None = None
+    """What that notice names (JSON, e.g. the conversation a shared answer came from)."""
+    useful_until: datetime | None = None
+    """A time-bound message (a breathing cue) is not sent after this, but marked expired."""
     urgent: bool = False
     """For the partner: goes at once even in their quiet hours (a break notice, the Talk
     Table); other news for the partner waits for the end of them (see `Coach`)."""
@@ -116,6 +125,12 @@ def _joinable(first: Outbound, then: Outbound) -> bool:
         and not (first.replace or then.replace)
     )
     alone = first.attachment or then.attachment or first.ref or then.ref
+    alone = alone or (first.kind, first.sender_id, first.about, first.useful_until) != (
+        then.kind,
+        then.sender_id,
+        then.about,
+        then.useful_until,
+    )
     fits = len(first.text) + len(PARAGRAPH) + len(then.text) <= MESSAGE_LIMIT
     return plain and fits and not alone
 
@@ -251,7 +266,9 @@ class Turn:
 
     def partner_news(self) -> list[Outbound]:
         """What this turn says to the partner that may wait for their quiet hours to end:
-        not urgent, not an edit, and text the outbox can keep (`bot.outbox.store.stageable`)."""
+        not urgent, not an edit, text the outbox can keep (`bot.outbox.store.stageable`),
+        and not news of the link itself (`link_news`: that it began or ended, a fact both
+        share, and the private safety question a new link brings go at once, as before)."""
         if self.partner is None:
             return []
         chat = self.partner.chat_id
@@ -261,6 +278,7 @@ class Turn:
             if out.chat_id == chat
             and not (out.urgent or out.replace or out.append or out.attachment or out.ref)
             and out.text
+            and not any(out is news for news in self.link_news)
         ]
 
     def to_partner_now(self, key: str, keyboard: Keyboard = (), **values: object) -> bool:
@@ -293,7 +311,12 @@ class Turn:
             self.notice("partner_unavailable")
             return False
         text = self.content.t(key, partner.lang, **values)
-        out = Outbound(partner.chat_id, partner.id, text, keyboard, urgent=urgent)
+        # News of the link itself (it may come from a /forget that erased its sender) names no
+        # sender; anything else does, so the sender can be told if it cannot be delivered.
+        sender = None if about_the_link else self.user.id
+        out = Outbound(
+            partner.chat_id, partner.id, text, keyboard, urgent=urgent, kind=key, sender_id=sender
+        )
         self.out.append(out)
         if about_the_link:
             self.link_news.append(out)

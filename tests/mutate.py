@@ -145,6 +145,11 @@ EQUIVALENT: dict[str, str] = {
     # together: `populate_existing=None`: the question row is first loaded in its session by
     # this very locking query, so there is no stale copy in the identity map to refresh.
     "bot.together.flow.x__locked_question__mutmut_14": "row first loaded by the lock itself",
+    # together: `_carried` unordered, or without `together IS TRUE`: carry_over reads only
+    # which questions each has answered (the texts are read by release_held, newest first),
+    # keeps only couple questions, and the couple is new at linking (no other answers in it).
+    "bot.together.flow.x__carried__mutmut_2": "only the keys of _carried are read",
+    "bot.together.flow.x__carried__mutmut_8": "new couple; couple questions kept only",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""

@@ -147,7 +147,7 @@ async def test_sharing_with_a_partner_who_blocked_the_bot_says_so_plainly(coach)
     outs = await coach.press(ALEX, buttons(outs, ALEX)[coach.content.t("share_with_partner", "en")])
     said = texts(outs, ALEX)
     assert coach.content.t("partner_unavailable", "en") in said
-    assert coach.content.t("shared", "en") not in said
+    assert coach.content.t("shared", "en", partner="Sam") not in said
     assert texts(outs, SAM) == []
     async with coach.sessions() as session:
         rows = (await session.exec(select(Reflection))).all()
@@ -233,6 +233,8 @@ async def test_a_long_shared_answer_reaches_the_partner_whole_in_labelled_parts(
     joined = " ".join(p.rsplit(" (", 1)[0] for p in parts)
     assert answer.split() == joined.split()[-len(answer.split()) :]
     told = next(o for o in outs if o.chat_id == ALEX.chat_id)
-    assert told.replace and told.text.startswith(coach.content.t("shared_in_parts", "en", parts=2))
+    assert told.replace and told.text.startswith(
+        coach.content.t("shared_in_parts", "en", parts=2, partner="Sam")
+    )
     again = await coach.press(ALEX, share)
     assert texts(again, SAM) == []

@@ -15,8 +15,9 @@ from bot.cooldown.models import CooldownTimer
 from bot.storage.models import WaitingInput
 from bot.turn import Turn
 
-BREATH_GRACE = timedelta(seconds=20)
-"""A cue later than this (the bot was down) is skipped: stale pacing helps no one."""
+BREATH_GRACE = timers.USEFUL_FOR[timers.BREATH]
+"""A cue later than this (the bot was down) is skipped: stale pacing helps no one. A cue
+fired in time but held up in the outbox (an outage) expires there after the same grace."""
 GROUND = "ground"
 """The `bot.waiting` key of a grounding step: someone may type what they notice."""
 GROUND_WAIT = timedelta(minutes=15)

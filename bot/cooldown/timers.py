@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import col, select
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 
 RETURN = "return"
 BREATH = "breath"
+
+USEFUL_FOR = {BREATH: timedelta(seconds=20), RETURN: timedelta(hours=1)}
+"""How long after its moment a timer's message still helps: a breathing cue is seconds
+apart from the next, and a break's "are you ready to come back?" hours late after an
+outage would only confuse. Past this the outbox marks it expired instead of sending it."""
 
 SWEEP_SECONDS = 1.0
 """Breathing cues are seconds apart, so the sweep runs every second (one indexed query)."""
@@ -122,7 +128,15 @@ class Sweep:
             if handler is None:
                 log.warning("no handler for cooldown timer kind %r", timer.kind)
                 return
+            mark = len(turn.out)
             await handler(turn, timer)
+            useful = USEFUL_FOR.get(timer.kind)
+            if useful is not None:
+                until = timer.due_at + useful
+                turn.out[mark:] = [
+                    replace(out, useful_until=until, kind=out.kind or f"cooldown_{timer.kind}")
+                    for out in turn.out[mark:]
+                ]
 
         return fire
 

@@ -22,6 +22,13 @@ table's columns: `id`, `user_id`, `status`, `owner`, `lease_until`,
    outage of up to about a day delays a message rather than losing it. A
    SENDING row whose lease ran out is marked UNKNOWN, never sent again.
 
+A table with a `useful_until` column has time-bound rows: one found past
+that moment (by `reclaim`, or by `admit` right before the request) is marked
+EXPIRED, not sent, and logged with its kind and chat (never its words). A
+row that reached BLOCKED, REFUSED or FAILED (the tries gave up) is handed to
+`on_undelivered` in the transaction that recorded it, so the table can tell
+whoever is waiting for it (see `Outbox.tell_sender`).
+
 Rows are read `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's write lock
 serialises the sweeps), and every take-over checks the row is still as it
 was read; if not, `ClaimConflict` rolls the batch back rather than act on a
@@ -38,7 +45,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
@@ -58,10 +65,15 @@ SENT = "sent"
 SKIPPED = "skipped"
 FAILED = "failed"
 UNKNOWN = "unknown"
+EXPIRED = "expired"
+BLOCKED = "blocked"
+REFUSED = "refused"
+UNDELIVERED = (BLOCKED, REFUSED, FAILED)
+"""Final states in which the message certainly did not arrive."""
 FINAL = {
     Outcome.SENT: SENT,
-    Outcome.BLOCKED: "blocked",
-    Outcome.REFUSED: "refused",
+    Outcome.BLOCKED: BLOCKED,
+    Outcome.REFUSED: REFUSED,
     Outcome.UNKNOWN: UNKNOWN,
     Outcome.SUPERSEDED: "superseded",
 }
@@ -75,6 +87,8 @@ Claimed = tuple[int, int]
 """(delivery id, user id)"""
 OnSent = Callable[[AsyncSession, Any], Awaitable[None]]
 """Runs in the transaction that records a SENT outcome, with the delivery row."""
+OnUndelivered = Callable[[AsyncSession, Any], Awaitable[None]]
+"""Runs in the transaction that records BLOCKED, REFUSED or FAILED, with the delivery row."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,7 @@ class DeliveryRecord:
         lease: timedelta,
         id_of: Callable[[str | None], int | None],
         on_sent: OnSent | None = None,
+        on_undelivered: OnUndelivered | None = None,
         what: str = "message",
         retry: Retry = Retry(),
         clear: Sequence[str] = (),
@@ -135,6 +150,7 @@ class DeliveryRecord:
         self.id_of = id_of
         """The delivery id an outgoing message names (`Outbound.ref`), if any."""
         self.on_sent = on_sent
+        self.on_undelivered = on_undelivered
         self.what = what
         self.retry = retry
         self.cleared: dict[str, None] = dict.fromkeys(clear)
@@ -145,10 +161,13 @@ class DeliveryRecord:
         """The embedded database's fast path (`DirectSqlite`), when there is one: admitting
         and recording a message then costs ~0.1 ms instead of an ORM session."""
         t = self.table
+        self.timed = "useful_until" in t.c
+        """Rows may be time-bound (`useful_until`): admit refuses, and marks, a stale one."""
         mine = (t.c.id == bindparam("b_id"), t.c.owner == bindparam("b_owner"))
+        fresh = (self._fresh(bindparam("b_now")),) if self.timed else ()
         self.admitting = (
             update(t)
-            .where(*mine, t.c.status == CLAIMED)
+            .where(*mine, t.c.status == CLAIMED, *fresh)
             .values(status=SENDING, attempts=t.c.attempts + 1, lease_until=bindparam("b_lease"))
         )
         self.finishing = (
@@ -160,6 +179,10 @@ class DeliveryRecord:
         self._dones: GroupCommit[tuple[int, Outcome, int], None] = GroupCommit(self._done_all)
         """A wave's admits and outcomes, many to a transaction (see `bot.delivery.batch`);
         the embedded database's fast path writes one at a time instead (~0.1 ms each)."""
+
+    def _fresh(self, now: Any) -> Any:
+        t = self.table
+        return or_(t.c.useful_until.is_(None), t.c.useful_until > now)
 
     # -- claiming ------------------------------------------------------------------
 
@@ -210,10 +233,11 @@ class DeliveryRecord:
         limit: int,
         *columns: Any,
         too_late: Callable[[Row[Any]], bool] | None = None,
+        late_as: str = SKIPPED,
     ) -> list[Row[Any]]:
         """Claims whose owner vanished (or whose pause is over), oldest first: take them
-        over, or skip those `too_late` says are stale. Returns the rows taken, with
-        `id`, `user_id` and `columns`."""
+        over, or mark `late_as` those `too_late` says are stale. Returns the rows taken,
+        with `id`, `user_id` and `columns`."""
         t = self.table
         query = (
             select(t.c.id, t.c.user_id, t.c.lease_until, *columns)
@@ -233,7 +257,7 @@ class DeliveryRecord:
         )
         if late:
             skipped = [
-                {"b_id": r.id, "b_lease": r.lease_until, "status": SKIPPED, **self.cleared}
+                {"b_id": r.id, "b_lease": r.lease_until, "status": late_as, **self.cleared}
                 for r in late
             ]
             await guarded_update(session, t, unchanged, skipped)
@@ -287,16 +311,25 @@ class DeliveryRecord:
             return True
         if self.direct is None:
             return await self._admits.submit(delivery_id)
-        params = {"b_id": delivery_id, "b_owner": self.owner, "b_lease": self.clock() + self.lease}
+        now = self.clock()
+        params = {"b_id": delivery_id, "b_owner": self.owner, "b_lease": now + self.lease}
+        if self.timed:
+            params["b_now"] = now
         async with self.direct.transaction() as connection:
             cursor = self.direct.prepared(self.admitting).execute(connection, **params)
-            return bool(cursor.rowcount == 1)
+            admitted = bool(cursor.rowcount == 1)
+        if not admitted and self.timed:
+            await self._expire([delivery_id], now)
+        return admitted
 
     async def done(self, out: Outbound, outcome: Outcome) -> None:
         delivery_id = self.id_of(out.ref)
         if delivery_id is None or outcome is Outcome.CANCELLED:
             return
-        if self.direct is None or outcome is Outcome.FAILED or self.on_sent is not None:
+        hooked = self.on_sent is not None or (
+            self.on_undelivered is not None and outcome in (Outcome.BLOCKED, Outcome.REFUSED)
+        )
+        if self.direct is None or outcome is Outcome.FAILED or hooked:
             await self._dones.submit((delivery_id, outcome, out.chat_id))
             return
         params = self._final(delivery_id, outcome, self.clock())
@@ -304,18 +337,39 @@ class DeliveryRecord:
             self.direct.prepared(self.finishing).execute(connection, **params)
 
     async def _admit_all(self, ids: Sequence[int]) -> list[bool]:
-        """CLAIMED -> SENDING for those still ours, in one statement; which ones it was."""
+        """CLAIMED -> SENDING for those still ours (and still useful), in one statement;
+        which ones it was. A time-bound one found stale is marked EXPIRED instead."""
         t = self.table
+        now = self.clock()
+        fresh = (self._fresh(now),) if self.timed else ()
         statement = (
             update(t)
-            .where(t.c.id.in_(ids), t.c.status == CLAIMED, t.c.owner == self.owner)
-            .values(
-                status=SENDING, attempts=t.c.attempts + 1, lease_until=self.clock() + self.lease
-            )
+            .where(t.c.id.in_(ids), t.c.status == CLAIMED, t.c.owner == self.owner, *fresh)
+            .values(status=SENDING, attempts=t.c.attempts + 1, lease_until=now + self.lease)
             .returning(t.c.id)
         )
         admitted = {row.id for row in await run_alone(self.sessions, statement, {}, rows=True)}
+        refused = [delivery_id for delivery_id in ids if delivery_id not in admitted]
+        if refused and self.timed:
+            await self._expire(refused, now)
         return [delivery_id in admitted for delivery_id in ids]
+
+    async def _expire(self, ids: Sequence[int], now: datetime) -> None:
+        """Claims of ours whose moment passed before they could be sent: never sent."""
+        t = self.table
+        statement = (
+            update(t)
+            .where(
+                t.c.id.in_(ids),
+                t.c.status == CLAIMED,
+                t.c.owner == self.owner,
+                t.c.useful_until <= now,
+            )
+            .values(status=EXPIRED, **self.cleared)
+            .returning(t.c.id, t.c.chat_id, t.c.kind)
+        )
+        for row in await run_alone(self.sessions, statement, {}, rows=True):
+            log_expired(self.what, row)
 
     async def _done_all(self, outcomes: Sequence[tuple[int, Outcome, int]]) -> list[None]:
         """Every outcome in one transaction: final, or (certainly not sent) tried again later."""
@@ -341,10 +395,16 @@ class DeliveryRecord:
     ) -> None:
         params = self._final(delivery_id, outcome, now)
         result = await session.exec(self.finishing, params=params)  # type: ignore[call-overload]
-        if outcome is Outcome.SENT and self.on_sent is not None and result.rowcount == 1:
-            t = self.table
-            row = (await session.exec(select(t).where(t.c.id == delivery_id))).one()
-            await self.on_sent(session, row)
+        if result.rowcount != 1:
+            return
+        if outcome is Outcome.SENT and self.on_sent is not None:
+            await self.on_sent(session, await self._row(session, delivery_id))
+        elif FINAL.get(outcome) in UNDELIVERED and self.on_undelivered is not None:
+            await self.on_undelivered(session, await self._row(session, delivery_id))
+
+    async def _row(self, session: AsyncSession, delivery_id: int) -> Row[Any]:
+        t = self.table
+        return (await session.exec(select(t).where(t.c.id == delivery_id))).one()  # type: ignore[no-any-return]
 
     async def _failed(
         self, session: AsyncSession, delivery_id: int, chat_id: int, now: datetime
@@ -365,6 +425,13 @@ class DeliveryRecord:
             values = {"status": FAILED, **self.cleared}
             log.warning("gave up a %s to chat %s after %d tries", self.what, chat_id, attempts)
         await session.exec(update(t).where(*mine).values(**values))  # type: ignore[call-overload]
+        if values["status"] == FAILED and self.on_undelivered is not None:
+            await self.on_undelivered(session, await self._row(session, delivery_id))
+
+
+def log_expired(what: str, row: Any) -> None:
+    """Its kind and chat, never its words."""
+    log.info("a %s to chat %s expired unsent (%s)", what, row.chat_id, row.kind or "no kind")
 
 
 def send_hooks(*hooks: Any) -> Any:

@@ -204,7 +204,8 @@ class Responses:
             key = f"nudge_{row.kind}_shared" if row.kind in WRITTEN else "nudge_appreciation_shared"
             if turn.to_partner(key, name=turn.user.name, text=row.text):
                 row.shared = True
-                turn.say(turn.t("shared"), replace=True)
+                partner = turn.partner.name if turn.partner is not None else ""
+                turn.say(turn.t("shared", partner=partner), replace=True)
         elif not yes:
             turn.say(turn.t("kept_private"), replace=True)
         turn.session.add(row)

@@ -16,6 +16,12 @@ turn or a job's (a break's timer, a table coming back from its pause):
    process died, or their pause is over) and marks `sending` rows of a dead
    process `unknown`: they may have arrived, so they are never repeated.
 
+A message to a partner names its sender: when it reaches `blocked`, `refused`
+or `failed` (the tries gave up), the sender is told in the same transaction,
+by a notice staged for them that names what could not be delivered (a
+conversation's title), never the words (see `tell_sender`). A time-bound
+message past its `useful_until` is marked `expired`, never sent.
+
 So a crash loses no message a committed turn decided, and no message is sent twice.
 What the record does not keep is bytes: an attachment (a /mydata file) is
 sent as it is; the weekly picture is drawn again from its check-in delivery
@@ -36,11 +42,24 @@ from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.delivery.record import CLAIMED, HELD, SENDING, SENT, SKIPPED, UNKNOWN, DeliveryRecord
+from bot.delivery.record import (
+    BLOCKED,
+    CLAIMED,
+    EXPIRED,
+    FAILED,
+    HELD,
+    SENDING,
+    SENT,
+    SKIPPED,
+    UNKNOWN,
+    DeliveryRecord,
+    log_expired,
+)
+from bot.engine.content import Content
 from bot.engine.outputs import KeyButton
-from bot.outbox.models import REPLY, OutboxMessage
+from bot.outbox.models import BULK, REPLY, OutboxMessage
 from bot.sending import Outcome
-from bot.storage.models import User
+from bot.storage.models import Reflection, User
 from bot.storage.types import utcnow
 from bot.turn import Outbound
 
@@ -63,8 +82,15 @@ STAGE_COLUMNS = (
     "lease_until",
     "attempts",
     "created_at",
+    "kind",
     "sender_id",
+    "about",
+    "useful_until",
 )
+UNDELIVERED_KIND = "undelivered"
+"""The notice telling a sender their message could not be delivered."""
+NOBODY = "-"
+"""The owner of a notice staged by an outcome: no process's own, so the next sweep sends it."""
 
 
 def outbox_id(ref: str | None) -> int | None:
@@ -109,7 +135,10 @@ class Outbox:
         *,
         owner: str | None = None,
         lease: timedelta = LEASE,
+        content: Content | None = None,
     ) -> None:
+        """With `content`, a sender is told when their message to a partner is undelivered."""
+        self.content = content
         self.record = DeliveryRecord(
             OutboxMessage,
             sessions,
@@ -118,6 +147,7 @@ class Outbox:
             id_of=outbox_id,
             clear=("body",),
             owner=owner,
+            on_undelivered=self.tell_sender if content is not None else None,
         )
 
     @property
@@ -157,10 +187,13 @@ class Outbox:
             body=encode(out),
             lane=lane,
             created_at=now,
-            sender_id=None,
+            kind=out.kind,
+            sender_id=out.sender_id,
+            about=out.about,
+            useful_until=out.useful_until,
         )
         if out.not_before is not None:  # held: no process's until then (see `HELD`)
-            row.update(owner=HELD, lease_until=out.not_before, sender_id=sender)
+            row.update(owner=HELD, lease_until=out.not_before, sender_id=sender or out.sender_id)
         return row
 
     async def stage(
@@ -233,10 +266,30 @@ class Outbox:
     async def reclaim(self, limit: int = BATCH) -> list[Outbound]:
         """Messages whose owner stopped (or whose pause is over), now ours, oldest first."""
         now = self.clock()
+        stale: list[Any] = []
+
+        def too_late(row: Any) -> bool:
+            if row.useful_until is not None and row.useful_until <= now:
+                stale.append(row)
+                return True
+            return False
+
         async with self.sessions() as session, session.begin():
             await self.record.expire_sends(session, now)
             await self._drop_stale_news(session, now)
-            rows = await self.record.reclaim(session, now, limit, OUTBOX.c.chat_id, OUTBOX.c.body)
+            rows = await self.record.reclaim(
+                session,
+                now,
+                limit,
+                OUTBOX.c.chat_id,
+                OUTBOX.c.body,
+                OUTBOX.c.kind,
+                OUTBOX.c.useful_until,
+                too_late=too_late,
+                late_as=EXPIRED,
+            )
+        for row in stale:
+            log_expired(self.record.what, row)
         return [decode(r.id, r.user_id, r.chat_id, r.body or "{}") for r in rows]
 
     async def _drop_stale_news(self, session: AsyncSession, now: datetime) -> None:
@@ -268,6 +321,87 @@ class Outbox:
     async def take_over(self) -> None:
         """At start-up of the only process (SQLite): what a crash left is ours at once."""
         await self.record.take_over()
+
+    # -- 5. telling the sender ------------------------------------------------------
+
+    async def tell_sender(self, session: AsyncSession, row: Any) -> None:
+        """`row` (a message from one partner to the other) certainly did not arrive:
+        stage a notice for its sender, in this transaction, naming what it was.
+
+        Only messages whose kind has a description (`undelivered_what_<kind>`) are
+        told about; never the words, which stay where the sender keeps them (a
+        shared answer is marked unshared again, so it can be shared later). A
+        sender in quiet mode (`bot.safety.quiet`) hears nothing about the partner.
+        One notice for the pieces of one long message (they share the turn's moment).
+        """
+        content = self.content
+        if content is None or row.sender_id is None or row.kind is None:
+            return
+        what_key = f"undelivered_what_{row.kind}"
+        if what_key not in content.ui:
+            return
+        about = json.loads(row.about or "{}")
+        sender = await session.get(User, row.sender_id)
+        if sender is None:
+            return
+        reflection = about.get("reflection")
+        if isinstance(reflection, int):
+            await session.exec(  # type: ignore[call-overload]
+                update(Reflection.__table__)  # type: ignore[attr-defined]
+                .where(Reflection.__table__.c.id == reflection)  # type: ignore[attr-defined]
+                .where(Reflection.__table__.c.user_id == sender.id)  # type: ignore[attr-defined]
+                .values(shared=False)
+            )
+        if sender.quiet or not sender.active:
+            log.info(
+                "a %s to chat %s was not delivered; its sender is not told", row.kind, row.chat_id
+            )
+            return
+        mark = json.dumps(
+            {"of": row.kind, "to": row.user_id, "at": row.created_at.isoformat()}, sort_keys=True
+        )
+        told = await session.exec(  # type: ignore[call-overload]
+            select(OUTBOX.c.id).where(
+                OUTBOX.c.user_id == sender.id,
+                OUTBOX.c.kind == UNDELIVERED_KIND,
+                OUTBOX.c.about == mark,
+            )
+        )
+        if told.first() is not None:
+            return
+        recipient = await session.get(User, row.user_id)
+        lang = content.lang(sender.lang)
+        dialog = about.get("dialog")
+        title = content.title(dialog, lang) if dialog in content.dialogs else ""
+        key = {BLOCKED: "undelivered_blocked", FAILED: "undelivered_gave_up"}.get(
+            row.status, "undelivered_refused"
+        )
+        text = content.t(
+            key,
+            lang,
+            what=content.t(what_key, lang, title=title),
+            partner=recipient.name if recipient is not None else "",
+        )
+        now = self.clock()
+        notice = Outbound(sender.chat_id, sender.id, text, kind=UNDELIVERED_KIND)
+        values = self.record.claim(
+            sender.id,
+            now,
+            chat_id=sender.chat_id,
+            body=encode(notice),
+            lane=BULK,
+            created_at=now,
+            kind=UNDELIVERED_KIND,
+            about=mark,
+        )
+        values.update(owner=NOBODY, lease_until=now - timedelta(seconds=1))  # already free
+        await session.exec(insert(OUTBOX).values(values))  # type: ignore[call-overload]
+        log.info(
+            "a %s to chat %s was not delivered (%s); its sender will be told",
+            row.kind,
+            row.chat_id,
+            row.status,
+        )
 
 
 def _with_ref(out: Outbound, row_id: int) -> Outbound:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -326,7 +326,6 @@ class Path:
 
     async def topics_intro(self, turn: Turn) -> TopicsPart:
         """/topics: suggestions (and why) above the list, the check below it."""
-        await self.welcome_back(turn)
         found = await self.suggestions(turn)
         lines = [self._line(turn, s) for s in found]
         text = "\n".join([turn.t("path_suggested_title"), *lines]) if lines else ""
@@ -376,10 +375,14 @@ class Path:
 
     # -- coming back, and what was done together ---------------------------------------------
 
-    async def welcome_back(self, turn: Turn) -> None:
-        """After weeks away: a warm hello, no list of what was missed."""
-        if turn.created:
-            return
+    async def welcome_back(self, turn: Turn, last_seen: datetime | None) -> None:
+        """After weeks away: a warm hello, no list of what was missed.
+
+        Said on whatever the person does first when they come back (the coach runs
+        this first in the turn, at most once an hour: `Feature.returned`), /start
+        or a check-in answer included, and so once. Answering a check-in meanwhile
+        is being here too: no "welcome back" the day after one.
+        """
         profile = await self._profile(turn)
         dialog = await turn.session.get(DialogSession, turn.user.id)
         engaged = (
@@ -389,8 +392,8 @@ class Path:
                 )
             )
         ).one()
-        # answering a check-in is being here too: no "welcome back" the day after one
-        seen = [t for t in (profile.seen_at, dialog.updated_at if dialog else None, engaged) if t]
+        times = (last_seen, profile.seen_at, dialog.updated_at if dialog else None, engaged)
+        seen = [t for t in times if t]
         if seen and turn.now - max(seen) >= AWAY_FOR:
             turn.say_key("path_welcome_back", name=turn.user.name)
         profile.seen_at = turn.now

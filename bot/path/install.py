@@ -37,7 +37,6 @@ def feature(context: FeatureContext) -> Feature:
     path = Path(context.data(CHECK), context.settings.default_timezone)
 
     async def show_progress(turn: Turn) -> None:
-        await path.welcome_back(turn)
         await progress.show(turn)
 
     async def answer(turn: Turn, pressed: AnswerCheck) -> None:
@@ -63,4 +62,5 @@ def feature(context: FeatureContext) -> Feature:
             "path_suggest": path.on_suggest,
         },
         topics=path.topics_intro,
+        returned=(path.welcome_back,),
     )

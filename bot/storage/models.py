@@ -6,7 +6,7 @@ CASCADE, so deleting a user (`/forget`) removes everything they own.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Text
 from sqlmodel import Field, SQLModel
@@ -72,11 +72,19 @@ class User(SQLModel, table=True):
     safety_answered_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
     """When they answered (or skipped) that question for the current link; None while it is
     open. Only that they answered is kept, never what (bot.safety.link_question)."""
+    seen_at: datetime | None = Field(default=None, sa_column=timestamp(nullable=True))
+    """When the person last did something themselves, kept to within `SEEN_EVERY` (the
+    coach writes it at most that often): who comes back after a long time is welcomed."""
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp())
 
     @property
     def name(self) -> str:
         return self.display_name or self.first_name or "?"
+
+
+SEEN_EVERY = timedelta(hours=1)
+"""How stale `User.seen_at` may be before a turn writes it again (one write an hour,
+not one a turn: the embedded database's fast path leaves the person's row alone)."""
 
 
 class DialogSession(SQLModel, table=True):

@@ -69,6 +69,7 @@ def first_contact(
         "lang": lang,
         "active": True,
         "quiet": False,
+        "seen_at": now,
         "created_at": now,
     }
     return user, idle_session_values(user_id, now)

@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 
 from bot.coach import Coach
 from bot.config import Settings
+from bot.delivery.gate import Gate
 from bot.delivery.record import send_hooks
 from bot.outbox.store import Outbox
 from bot.plugins import Periodic
@@ -32,6 +33,8 @@ MAX_ROUNDS = 100
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 PACE = "group_pace"
 """Where the application keeps its `GroupPace` (in `bot_data`) for the background jobs."""
+GATE = "send_gate"
+"""Where the application keeps the `Gate` its background jobs send through (closed at shutdown)."""
 
 
 def build_application(
@@ -65,12 +68,13 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()
     if outbox:
-        coach.outbox = Outbox(coach.sessions, coach.clock)
+        coach.outbox = Outbox(coach.sessions, coach.clock, content=coach.content)
         coach.outbox.direct = coach.direct
     keeper = getattr(coach, "outbox", None)
     history = keeper.sent_ages if keeper is not None else None
     pace = group_pace or GroupPace(settings.telegram_group_messages_per_minute, history=history)
     app.bot_data[PACE] = pace
+    app.bot_data[GATE] = Gate()
     Handlers(coach, pace).install(app)
     if rate_limit:
         app.add_handler(TypeHandler(Update, person_acted(limiter)), group=-2)
@@ -143,9 +147,10 @@ async def register_commands(app: AnyApplication, coach: Coach) -> None:
 
 def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
     pace = app.bot_data.get(PACE)
+    gate = app.bot_data.get(GATE)
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await drain(job, coach, context.bot, pace)
+        await drain(job, coach, context.bot, pace, gate)
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(
@@ -153,27 +158,40 @@ def schedule(app: AnyApplication, coach: Coach, job: Periodic) -> None:
     )
 
 
-async def drain(job: Periodic, coach: Coach, bot: Any, pace: GroupPace | None = None) -> int:
+async def drain(
+    job: Periodic,
+    coach: Coach,
+    bot: Any,
+    pace: GroupPace | None = None,
+    gate: Gate | None = None,
+) -> int:
     """Run `job` and deliver what it returns, again and again while it has more.
 
     Each message is admitted and recorded by the record that holds it: the
-    job's own (a check-in) or the outbox (what a job's turn said).
+    job's own (a check-in) or the outbox (what a job's turn said). Through
+    `gate`, a shutdown lets the sends under way finish and starts no new one.
 
     The next batch is prepared while the current one is being sent, so a
     backlog drains at the sending pace rather than one batch per interval.
     Returns how many messages were delivered.
     """
+    if gate is not None and gate.closing:
+        return 0
+    hooks = send_hooks(job.hooks, coach.outbox)
+    if gate is not None:
+        hooks = gate.hooks(hooks)
     outs = await job.run()
     rounds = delivered = 0
     while outs:
         rounds += 1
-        following = asyncio.ensure_future(job.run()) if rounds < MAX_ROUNDS else None
+        more = rounds < MAX_ROUNDS and not (gate is not None and gate.closing)
+        following = asyncio.ensure_future(job.run()) if more else None
         try:
             await deliver(
                 bot,
                 outs,
                 coach.mark_unreachable,
-                hooks=send_hooks(job.hooks, coach.outbox),
+                hooks=hooks,
                 concurrency=job.concurrency,
                 lane=Lane.BULK,
                 pace=pace,

@@ -8,7 +8,9 @@ Flood limits (RetryAfter) are honoured by waiting, and network errors are
 retried with backoff — but only when the request certainly did not arrive
 (no connection, or Telegram answered with an error). When the connection broke
 after the request left, the message may already be on the phone, so it is
-reported as UNKNOWN rather than sent twice.
+reported as UNKNOWN rather than sent twice. A message a delivery record keeps
+is not retried here at all: its record tries again with a new admission
+(`retries_for`), so a kill between tries loses nothing.
 
 Background jobs pass `SendHooks`: each message is admitted right before it
 goes out and its outcome is reported right after, which is what lets the nudge
@@ -231,16 +233,36 @@ async def _send_with_retries(
     bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane = Lane.REPLY
 ) -> Outcome:
     outcome = await _attempts(bot, out, guard, lane)
-    if outcome in (Outcome.FAILED, Outcome.UNKNOWN):
+    kept = retries_for(out, guard) == 0
+    if outcome is Outcome.UNKNOWN or (outcome is Outcome.FAILED and not kept):
         # Someone may be waiting for this: say so, naming the chat but never the words.
         log.warning("a message to chat %s was not delivered (%s)", out.chat_id, outcome.value)
+    elif outcome is Outcome.FAILED:
+        log.info("a message to chat %s failed; its record tries again", out.chat_id)
     return outcome
+
+
+def retries_for(out: Outbound, guard: SendGuard | None) -> int:
+    """Quick retries inside one admission, for a message no record keeps.
+
+    A message a delivery record keeps (`ref`: an outbox row, a check-in) gets
+    none: a certain failure is reported FAILED at once and the record tries
+    again later with a new admission, so a process killed during the pause
+    leaves the row `claimed` (resent) rather than `sending` (never repeated).
+    The window in which a kill leaves a message unknown is one HTTP request.
+    """
+    return 0 if guard is not None and out.ref is not None else RETRIES
 
 
 async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane) -> Outcome:
     moved = False
-    for attempt in range(RETRIES + 1):
-        last = attempt == RETRIES
+    retries = retries_for(out, guard)
+    if guard is not None:
+        guard.once = retries == 0
+    attempt = 0
+    while True:
+        last = attempt >= retries
+        attempt += 1
         try:
             await _send(bot, out, guard, lane)
             return Outcome.SENT
@@ -254,26 +276,27 @@ async def _attempts(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane
                 return Outcome.REFUSED
             log.info("chat %s is now supergroup %s; sending there", out.chat_id, exc.new_chat_id)
             out, moved = _moved(out, exc.new_chat_id), True
+            attempt -= 1  # an answer, not a failure: the same try goes to the new chat
         except Forbidden:
             return Outcome.BLOCKED
         except BadRequest as exc:
             log.warning("Telegram refused a message to chat %s: %s", out.chat_id, exc.message)
             return Outcome.REFUSED
         except RetryAfter as exc:
-            wait = _retry_seconds(exc)
-            log.info("flood limit: waiting %.1f s before sending again", wait)
             if last:
                 return Outcome.FAILED
+            wait = _retry_seconds(exc)
+            log.info("flood limit: waiting %.1f s before sending again", wait)
             await asyncio.sleep(wait)
         except NetworkError as exc:
             if not _certainly_not_sent(exc):
                 log.info("connection lost while sending; not retrying (%s)", short_reason(exc))
                 return Outcome.UNKNOWN
-            log.info("network error, will retry: %s", short_reason(exc))
             if last:
+                log.info("network error, certainly not sent: %s", short_reason(exc))
                 return Outcome.FAILED
-            await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
-    return Outcome.FAILED  # pragma: no cover - the loop always returns
+            log.info("network error, will retry: %s", short_reason(exc))
+            await asyncio.sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
 
 
 def _moved(out: Outbound, chat_id: int) -> Outbound:

@@ -82,6 +82,9 @@ class SendGuard:
 
     admit: Callable[[], Awaitable[bool]]
     lane: Lane = Lane.REPLY
+    once: bool = False
+    """One request per admission: a flood wait is not retried here but handed back
+    (RetryAfter), for the sender's record to try again with a new admission."""
     _answer: bool | None = field(default=None, init=False)
 
     async def check(self) -> bool:
@@ -509,7 +512,7 @@ class GuardedRateLimiter(BaseRateLimiter[Any]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.pacer.refused(chat, _seconds(exc))
-                if attempt == self.max_retries:
+                if attempt == self.max_retries or (guard is not None and guard.once):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -27,12 +27,13 @@ from telegram.ext import ContextTypes
 from bot import health
 from bot.cluster import Cluster, share
 from bot.config import Settings
+from bot.delivery.gate import Gate
 from bot.inbox.store import Inbox
 from bot.inbox.worker import InboxWorker
 from bot.runtime import open_runtime
 from bot.startup import StartupFailed, unreachable, with_retries
 from bot.storage.db import is_sqlite
-from bot.telegram.application import AnyApplication, build_application, on_started
+from bot.telegram.application import GATE, AnyApplication, build_application, on_started
 from bot.telegram.handlers import UPDATE_KINDS
 from bot.telegram.polling import poll
 from bot.telegram.processor import dispatcher
@@ -77,6 +78,9 @@ async def serve(settings: Settings) -> int:
                     code = await _polling(app, inbox, worker, stop, cluster)
             finally:
                 log.info("stopping")
+                gate = app.bot_data.get(GATE)
+                if isinstance(gate, Gate):  # sends under way finish; no new one starts
+                    await gate.close(settings.shutdown_grace_seconds)
                 await worker.stop()
                 await app.stop()
         return code

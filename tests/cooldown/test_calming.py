@@ -120,3 +120,31 @@ async def test_a_partner_without_a_break_is_offered_calm_and_a_break_of_their_ow
         en("menu_need_a_break"),
     ]
     assert not any(en("cooldown_breath_in", round=1, rounds=4) == t for t in alex.texts)
+
+
+async def test_a_breathing_cue_held_up_by_an_outage_expires_instead_of_arriving_late(
+    coach, couple, en, clock
+):
+    """The cue fired on time and was saved in the outbox, but Telegram was down for
+    an hour: when it is back, the stale cue is marked expired, never sent."""
+    from sqlalchemy import select
+
+    from bot.outbox.store import OUTBOX, Outbox
+    from bot.sending import Outcome
+
+    alex = couple.alex
+    await alex.command("cooldown")
+    await alex.press_data("cd|breathe")
+    coach.outbox = outbox = Outbox(coach.sessions, clock)
+    clock.advance(seconds=4)
+    job = next(p for p in coach.periodic if p.name == "cooldown-timers")
+    [cue] = await job.run()
+    assert cue.text == en("cooldown_breath_out") and cue.useful_until is not None
+    assert await outbox.admit(cue)
+    await outbox.done(cue, Outcome.FAILED)  # Telegram is down
+    clock.advance(hours=1)
+    coach.outbox = None  # later cues fired during the outage are not the point here
+    assert await outbox.reclaim() == [], "not sent an hour late"
+    async with coach.sessions() as session:
+        rows = (await session.exec(select(OUTBOX.c.status, OUTBOX.c.kind, OUTBOX.c.body))).all()
+    assert [tuple(r) for r in rows] == [("expired", "cooldown_breath", None)]

@@ -5,7 +5,9 @@ a 500, or a refused connection, in turn — while a break's return question
 comes due, the weekly picture comes due, and a notice goes to the partner.
 Then Telegram is back, and the first answer after the storm is cut off after
 the message arrived. Each message must arrive exactly once: none lost, none
-twice. The figures are printed (`pytest -s`) for the issue.
+twice — except the break's return question, which is time-bound: three hours
+late, "ready to come back?" would only confuse, so it is marked expired and
+never sent. The figures are printed (`pytest -s`) for the issue.
 """
 
 from __future__ import annotations
@@ -142,7 +144,9 @@ async def test_a_three_hour_storm_loses_no_job_message_and_sends_none_twice(
         f"outbox {outbox}; weekly picture {[s for (s,) in pictures_on_record]}"
     )
     assert failed > 20, "the storm really refused the sends"
-    assert (len(asks), len(pictures), len(notices)) == (1, 1, 1)
+    assert (len(asks), len(pictures), len(notices)) == (0, 1, 1)
     assert twice == 0
-    assert set(outbox) <= {"sent", "unknown"} and outbox.get("unknown", 0) <= len(request.lost)
+    assert outbox.get("expired") == 1, "the return question, an hour past its moment"
+    assert set(outbox) <= {"sent", "unknown", "expired"}
+    assert outbox.get("unknown", 0) <= len(request.lost)
     assert [status for (status,) in pictures_on_record] in (["sent"], ["unknown"])

@@ -71,7 +71,7 @@ def answer_first_question(
     share_data = callbacks.Share("redefining", "familiar", share).pack()
     shown(fake, user, share_data, mark)
     user.press(share_data)
-    user.wait_for_reply("Shared with your partner" if share else "Kept private")
+    user.wait_for_reply("On its way to" if share else "Kept private")
 
 
 def db_active(database: Path, user_id: int) -> bool:

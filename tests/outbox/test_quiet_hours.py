@@ -142,3 +142,11 @@ async def test_a_break_notice_goes_at_once_even_in_quiet_hours(
     await alex.press(en("cooldown_notice_send"))
     assert sam.inbox, "Sam hears of the break now, not at 08:00"
     assert await held_rows(coach) == []
+
+
+async def test_news_of_the_link_itself_goes_at_once(coach: Coach, clock: Clock, couple) -> None:
+    """That the link ended is a fact both share: it is not kept until 08:00."""
+    await coach.run_command(ALEX, "unlink")
+    ended = await coach.press(ALEX, f"unl|{couple.couple_id}")
+    assert len(to_sam(ended)) == 1
+    assert await held_rows(coach) == []

@@ -84,7 +84,8 @@ async def test_a_finished_check_cannot_be_changed_and_is_ready_again_after_four_
     first = await coach.run_command(ALEX, "check")
     assert not answer_buttons(first[0])
     clock.advance(days=28)
-    [again] = await coach.run_command(ALEX, "check")
+    hello, again = await coach.run_command(ALEX, "check")
+    assert hello.text.startswith("Welcome back"), "four weeks away: welcomed first"
     assert "1/12" in again.text
 
 

@@ -116,3 +116,67 @@ async def test_a_statement_that_opens_with_the_partner_starts_with_a_capital(coa
     )
     [check] = [o for o in outs if o.chat_id == ALEX.chat_id and "1/12" in o.text]
     assert "1/12\n\nMy partner sees" in check.text, check.text
+
+
+# -- welcome back on whatever the person does first ----------------------------------
+
+
+async def test_after_weeks_away_the_welcome_back_comes_with_whatever_they_do_first(
+    coach, clock
+) -> None:
+    """Not only /topics and /progress: /start, a typed message, any command — once."""
+    for first in ("start", "text", "settings"):
+        await coach.run_command(ALEX, "help")
+        clock.advance(days=15)
+        if first == "text":
+            said = texts(await coach.text(ALEX, "hi, it's me again"), ALEX)
+        else:
+            said = texts(await coach.run_command(ALEX, first), ALEX)
+        assert said[0].startswith("Welcome back, Alex"), (first, said)
+        assert len(said) > 1, "and then what they asked for"
+        again = texts(await coach.run_command(ALEX, "progress"), ALEX)
+        assert not any("Welcome back" in t for t in again), "once"
+
+
+async def test_a_check_in_answered_after_weeks_away_is_welcomed_back(coach, clock) -> None:
+    from tests.nudges.support import button, sweep_of, tick, update_schedule
+
+    await coach.run_command(ALEX, "help")
+    async with coach.sessions() as session, session.begin():
+        from bot.nudges.store import ensure_schedules
+
+        await ensure_schedules(session, clock.now, sweep_of(coach).nudging.default_tz)
+    clock.advance(days=20)
+    await update_schedule(coach, ALEX, next_due_at=clock.now, regular_due_at=clock.now)
+    [check_in] = await tick(coach)
+    said = texts(await coach.press(ALEX, button(check_in, "4")), ALEX)
+    assert said[0].startswith("Welcome back, Alex"), said
+    assert not any(
+        "Welcome back" in t for t in texts(await coach.run_command(ALEX, "topics"), ALEX)
+    )
+
+
+async def test_no_welcome_back_after_a_short_absence_or_for_a_newcomer(coach, clock) -> None:
+    first = texts(await coach.run_command(ALEX, "start"), ALEX)
+    assert not any("Welcome back" in t for t in first)
+    clock.advance(days=13)
+    said = texts(await coach.text(ALEX, "hello"), ALEX)
+    assert not any("Welcome back" in t for t in said)
+
+
+async def test_a_check_in_answered_meanwhile_means_no_welcome_back_on_start(coach, clock) -> None:
+    await coach.run_command(ALEX, "help")
+    clock.advance(days=20)
+    async with coach.sessions() as session, session.begin():
+        session.add(
+            NudgeDelivery(
+                user_id=ALEX.user_id,
+                due_at=clock.now,
+                status=SENT,
+                engaged_at=clock.now,
+                kind="checkin",
+            )
+        )
+    clock.advance(days=7)
+    said = texts(await coach.run_command(ALEX, "start"), ALEX)
+    assert not any("Welcome back" in t for t in said), said

@@ -390,7 +390,8 @@ def own_initiative(line: Line) -> bool:
 
 
 def partner_news_in_quiet_hours(month: Month) -> list[Line]:
-    """Messages a partner's action sent during the reader's quiet hours (not held back)."""
+    """Messages a partner's action sent during the reader's quiet hours (none: the coach
+    holds partner news until they end; a break notice, urgent, would be the exception)."""
     zones = {ALEX.name: ALEX, SAM.name: SAM}
     return [
         line

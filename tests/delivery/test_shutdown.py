@@ -1,0 +1,128 @@
+"""A graceful shutdown (SIGTERM) loses nothing and repeats nothing.
+
+Stopping the application cancels its jobs. Through the gate, the send under
+way finishes within the grace period and the sends not yet begun are refused
+before their admission: they stay `claimed` and the next process sends them,
+once. Without the gate, a send cancelled mid-request is left `sending`, which a
+restart can only mark `unknown` (never repeated): the one window left, a single
+request, since Telegram has no idempotency key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.delivery.gate import Gate
+from bot.outbox.store import OUTBOX, Outbox
+from bot.telegram.application import build_application, drain, outbox_job
+from bot.turn import Outbound
+from tests.fakes.recording_request import RecordingRequest
+from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.nudges.support import make_coach
+
+CHATS = (2001, 2002, 2003)
+
+
+class Held(RecordingRequest):
+    """The first sendMessage waits, mid-request, until `release` is set."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        super().__init__(fake)
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, **kw: Any) -> Any:
+        if url.endswith("/sendMessage") and not self.entered.is_set():
+            self.entered.set()
+            await self.release.wait()
+        return await super().do_request(url, method, request_data, **kw)
+
+
+@pytest.fixture
+def coach(db_engine, content, clock):
+    return make_coach(db_engine, content, clock)
+
+
+async def setup(coach, clock) -> tuple[FakeTelegram, Held, Any, Settings]:
+    """Three messages left by a stopped process, ready to be taken over and sent one by one."""
+    fake = FakeTelegram()
+    for chat in CHATS:
+        fake.user(chat, f"P{chat}").send_command("start")
+    held = Held(fake)
+    settings = Settings(telegram_bot_token=DEFAULT_TOKEN, telegram_send_concurrency=1)
+    app = build_application(
+        settings, coach, request=held, get_updates_request=RecordingRequest(fake), rate_limit=False
+    )
+    gone = Outbox(coach.sessions, clock, owner="gone")
+    async with coach.sessions() as session, session.begin():
+        outs = [Outbound(chat, chat, f"hello {chat}") for chat in CHATS]
+        await gone.stage(session, outs, clock.now)
+    clock.advance(minutes=1)
+    return fake, held, app, settings
+
+
+async def statuses(coach) -> dict[int, str]:
+    async with coach.sessions() as session:
+        rows = (await session.exec(select(OUTBOX.c.chat_id, OUTBOX.c.status))).all()
+    return dict(rows)
+
+
+def sent(fake: FakeTelegram) -> Counter[int]:
+    return Counter(c.chat_id for c in fake.calls if c.ok and c.method == "sendMessage")
+
+
+async def restart(coach, clock, app: Any, settings: Settings) -> None:
+    """The next process (SQLite: the only one) takes over what was left and sends it."""
+    later = Outbox(coach.sessions, clock, owner="next")
+    await later.take_over()
+    clock.advance(seconds=1)
+    coach.outbox = later
+    await drain(outbox_job(later, settings), coach, app.bot)
+
+
+async def test_the_send_under_way_finishes_and_the_rest_wait_for_the_next_process(
+    coach, clock
+) -> None:
+    fake, held, app, settings = await setup(coach, clock)
+    gate = Gate()
+    async with app:
+        assert coach.outbox is not None
+        job = outbox_job(coach.outbox, settings)
+        sending = asyncio.create_task(drain(job, coach, app.bot, gate=gate))
+        await asyncio.wait_for(held.entered.wait(), 10)
+        closing = asyncio.create_task(gate.close(grace=10))
+        await asyncio.sleep(0)
+        assert not closing.done(), "the gate waits for the send under way"
+        held.release.set()
+        assert await asyncio.wait_for(closing, 10) == 0
+        await asyncio.wait_for(sending, 10)
+        assert sorted((await statuses(coach)).values()) == ["claimed", "claimed", "sent"]
+        assert await drain(job, coach, app.bot, gate=gate) == 0, "a closed gate starts nothing"
+        await restart(coach, clock, app, settings)
+    assert set((await statuses(coach)).values()) == {"sent"}
+    assert sent(fake) == Counter(dict.fromkeys(CHATS, 1)), "each once"
+
+
+async def test_without_the_gate_a_send_cancelled_mid_request_is_never_repeated(
+    coach, clock
+) -> None:
+    """The window that remains (docs/architecture.md): one request in flight at a kill."""
+    fake, held, app, settings = await setup(coach, clock)
+    async with app:
+        assert coach.outbox is not None
+        sending = asyncio.create_task(drain(outbox_job(coach.outbox, settings), coach, app.bot))
+        await asyncio.wait_for(held.entered.wait(), 10)
+        sending.cancel()  # what stopping the application does to a running job
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        assert sorted((await statuses(coach)).values()) == ["claimed", "claimed", "sending"]
+        held.release.set()
+        await restart(coach, clock, app, settings)
+    assert sorted((await statuses(coach)).values()) == ["sent", "sent", "unknown"]
+    assert sum(sent(fake).values()) == 2, "the one in flight is not repeated"

@@ -1,0 +1,207 @@
+"""The person is told only what is true: a message to a partner that could not be
+delivered is named to its sender (never its words), and a time-bound message past
+its moment is marked expired, never sent."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.outbox.models import CLAIMED, EXPIRED, FAILED
+from bot.outbox.store import OUTBOX, UNDELIVERED_KIND, Outbox, outbox_id
+from bot.sending import Outcome
+from bot.storage import repo
+from bot.storage.db import session_factory
+from bot.storage.models import Reflection, User
+from bot.turn import Outbound
+from tests.support.clock import Clock
+
+ALEX, SAM = 1001, 1002
+SECRET = "the night we almost split up, I kept the ring in my pocket"
+
+
+@pytest.fixture
+def sessions(db_engine):
+    return session_factory(db_engine)
+
+
+@pytest.fixture
+def outbox(sessions, clock: Clock, content) -> Outbox:
+    return Outbox(sessions, clock, owner="first", content=content)
+
+
+@pytest.fixture
+async def reflection(sessions, clock: Clock) -> int:
+    """Alex (English) and Sam (Turkish), and Alex's answer, shared with Sam."""
+    async with sessions() as s, s.begin():
+        await repo.ensure_user(s, ALEX, ALEX, "Alex", "en", clock.now)
+        await repo.ensure_user(s, SAM, SAM, "Sam", "tr", clock.now)
+        row = Reflection(
+            user_id=ALEX, dialog="redefining", node="familiar", key="k", text=SECRET, shared=True
+        )
+        s.add(row)
+        await s.flush()
+        assert row.id is not None
+        return row.id
+
+
+def shared_answer(reflection: int, piece: str = SECRET) -> Outbound:
+    about = json.dumps({"dialog": "redefining", "reflection": reflection})
+    text = f"Alex shared an answer with you:\n\n{piece}"
+    return Outbound(SAM, SAM, text, kind="partner_shared", sender_id=ALEX, about=about)
+
+
+async def stage(outbox: Outbox, *outs: Outbound) -> list[Outbound]:
+    async with outbox.sessions() as session, session.begin():
+        return await outbox.stage(session, outs, outbox.clock())
+
+
+async def rows(outbox: Outbox, **where: object) -> list:
+    query = select(OUTBOX).where(*(OUTBOX.c[k] == v for k, v in where.items()))
+    async with outbox.sessions() as session:
+        return list((await session.exec(query)).all())
+
+
+async def notices(outbox: Outbox) -> list[Outbound]:
+    """What the next sweep sends Alex (the notice is nobody's claim: it goes at once)."""
+    return [o for o in await outbox.reclaim() if o.chat_id == ALEX]
+
+
+async def is_shared(outbox: Outbox, reflection: int) -> bool:
+    async with outbox.sessions() as session:
+        row = await session.get(Reflection, reflection)
+        assert row is not None and row.text == SECRET, "the answer itself is kept"
+        return row.shared
+
+
+async def test_a_blocked_partner_is_named_to_the_sender_without_the_words(
+    outbox: Outbox, reflection: int, content
+) -> None:
+    # a long answer goes in two pieces: one notice for both
+    staged = await stage(outbox, shared_answer(reflection, "part one"), shared_answer(reflection))
+    for out in staged:
+        assert await outbox.admit(out)
+        await outbox.done(out, Outcome.BLOCKED)
+    [told] = await notices(outbox)
+    title = content.title("redefining", "en")
+    what = content.t("undelivered_what_partner_shared", "en", title=title)
+    assert told.text == content.t("undelivered_blocked", "en", what=what, partner="Sam")
+    assert f"“{title}”" in told.text and "Sam" in told.text
+    assert SECRET not in told.text and "part one" not in told.text
+    for row in await rows(outbox):
+        assert SECRET not in json.dumps(row._asdict(), default=str)
+    assert not await is_shared(outbox, reflection), "it can be shared again later"
+    assert await notices(outbox) == [], "told once"
+
+
+async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
+    outbox: Outbox, reflection: int, clock: Clock, content
+) -> None:
+    start = clock.now
+    [out] = await stage(outbox, shared_answer(reflection))
+    tries = 0
+    while True:
+        assert await outbox.admit(out)
+        tries += 1
+        await outbox.done(out, Outcome.FAILED)  # a 500, or no connection: certainly not sent
+        [row] = await rows(outbox, id=outbox_id(out.ref))
+        if row.status == FAILED:
+            break
+        assert row.status == CLAIMED and await notices(outbox) == []
+        clock.set(row.lease_until + timedelta(seconds=1))  # the pause, simulated
+        [out] = await outbox.reclaim()
+    waited = clock.now - start
+    print(f"\ngave up after {tries} tries over {waited}")
+    assert tries == outbox.record.retry.attempts
+    assert timedelta(hours=20) < waited < timedelta(hours=30)
+    assert row.body is None
+    [told] = await notices(outbox)
+    assert told.text.startswith(
+        content.t("undelivered_gave_up", "en", what="X", partner="Sam")[:20]
+    )
+    assert "Sam" in told.text and SECRET not in told.text
+    assert not await is_shared(outbox, reflection)
+
+
+async def test_a_sender_in_quiet_mode_hears_nothing_about_the_partner(
+    outbox: Outbox, reflection: int
+) -> None:
+    [out] = await stage(outbox, shared_answer(reflection))
+    async with outbox.sessions() as s, s.begin():
+        user = await s.get(User, ALEX)
+        assert user is not None
+        user.quiet = True
+    assert await outbox.admit(out)
+    await outbox.done(out, Outcome.BLOCKED)
+    assert await notices(outbox) == []
+    assert await rows(outbox, kind=UNDELIVERED_KIND) == []
+    assert not await is_shared(outbox, reflection), "the answer is kept, unshared"
+
+
+async def test_a_message_without_a_description_or_a_sender_tells_nobody(
+    outbox: Outbox, reflection: int
+) -> None:
+    plain = Outbound(SAM, SAM, "Alex joined you", kind="linked_inviter")
+    link_news = Outbound(SAM, SAM, "hello", kind="some_kind_with_no_words", sender_id=ALEX)
+    for out in await stage(outbox, plain, link_news):
+        assert await outbox.admit(out)
+        await outbox.done(out, Outcome.BLOCKED)
+    assert await notices(outbox) == []
+
+
+async def test_a_cue_past_its_moment_is_expired_not_sent_and_logged_without_words(
+    outbox: Outbox, reflection: int, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    cue = Outbound(
+        ALEX,
+        ALEX,
+        "Breathe in slowly… 1, 2, 3, 4",
+        kind="cooldown_breath",
+        useful_until=clock.now + timedelta(seconds=20),
+    )
+    [out] = await stage(outbox, cue)
+    assert await outbox.admit(out)
+    await outbox.done(out, Outcome.FAILED)  # the outage begins
+    clock.advance(hours=2)  # and lasts
+    caplog.set_level(logging.INFO, "bot")
+    assert await outbox.reclaim() == [], "never sent after the outage"
+    [row] = await rows(outbox, id=outbox_id(out.ref))
+    assert (row.status, row.body) == (EXPIRED, None)
+    logged = [r.getMessage() for r in caplog.records if "expired" in r.getMessage()]
+    assert logged == [f"a message to chat {ALEX} expired unsent (cooldown_breath)"]
+    assert "Breathe" not in caplog.text
+
+
+async def test_admit_refuses_and_expires_a_cue_whose_moment_passed_while_it_waited(
+    outbox: Outbox, reflection: int, clock: Clock
+) -> None:
+    """A send that waited for a pace slot past the cue's moment is not made."""
+    cue = Outbound(ALEX, ALEX, "Breathe out", kind="cooldown_breath")
+    fresh, stale = await stage(
+        outbox,
+        Outbound(ALEX, ALEX, "Breathe in", useful_until=clock.now + timedelta(minutes=1)),
+        Outbound(**{**cue.__dict__, "useful_until": clock.now + timedelta(seconds=5)}),
+    )
+    clock.advance(seconds=10)
+    assert await outbox.admit(fresh)
+    assert not await outbox.admit(stale)
+    [row] = await rows(outbox, id=outbox_id(stale.ref))
+    assert row.status == EXPIRED and row.body is None
+
+
+async def test_the_migration_matches_the_outbox_model(db_engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.schema import metadata
+
+    def diff(connection):
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return [c for c in compare_metadata(context, metadata) if "outbox" in str(c)]
+
+    async with db_engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
