@@ -57,8 +57,14 @@ async def quiet_until(
     """When `user`'s quiet hours end, if `now` (UTC) falls in them in their own timezone.
 
     The hours their check-ins keep (`quiet_start`/`quiet_end`); the default ones
-    for someone whose schedule row has not been made yet. None: not quiet now.
+    for someone whose schedule row has not been made yet. None: not quiet now —
+    or we do not know their night: for someone who never told us their timezone
+    the default one is a guess, and holding a partner's news ten hours through a
+    guessed night (an afternoon, for most of the world) is worse than a message
+    they can mute.
     """
+    if user.timezone is None:
+        return None
     schedule = await session.get(NudgeSchedule, user.id)
     quiet = quiet_of(schedule) if schedule is not None else Quiet(*DEFAULT_QUIET)
     until = out_of_quiet(quiet, timezone_of(user, default_tz), now)

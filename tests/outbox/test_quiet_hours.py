@@ -150,3 +150,14 @@ async def test_news_of_the_link_itself_goes_at_once(coach: Coach, clock: Clock, 
     ended = await coach.press(ALEX, f"unl|{couple.couple_id}")
     assert len(to_sam(ended)) == 1
     assert await held_rows(coach) == []
+
+
+async def test_news_goes_at_once_to_someone_whose_timezone_we_do_not_know(
+    coach: Coach, clock: Clock, couple
+) -> None:
+    """Without Sam's timezone, 01:00 UTC (the default's night) may be Sam's afternoon:
+    holding the news through a guessed night would be wrong, so it goes now."""
+    await update_user(coach, SAM, timezone=None)
+    outs = await alex_answers_a_couple_question(coach)
+    assert len(to_sam(outs)) == 1
+    assert await held_rows(coach) == []

@@ -20,6 +20,7 @@ from bot.table.models import TalkTable
 from bot.telegram.delivery import deliver as send
 from bot.turn import Outbound
 from tests.fakes.call_log import OUTPUT_METHODS
+from tests.fakes.flood import FloodLimits
 from tests.fakes.groups import supergroup_id
 from tests.fakes.recording_request import deliver, drain
 from tests.fakes.simulated import SimGroup, SimUser
@@ -58,6 +59,16 @@ async def row_of(coach: Coach) -> TalkTable:
         rows = (await session.exec(TalkTable.__table__.select())).all()  # type: ignore[attr-defined]
     assert len(rows) == 1, rows
     return TalkTable.model_validate(rows[0]._mapping)
+
+
+@pytest.fixture
+def fake() -> FakeTelegram:
+    """Without flood control, said plainly: this talk sends some thirty messages and edits
+    within a second, which Telegram would slow down and the limiter (off here, to keep
+    the test instant) would pace. A 429 is retried by the message's delivery record a
+    few seconds later, outside what this test drives; pacing has its own tests
+    (tests/telegram/test_group_pace.py and the table's end-to-end talk)."""
+    return FakeTelegram(flood=FloodLimits.off())
 
 
 def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
