@@ -71,7 +71,15 @@ TARGETS = (
         ("bot/nudges/sweep.py", "bot/delivery/record.py"),
         ("tests/nudges", "tests/delivery"),
     ),
-    Target("timers", ("bot/cooldown/timers.py",), ("tests/cooldown",)),
+    Target(  # every break test reaches the timers: these are the ones about them (fast)
+        "timers",
+        ("bot/cooldown/timers.py",),
+        (
+            "tests/cooldown/test_timers.py",
+            "tests/cooldown/test_flow.py",
+            "tests/cooldown/test_calming.py",
+        ),
+    ),
     Target(  # with PostgreSQL: only asyncpg's messages quote people's words
         "logs",
         ("bot/logs.py",),
