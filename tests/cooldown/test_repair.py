@@ -240,18 +240,29 @@ async def test_the_partner_can_say_they_need_a_moment(coach, couple, en, clock):
     assert sam.last == en("cooldown_moment_thanks", name="Alex")
 
 
-async def test_hostile_words_already_stored_are_never_sent(coach, couple, en, clock):
-    """Even a sentence that somehow holds an insult (an older version) is refused at "send"."""
-    alex, sam = couple.alex, couple.sam
+async def statement_ready(coach, couple, en, clock):
+    """Alex's gentle start about the dishes, built and waiting for "send"."""
+    alex = couple.alex
     await ready_to_talk(coach, couple, en, clock)
     await alex.send("the dishes")
     await alex.press(en("cooldown_feeling_sad"))
     await alex.send("talk tonight")
-    cd = await latest_cooldown(coach, alex.person.user_id)
+    return await latest_cooldown(coach, alex.person.user_id)
+
+
+async def store_statement(coach, cd, statement: str) -> None:
+    """Put words in the stored statement behind the builder's back (an older version's)."""
     async with coach.sessions() as session, session.begin():
         row = await session.get(type(cd), cd.id)
-        row.statement = "When you're a lazy slob, I felt hurt. Could we change?"
+        row.statement = statement
         session.add(row)
+
+
+async def test_hostile_words_already_stored_are_never_sent(coach, couple, en, clock):
+    """Even a sentence that somehow holds an insult (an older version) is refused at "send"."""
+    alex, sam = couple.alex, couple.sam
+    cd = await statement_ready(coach, couple, en, clock)
+    await store_statement(coach, cd, "When you're a lazy slob, I felt hurt. Could we change?")
     await alex.press(en("cooldown_statement_send"))
     assert sam.inbox == []
     assert alex.last == en("cooldown_hostile_statement")
@@ -264,11 +275,7 @@ async def test_an_insult_that_slips_past_the_lists_is_not_sent_inside_the_frame(
     leave for a kept "you never" taken per sentence: "a walking disaster" is in no list,
     and the whole text, read as typed, would be left to the "you never" rewrite."""
     alex, sam = couple.alex, couple.sam
-    await ready_to_talk(coach, couple, en, clock)
-    await alex.send("the dishes")
-    await alex.press(en("cooldown_feeling_sad"))
-    await alex.send("talk tonight")
-    cd = await latest_cooldown(coach, alex.person.user_id)
+    cd = await statement_ready(coach, couple, en, clock)
     statement = (
         "When you never listen, I felt hurt. "
         "Could we stop pretending you are anything but a walking disaster?"
@@ -276,10 +283,7 @@ async def test_an_insult_that_slips_past_the_lists_is_not_sent_inside_the_frame(
     assert hostile(statement, HOSTILITY.load(PROJECT_ROOT / "data", ("en", "tr"))) is None, (
         "read as typed text the sentence passes: the test needs the builder's reading"
     )
-    async with coach.sessions() as session, session.begin():
-        row = await session.get(type(cd), cd.id)
-        row.statement = statement
-        session.add(row)
+    await store_statement(coach, cd, statement)
     await alex.press(en("cooldown_statement_send"))
     assert sam.inbox == []
     assert alex.last == en("cooldown_hostile_statement")

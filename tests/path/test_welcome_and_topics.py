@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.delivery.record import SENT
@@ -91,9 +92,10 @@ async def test_two_weeks_away_is_enough_for_a_welcome_back(coach, clock) -> None
     assert hello.startswith("Welcome back, Alex")
 
 
-async def test_answering_check_ins_is_being_here_no_welcome_back(coach, clock) -> None:
-    """Someone who answered a check-in last week has not been away, whatever /topics says."""
-    await coach.run_command(ALEX, "topics")
+@pytest.mark.parametrize("command", ["topics", "start"])
+async def test_answering_check_ins_is_being_here_no_welcome_back(coach, clock, command) -> None:
+    """Someone who answered a check-in last week has not been away, whatever they do next."""
+    await coach.run_command(ALEX, "help")
     clock.advance(days=20)
     async with coach.sessions() as session, session.begin():
         session.add(
@@ -106,7 +108,7 @@ async def test_answering_check_ins_is_being_here_no_welcome_back(coach, clock) -
             )
         )
     clock.advance(days=7)
-    said = texts(await coach.run_command(ALEX, "topics"), ALEX)
+    said = texts(await coach.run_command(ALEX, command), ALEX)
     assert not any("Welcome back" in t for t in said), said
 
 
@@ -162,21 +164,3 @@ async def test_no_welcome_back_after_a_short_absence_or_for_a_newcomer(coach, cl
     clock.advance(days=13)
     said = texts(await coach.text(ALEX, "hello"), ALEX)
     assert not any("Welcome back" in t for t in said)
-
-
-async def test_a_check_in_answered_meanwhile_means_no_welcome_back_on_start(coach, clock) -> None:
-    await coach.run_command(ALEX, "help")
-    clock.advance(days=20)
-    async with coach.sessions() as session, session.begin():
-        session.add(
-            NudgeDelivery(
-                user_id=ALEX.user_id,
-                due_at=clock.now,
-                status=SENT,
-                engaged_at=clock.now,
-                kind="checkin",
-            )
-        )
-    clock.advance(days=7)
-    said = texts(await coach.run_command(ALEX, "start"), ALEX)
-    assert not any("Welcome back" in t for t in said), said
