@@ -25,8 +25,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,7 +199,13 @@ def run(target: Target, children: int) -> tuple[int, int, list[tuple[str, str]]]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     mutmut = [sys.executable, "-m", "mutmut"]
     only = os.environ.get("MUTATE_ONLY", "").split()  # mutant name globs: a part of a module
-    subprocess.run([*mutmut, "run", "--max-children", str(children), *only], cwd=where, env=env)
+    servers = Path(tempfile.mkdtemp(prefix="attune-mutate-"))
+    servers.chmod(0o755)  # the `postgres` user (tests as root) makes its server in here
+    env["TMPDIR"] = str(servers)
+    try:
+        subprocess.run([*mutmut, "run", "--max-children", str(children), *only], cwd=where, env=env)
+    finally:
+        stop_servers(servers)
     results = subprocess.run(
         [*mutmut, "results", "--all", "true"],
         cwd=where,
@@ -211,6 +220,37 @@ def run(target: Target, children: int) -> tuple[int, int, list[tuple[str, str]]]
     scored = [s for s in statuses.values() if s in KILLED or s in NOT_KILLED]
     killed = sum(s in KILLED for s in scored)
     return killed, len(scored), survivors
+
+
+def stop_servers(tmp: Path) -> None:
+    """Stop the PostgreSQL servers left running under `tmp`, then delete it.
+
+    A test stops its server when it ends, but a mutant that hangs is killed at its
+    timeout, and then nothing stops the server it started. Every test server of a run
+    lives under the run's own TMPDIR (`tests.support.postgres`), so these, and no one
+    else's, are the ones to stop.
+    """
+    pids = []
+    for pidfile in tmp.glob("attune-pg-*/data/postmaster.pid"):
+        try:
+            pid = int(pidfile.read_text().split()[0])
+            os.kill(pid, signal.SIGQUIT)  # PostgreSQL's immediate shutdown
+            pids.append(pid)
+        except (OSError, ValueError, IndexError):
+            continue  # stopped meanwhile
+    deadline = time.monotonic() + 30
+    while pids and time.monotonic() < deadline:
+        pids = [pid for pid in pids if _alive(pid)]
+        time.sleep(0.2)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def main(argv: list[str]) -> int:

@@ -82,6 +82,10 @@ def _answer(content: Content, state: DialogState, event: Answer) -> Result:
     if node.ask is None or state.awaiting_share:
         return _heard_at_buttons(content, state, node, event)
     dialog = content.dialogs[state.dialog or ""]
+    if not event.text.strip():
+        # Only spaces (a console, a client that sends them): nothing to keep as an answer.
+        words = Say(content.t("answer_in_words", event.lang), ack=True)
+        return Result(state, [words, _say(content, dialog, node, event.lang)], [])
     effects: list[Effect] = [
         SaveReflection(dialog.id, node.id, node.ask.key, event.text, node.ask.together, event.at)
     ]

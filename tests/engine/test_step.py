@@ -158,6 +158,18 @@ def test_answer_is_saved_and_runs_through_automatic_nodes_and_actions(demo: Cont
     ]
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
+def test_an_answer_of_only_spaces_is_not_kept_and_the_question_is_asked_again(
+    demo: Content, blank: str
+) -> None:
+    state = DialogState("demo", "ask")
+    result = step(demo, state, Answer(text=blank, has_partner=True, **CTX))
+    hint, again = result.outputs
+    assert result.state == state and result.effects == [], "nothing stored, nothing moved"
+    assert hint.text == demo.t("answer_in_words", "en") and hint.ack
+    assert again.text == "How are you?"
+
+
 def test_with_a_partner_the_answer_is_followed_by_a_share_question(demo: Content) -> None:
     state, outputs, _ = step(
         demo, DialogState("demo", "ask"), Answer(text="ok", has_partner=True, **CTX)
