@@ -383,18 +383,9 @@ class Outbox:
             partner=recipient.name if recipient is not None else "",
         )
         now = self.clock()
-        notice = Outbound(sender.chat_id, sender.id, text, kind=UNDELIVERED_KIND)
-        values = self.record.claim(
-            sender.id,
-            now,
-            chat_id=sender.chat_id,
-            body=encode(notice),
-            lane=BULK,
-            created_at=now,
-            kind=UNDELIVERED_KIND,
-            about=mark,
-        )
-        values.update(owner=NOBODY, lease_until=now - timedelta(seconds=1))  # already free
+        notice = Outbound(sender.chat_id, sender.id, text, kind=UNDELIVERED_KIND, about=mark)
+        values = self._row(notice, now, BULK)
+        values.update(owner=NOBODY, lease_until=now - timedelta(seconds=1))  # free: next sweep's
         await session.exec(insert(OUTBOX).values(values))  # type: ignore[call-overload]
         log.info(
             "a %s to chat %s was not delivered (%s); its sender will be told",

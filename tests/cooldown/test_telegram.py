@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.telegram.application import build_application, on_started
-from tests.fakes.recording_request import RecordingRequest, deliver
-from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from bot.telegram.application import on_started
+from tests.fakes.recording_request import deliver
+from tests.fakes.telegram_core import FakeTelegram
 from tests.support.people import link_rows
+from tests.support.telegram_app import fake_app
 
 
 async def test_a_break_with_a_notice_and_a_return_through_telegram(coach, content, clock):
     en = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
     fake = FakeTelegram()
-    settings = Settings(telegram_bot_token=DEFAULT_TOKEN)
-    app = build_application(
-        settings,
-        coach,
-        request=RecordingRequest(fake),
-        get_updates_request=RecordingRequest(fake),
-        rate_limit=False,
-    )
+    app = fake_app(coach, fake)
     alex, sam = fake.user(1001, "Alex"), fake.user(1002, "Sam")
     async with app:
         await app.start()

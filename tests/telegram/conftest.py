@@ -9,9 +9,9 @@ import pytest
 
 from bot.coach import Coach
 from bot.config import load_settings
-from bot.telegram.application import build_application, on_started
-from tests.fakes.recording_request import RecordingRequest
+from bot.telegram.application import on_started
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
+from tests.support.telegram_app import fake_app
 
 
 @pytest.fixture
@@ -22,13 +22,7 @@ def fake() -> FakeTelegram:
 @pytest.fixture
 async def app(coach: Coach, fake: FakeTelegram) -> AsyncIterator[Any]:
     settings = load_settings(telegram_bot_token=DEFAULT_TOKEN)
-    application = build_application(
-        settings,
-        coach,
-        request=RecordingRequest(fake),
-        get_updates_request=RecordingRequest(fake),
-        rate_limit=False,
-    )
+    application = fake_app(coach, fake, settings)
     async with application:
         await on_started(application, coach)
         yield application

@@ -15,11 +15,12 @@ from bot.engine import callbacks
 from bot.outbox.store import OUTBOX
 from bot.storage.models import Reflection
 from bot.telegram import delivery
-from bot.telegram.application import build_application, drain, outbox_job
-from tests.fakes.recording_request import RecordingRequest, deliver
+from bot.telegram.application import drain, outbox_job
+from tests.fakes.recording_request import deliver
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 from tests.nudges.support import make_coach
 from tests.support.people import ALEX, SAM, link
+from tests.support.telegram_app import fake_app
 
 ANSWER = "When you go quiet I think you are leaving, and I get loud"
 
@@ -45,13 +46,7 @@ async def run(coach, content, clock, trouble: Any) -> tuple[FakeTelegram, list[s
     fake = FakeTelegram()
     alex, sam = fake.user(ALEX.user_id, "Alex"), fake.user(SAM.user_id, "Sam", language_code="tr")
     settings = Settings(telegram_bot_token=DEFAULT_TOKEN)
-    app = build_application(
-        settings,
-        coach,
-        request=RecordingRequest(fake),
-        get_updates_request=RecordingRequest(fake),
-        rate_limit=False,  # a simulated day of tries, not paced in real seconds
-    )
+    app = fake_app(coach, fake, settings)  # a simulated day of tries, not paced in real seconds
     async with app:
         await deliver(app, sam.send_command("start"))
         await deliver(app, alex.send_command("start"))
