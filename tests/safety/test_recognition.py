@@ -1,11 +1,12 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Six parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Eight parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
 were broadened on it), `fresh` (v4, written blind before the recogniser was read),
-`broad` (training material written for the classifier), and the two blind parts that
-nothing is trained or tuned on: `blind5` (v5) and `blind6` (v6, written before the
-`broad` pass was made or measured). The tables of all six are printed at the end of
+`broad` (training material written for the classifier), and the blind parts that
+nothing is trained or tuned on: `blind5` (v5), `blind6` (v6, written before the
+`broad` pass was made or measured), `blind7` and `blind8` (v7 and v8, each by a new
+writer). The tables of all of them are printed at the end of
 the run (`conftest.py`), with the share of signals that get the answer their category
 needs ("right answer").
 
@@ -60,13 +61,16 @@ HELD_OUT_FLOOR = {
     # had become self-harm, p=0.99 for "I keep it to myself"): 228/270, 15/100.
     # With the reader by meaning (bot/safety/meaning.py, threshold from cross-validation on
     # the trained parts): 230/270 = 85.2 % (en 122, tr 108), 15/100 (en 7, tr 8).
-    "blind5": {"recall": 0.85, "false_alarms": 0.15, "category": 0.66},
+    # With e5 and a softmax regression as that reader (fifth pass, measured once):
+    # 245/270 = 90.7 % (en 128, tr 117), 15/100 (en 7, tr 8); weakest self_harm_passive 24/30.
+    "blind5": {"recall": 0.90, "false_alarms": 0.15, "category": 0.8},
     # v6, written before the `broad` pass was made, never trained or tuned on. Before the
     # pass: 194/270 = 71.9 %, 5/100 false alarms. After: 202/270 = 74.8 % (en 105/135, tr
     # 97/135), 5/100 false alarms (en 3, tr 2); weakest fear 18/30 = 60 %, stalking 19/30.
     # With the everyday "myself" negatives: 200/270 = 74.1 % (en 104, tr 96), 6/100.
     # With the reader by meaning: 205/270 = 75.9 % (en 105, tr 100), 6/100 (en 4, tr 2).
-    "blind6": {"recall": 0.75, "false_alarms": 0.06, "category": 0.6},
+    # With e5 as that reader: 212/270 = 78.5 % (en 108, tr 104), 6/100; weakest fear 18/30.
+    "blind6": {"recall": 0.78, "false_alarms": 0.06, "category": 0.6},
     # v7, 15 per category and language, written by someone who read only the category
     # definitions (not the lists, the classifier or any corpus part beyond blind6's format
     # lines), in the way people type in a chat: minimised, typos, buried in everyday talk.
@@ -75,13 +79,22 @@ HELD_OUT_FLOOR = {
     # tr uses_violence 5/15 = 33 %. The honest state of recognition on unfamiliar phrasing.
     # With the reader by meaning (measured once, tables only): 148/270 = 54.8 % (en 83, tr 65),
     # 16/100 (en 8, tr 8): +1 passive self-harm, +1 control in English, nothing in Turkish.
-    "blind7": {"recall": 0.54, "false_alarms": 0.16, "category": 0.33},
+    # With e5 as that reader: 158/270 = 58.5 % (en 89, tr 69), 17/100 (en 8, tr 9): one
+    # false alarm more; weakest self_harm 14/30 (tr uses_violence 5/15).
+    "blind7": {"recall": 0.58, "false_alarms": 0.17, "category": 0.46},
+    # v8, written by another new hand from this README only; its sentences never read by
+    # anyone working on the recogniser. Measured once before (USE reader, 7d968e5):
+    # 156/270 = 57.8 % (en 83, tr 73), 11/100. With e5 as the reader (measured once, tables
+    # only): 167/270 = 61.9 % (en 88, tr 79), 12/100 (en 6, tr 6); weakest fear 13/30
+    # (tr fear 6/15).
+    "blind8": {"recall": 0.61, "false_alarms": 0.12, "category": 0.43},
 }
-COMBINED_FLOOR = {"category": 0.84, "false_alarms": 0.072}
-"""All parts together: every category ≥ 84.8 % (stalking 285/336), false alarms 85/1225 =
-6.9 % (before blind7 joined: 86.6 %, 6.1 %). Short of the issue's 97 % / 2 %, and flattered
-by the parts the classifier was trained on: the blind parts' 84 % / 15 % (v5), 74 % / 6 % (v6)
-and 54 % / 16 % (v7, a new writer) are the figures to trust."""
+COMBINED_FLOOR = {"category": 0.86, "false_alarms": 0.073}
+"""All parts together: every category ≥ 86.1 % (fear 310/360), false alarms 100/1375 =
+7.3 % (with the USE reader and before blind8 joined: 84.8 %, 6.9 %; before blind7: 86.6 %,
+6.1 %). Short of the issue's 97 % / 2 %, and flattered by the parts the classifier was
+trained on: the blind parts' 91 % / 15 % (v5), 79 % / 6 % (v6), 59 % / 17 % (v7, a new
+writer) and 62 % / 12 % (v8, another) are the figures to trust."""
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +127,9 @@ def test_false_alarms_on_the_tuned_part(tables, lang):
     assert 1 - score.rate <= MAX_FALSE_ALARMS, f"false alarms: {score.wrong}"
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh", "broad", "blind5", "blind6", "blind7"])
+@pytest.mark.parametrize(
+    "part", ["heldout", "fresh", "broad", "blind5", "blind6", "blind7", "blind8"]
+)
 def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     """Not the issue's thresholds: the level reached, so it can only go up."""
     held = pooled(tables, part)
