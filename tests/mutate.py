@@ -60,10 +60,15 @@ TARGETS = (
         ("tests/together", "tests/nudges", "tests/couples/test_relink_privacy.py"),
         markers="not e2e",
     ),
-    Target(
+    Target(  # every couple test starts with /start: these are the ones about the talk itself
         "sharing",
         ("bot/conversations.py",),
-        ("tests/test_conversations.py", "tests/telegram/test_couples.py", "tests/couples"),
+        (
+            "tests/test_conversations.py",
+            "tests/telegram/test_couples.py",
+            "tests/couples/test_privacy.py",
+            "tests/couples/test_relink_privacy.py",
+        ),
     ),
     Target("screen", ("bot/safety/screen.py",), ("tests/safety",)),
     Target(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 from sqlalchemy import delete, func, text
@@ -177,3 +178,16 @@ async def test_the_sweep_takes_due_timers_oldest_first(engine, clock):
         clock.now - timedelta(minutes=3),
         clock.now,
     ]
+
+
+async def test_a_timer_of_a_kind_no_longer_handled_goes_with_a_warning_naming_it(
+    coach, couple, clock, caplog
+):
+    """A timer written by an older version, of a kind this one no longer knows."""
+    async with coach.sessions() as session, session.begin():
+        await timers.schedule(session, couple.sam.person.user_id, "retired", clock.now)
+    assert await sweep(coach, couple.router) == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["no handler for cooldown timer kind 'retired'"]
+    async with coach.sessions() as session:
+        assert (await session.exec(select(CooldownTimer))).all() == []
