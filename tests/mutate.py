@@ -179,6 +179,15 @@ EQUIVALENT: dict[str, str] = {
     "bot.logs.xǁRedactSecretsǁfilter__mutmut_16": "only 'NoneType: None' of a stray exception",
     # logs: the log file's encoding "UTF-8" instead of "utf-8": the same codec.
     "bot.logs.x_setup_logging__mutmut_16": "codec names ignore case",
+    # timers: `claim` without populate_existing: the timer is first loaded in its session
+    # by this very get (the firing turn's new session has read no timer before), so there
+    # is no stale copy in the identity map to refresh.
+    "bot.cooldown.timers.x_claim__mutmut_4": "row first loaded by this very get",
+    "bot.cooldown.timers.x_claim__mutmut_7": "row first loaded by this very get",
+    "bot.cooldown.timers.x_claim__mutmut_8": "row first loaded by this very get",
+    # timers: `mark = None` (useful_until/kind set on every output of the turn, not only
+    # the handler's): a timer's turn says nothing before its handler runs.
+    "bot.cooldown.timers.xǁSweepǁ_firing__mutmut_18": "nothing said before the handler",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""
