@@ -188,6 +188,13 @@ EQUIVALENT: dict[str, str] = {
     # timers: `mark = None` (useful_until/kind set on every output of the turn, not only
     # the handler's): a timer's turn says nothing before its handler runs.
     "bot.cooldown.timers.xǁSweepǁ_firing__mutmut_18": "nothing said before the handler",
+    # timers: `schedule`'s default step 1 instead of 0: only breathing timers read `step`,
+    # and they always pass it; the return timer (the one left to the default) never reads it.
+    "bot.cooldown.timers.x_schedule__mutmut_1": "only breath timers read step; they pass it",
+    # timers: due timers ordered by due_at alone, not by id after it: only the order of two
+    # timers due at the very same instant changes; each fires in its own turn either way.
+    "bot.cooldown.timers.x_due__mutmut_4": "order of ties only; each fires on its own",
+    "bot.cooldown.timers.x_due__mutmut_6": "order of ties only; each fires on its own",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""
