@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.logs import REDACTED, RedactSecrets, setup_logging
+from bot.logs import REDACTED, WITHHELD, RedactSecrets, format_exception, setup_logging
 from tests.support.logs import restored_logging
 
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp"
@@ -38,6 +41,7 @@ def test_tracebacks_are_redacted_too() -> None:
     RedactSecrets([TOKEN]).filter(rec)
     text = logging.Formatter().format(rec)
     assert TOKEN not in text and "RuntimeError" in text
+    assert rec.exc_info is None, "no handler can format the unscrubbed exception afresh"
 
 
 CHATTY = ("telegram.ext", "telegram.Bot", "telegram._bot")
@@ -118,6 +122,19 @@ def test_the_terminal_chat_logs_to_a_file_in_a_folder_made_for_it(tmp_path: Path
         handler.flush()
     assert log_file.read_text(encoding="utf-8").endswith(f"Güle güle {REDACTED}\n")
 
+    # UTF-8 whatever the locale says: under a plain C locale (ASCII) too
+    code = (
+        "import logging, sys; from pathlib import Path; from bot.logs import setup_logging; "
+        "setup_logging('INFO', (), file=Path(sys.argv[1])); "
+        "logging.getLogger('bot.console').info('G\\u00fcle g\\u00fcle')"
+    )  # the script in ASCII: the command line itself goes through the C locale
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    env["PYTHONCOERCECLOCALE"] = "0"  # Python would otherwise turn a C locale into UTF-8
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    c_locale = tmp_path / "c-locale.log"
+    subprocess.run([sys.executable, "-c", code, str(c_locale)], check=True, env=env)
+    assert c_locale.read_text(encoding="utf-8").endswith(" INFO bot.console: Güle güle\n")
+
 
 def test_a_proxy_page_instead_of_json_is_one_quiet_line(capsys) -> None:
     setup_logging("INFO", ())
@@ -147,12 +164,12 @@ def test_an_exception_logged_without_its_traceback_is_scrubbed_too() -> None:
 
 
 def test_exception_names_say_where_they_come_from() -> None:
-    from bot.logs import format_exception
-
     class LocalError(Exception):
         pass
 
     assert format_exception(KeyError("k")) == "KeyError: 'k'"
+    script_error = type("ScriptError", (Exception,), {"__module__": "__main__"})
+    assert format_exception(script_error("x")) == "ScriptError: x", "as Python prints it"
     assert format_exception(LocalError("x")) == (
         "tests.test_logs.test_exception_names_say_where_they_come_from.<locals>.LocalError: x"
     )
@@ -180,3 +197,31 @@ def test_a_context_hidden_with_from_none_stays_hidden() -> None:
             (type(exc), exc, exc.__traceback__)
         )
         assert "the lookup" not in format_exception(exc)
+
+
+@pytest.mark.parametrize("message", ["spaces at the end  ", "more than LIMIT_MAX"])
+def test_the_message_line_is_kept_to_its_last_character(message: str) -> None:
+    try:
+        raise ValueError(message)
+    except ValueError as exc:
+        assert format_exception(exc) == logging.Formatter().formatException(
+            (type(exc), exc, exc.__traceback__)
+        )
+        assert format_exception(exc).endswith(f"ValueError: {message}")
+
+
+def test_an_sql_error_without_a_drivers_error_keeps_only_the_sql() -> None:
+    """SQLAlchemy's own message carries the statement's parameters: people's words."""
+    from sqlalchemy.exc import StatementError
+
+    sql = "INSERT INTO reflections (text) VALUES (?)"
+    exc = StatementError("failed", sql, {"text": "my private answer"}, None)  # type: ignore[arg-type]
+    assert format_exception(exc) == f"sqlalchemy.exc.StatementError: {WITHHELD}\n[SQL: {sql}]"
+
+
+def test_a_value_asyncpg_could_not_send_is_withheld_with_nothing_added() -> None:
+    """asyncpg's own DataError quotes the value (someone's answer) and has no SQLSTATE."""
+    from asyncpg.exceptions._base import DataError
+
+    exc = DataError("invalid input for query argument $1: 'my private answer' (expected int)")
+    assert format_exception(exc) == f"asyncpg.exceptions._base.DataError: {WITHHELD}"

@@ -16,7 +16,7 @@ from bot.storage.db import create_engine, session_factory, sqlite_writer
 from bot.storage.models import User
 from bot.turn import Person
 from tests.cooldown.support import sweep, take_break
-from tests.support.people import Chat, Router
+from tests.support.people import Chat, Router, update_user
 from tests.support.waiting import until
 
 
@@ -135,6 +135,21 @@ async def test_a_failing_timer_is_dropped_and_the_others_still_fire(
     [failure] = [r for r in caplog.records if r.getMessage().endswith("failed; dropping it")]
     assert failure.exc_info is not None and str(failure.exc_info[1]) == "boom"
     assert await sweep(coach, couple.router) == []
+    failures = [r for r in caplog.records if r.getMessage().endswith("failed; dropping it")]
+    assert failures == [failure], "dropped: it does not fail again at every sweep"
+
+
+async def test_the_break_of_someone_who_blocked_the_bot_ends_without_a_message(
+    coach, couple, en, clock
+):
+    alex = couple.alex
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_skip"))
+    await update_user(coach, alex.person.user_id, active=False)
+    clock.advance(minutes=20)
+    assert await sweep(coach, couple.router) == []
+    async with coach.sessions() as session:
+        assert (await session.exec(select(CooldownTimer))).all() == [], "fired, silently"
 
 
 async def test_forgetting_a_person_removes_their_breaks_and_timers(coach, couple, en):
