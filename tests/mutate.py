@@ -22,11 +22,11 @@ Not part of `make test`: it takes long.
 Results (one mutant at a time on two shared cores; "killed" counts timeouts; a survivor
 re-run with MUTATE_ONLY after its test was added, and killed, counts as killed):
 
-    module    mutants  killed  equivalent  raw     without equivalents  run (UTC, commit)
-    logs      189      183     6           97 %    100 %                2026-12-03 05:44 0339883,
-                                                                        survivors 06:09, 06:42
-    timers    129      122     7           95 %    100 %                06:13 f18c121, survivors 06:40
-    privacy   110      108     2           98 %    100 %                06:30 801ebf2
+    module   mutants  killed  equivalent  raw   without equivalents  run (UTC, commit)
+    logs     189      183     6           97 %  100 %                2026-12-03 05:44 0339883
+                                                                     (survivors 06:09, 06:42)
+    timers   129      122     7           95 %  100 %                06:13 f18c121 (06:40)
+    privacy  110      108     2           98 %  100 %                06:30 801ebf2
     together  (96 %, 2026-12-02; carry_over's part since then: not re-run)
     delivery  (run 2026-12-02; figures not recorded)
     sharing, linking, claims, screen: not run yet (see the task notes of 2026-12-03)
