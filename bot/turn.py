@@ -7,6 +7,7 @@ transport knows how to deliver.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -281,10 +282,18 @@ class Turn:
             and not any(out is news for news in self.link_news)
         ]
 
-    def to_partner_now(self, key: str, keyboard: Keyboard = (), **values: object) -> bool:
+    def to_partner_now(
+        self,
+        key: str,
+        keyboard: Keyboard = (),
+        *,
+        useful_until: datetime | None = None,
+        **values: object,
+    ) -> bool:
         """`to_partner` for what is time-bound (a break and what ends it): it goes even in
-        the partner's quiet hours, since by morning it would be stale (see `Outbound.urgent`)."""
-        return self.to_partner(key, keyboard, urgent=True, **values)
+        the partner's quiet hours, since by morning it would be stale (see `Outbound.urgent`);
+        with `useful_until`, not at all once that moment has passed."""
+        return self.to_partner(key, keyboard, urgent=True, useful_until=useful_until, **values)
 
     def to_partner(
         self,
@@ -293,6 +302,8 @@ class Turn:
         *,
         about_the_link: bool = False,
         urgent: bool = False,
+        about: dict[str, object] | None = None,
+        useful_until: datetime | None = None,
         **values: object,
     ) -> bool:
         """Queue a message for the partner in *their* language.
@@ -301,7 +312,9 @@ class Turn:
         a neutral note instead. While the sender is in quiet mode (bot.safety.quiet)
         nothing is sent and they are told so; only `about_the_link` notices (the
         link began or ended, a fact both share) still go. Returns whether the
-        message was queued. `urgent`: see `Outbound.urgent`.
+        message was queued. `urgent`: see `Outbound.urgent`. `about` names what the message
+        is about (the answer it shares: `Outbound.about`, never words), `useful_until` when
+        it becomes stale (a break notice after the break: `Outbound.useful_until`).
         """
         partner = self.partner
         if self.user.quiet and not about_the_link:
@@ -315,7 +328,15 @@ class Turn:
         # sender; anything else does, so the sender can be told if it cannot be delivered.
         sender = None if about_the_link else self.user.id
         out = Outbound(
-            partner.chat_id, partner.id, text, keyboard, urgent=urgent, kind=key, sender_id=sender
+            partner.chat_id,
+            partner.id,
+            text,
+            keyboard,
+            urgent=urgent,
+            kind=key,
+            sender_id=sender,
+            about=json.dumps(about, sort_keys=True) if about else None,
+            useful_until=useful_until,
         )
         self.out.append(out)
         if about_the_link:

@@ -18,6 +18,18 @@ are equivalent (no behaviour anyone could notice changes) are listed in
 `EQUIVALENT` with the reason; they are not counted as killed: each module gets a raw
 score and a score with the documented equivalents left out of the total.
 Not part of `make test`: it takes long.
+
+Results (one mutant at a time on two shared cores; "killed" counts timeouts; a survivor
+re-run with MUTATE_ONLY after its test was added, and killed, counts as killed):
+
+    module   mutants  killed  equivalent  raw   without equivalents  run (UTC, commit)
+    logs     189      183     6           97 %  100 %                2026-12-03 05:44 0339883
+                                                                     (survivors 06:09, 06:42)
+    timers   129      122     7           95 %  100 %                06:13 f18c121 (06:40)
+    privacy  110      108     2           98 %  100 %                06:30 801ebf2
+    together  (96 %, 2026-12-02; carry_over's part since then: not re-run)
+    delivery  (run 2026-12-02; figures not recorded)
+    sharing, linking, claims, screen: not run yet (see the task notes of 2026-12-03)
 """
 
 from __future__ import annotations
@@ -60,10 +72,15 @@ TARGETS = (
         ("tests/together", "tests/nudges", "tests/couples/test_relink_privacy.py"),
         markers="not e2e",
     ),
-    Target(
+    Target(  # every couple test starts with /start: these are the ones about the talk itself
         "sharing",
         ("bot/conversations.py",),
-        ("tests/test_conversations.py", "tests/telegram/test_couples.py", "tests/couples"),
+        (
+            "tests/test_conversations.py",
+            "tests/telegram/test_couples.py",
+            "tests/couples/test_privacy.py",
+            "tests/couples/test_relink_privacy.py",
+        ),
     ),
     Target("screen", ("bot/safety/screen.py",), ("tests/safety",)),
     Target(
@@ -174,6 +191,22 @@ EQUIVALENT: dict[str, str] = {
     "bot.logs.xǁRedactSecretsǁfilter__mutmut_16": "only 'NoneType: None' of a stray exception",
     # logs: the log file's encoding "UTF-8" instead of "utf-8": the same codec.
     "bot.logs.x_setup_logging__mutmut_16": "codec names ignore case",
+    # timers: `claim` without populate_existing: the timer is first loaded in its session
+    # by this very get (the firing turn's new session has read no timer before), so there
+    # is no stale copy in the identity map to refresh.
+    "bot.cooldown.timers.x_claim__mutmut_4": "row first loaded by this very get",
+    "bot.cooldown.timers.x_claim__mutmut_7": "row first loaded by this very get",
+    "bot.cooldown.timers.x_claim__mutmut_8": "row first loaded by this very get",
+    # timers: `mark = None` (useful_until/kind set on every output of the turn, not only
+    # the handler's): a timer's turn says nothing before its handler runs.
+    "bot.cooldown.timers.xǁSweepǁ_firing__mutmut_18": "nothing said before the handler",
+    # timers: `schedule`'s default step 1 instead of 0: only breathing timers read `step`,
+    # and they always pass it; the return timer (the one left to the default) never reads it.
+    "bot.cooldown.timers.x_schedule__mutmut_1": "only breath timers read step; they pass it",
+    # timers: due timers ordered by due_at alone, not by id after it: only the order of two
+    # timers due at the very same instant changes; each fires in its own turn either way.
+    "bot.cooldown.timers.x_due__mutmut_4": "order of ties only; each fires on its own",
+    "bot.cooldown.timers.x_due__mutmut_6": "order of ties only; each fires on its own",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""

@@ -46,7 +46,11 @@ async def send(turn: Turn, pressed: b.SendNotice) -> None:
         assert cd.ends_at is not None
         when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
         text_key = "cooldown_notice_too" if variant == "t" else "cooldown_notice"
-        if turn.to_partner_now(text_key, keyboard, name=turn.user.name, when=when):
+        # The notice says when the break ends: after that it is stale, never sent (expired).
+        sent = turn.to_partner_now(
+            text_key, keyboard, useful_until=cd.ends_at, name=turn.user.name, when=when
+        )
+        if sent:
             cd.notice_sent_at = turn.now
             cd.notice_couple_id = turn.user.couple_id
             turn.say_key("cooldown_notice_sent", partner=partner.name)
@@ -80,7 +84,11 @@ def tell_new_time(turn: Turn, cd: Cooldown) -> None:
     partner = turn.partner
     when = back_at(turn.content, partner.lang, partner.timezone, cd.ends_at, turn.now)
     turn.to_partner_now(
-        "cooldown_partner_more", name=turn.user.name, minutes=phases.EXTEND_MINUTES, when=when
+        "cooldown_partner_more",
+        useful_until=cd.ends_at,
+        name=turn.user.name,
+        minutes=phases.EXTEND_MINUTES,
+        when=when,
     )
 
 

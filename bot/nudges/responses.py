@@ -21,7 +21,7 @@ from bot.nudges import awaiting, couple
 from bot.nudges import buttons as b
 from bot.nudges.context import Nudging, reachable
 from bot.nudges.models import NUDGE, NudgeAnswer, NudgeCheckin, NudgeDelivery, NudgeSchedule
-from bot.nudges.pools import CHECKIN, CONTINUE, COUPLE, WRITTEN
+from bot.nudges.pools import CHECKIN, CONTINUE, COUPLE, CURIOSITY, PLAY, WRITTEN
 from bot.nudges.schedule import MAX_STRIDE, clock_text, snooze_hour, snooze_tomorrow, zone
 from bot.nudges.store import refresh_next, reschedule, rhythm_of, schedule_for
 from bot.plugins import ButtonHandler
@@ -201,8 +201,11 @@ class Responses:
             row.shared = yes
             turn.say(turn.t("nudge_score_shared" if yes else "nudge_score_private"), replace=True)
         elif yes and not row.shared:
-            key = f"nudge_{row.kind}_shared" if row.kind in WRITTEN else "nudge_appreciation_shared"
-            if turn.to_partner(key, name=turn.user.name, text=row.text):
+            key = {CURIOSITY: "nudge_curiosity_shared", PLAY: "nudge_play_shared"}.get(
+                row.kind, "nudge_appreciation_shared"
+            )
+            # `about` names the answer: undelivered, it is unshared again (`Outbox.tell_sender`)
+            if turn.to_partner(key, about={"answer": row.id}, name=turn.user.name, text=row.text):
                 row.shared = True
                 partner = turn.partner.name if turn.partner is not None else ""
                 turn.say(turn.t("shared", partner=partner), replace=True)

@@ -38,7 +38,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, exists, func, insert, select, update
+from sqlalchemy import Table, and_, column, exists, func, insert, select, table, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -59,7 +59,7 @@ from bot.engine.content import Content
 from bot.engine.outputs import KeyButton
 from bot.outbox.models import BULK, REPLY, OutboxMessage
 from bot.sending import Outcome
-from bot.storage.models import Reflection, User
+from bot.storage.models import User
 from bot.storage.types import utcnow
 from bot.turn import Outbound
 
@@ -91,6 +91,25 @@ UNDELIVERED_KIND = "undelivered"
 """The notice telling a sender their message could not be delivered."""
 NOBODY = "-"
 """The owner of a notice staged by an outcome: no process's own, so the next sweep sends it."""
+SHAREABLE = {
+    "reflection": table("reflections", column("id"), column("user_id"), column("shared")),
+    "answer": table("nudge_answers", column("id"), column("user_id"), column("shared")),
+}
+"""What a message's `about` may name that its sender shared with the partner (a
+conversation's answer, a check-in note), and where it is kept: when the message is
+undelivered it is shared no more, so the sender can share it again later. Named by table,
+so that the outbox knows no feature."""
+SILENT = {
+    "cooldown_starter_acked": (
+        "the partner's 'got it' to a break notice, a courtesy its sender was not told had "
+        "arrived; telling them would reach them while they give the other space"
+    ),
+}
+"""Kinds of message to a partner whose sender is not told when it is undelivered, and why.
+Every other kind sent to a partner has an `undelivered_what_<kind>` text (the test
+tests/outbox/test_kinds.py holds the code to this). News of the link itself (it began or
+ended) names no sender and is not among them. A kind here needs a reason that the sender
+could do nothing with the notice or was never led to think the message arrived."""
 
 
 def outbox_id(ref: str | None) -> int | None:
@@ -329,9 +348,14 @@ class Outbox:
         stage a notice for its sender, in this transaction, naming what it was.
 
         Only messages whose kind has a description (`undelivered_what_<kind>`) are
-        told about; never the words, which stay where the sender keeps them (a
-        shared answer is marked unshared again, so it can be shared later). A
-        sender in quiet mode (`bot.safety.quiet`) hears nothing about the partner.
+        told about (the kinds in `SILENT` are not, each for a reason); never the
+        words, which stay where the sender keeps them (what `about` names as shared,
+        see `SHAREABLE`, is marked unshared again, so it can be shared later).
+
+        A sender in quiet mode (`bot.safety.quiet`) hears nothing: quiet mode means
+        nothing about the partner, and the notice is dropped, not kept for later (it
+        would be stale, and the answer is already unshared). A sender who left
+        (`active` false) is not written to either.
         One notice for the pieces of one long message (they share the turn's moment).
         """
         content = self.content
@@ -344,14 +368,14 @@ class Outbox:
         sender = await session.get(User, row.sender_id)
         if sender is None:
             return
-        reflection = about.get("reflection")
-        if isinstance(reflection, int):
-            await session.exec(  # type: ignore[call-overload]
-                update(Reflection.__table__)  # type: ignore[attr-defined]
-                .where(Reflection.__table__.c.id == reflection)  # type: ignore[attr-defined]
-                .where(Reflection.__table__.c.user_id == sender.id)  # type: ignore[attr-defined]
-                .values(shared=False)
-            )
+        for name, kept in SHAREABLE.items():
+            shared = about.get(name)
+            if isinstance(shared, int):
+                await session.exec(  # type: ignore[call-overload]
+                    update(kept)
+                    .where(kept.c.id == shared, kept.c.user_id == sender.id)
+                    .values(shared=False)
+                )
         if sender.quiet or not sender.active:
             log.info(
                 "a %s to chat %s was not delivered; its sender is not told", row.kind, row.chat_id

@@ -74,8 +74,8 @@ def build_application(
     history = keeper.sent_ages if keeper is not None else None
     pace = group_pace or GroupPace(settings.telegram_group_messages_per_minute, history=history)
     app.bot_data[PACE] = pace
-    app.bot_data[GATE] = Gate()
-    Handlers(coach, pace).install(app)
+    gate = app.bot_data[GATE] = Gate()
+    Handlers(coach, pace, gate).install(app)
     if rate_limit:
         app.add_handler(TypeHandler(Update, person_acted(limiter)), group=-2)
     return app

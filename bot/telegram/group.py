@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import Any
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatMemberStatus
@@ -18,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.coach import Coach
+from bot.delivery.gate import Gate
 from bot.plugins import GroupEvent
 from bot.telegram.delivery import deliver
 from bot.telegram.group_pace import GroupPace
@@ -55,9 +57,19 @@ class TelegramRoster:
 
 
 class GroupChats:
-    def __init__(self, coach: Coach, pace: GroupPace | None = None) -> None:
+    def __init__(
+        self, coach: Coach, pace: GroupPace | None = None, gate: Gate | None = None
+    ) -> None:
         self.coach = coach
         self.pace = pace
+        self.gate = gate
+        """Closed at shutdown: a reply not yet admitted waits in the outbox (`Gate`)."""
+
+    @property
+    def hooks(self) -> Any:
+        """The outbox's send hooks, behind the shutdown gate when there is one."""
+        outbox = self.coach.outbox
+        return self.gate.hooks(outbox) if self.gate is not None else outbox
 
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -105,7 +117,7 @@ class GroupChats:
             data=query.data or "",
         )
         outs = await self.coach.in_group(event)
-        hooks = self.coach.outbox
+        hooks = self.hooks
         await deliver(
             context.bot, outs, self.coach.mark_unreachable, query, hooks=hooks, pace=self.pace
         )
@@ -130,7 +142,7 @@ class GroupChats:
 
     async def _run(self, context: ContextTypes.DEFAULT_TYPE, event: GroupEvent) -> None:
         outs = await self.coach.in_group(event)
-        hooks = self.coach.outbox
+        hooks = self.hooks
         await deliver(context.bot, outs, self.coach.mark_unreachable, hooks=hooks, pace=self.pace)
 
 

@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 
 from bot.coach import Coach
+from bot.delivery.gate import Gate
 from bot.inbox import ticket as inbox_ticket
 from bot.telegram.delivery import deliver
 from bot.telegram.group import GroupChats
@@ -63,11 +64,17 @@ async def answer_quietly(query: CallbackQuery) -> None:
 
 
 class Handlers:
-    def __init__(self, coach: Coach, pace: GroupPace | None = None) -> None:
+    def __init__(
+        self, coach: Coach, pace: GroupPace | None = None, gate: Gate | None = None
+    ) -> None:
         self.coach = coach
         self.pace = pace
         """Each group's per-minute budget (sends and edits), shared by every sender."""
-        self.groups = GroupChats(coach, pace)
+        self.groups = GroupChats(coach, pace, gate)
+        """Replies go through the same gate as the jobs' sends: at shutdown (SIGTERM) a reply
+        already admitted gets the grace period to finish, a later one is refused and stays
+        in the outbox for the next process (`bot.delivery.gate`), rather than being cancelled
+        mid-request by the worker's stop (which could only mark it `unknown`)."""
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(TypeHandler(Update, self.incomplete), group=-1)
@@ -92,7 +99,7 @@ class Handlers:
             outs,
             self.coach.mark_unreachable,
             query,
-            hooks=self.coach.outbox,
+            hooks=self.groups.hooks,
             pace=self.pace,
         )
 

@@ -97,7 +97,13 @@ async def answered(turn: Turn, effect: SaveReflection) -> None:
                     ),
                 ),
             )
-            turn.to_partner("together_reminder", keyboard, name=turn.user.name, title=title)
+            turn.to_partner(
+                "together_reminder",
+                keyboard,
+                about={"dialog": effect.dialog},  # undelivered: its sender is told which
+                name=turn.user.name,
+                title=title,
+            )
             row.reminded_at, row.reminded_user_id = turn.now, partner.id
     turn.session.add(row)
 
@@ -193,6 +199,7 @@ async def _reveal(turn: Turn, partner: User, effect: SaveReflection, theirs: str
     )
     turn.to_partner(
         "together_reveal",
+        about={"dialog": effect.dialog},
         question=_question_text(turn, effect.dialog, effect.node, partner.lang),
         mine=theirs,
         name=turn.user.name,

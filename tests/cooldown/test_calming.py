@@ -46,6 +46,20 @@ async def test_starting_breathing_again_replaces_the_running_exercise(coach, cou
     assert [o.text for o in await sweep(coach, couple.router)] == [en("cooldown_breath_out")]
 
 
+async def test_starting_breathing_again_leaves_the_partners_exercise_running(
+    coach, couple, en, clock
+):
+    alex, sam = couple.alex, couple.sam
+    for chat in (sam, alex):
+        await chat.command("cooldown")
+        await chat.press_data("cd|breathe")
+    clock.advance(seconds=2)
+    await alex.press_data("cd|breathe")
+    clock.advance(seconds=2)
+    outs = await sweep(coach, couple.router)
+    assert [(o.chat_id, o.text) for o in outs] == [(sam.person.chat_id, en("cooldown_breath_out"))]
+
+
 async def test_cues_missed_while_the_bot_was_down_are_skipped_not_burst(coach, couple, en, clock):
     alex = couple.alex
     await take_break(alex, en)

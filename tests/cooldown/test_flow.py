@@ -110,6 +110,21 @@ async def test_ending_the_break_early_cancels_the_timer(coach, couple, en, clock
     assert await sweep(coach, couple.router) == []
 
 
+async def test_more_time_after_ending_early_is_not_cut_short_by_the_first_end(
+    coach, couple, en, clock
+):
+    alex = couple.alex
+    await take_break(alex, en, minutes=20)
+    await alex.press(en("cooldown_notice_skip"))
+    await alex.press(en("cooldown_end_early"))
+    clock.advance(minutes=10)
+    await alex.press(en("cooldown_more", minutes=15))
+    clock.advance(minutes=10)  # the first break's end
+    assert await sweep(coach, couple.router) == []
+    clock.advance(minutes=5)
+    assert [o.text for o in await sweep(coach, couple.router)] == [en("cooldown_ask")]
+
+
 async def test_cooldown_works_without_a_partner(coach, en, clock):
     from bot.turn import Person
     from tests.support.people import Chat, Router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 
 from bot.coach import Coach
 from bot.cooldown import phases, screens
@@ -85,6 +86,30 @@ async def test_an_acknowledgement_only_counts_from_the_person_told(coach, couple
     cd = await latest_cooldown(coach, alex.person.user_id)
     outs = await alex.press_data(f"cd|ack|{cd.id}")  # the starter "acknowledging" themselves
     assert [o.text for o in outs] == [en("stale_button")]
+
+
+async def test_a_break_notice_is_useful_only_until_the_break_ends(coach, couple, en, clock):
+    """It says when the break ends: held up past that (an outage), it would be stale news,
+    so the outbox marks it expired instead of sending it (`Outbound.useful_until`)."""
+    alex, sam = couple.alex, couple.sam
+    await take_break(alex, en)
+    await alex.press(en("cooldown_notice_send"))
+    [notice] = sam.inbox
+    cd = await latest_cooldown(coach, alex.person.user_id)
+    assert same_moment(notice.useful_until, cd.ends_at)
+    assert same_moment(cd.ends_at, clock.now + timedelta(minutes=20))
+    clock.advance(minutes=20)
+    await sweep(coach, couple.router)
+    sam.clear()
+
+    await alex.press(en("cooldown_more", minutes=15))
+    [more] = sam.inbox
+    assert same_moment(more.useful_until, clock.now + timedelta(minutes=15)), "the new end"
+
+
+def same_moment(a: datetime | None, b: datetime | None) -> bool:
+    assert a is not None and b is not None
+    return a.replace(tzinfo=None) == b.replace(tzinfo=None)
 
 
 async def test_an_extension_tells_the_partner_the_new_time(coach, couple, en, clock):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 from sqlalchemy import delete, func, text
@@ -123,6 +124,9 @@ async def test_a_failing_timer_is_dropped_and_the_others_still_fire(
     await alex.press(en("cooldown_notice_skip"))
     async with coach.sessions() as session, session.begin():
         await timers.schedule(session, sam.person.user_id, "mystery", clock.now)
+    async with coach.sessions() as session:
+        query = select(CooldownTimer.id).where(CooldownTimer.kind == "mystery")
+        mystery = (await session.exec(query)).one()
     job = next(p for p in coach.periodic if p.name == "cooldown-timers")
 
     async def explode(turn, timer):
@@ -133,6 +137,7 @@ async def test_a_failing_timer_is_dropped_and_the_others_still_fire(
     outs = await sweep(coach, couple.router)
     assert [o.text for o in outs] == [en("cooldown_ask")]
     [failure] = [r for r in caplog.records if r.getMessage().endswith("failed; dropping it")]
+    assert failure.getMessage() == f"cooldown timer {mystery} failed; dropping it"
     assert failure.exc_info is not None and str(failure.exc_info[1]) == "boom"
     assert await sweep(coach, couple.router) == []
     failures = [r for r in caplog.records if r.getMessage().endswith("failed; dropping it")]
@@ -177,3 +182,19 @@ async def test_the_sweep_takes_due_timers_oldest_first(engine, clock):
         clock.now - timedelta(minutes=3),
         clock.now,
     ]
+    async with sessions() as session:
+        batch = await timers.due(session, clock.now, limit=2)
+    assert batch == due[:2], "a sweep takes a batch at a time, the oldest first"
+
+
+async def test_a_timer_of_a_kind_no_longer_handled_goes_with_a_warning_naming_it(
+    coach, couple, clock, caplog
+):
+    """A timer written by an older version, of a kind this one no longer knows."""
+    async with coach.sessions() as session, session.begin():
+        await timers.schedule(session, couple.sam.person.user_id, "retired", clock.now)
+    assert await sweep(coach, couple.router) == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["no handler for cooldown timer kind 'retired'"]
+    async with coach.sessions() as session:
+        assert (await session.exec(select(CooldownTimer))).all() == []

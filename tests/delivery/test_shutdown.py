@@ -1,11 +1,12 @@
 """A graceful shutdown (SIGTERM) loses nothing and repeats nothing.
 
-Stopping the application cancels its jobs. Through the gate, the send under
-way finishes within the grace period and the sends not yet begun are refused
-before their admission: they stay `claimed` and the next process sends them,
-once. Without the gate, a send cancelled mid-request is left `sending`, which a
-restart can only mark `unknown` (never repeated): the one window left, a single
-request, since Telegram has no idempotency key.
+Stopping the application cancels its jobs, and stopping the inbox worker cancels
+the turns still running after a short grace (their replies with them). Through
+the gate, the send under way finishes within the grace period and the sends not
+yet begun are refused before their admission: they stay `claimed` and the next
+process sends them, once. Without the gate, a send cancelled mid-request is left
+`sending`, which a restart can only mark `unknown` (never repeated): the one
+window left, a single request, since Telegram has no idempotency key.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.delivery.gate import Gate
+from bot.inbox.store import Inbox
+from bot.inbox.worker import InboxWorker
 from bot.outbox.store import OUTBOX, Outbox
-from bot.telegram.application import build_application, drain, outbox_job
+from bot.telegram.application import GATE, build_application, drain, outbox_job
+from bot.telegram.processor import dispatcher
 from bot.turn import Outbound
 from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
@@ -126,3 +130,65 @@ async def test_without_the_gate_a_send_cancelled_mid_request_is_never_repeated(
         await restart(coach, clock, app, settings)
     assert sorted((await statuses(coach)).values()) == ["sent", "sent", "unknown"]
     assert sum(sent(fake).values()) == 2, "the one in flight is not repeated"
+
+
+async def handled(worker: InboxWorker, count: int) -> None:
+    """Wait (with a deadline) until the worker has handled `count` updates."""
+    for _ in range(1000):
+        if worker.handled >= count:
+            await worker.idle()
+            return
+        await asyncio.sleep(0.01)
+    raise TimeoutError(f"the worker handled {worker.handled} of {count} updates")
+
+
+async def test_a_reply_under_way_finishes_and_a_later_one_waits_for_the_next_process(
+    coach, clock
+) -> None:
+    """Replies to a person's updates (the inbox worker's turns) go through the same gate:
+    the one in flight at SIGTERM finishes, one decided after it is refused before its
+    request and kept in the outbox; the next process sends it, once."""
+    fake = FakeTelegram()
+    alex = fake.user(2001, "Alex")
+    held = Held(fake)
+    settings = Settings(telegram_bot_token=DEFAULT_TOKEN)
+    app = build_application(
+        settings, coach, request=held, get_updates_request=RecordingRequest(fake), rate_limit=False
+    )
+    inbox = Inbox(coach.sessions)
+    worker = InboxWorker(inbox, dispatcher(app), poll_seconds=0.05)
+    async with app:
+        gate: Gate = app.bot_data[GATE]
+        await worker.start()
+        try:
+            await inbox.receive([alex.send_command("start")])
+            worker.wake()
+            await asyncio.wait_for(held.entered.wait(), 10)  # the reply is mid-request
+            closing = asyncio.create_task(gate.close(grace=10))
+            await asyncio.sleep(0)
+            assert not closing.done(), "the gate waits for the reply under way"
+            held.release.set()
+            assert await asyncio.wait_for(closing, 10) == 0
+            await handled(worker, 1)
+            first = await statuses_of(coach)
+            assert first[0] == "sent" and set(first[1:]) <= {"claimed"}
+
+            await inbox.receive([alex.send_command("help")])  # handled while stopping
+            worker.wake()
+            await handled(worker, 2)
+        finally:
+            await worker.stop()
+        after = await statuses_of(coach)
+        assert after[: len(first)] == first and len(after) > len(first), "a turn ran"
+        assert set(after[len(first) :]) == {"claimed"}, "its reply was kept, not sent"
+        await restart(coach, clock, app, settings)
+    assert set(await statuses_of(coach)) == {"sent"}
+    texts = [c.params.get("text") for c in fake.calls if c.ok and c.method == "sendMessage"]
+    assert len(texts) == len(after) and len(set(texts)) == len(texts), "each once"
+
+
+async def statuses_of(coach) -> list[str]:
+    """Every outbox row's status, oldest first."""
+    async with coach.sessions() as session:
+        rows = (await session.exec(select(OUTBOX.c.status).order_by(OUTBOX.c.id))).all()
+    return [status for (status,) in rows]

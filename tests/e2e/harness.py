@@ -21,7 +21,10 @@ from tests.fakes.telegram_core import DEFAULT_TOKEN
 from tests.fakes.telegram_server import FakeBotApiServer
 from tests.support.people import link_rows
 
-START_TIMEOUT = 30.0
+START_TIMEOUT = 90.0
+"""Generous: on a busy two-core machine the bot's start (imports, the sentence encoder's
+weights, migrations) took over 30 s while idle it takes a few. How fast it starts is
+measured by `farm-bench`, not here; this only waits for it."""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -185,6 +186,12 @@ async def test_appreciation_answered_privately_then_shared_with_the_partner(coac
     [to_sam] = to(shared, SAM)
     assert "You made me tea" in to_sam.text and "Alex" in to_sam.text
     assert to_sam.text != "" and any(o.replace for o in to(shared, ALEX))
+    async with coach.sessions() as session:
+        [answer] = (await session.exec(select(NudgeAnswer))).all()
+    assert answer.shared
+    # named to the outbox by its id: if it cannot be delivered, it is unshared again
+    assert (to_sam.kind, to_sam.sender_id) == ("nudge_appreciation_shared", ALEX.user_id)
+    assert json.loads(to_sam.about or "{}") == {"answer": answer.id}
 
 
 async def test_a_couple_question_reaches_both_and_is_revealed_once_both_answered(

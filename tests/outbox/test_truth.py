@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.nudges.models import NudgeAnswer
 from bot.outbox.models import CLAIMED, EXPIRED, FAILED
 from bot.outbox.store import OUTBOX, UNDELIVERED_KIND, Outbox, outbox_id
 from bot.sending import Outcome
@@ -127,19 +128,57 @@ async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
     assert not await is_shared(outbox, reflection)
 
 
-async def test_a_sender_in_quiet_mode_hears_nothing_about_the_partner(
-    outbox: Outbox, reflection: int
-) -> None:
-    [out] = await stage(outbox, shared_answer(reflection))
+async def quiet(outbox: Outbox, on: bool) -> None:
     async with outbox.sessions() as s, s.begin():
         user = await s.get(User, ALEX)
         assert user is not None
-        user.quiet = True
+        user.quiet = on
+
+
+async def test_a_sender_in_quiet_mode_hears_nothing_about_the_partner_not_even_later(
+    outbox: Outbox, reflection: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Quiet mode (bot.safety.quiet) means nothing about the partner: the notice is
+    dropped, not kept until quiet mode ends (by then it would be stale news)."""
+    [out] = await stage(outbox, shared_answer(reflection))
+    await quiet(outbox, True)
+    caplog.set_level(logging.INFO, "bot")
     assert await outbox.admit(out)
     await outbox.done(out, Outcome.BLOCKED)
     assert await notices(outbox) == []
     assert await rows(outbox, kind=UNDELIVERED_KIND) == []
     assert not await is_shared(outbox, reflection), "the answer is kept, unshared"
+    assert f"a partner_shared to chat {SAM} was not delivered; its sender is not told" in (
+        caplog.text
+    )
+    await quiet(outbox, False)
+    assert await notices(outbox) == [], "nothing was kept for later"
+    assert await rows(outbox, kind=UNDELIVERED_KIND) == []
+
+
+async def test_a_shared_check_in_note_is_unshared_again_when_it_cannot_be_delivered(
+    outbox: Outbox, reflection: int, content
+) -> None:
+    async with outbox.sessions() as s, s.begin():
+        note = NudgeAnswer(user_id=ALEX, kind="curiosity", prompt="p", text=SECRET, shared=True)
+        s.add(note)
+        await s.flush()
+        note_id = note.id
+    about = json.dumps({"answer": note_id})
+    text = f"Alex shared a note with you:\n\n{SECRET}"
+    out = Outbound(SAM, SAM, text, kind="nudge_curiosity_shared", sender_id=ALEX, about=about)
+    [staged] = await stage(outbox, out)
+    assert await outbox.admit(staged)
+    await outbox.done(staged, Outcome.REFUSED)
+    [told] = await notices(outbox)
+    what = content.t("undelivered_what_nudge_curiosity_shared", "en")
+    assert told.text == content.t("undelivered_refused", "en", what=what, partner="Sam")
+    assert SECRET not in told.text
+    async with outbox.sessions() as s:
+        kept = await s.get(NudgeAnswer, note_id)
+        assert kept is not None and kept.text == SECRET, "the note itself is kept (/mydata)"
+        assert not kept.shared, "it can be shared again later"
+    assert await is_shared(outbox, reflection), "only what the message named is unshared"
 
 
 async def test_a_message_without_a_description_or_a_sender_tells_nobody(

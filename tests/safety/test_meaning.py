@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 from bot.safety import meaning, model
-from bot.safety.meaning import default_meaning, split
+from bot.safety.meaning import default_meaning, encoder, split
 from bot.safety.screen import default_detector, load_detector
 from bot.safety.words import words_of
 
@@ -82,3 +82,13 @@ def test_a_past_told_as_past_excuses_the_reader_too_but_never_for_self_harm():
     detector = default_detector()
     words = words_of("years ago. I want to die")
     assert not detector._excuse(words)(1, "self_harm")
+
+
+def test_the_encoder_keeps_numpy_to_one_thread():
+    """A sentence is too small to share between cores: a second BLAS thread only spins
+    against the bot's own work on a busy machine (see `encoder`)."""
+    from threadpoolctl import threadpool_info
+
+    encoder()
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas), blas
