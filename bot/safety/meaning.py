@@ -55,6 +55,8 @@ L2 = 1e-2
 """Weight decay, by the same cross-validation: 3e-3 added 95 at its budget
 threshold, 3e-2 added 77, 1e-1 added 46."""
 STEPS = 300
+PIECE_WORDS = 48
+"""Longest input given to the encoder; no corpus sentence is longer (the longest: 25)."""
 LEARNING_RATE = 0.05
 _SENTENCE_END = re.compile(r"[.!?;\n…。！？]+")
 """As `bot.safety.words`: sentences are numbered the way the lists' excuses number them."""
@@ -123,6 +125,16 @@ def split(text: str) -> list[str | None]:
     return found
 
 
+def pieces(sentence: str) -> list[str]:
+    """The sentence, or a run-on one in pieces of `PIECE_WORDS` words: the engine's cost
+    grows faster than the length of one input (100,000 characters without a full stop
+    took minutes), and a piece repeated is embedded once."""
+    words = sentence.split()
+    if len(words) <= PIECE_WORDS:
+        return [sentence]
+    return [" ".join(words[i : i + PIECE_WORDS]) for i in range(0, len(words), PIECE_WORDS)]
+
+
 @dataclass(frozen=True)
 class Meaning:
     """A softmax regression over e5's sentence vectors: ordinary talk and each category."""
@@ -153,7 +165,9 @@ class Meaning:
     def explain(self, text: str, excused: Excuse = None) -> list[tuple[str, float]]:
         """(category, score) over the threshold, sentence by sentence, unless
         `excused(sentence number, category)` says the sentence does not count for it."""
-        numbered = [(n, s) for n, s in enumerate(split(text)) if s is not None]
+        numbered = [
+            (n, piece) for n, s in enumerate(split(text)) if s is not None for piece in pieces(s)
+        ]
         distinct = list(dict.fromkeys(s for _, s in numbered))  # "help. help. help." once
         scores = self.scores(distinct)
         row_of = {s: row for row, s in enumerate(distinct)}

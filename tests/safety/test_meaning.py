@@ -92,3 +92,14 @@ def test_the_encoder_keeps_numpy_to_one_thread():
     encoder()
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas), blas
+
+
+def test_a_run_on_sentence_is_read_in_pieces_to_its_end():
+    """The engine's cost grows faster than one input's length: a long text without a full
+    stop is read in pieces of `PIECE_WORDS` words, the last one too."""
+    run_on = " ".join(["we talked about the weekend again"] * 24) + " i want to kill myself"
+    assert len(meaning.pieces(run_on)) > 1
+    assert all(len(p.split()) <= meaning.PIECE_WORDS for p in meaning.pieces(run_on))
+    assert meaning.pieces("i want to die") == ["i want to die"]
+    assert meaning.pieces(run_on)[-1] == "i want to kill myself"  # 144 words, then these
+    assert "self_harm" in default_meaning().signals(run_on)
