@@ -80,6 +80,7 @@ TARGETS = (
             "tests/telegram/test_couples.py",
             "tests/couples/test_privacy.py",
             "tests/couples/test_relink_privacy.py",
+            "tests/safety/test_quiet.py::test_a_quiet_person_shares_nothing_and_is_told_so",
             # back_to_dialog: after a check-in's answer, the conversation's step again
             "tests/nudges/test_responses.py::"
             "test_a_check_in_answered_mid_conversation_returns_to_the_conversation",
