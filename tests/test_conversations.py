@@ -238,3 +238,10 @@ async def test_a_long_shared_answer_reaches_the_partner_whole_in_labelled_parts(
     )
     again = await coach.press(ALEX, share)
     assert texts(again, SAM) == []
+
+
+async def test_the_all_topics_button_shows_the_topics(coach, content) -> None:
+    outs = await coach.press(ALEX, callbacks.TopicsMenu().pack())
+    assert texts(outs, ALEX)[-1].endswith(content.t("topics_title", "en"))
+    title = content.title("redefining", "en")
+    assert any(title in label for label in buttons(outs, ALEX))

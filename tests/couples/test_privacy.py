@@ -66,6 +66,20 @@ async def test_sharing_twice_sends_once(coach):
     assert len(texts(outs, SAM)) == 1
 
 
+async def test_a_shared_answer_reaches_the_partner_in_the_partners_language(coach):
+    await link(coach, ALEX, KIM)
+    outs = await answer(coach, ALEX, SHARED, SHARED_TOPIC, share=True)
+    title = coach.content.title(SHARED_TOPIC, "tr")
+    [shared] = to(outs, KIM)
+    assert shared.text == coach.content.t(
+        "partner_shared", "tr", name="Alex", title=title, text=SHARED
+    )
+    async with coach.sessions() as session:
+        reflection = (await session.exec(select(Reflection))).one()
+    about = {"dialog": SHARED_TOPIC, "reflection": reflection.id}
+    assert json.loads(shared.about) == about, "named if it cannot be delivered"
+
+
 async def test_no_command_or_button_ever_shows_the_partner_a_private_answer(coach):
     seen = await link(coach, ALEX, SAM)
     seen += await answer(coach, ALEX, SECRET, PRIVATE_TOPIC, share=False)

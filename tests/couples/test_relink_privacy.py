@@ -244,9 +244,11 @@ async def test_a_dialog_answer_written_with_sam_cannot_be_shared_with_kim(world,
     )
 
     await world.relink_alex_with_kim()
-    await world.alex.press_data(share)
+    outs = await world.alex.press_data(share)
 
     assert not any("cook" in t for t in world.kim.texts)
+    [said] = [o for o in outs if o.text == en("kept_private")]
+    assert said.replace, "in place of the share question"
 
 
 async def test_a_together_answer_from_the_sam_era_is_never_revealed_to_kim(

@@ -274,6 +274,7 @@ async def test_a_check_in_answered_mid_conversation_returns_to_the_conversation(
     outs = to(await coach.text(ALEX, "a picnic by the sea"), ALEX)
     assert "once Sam has answered too" in outs[0].text
     assert outs[-1].text.endswith(content.t("back_to_dialog", "en") + "\n\n" + step)
+    assert outs[-1].text.startswith(content.t("back_to_dialog", "en")), "its own message"
     async with coach.sessions() as session:
         assert (await repo.load_state(session, ALEX.user_id))[0] == state, "still there"
         assert (await session.exec(select(NudgeAnswer))).one().text == "a picnic by the sea"
