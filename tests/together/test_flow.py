@@ -430,6 +430,8 @@ async def test_a_question_from_the_reminder_is_acknowledged_in_the_persons_langu
 
 
 async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> None:
+    """Spaces are not Sam's couple answer: they go to the talk Sam is in, whose
+    question asks for a few words and waits; real words then finish it."""
     await link(pair_coach, ALEX, EN_SAM)
     await pair_coach.press(EN_SAM, "t|other")
     await pair_coach.press(EN_SAM, "n|other|a|0")
@@ -437,6 +439,10 @@ async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> No
     await pair_coach.press(EN_SAM, answer_now)
     outs = await pair_coach.text(EN_SAM, "  ")
     assert texts(outs, ALEX) == [], "nothing saved as Sam's couple answer"
+    asked = texts(outs, EN_SAM)[-1]
+    words = pair_coach.content.t("answer_in_words", "en")
+    assert asked.startswith(words) and asked.endswith("Step B: what do you hope for?"), asked
+    outs = await pair_coach.text(EN_SAM, "more time together")
     assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "the talk had them"
 
 
