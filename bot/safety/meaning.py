@@ -57,6 +57,8 @@ threshold, 3e-2 added 77, 1e-1 added 46."""
 STEPS = 300
 PIECE_WORDS = 48
 """Longest input given to the encoder; no corpus sentence is longer (the longest: 25)."""
+LONGEST_WORD = 40
+"""Characters of one word given to the encoder; longer in neither language's words."""
 LEARNING_RATE = 0.05
 _SENTENCE_END = re.compile(r"[.!?;\n…。！？]+")
 """As `bot.safety.words`: sentences are numbered the way the lists' excuses number them."""
@@ -128,8 +130,13 @@ def split(text: str) -> list[str | None]:
 def pieces(sentence: str) -> list[str]:
     """The sentence, or a run-on one in pieces of `PIECE_WORDS` words: the engine's cost
     grows faster than the length of one input (100,000 characters without a full stop
-    took minutes), and a piece repeated is embedded once."""
+    took minutes), and a piece repeated is embedded once. A "word" longer than
+    `LONGEST_WORD` (a link, a code, a key held down) is cut there: 5,000 x's in one
+    word took 6 s of CPU to embed, and its meaning is all in its start."""
     words = sentence.split()
+    if any(len(w) > LONGEST_WORD for w in words):
+        words = [w[:LONGEST_WORD] for w in words]
+        sentence = " ".join(words)
     if len(words) <= PIECE_WORDS:
         return [sentence]
     return [" ".join(words[i : i + PIECE_WORDS]) for i in range(0, len(words), PIECE_WORDS)]

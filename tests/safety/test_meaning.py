@@ -103,3 +103,15 @@ def test_a_run_on_sentence_is_read_in_pieces_to_its_end():
     assert meaning.pieces("i want to die") == ["i want to die"]
     assert meaning.pieces(run_on)[-1] == "i want to kill myself"  # 144 words, then these
     assert "self_harm" in default_meaning().signals(run_on)
+
+
+def test_a_word_longer_than_any_word_is_cut_before_it_is_read():
+    """A key held down for a whole message is one "word" of thousands of characters: only
+    its start reaches the encoder (whose cost grows faster than its input), and the
+    words around it are read as they are."""
+    mash = "x" * 5000
+    [piece] = meaning.pieces(f"{mash} i want to die")
+    assert piece == "x" * meaning.LONGEST_WORD + " i want to die"
+    assert meaning.pieces("https://example.org/a/very/long/link ok") == [
+        "https://example.org/a/very/long/link ok"
+    ]
