@@ -91,10 +91,16 @@ TARGETS = (
         ),
     ),
     Target("screen", ("bot/safety/screen.py",), ("tests/safety",)),
-    Target(
+    Target(  # the record's time-bound rows (useful_until, EXPIRED) are the outbox's only
         "claims",
         ("bot/nudges/sweep.py", "bot/delivery/record.py"),
-        ("tests/nudges", "tests/delivery"),
+        (
+            "tests/nudges",
+            "tests/delivery",
+            "tests/outbox/test_store.py",
+            "tests/outbox/test_truth.py",
+            "tests/outbox/test_quiet_hours.py",
+        ),
     ),
     Target(  # every break test reaches the timers: these are the ones about them (fast)
         "timers",
