@@ -96,10 +96,17 @@ async def test_a_stopped_process_queue_is_taken_over_and_its_sends_in_flight_nev
 async def test_the_only_process_takes_its_crash_leftovers_at_once(
     outbox: Outbox, sessions, clock: Clock
 ) -> None:
-    waiting, in_flight = await stage(outbox, TO_SAM, Outbound(13, 13, "Question 2?"))
+    waiting, in_flight, pausing = await stage(
+        outbox, TO_SAM, Outbound(13, 13, "Question 2?"), Outbound(14, 14, "Question 3?")
+    )
+    await outbox.admit(pausing)
+    await outbox.done(pausing, Outcome.FAILED)  # tried again in 2 seconds
     await outbox.admit(in_flight)
     restarted = Outbox(sessions, clock, owner="restarted")
     await restarted.take_over()
     clock.advance(seconds=1)
-    assert [m.ref for m in await restarted.reclaim()] == [waiting.ref]
-    assert (await row(outbox, in_flight)).status == UNKNOWN
+    assert [m.ref for m in await restarted.reclaim()] == [waiting.ref], "the pause still runs"
+    lost = await row(outbox, in_flight)
+    assert (lost.status, lost.body) == (UNKNOWN, None), "never repeated, its words dropped"
+    clock.advance(seconds=2)
+    assert [m.ref for m in await restarted.reclaim()] == [pausing.ref]
