@@ -110,3 +110,19 @@ async def test_the_only_process_takes_its_crash_leftovers_at_once(
     assert (lost.status, lost.body) == (UNKNOWN, None), "never repeated, its words dropped"
     clock.advance(seconds=2)
     assert [m.ref for m in await restarted.reclaim()] == [pausing.ref]
+
+
+async def test_renewing_keeps_our_waiting_claims_and_nobody_elses(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    """A process busy sending keeps its own queue past the lease; a dead process's queue
+    is still taken over when its lease runs out."""
+    (mine,) = await stage(outbox, TO_SAM)
+    dead = Outbox(sessions, clock, owner="dead")
+    (theirs,) = await stage(dead, Outbound(13, 13, "Question 2?"))
+    clock.advance(seconds=outbox.lease.total_seconds() - 1)
+    await outbox.renew()
+    clock.advance(seconds=2)  # past the first lease of both
+    other = Outbox(sessions, clock, owner="second")
+    assert [m.ref for m in await other.reclaim()] == [theirs.ref]
+    assert await outbox.admit(mine)
