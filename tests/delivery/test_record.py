@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import and_, bindparam
 
-from bot.delivery.record import ClaimConflict, guarded_update, send_hooks
+from bot.delivery.record import ClaimConflict, Retry, guarded_update, send_hooks
 from bot.sending import Outcome
 from bot.storage import repo
 from bot.storage.db import session_factory
@@ -65,3 +65,8 @@ async def test_several_records_behind_one_transport_send_only_what_each_admits()
     await both.done(out, Outcome.SENT)
     assert (yes.outcomes, also.outcomes) == ([Outcome.SENT], [Outcome.SENT]), "each told once"
     assert send_hooks(None, yes, yes) is yes and send_hooks(None) is None
+
+
+def test_a_failed_message_waits_two_seconds_then_twice_as_long_each_time_up_to_15_minutes():
+    pauses = [Retry().pause(attempts) for attempts in (1, 2, 3, 9, 10, 100)]
+    assert pauses == [timedelta(seconds=s) for s in (2, 4, 8, 512, 900, 900)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select
 
@@ -64,12 +66,14 @@ async def test_attachments_are_sent_as_they_are(outbox: Outbox) -> None:
 
 
 async def test_a_message_that_certainly_failed_is_tried_again_after_a_pause(
-    outbox: Outbox, clock: Clock
+    outbox: Outbox, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     (staged,) = await stage(outbox, TO_SAM)
     await outbox.admit(staged)
+    caplog.set_level(logging.INFO, "bot")
     await outbox.done(staged, Outcome.FAILED)
     assert (await row(outbox, staged)).status == CLAIMED
+    assert "a message could not be sent yet; trying again in 0:00:02" in caplog.messages
     await outbox.renew()
     assert await outbox.reclaim() == [], "pausing, and renewing our queue does not skip the pause"
     clock.advance(seconds=3)
