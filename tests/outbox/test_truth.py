@@ -100,8 +100,9 @@ async def test_a_blocked_partner_is_named_to_the_sender_without_the_words(
 
 
 async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
-    outbox: Outbox, reflection: int, clock: Clock, content
+    outbox: Outbox, reflection: int, clock: Clock, content, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, "bot")
     start = clock.now
     [out] = await stage(outbox, shared_answer(reflection))
     tries = 0
@@ -120,6 +121,8 @@ async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
     assert tries == outbox.record.retry.attempts
     assert timedelta(hours=20) < waited < timedelta(hours=30)
     assert row.body is None
+    gave_up = [m for m in caplog.messages if m.startswith("gave up")]
+    assert gave_up == [f"gave up a message to chat {SAM} after {tries} tries"], "no words"
     [told] = await notices(outbox)
     assert told.text.startswith(
         content.t("undelivered_gave_up", "en", what="X", partner="Sam")[:20]
