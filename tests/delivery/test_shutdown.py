@@ -4,9 +4,11 @@ Stopping the application cancels its jobs, and stopping the inbox worker cancels
 the turns still running after a short grace (their replies with them). Through
 the gate, the send under way finishes within the grace period and the sends not
 yet begun are refused before their admission: they stay `claimed` and the next
-process sends them, once. Without the gate, a send cancelled mid-request is left
-`sending`, which a restart can only mark `unknown` (never repeated): the one
-window left, a single request, since Telegram has no idempotency key.
+process sends them, once. Without the gate, a send cancelled mid-request is
+recorded `unknown` (never repeated): the one window left, a single request, since
+Telegram has no idempotency key. A send that stops before its outcome is reported
+(cancelled, or an error) is reported `unknown` as it stops, so the gate's wait ends
+as soon as every send under way has reported, never held by one that cannot.
 """
 
 from __future__ import annotations
@@ -27,10 +29,14 @@ from bot.telegram.application import GATE, build_application, drain, outbox_job
 from bot.telegram.processor import dispatcher
 from bot.turn import Outbound
 from tests.fakes.recording_request import RecordingRequest
+from tests.fakes.recording_request import deliver as receive
+from tests.fakes.recording_request import drain as receive_all
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 from tests.nudges.support import make_coach
+from tests.support.people import link_rows
 
 CHATS = (2001, 2002, 2003)
+GROUP = -100500
 
 
 class Held(RecordingRequest):
@@ -125,11 +131,36 @@ async def test_without_the_gate_a_send_cancelled_mid_request_is_never_repeated(
         sending.cancel()  # what stopping the application does to a running job
         with pytest.raises(asyncio.CancelledError):
             await sending
-        assert sorted((await statuses(coach)).values()) == ["claimed", "claimed", "sending"]
+        assert sorted((await statuses(coach)).values()) == ["claimed", "claimed", "unknown"]
         held.release.set()
         await restart(coach, clock, app, settings)
     assert sorted((await statuses(coach)).values()) == ["sent", "sent", "unknown"]
     assert sum(sent(fake).values()) == 2, "the one in flight is not repeated"
+
+
+async def test_a_send_stopped_before_its_outcome_does_not_hold_the_gate(coach, clock) -> None:
+    """A send under way that is cancelled mid-request never reports an outcome of its
+    own: it is reported `unknown` as it stops, so the gate counts nothing under way and
+    closes at once instead of waiting out its grace (an hour here) for it."""
+    fake, held, app, settings = await setup(coach, clock)
+    gate = Gate()
+    async with app:
+        assert coach.outbox is not None
+        job = outbox_job(coach.outbox, settings)
+        sending = asyncio.create_task(drain(job, coach, app.bot, gate=gate))
+        await asyncio.wait_for(held.entered.wait(), 10)
+        assert gate.in_flight == 1, "one send admitted and under way"
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        assert gate.in_flight == 0, "its stop was reported"
+        closing = asyncio.create_task(gate.close(grace=3600))
+        await asyncio.sleep(0)
+        assert closing.done() and closing.result() == 0, "nothing left to wait for"
+        held.release.set()
+        await restart(coach, clock, app, settings)
+    assert sorted((await statuses(coach)).values()) == ["sent", "sent", "unknown"]
+    assert sum(sent(fake).values()) == 2, "the one stopped mid-request is not repeated"
 
 
 async def handled(worker: InboxWorker, count: int) -> None:
@@ -192,3 +223,49 @@ async def statuses_of(coach) -> list[str]:
     async with coach.sessions() as session:
         rows = (await session.exec(select(OUTBOX.c.status).order_by(OUTBOX.c.id))).all()
     return [status for (status,) in rows]
+
+
+async def test_a_group_reply_decided_after_shutdown_waits_for_the_next_process(
+    coach, clock, content
+) -> None:
+    """A group's replies (the Talk Table) go through the same gate as private ones: a
+    reply decided after SIGTERM closed it is refused before its request and kept in the
+    outbox, `claimed`; the next process sends it to the group, once."""
+    fake = FakeTelegram()
+    alex, sam = fake.user(901, "Alex"), fake.user(902, "Sam")
+    settings = Settings(telegram_bot_token=DEFAULT_TOKEN)
+    request = RecordingRequest(fake)
+    app = build_application(
+        settings, coach, request=request, get_updates_request=request, rate_limit=False
+    )
+    async with app:
+        for person in (alex, sam):
+            await receive(app, person.send_command("start"))
+        await link_rows(coach.sessions, alex.id, sam.id)
+        group = fake.new_group(GROUP, "Us", alex.id, sam.id)
+        fake.add_bot(GROUP, by=alex.id)
+        await receive_all(app, fake)
+        before = [m.text for m in group.inbox()]
+        assert before == [content.t("table_hello", "en", a="Alex", b="Sam")]
+        to_group = await statuses_in(coach, GROUP)
+        assert to_group == ["sent"], "the group's replies go through the outbox"
+
+        gate: Gate = app.bot_data[GATE]
+        assert await gate.close(grace=10) == 0, "nothing under way"
+        await receive(app, group.send_command(alex, "talk"))  # handled while stopping
+        assert [m.text for m in group.inbox()] == before, "nothing sent once the gate closed"
+        kept = await statuses_in(coach, GROUP)
+        assert kept[: len(to_group)] == to_group and len(kept) > len(to_group), "a turn ran"
+        assert set(kept[len(to_group) :]) == {"claimed"}, "its reply was kept, not sent"
+        await restart(coach, clock, app, settings)
+    assert set(await statuses_in(coach, GROUP)) == {"sent"}
+    after = [m.text for m in group.inbox()]
+    assert after[: len(before)] == before and len(after) == len(kept), "each once"
+    assert content.t("table_topic", "en", a="Alex", b="Sam") in after
+
+
+async def statuses_in(coach, chat_id: int) -> list[str]:
+    """The status of every outbox row for `chat_id`, oldest first."""
+    query = select(OUTBOX.c.status).where(OUTBOX.c.chat_id == chat_id).order_by(OUTBOX.c.id)
+    async with coach.sessions() as session:
+        return [status for (status,) in (await session.exec(query)).all()]

@@ -18,7 +18,17 @@ from bot.safety.screen import CATEGORIES, Detector, default_detector
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("en", "tr")
-PARTS = ("tuned", "heldout", "fresh", "broad", "blind5", "blind6", "blind7", "blind8")
+PARTS = (
+    "tuned",
+    "heldout",
+    "fresh",
+    "broad",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+)
 NEGATIVE = "negative"
 ANSWER = "right answer"
 

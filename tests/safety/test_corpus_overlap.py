@@ -14,7 +14,7 @@ from bot.safety import model
 from bot.safety.words import MARKS, words_of
 from tests.safety.recognition import CORPUS, LANGUAGES, corpus
 
-BLIND = ("blind5", "blind6", "blind7", "blind8")
+BLIND = ("blind5", "blind6", "blind7", "blind8", "blind9")
 TOO_CLOSE = 0.6
 """Share of content words in common (Jaccard) at which two sentences count as the same one."""
 OLDER_PARTS = ("tuned", "heldout", "fresh")

@@ -1,12 +1,12 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Eight parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Nine parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
 were broadened on it), `fresh` (v4, written blind before the recogniser was read),
 `broad` (training material written for the classifier), and the blind parts that
 nothing is trained or tuned on: `blind5` (v5), `blind6` (v6, written before the
-`broad` pass was made or measured), `blind7` and `blind8` (v7 and v8, each by a new
-writer). The tables of all of them are printed at the end of
+`broad` pass was made or measured), `blind7`, `blind8` and `blind9` (v7, v8 and v9,
+each by a new writer). The tables of all of them are printed at the end of
 the run (`conftest.py`), with the share of signals that get the answer their category
 needs ("right answer").
 
@@ -88,13 +88,20 @@ HELD_OUT_FLOOR = {
     # only): 167/270 = 61.9 % (en 88, tr 79), 12/100 (en 6, tr 6); weakest fear 13/30
     # (tr fear 6/15).
     "blind8": {"recall": 0.61, "false_alarms": 0.12, "category": 0.43},
+    # v9, written by yet another new hand from the README's category definitions and the
+    # format lines of blind8 only (committed alone at 3e86aec before anything was run on it).
+    # Measured once (tables only, no sentence read) with e5 as the reader: 170/270 = 63.0 %
+    # (en 89, tr 81), 19/100 false alarms (en 11, tr 8); weakest fear 12/30 (tr fear 5/15,
+    # tr self_harm_passive 6/15, en sexual 6/15).
+    "blind9": {"recall": 0.62, "false_alarms": 0.19, "category": 0.4},
 }
-COMBINED_FLOOR = {"category": 0.86, "false_alarms": 0.073}
-"""All parts together: every category ≥ 86.1 % (fear 310/360), false alarms 100/1375 =
-7.3 % (with the USE reader and before blind8 joined: 84.8 %, 6.9 %; before blind7: 86.6 %,
-6.1 %). Short of the issue's 97 % / 2 %, and flattered by the parts the classifier was
-trained on: the blind parts' 91 % / 15 % (v5), 79 % / 6 % (v6), 59 % / 17 % (v7, a new
-writer) and 62 % / 12 % (v8, another) are the figures to trust."""
+COMBINED_FLOOR = {"category": 0.82, "false_alarms": 0.081}
+"""All parts together: every category ≥ 82.6 % (fear 322/390), false alarms 119/1475 =
+8.1 % (before blind9 joined: 86.1 % (fear 310/360), 7.3 %; with the USE reader and before
+blind8 joined: 84.8 %, 6.9 %; before blind7: 86.6 %, 6.1 %). Short of the issue's 97 % / 2 %,
+and flattered by the parts the classifier was trained on: the blind parts' 91 % / 15 % (v5),
+79 % / 6 % (v6), 59 % / 17 % (v7, a new writer), 62 % / 12 % (v8, another) and 63 % / 19 %
+(v9, another) are the figures to trust."""
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +135,7 @@ def test_false_alarms_on_the_tuned_part(tables, lang):
 
 
 @pytest.mark.parametrize(
-    "part", ["heldout", "fresh", "broad", "blind5", "blind6", "blind7", "blind8"]
+    "part", ["heldout", "fresh", "broad", "blind5", "blind6", "blind7", "blind8", "blind9"]
 )
 def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     """Not the issue's thresholds: the level reached, so it can only go up."""
