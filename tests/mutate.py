@@ -238,21 +238,21 @@ EQUIVALENT: dict[str, str] = {
     # claims: `_expire` without `id IN ids`, or without `owner == me`: every claimed row it
     # then also marks is past its moment, and ends EXPIRED anyway at its own owner's admit
     # or reclaim (never sent); only which call marks it changes.
-    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_16": "a row past its moment ends EXPIRED anyway",
-    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_18": "a row past its moment ends EXPIRED anyway",
+    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_16": "past its moment: EXPIRED anyway",
+    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_18": "past its moment: EXPIRED anyway",
     # claims: `run_alone(..., None)` instead of `{}`: no parameters either way.
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_27": "params None and {} are the same",
     # claims: `_expire` iterating the result instead of its rows (`rows` None/False/left
     # out): both drivers buffer an UPDATE ... RETURNING's rows, so the same rows are read.
-    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_28": "RETURNING rows are buffered either way",
-    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_32": "RETURNING rows are buffered either way",
-    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_33": "RETURNING rows are buffered either way",
+    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_28": "RETURNING rows buffered either way",
+    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_32": "RETURNING rows buffered either way",
+    "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_33": "RETURNING rows buffered either way",
     # claims: `take_over` (all claims with attempts 0) or `renew` (ours with attempts 0)
     # without `status == CLAIMED`: a SENDING row has attempts >= 1 (admit counts the try),
     # so only final rows never tried (skipped, expired, given up) get a new lease_until,
     # which is never read once a row is final.
-    "bot.delivery.record.xǁDeliveryRecordǁtake_over__mutmut_14": "a final row's lease is never read",
-    "bot.delivery.record.xǁDeliveryRecordǁrenew__mutmut_8": "a final row's lease is never read",
+    "bot.delivery.record.xǁDeliveryRecordǁtake_over__mutmut_14": "a final row's lease is unread",
+    "bot.delivery.record.xǁDeliveryRecordǁrenew__mutmut_8": "a final row's lease is unread",
     # claims: the doubling capped at 2**31 instead of 2**30: either is far past `longest`
     # (2 s * 2**30 is 68 years), which `min` then gives.
     "bot.delivery.record.xǁRetryǁpause__mutmut_14": "both caps are far past the longest pause",
