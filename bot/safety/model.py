@@ -292,11 +292,11 @@ def ordinary_texts(dialogs_dir: Path = DIALOGS_DIR) -> list[str]:
     ]
 
 
-TRAINED_PARTS = ("tuned", "heldout", "fresh", "broad", "blind5", "blind6", "blind7", "chat")
+TRAINED_PARTS = ("tuned", "heldout", "fresh", "broad", "blind5", "blind6", "blind7")
 """The corpus parts the model learns from: the tuned part, the held-out and blind parts
 already measured (each was measured before being trained on, and its figure as measured
 stays in tests/safety/corpus/README.md: v3, v4, and since the sixth pass v5, v6 and v7),
-and `broad` and `chat`, training material written for the purpose. The blind parts not
+and `broad`, training material written for the purpose. The blind parts not
 yet folded in (`tests.safety.recognition.BLIND`) are never among them: they measure the
 model."""
 

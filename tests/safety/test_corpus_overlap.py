@@ -36,7 +36,7 @@ CHECKED_AGAINST = {"broad": ("blind5", "blind6")}
 after blind6 and before blind7. Two of its sentences are this close to a blind7 one by
 coincidence ("he keeps turning up at my kids school", "i'm afraid we're drifting apart"), and
 three Turkish ones to a blind8 one (counted, not read), so blind8's figure is flattered by at
-most those three. Any trained part added later (`chat`) is checked against every blind part."""
+most those three. Any trained part added later is checked against every blind part."""
 
 
 def blind_parts_for(part: str) -> tuple[str, ...]:
@@ -108,7 +108,7 @@ def close(a: frozenset[str], b: frozenset[str]) -> bool:
 def test_the_blind_parts_are_never_trained_on():
     trained = {p.name.split(".")[1] for p in model.training_files()}
     assert trained.isdisjoint(BLIND)
-    assert {"tuned", "broad", "chat", *FOLDED} <= trained
+    assert {"tuned", "broad", *FOLDED} <= trained
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
