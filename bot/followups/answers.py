@@ -163,14 +163,14 @@ class Answers:
         mine: ExerciseFollowup,
         theirs: ExerciseFollowup,
     ) -> None:
+        """Both answers, to each; the partner's copy names this person as its sender, who
+        is told if it does not arrive (`Outbox.tell_sender`)."""
         entry = self.plannable.find(plan.source, plan.ref)
         tone = _tone(mine, theirs)
-        for viewer, me, other, name in (
-            (turn.user, mine, theirs, partner.name),
-            (partner, theirs, mine, turn.user.name),
-        ):
+
+        def shown(viewer: User, me: ExerciseFollowup, other: ExerciseFollowup, name: str) -> str:
             lang = turn.content.lang(viewer.lang)
-            text = turn.content.t(
+            return turn.content.t(
                 "followup_reveal",
                 lang,
                 exercise=entry.text[lang] if entry else "",
@@ -179,7 +179,15 @@ class Answers:
                 theirs=_answer(turn, lang, other),
                 warm=turn.content.t(f"followup_warm_{tone}", lang),
             )
-            turn.out.append(Outbound(viewer.chat_id, viewer.id, text))
+
+        own = shown(turn.user, mine, theirs, partner.name)
+        turn.out.append(Outbound(turn.user.chat_id, turn.user.id, own))
+        text = shown(partner, theirs, mine, turn.user.name)
+        turn.out.append(
+            Outbound(
+                partner.chat_id, partner.id, text, kind="followup_reveal", sender_id=turn.user.id
+            )
+        )
 
 
 def _hushed(turn: Turn) -> bool:

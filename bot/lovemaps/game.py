@@ -323,15 +323,30 @@ class LoveMaps:
         mine: LoveMapAnswer,
         theirs: LoveMapAnswer,
     ) -> None:
+        """Both answers, to each; the partner's copy names this person as its sender, who
+        is told if it does not arrive (`Outbox.tell_sender`)."""
         again = Again().pack()
-        for viewer, me, other, name in (
-            (turn.user, mine, theirs, partner.name),
-            (partner, theirs, mine, turn.user.name),
-        ):
+
+        def shown(
+            viewer: User, me: LoveMapAnswer, other: LoveMapAnswer, name: str
+        ) -> tuple[str, Keyboard]:
             lang = turn.content.lang(viewer.lang)
             text = reveal.text(turn.content, lang, question, me, other, name)
-            keyboard = ((KeyButton(turn.content.t("lovemaps_another", lang), again),),)
-            turn.out.append(Outbound(viewer.chat_id, viewer.id, text, keyboard))
+            return text, ((KeyButton(turn.content.t("lovemaps_another", lang), again),),)
+
+        text, keyboard = shown(turn.user, mine, theirs, partner.name)
+        turn.out.append(Outbound(turn.user.chat_id, turn.user.id, text, keyboard))
+        text, keyboard = shown(partner, theirs, mine, turn.user.name)
+        turn.out.append(
+            Outbound(
+                partner.chat_id,
+                partner.id,
+                text,
+                keyboard,
+                kind="lovemaps_reveal",
+                sender_id=turn.user.id,
+            )
+        )
 
     # -- typed answers ----------------------------------------------------------------
 

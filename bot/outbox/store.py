@@ -104,6 +104,11 @@ SILENT = {
         "the partner's 'got it' to a break notice, a courtesy its sender was not told had "
         "arrived; telling them would reach them while they give the other space"
     ),
+    "table_understood_shown": (
+        "the partner's private thank-you once both notes are shown in the Talk Table's "
+        "group; the notes themselves are in the group both read, so nothing of the "
+        "sender's is missing there and a notice would only worry them"
+    ),
 }
 """Kinds of message to a partner whose sender is not told when it is undelivered, and why.
 Every other kind sent to a partner has an `undelivered_what_<kind>` text (the test

@@ -79,7 +79,7 @@ class LinkQuestion:
                 turn.out[i] = asked = replace(out, text=f"{out.text}\n\n{text}", keyboard=keyboard)
                 break
         else:
-            asked = Outbound(person.chat_id, person.id, text, keyboard)
+            asked = Outbound(person.chat_id, person.id, text, keyboard, kind="link_safety_question")
             turn.out.append(asked)
         turn.link_news.append(asked)  # their own question: it goes even if the other is quiet
 

@@ -283,16 +283,18 @@ class Detector:
         found: set[str] = set()
         for language in self.languages:
             found |= language.signals(words)
+        excused = self._excuse(words)
         if self.model is not None:
-            found |= self.model.signals(words, self._excuse(words))
+            found |= self.model.signals(words, excused)
         if self.meaning is not None:
-            found |= self.meaning.signals(text, self._meaning_excuse(words))
+            found |= self.meaning.signals(text, self._meaning_excuse(words, excused))
         return frozenset(found)
 
-    def _meaning_excuse(self, words: Words) -> Callable[[int, str], bool]:
-        """The lists' excuses, and a sentence whose words of harm are all denied: a
+    def _meaning_excuse(
+        self, words: Words, excused: Callable[[int, str], bool]
+    ) -> Callable[[int, str], bool]:
+        """The lists' `excused`, and a sentence whose words of harm are all denied: a
         sentence's meaning is near that of its negation ("I would never kill myself")."""
-        excused = self._excuse(words)
         if self.model is None:
             return excused
         model = self.model
@@ -323,14 +325,13 @@ class Detector:
             for language in self.languages
             for m in language.matches(words)
         ]
+        excused = self._excuse(words)
         if self.model is not None:
-            found += [
-                ("model", c, f"p={p}") for c, p in self.model.explain(words, self._excuse(words))
-            ]
+            found += [("model", c, f"p={p}") for c, p in self.model.explain(words, excused)]
         if self.meaning is not None:
             found += [
                 ("meaning", c, f"share={p}")
-                for c, p in self.meaning.explain(text, self._meaning_excuse(words))
+                for c, p in self.meaning.explain(text, self._meaning_excuse(words, excused))
             ]
         return found
 

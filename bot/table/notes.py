@@ -84,7 +84,15 @@ async def _reveal_if_both(turn: Turn, row: TalkTable) -> None:
     turn.out.append(Outbound(row.chat_id, row.chat_id, text))
     turn.say_key("table_understood_shown")
     text = turn.content.t("table_understood_shown", partner.lang)
-    turn.out.append(Outbound(partner.chat_id, partner.id, text, urgent=True))  # at the table now
+    thanked = Outbound(  # at the table now: urgent
+        partner.chat_id,
+        partner.id,
+        text,
+        urgent=True,
+        kind="table_understood_shown",
+        sender_id=turn.user.id,
+    )
+    turn.out.append(thanked)
     await store.forget_waiting(turn.session, row.id or 0)
 
 

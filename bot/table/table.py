@@ -217,8 +217,7 @@ class Table:
         _to_group(turn, group, text, keyboard, edit=edit)
         if row.phase == f.PAUSED and before.phase != f.PAUSED:
             minutes = view._pause_minutes()
-            text = turn.t("table_pause_private", minutes=minutes)
-            _privately(turn, turn.user, text, calm_keyboard(turn))
+            _privately(turn, turn.user, "table_pause_private", calm_keyboard(turn), minutes=minutes)
         if row.phase == f.CLOSING:
             await self._ask_both(turn, row, UNDERSTOOD, "table_ask_understood")
 
@@ -289,7 +288,7 @@ class Table:
             if not person.active:
                 continue
             await notes.ask(turn, await store.ask(turn.session, row, person.id, kind, turn.now))
-            _privately(turn, person, turn.content.t(key, person.lang, partner=other.name))
+            _privately(turn, person, key, partner=other.name)
 
     async def _render(self, turn: Turn, row: TalkTable) -> r.Render:
         recent = row.phase == f.TOPIC and await self._recent(turn, row) is not None
@@ -305,16 +304,20 @@ class Table:
             answer = recent.answers.get(person.id) if person is not None else None
             if person is None or not answer:
                 continue
-            text = turn.content.t("table_recent_yours", person.lang, answer=answer)
-            _privately(turn, person, text)
+            _privately(turn, person, "table_recent_yours", answer=answer)
 
 
-def _privately(turn: Turn, person: User, text: str, keyboard: Keyboard = ()) -> None:
-    """A message for one partner's private chat, unless they blocked the bot: only a
-    message from them in private makes them reachable again, never a press in the group.
-    It is part of a table both sit at now, so it goes even in their quiet hours (`urgent`)."""
+def _privately(
+    turn: Turn, person: User, key: str, keyboard: Keyboard = (), **values: object
+) -> None:
+    """Dialog text `key` for one partner's private chat, in their language, unless they
+    blocked the bot: only a message from them in private makes them reachable again, never
+    a press in the group. It is part of a table both sit at now, so it goes even in their
+    quiet hours (`urgent`). The table's own question or reminder, sent by nobody: its
+    `kind` names it, and no sender is told about it."""
     if person.active:
-        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard, urgent=True))
+        text = turn.content.t(key, person.lang, **values)
+        turn.out.append(Outbound(person.chat_id, person.id, text, keyboard, urgent=True, kind=key))
 
 
 def _to_group(

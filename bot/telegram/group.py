@@ -10,8 +10,8 @@ translates, and lets them ask Telegram who is in the group (`TelegramRoster`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatMemberStatus
@@ -19,12 +19,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.coach import Coach
-from bot.delivery.gate import Gate
 from bot.plugins import GroupEvent
-from bot.telegram.delivery import deliver
-from bot.telegram.group_pace import GroupPace
+from bot.turn import Outbound
 
 log = logging.getLogger(__name__)
+
+Send = Callable[[ContextTypes.DEFAULT_TYPE, list[Outbound], Update | None], Awaitable[None]]
+"""How answers leave: the private chats' own delivery (`Handlers._deliver`), so a group's
+replies share its pace and shutdown gate."""
 
 IN_GROUP = frozenset(
     {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
@@ -57,19 +59,9 @@ class TelegramRoster:
 
 
 class GroupChats:
-    def __init__(
-        self, coach: Coach, pace: GroupPace | None = None, gate: Gate | None = None
-    ) -> None:
+    def __init__(self, coach: Coach, send: Send) -> None:
         self.coach = coach
-        self.pace = pace
-        self.gate = gate
-        """Closed at shutdown: a reply not yet admitted waits in the outbox (`Gate`)."""
-
-    @property
-    def hooks(self) -> Any:
-        """The outbox's send hooks, behind the shutdown gate when there is one."""
-        outbox = self.coach.outbox
-        return self.gate.hooks(outbox) if self.gate is not None else outbox
+        self.send = send
 
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -116,11 +108,7 @@ class GroupChats:
             user.language_code,
             data=query.data or "",
         )
-        outs = await self.coach.in_group(event)
-        hooks = self.hooks
-        await deliver(
-            context.bot, outs, self.coach.mark_unreachable, query, hooks=hooks, pace=self.pace
-        )
+        await self.send(context, await self.coach.in_group(event), update)
 
     async def bot_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was added to a group, or removed from it."""
@@ -141,9 +129,7 @@ class GroupChats:
         await self._run(context, event)
 
     async def _run(self, context: ContextTypes.DEFAULT_TYPE, event: GroupEvent) -> None:
-        outs = await self.coach.in_group(event)
-        hooks = self.hooks
-        await deliver(context.bot, outs, self.coach.mark_unreachable, hooks=hooks, pace=self.pace)
+        await self.send(context, await self.coach.in_group(event), None)
 
 
 def _migration(message: Message) -> GroupEvent | None:

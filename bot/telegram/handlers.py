@@ -25,6 +25,7 @@ from telegram.ext import (
 from bot.coach import Coach
 from bot.delivery.gate import Gate
 from bot.inbox import ticket as inbox_ticket
+from bot.sending import SendHooks
 from bot.telegram.delivery import deliver
 from bot.telegram.group import GroupChats
 from bot.telegram.group_pace import GroupPace
@@ -70,11 +71,20 @@ class Handlers:
         self.coach = coach
         self.pace = pace
         """Each group's per-minute budget (sends and edits), shared by every sender."""
-        self.groups = GroupChats(coach, pace, gate)
+        self.gate = gate
         """Replies go through the same gate as the jobs' sends: at shutdown (SIGTERM) a reply
         already admitted gets the grace period to finish, a later one is refused and stays
         in the outbox for the next process (`bot.delivery.gate`), rather than being cancelled
         mid-request by the worker's stop (which could only mark it `unknown`)."""
+        self.groups = GroupChats(coach, self._deliver)
+
+    @property
+    def hooks(self) -> SendHooks | None:
+        """The outbox's send hooks (set by the transport after start), behind the gate."""
+        outbox = self.coach.outbox
+        if self.gate is None or outbox is None:
+            return outbox
+        return self.gate.hooks(outbox)
 
     def install(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.add_handler(TypeHandler(Update, self.incomplete), group=-1)
@@ -99,7 +109,7 @@ class Handlers:
             outs,
             self.coach.mark_unreachable,
             query,
-            hooks=self.groups.hooks,
+            hooks=self.hooks,
             pace=self.pace,
         )
 

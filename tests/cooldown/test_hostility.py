@@ -100,10 +100,15 @@ HELD_OUT_FLOOR = {
     # read the check, its lists or its training data; measured once on main at 1eb14d0 before
     # anything was changed for it: 46/50 = 92 % flagged, 1/50 gentle flagged.
     "blind4": {"flagged": 0.92, "gentle_flagged": 0.02},
+    # v6 ("blind6"), 25 hostile and 25 gentle per language, written with the safety corpus's
+    # blind9 by someone who had not read the check, its lists, its training data or any earlier
+    # blind part beyond blind5's format lines; measured once (counts only, no sentence read):
+    # 41/50 = 82 % flagged (en 22/25, tr 19/25), 0/50 gentle flagged.
+    "blind6": {"flagged": 0.82, "gentle_flagged": 0.0},
 }
 
 
-@pytest.mark.parametrize("part", ["heldout", "fresh", "blind3", "blind4"])
+@pytest.mark.parametrize("part", ["heldout", "fresh", "blind3", "blind4", "blind6"])
 def test_the_held_out_parts_do_not_get_worse(part):
     data = yaml.safe_load((CORPUS / f"{part}.yaml").read_text(encoding="utf-8"))
     hostile_all = [(s, lang) for lang, p in data.items() for s in p["hostile"]]

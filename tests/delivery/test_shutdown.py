@@ -27,10 +27,14 @@ from bot.telegram.application import GATE, build_application, drain, outbox_job
 from bot.telegram.processor import dispatcher
 from bot.turn import Outbound
 from tests.fakes.recording_request import RecordingRequest
+from tests.fakes.recording_request import deliver as receive
+from tests.fakes.recording_request import drain as receive_all
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 from tests.nudges.support import make_coach
+from tests.support.people import link_rows
 
 CHATS = (2001, 2002, 2003)
+GROUP = -100500
 
 
 class Held(RecordingRequest):
@@ -192,3 +196,49 @@ async def statuses_of(coach) -> list[str]:
     async with coach.sessions() as session:
         rows = (await session.exec(select(OUTBOX.c.status).order_by(OUTBOX.c.id))).all()
     return [status for (status,) in rows]
+
+
+async def test_a_group_reply_decided_after_shutdown_waits_for_the_next_process(
+    coach, clock, content
+) -> None:
+    """A group's replies (the Talk Table) go through the same gate as private ones: a
+    reply decided after SIGTERM closed it is refused before its request and kept in the
+    outbox, `claimed`; the next process sends it to the group, once."""
+    fake = FakeTelegram()
+    alex, sam = fake.user(901, "Alex"), fake.user(902, "Sam")
+    settings = Settings(telegram_bot_token=DEFAULT_TOKEN)
+    request = RecordingRequest(fake)
+    app = build_application(
+        settings, coach, request=request, get_updates_request=request, rate_limit=False
+    )
+    async with app:
+        for person in (alex, sam):
+            await receive(app, person.send_command("start"))
+        await link_rows(coach.sessions, alex.id, sam.id)
+        group = fake.new_group(GROUP, "Us", alex.id, sam.id)
+        fake.add_bot(GROUP, by=alex.id)
+        await receive_all(app, fake)
+        before = [m.text for m in group.inbox()]
+        assert before == [content.t("table_hello", "en", a="Alex", b="Sam")]
+        to_group = await statuses_in(coach, GROUP)
+        assert to_group == ["sent"], "the group's replies go through the outbox"
+
+        gate: Gate = app.bot_data[GATE]
+        assert await gate.close(grace=10) == 0, "nothing under way"
+        await receive(app, group.send_command(alex, "talk"))  # handled while stopping
+        assert [m.text for m in group.inbox()] == before, "nothing sent once the gate closed"
+        kept = await statuses_in(coach, GROUP)
+        assert kept[: len(to_group)] == to_group and len(kept) > len(to_group), "a turn ran"
+        assert set(kept[len(to_group) :]) == {"claimed"}, "its reply was kept, not sent"
+        await restart(coach, clock, app, settings)
+    assert set(await statuses_in(coach, GROUP)) == {"sent"}
+    after = [m.text for m in group.inbox()]
+    assert after[: len(before)] == before and len(after) == len(kept), "each once"
+    assert content.t("table_topic", "en", a="Alex", b="Sam") in after
+
+
+async def statuses_in(coach, chat_id: int) -> list[str]:
+    """The status of every outbox row for `chat_id`, oldest first."""
+    query = select(OUTBOX.c.status).where(OUTBOX.c.chat_id == chat_id).order_by(OUTBOX.c.id)
+    async with coach.sessions() as session:
+        return [status for (status,) in (await session.exec(query)).all()]

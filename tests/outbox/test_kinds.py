@@ -2,7 +2,9 @@
 it is undelivered (`undelivered_what_<kind>`, in every language) or listed as silent, with
 a reason (`bot.outbox.store.SILENT`). The kinds are read from the code: every
 `to_partner`/`to_partner_now` call and every `Outbound` naming a `sender_id`, so a new
-kind of partner message cannot slip by without a decision."""
+kind of partner message cannot slip by without a decision. And every `Outbound` that may
+reach someone other than the person whose turn it is names its `kind`: one with no kind
+goes to that person's own chat, or is listed in `NOT_TO_A_PARTNER` with a reason."""
 
 from __future__ import annotations
 
@@ -90,6 +92,91 @@ def _keys(tree: ast.Module, expr: ast.AST, where: ast.AST) -> set[str]:
     raise Unresolved(ast.unparse(expr))
 
 
+OWN_CHAT = {"turn.user.chat_id", "self.user.chat_id"}
+"""The chat of the person whose turn it is: a message there needs no kind."""
+GROUP = "the Talk Table's group chat, which both partners read; no one's private message"
+NOT_TO_A_PARTNER = {
+    ("store.py", "decode", "chat_id"): (
+        "a message read back from its outbox row, which keeps the kind and sender it was "
+        "staged with (`tell_sender` reads them there)"
+    ),
+    ("ending.py", "end_quietly", "row.chat_id"): GROUP,
+    ("ending.py", "partner_left", "row.chat_id"): GROUP,
+    ("notes.py", "_reveal_if_both", "row.chat_id"): GROUP,
+    ("pauses.py", "resume", "row.chat_id"): GROUP,
+    ("table.py", "_to_group", "group.chat_id"): GROUP,
+    ("group.py", "_refuse", "event.chat_id"): GROUP,
+    ("group.py", "_toast", "event.user_id"): (
+        "a toast answering the press of whoever pressed a button in the group, shown "
+        "to them alone and never kept"
+    ),
+}
+"""`Outbound`s with no kind whose recipient is not written as the person's own chat,
+by file, function and recipient, each with why it is no message to a partner."""
+
+
+def _recipient(call: ast.Call) -> ast.expr:
+    keywords = {k.arg: k.value for k in call.keywords}
+    return call.args[0] if call.args else keywords["chat_id"]
+
+
+def _own_chat(tree: ast.Module, expr: ast.expr, where: ast.AST) -> bool:
+    """`expr` is the person's own chat: written so, or a local name assigned it
+    (`chat, uid = self.user.chat_id, self.user.id` too)."""
+    if ast.unparse(expr) in OWN_CHAT:
+        return True
+    if not isinstance(expr, ast.Name):
+        return False
+    values = []
+    for node in ast.walk(_enclosing(tree, where)):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == expr.id:
+                values.append(node.value)
+            elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                values += [
+                    v
+                    for t, v in zip(target.elts, node.value.elts, strict=False)
+                    if isinstance(t, ast.Name) and t.id == expr.id
+                ]
+    return bool(values) and all(ast.unparse(v) in OWN_CHAT for v in values)
+
+
+def unkinded() -> tuple[list[str], set[tuple[str, str, str]]]:
+    """Every `Outbound` in bot/ with no kind that may reach someone else than the
+    person whose turn it is and is not listed; and the listed ones that were found."""
+    strays: list[str] = []
+    listed: set[tuple[str, str, str]] = set()
+    root = Path(bot.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            if _called(call) != "Outbound" or any(k.arg == "kind" for k in call.keywords):
+                continue
+            chat = _recipient(call)
+            if _own_chat(tree, chat, call):
+                continue
+            place = (path.name, _enclosing(tree, call).name, ast.unparse(chat))
+            if place in NOT_TO_A_PARTNER:
+                listed.add(place)
+                continue
+            where = f"{path.relative_to(root.parent)}:{call.lineno}"
+            strays.append(f"{where} ({place[1]}, to {place[2]})")
+    return strays, listed
+
+
+def test_every_message_that_may_reach_a_partner_names_its_kind() -> None:
+    """A message with no kind to a partner is one nobody could be told about if it did not
+    arrive, and one the decision above never sees: each is to the person's own chat, or
+    listed (by file, function and recipient) with why it is no message to a partner."""
+    strays, listed = unkinded()
+    assert strays == [], "give each its kind (and sender), or list it in NOT_TO_A_PARTNER"
+    assert listed == set(NOT_TO_A_PARTNER), "a stale entry in NOT_TO_A_PARTNER"
+    for place, reason in NOT_TO_A_PARTNER.items():
+        assert len(reason.split()) >= 8, f"{place}: say why it is no message to a partner"
+
+
 def partner_kinds() -> dict[str, str]:
     """Each kind of message to a partner that names its sender, and where it is sent."""
     kinds: dict[str, str] = {}
@@ -130,6 +217,10 @@ def test_the_scan_finds_the_partner_messages_we_know() -> None:
         "nudge_curiosity_shared",  # a dict's .get
         "nudge_appreciation_shared",  # ... and its default
         "together_reminder",  # to_partner, a literal
+        "path_compare_result",  # an Outbound naming its sender (a comparison)
+        "lovemaps_reveal",
+        "followup_reveal",
+        "table_understood_shown",
     } <= set(kinds)
     assert "link_ended" not in kinds, "news of the link names no sender"
 

@@ -18,11 +18,21 @@ from bot.safety.screen import CATEGORIES, Detector, default_detector
 
 CORPUS = Path(__file__).parent / "corpus"
 LANGUAGES = ("en", "tr")
-PARTS = ("tuned", "heldout", "fresh", "broad", "blind5", "blind6", "blind7", "blind8")
+PARTS = (
+    "tuned",
+    "heldout",
+    "fresh",
+    "broad",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+)
 FOLDED = ("blind5", "blind6", "blind7")
 """Blind parts measured once and since trained on (tests/safety/corpus/README.md, sixth pass):
 their figures now are training figures."""
-BLIND = ("blind8",)
+BLIND = ("blind8", "blind9")
 """Blind parts nothing is trained or tuned on: the honest figures."""
 NEGATIVE = "negative"
 ANSWER = "right answer"

@@ -27,6 +27,8 @@ first 15 lines of blind7 for its format.)"""
 NEAR_IN_OLDER_PARTS = {
     ("en", "blind8"): {"tuned": 8, "fresh": 5, "blind5": 1, "blind6": 3, "blind7": 9},
     ("tr", "blind8"): {"tuned": 2, "fresh": 2, "blind5": 1, "blind6": 4, "blind7": 1},
+    ("en", "blind9"): {"tuned": 7, "fresh": 5, "blind5": 1, "blind6": 3, "blind7": 7},
+    ("tr", "blind9"): {"fresh": 1, "blind5": 1, "blind7": 1},
 }
 """Sentences of the older trained parts this close to a sentence of a blind part, counted by
 script (none read): the blind figure is flattered by at most these. The README also gives
@@ -35,8 +37,9 @@ CHECKED_AGAINST = {"broad": ("blind5", "blind6")}
 """The blind parts a trained part must stay clear of, when not all of them: `broad` was written
 after blind6 and before blind7. Two of its sentences are this close to a blind7 one by
 coincidence ("he keeps turning up at my kids school", "i'm afraid we're drifting apart"), and
-three Turkish ones to a blind8 one (counted, not read), so blind8's figure is flattered by at
-most those three. Any trained part added later is checked against every blind part."""
+three Turkish ones to a blind8 one and three English ones to a blind9 one (counted, not read),
+so those figures are flattered by at most those three. Any trained part added later is
+checked against every blind part."""
 
 
 def blind_parts_for(part: str) -> tuple[str, ...]:
