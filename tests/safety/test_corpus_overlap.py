@@ -108,6 +108,10 @@ def close(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a | b) and len(a & b) / len(a | b) >= TOO_CLOSE
 
 
+def near_any(a: frozenset[str], others: list[frozenset[str]]) -> bool:
+    return any(close(a, b) for b in others)
+
+
 def test_the_blind_parts_are_never_trained_on():
     trained = {p.name.split(".")[1] for p in model.training_files()}
     assert trained.isdisjoint(BLIND)
@@ -117,7 +121,8 @@ def test_the_blind_parts_are_never_trained_on():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_trained_sentence_is_a_blind_one_reworded(lang):
     blind = {
-        part: [bag(s) for texts in corpus(lang, part).values() for s in texts] for part in BLIND
+        part: [bag(s) for texts in corpus(lang, part).values() for s in texts]
+        for part in (*BLIND, *FOLDED)  # `broad` stays clear of v5 and v6, blind when written
     }
     newer = [p for p in model.TRAINED_PARTS if p not in OLDER_PARTS]
     near = [
@@ -125,7 +130,7 @@ def test_no_trained_sentence_is_a_blind_one_reworded(lang):
         for part in newer
         for texts in corpus(lang, part).values()
         for text in texts
-        if any(close(bag(text), b) for seen in blind_parts_for(part) for b in blind[seen])
+        if near_any(bag(text), [b for seen in blind_parts_for(part) for b in blind[seen]])
     ]
     assert near == [], "trained sentences too close to a blind one"
 
@@ -136,7 +141,7 @@ def test_older_trained_sentences_close_to_a_blind_one_are_no_more_than_counted(l
         blind = [bag(s) for texts in corpus(lang, blind_part).values() for s in texts]
         found = {
             part: sum(
-                any(close(bag(text), b) for b in blind)
+                near_any(bag(text), blind)
                 for texts in corpus(lang, part).values()
                 for text in texts
             )
