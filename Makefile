@@ -19,10 +19,10 @@ run: $(STAMP)
 
 ## make test: lint, validate dialogs and Dockerfile, then the whole test suite in TEST_WORKERS
 ## processes (pytest-xdist; each has its own PostgreSQL). `make test TEST_WORKERS=0` runs it
-## serially, as does a plain `pytest`.
+## serially, as does a plain `pytest`. The 25 slowest steps are listed at the end.
 TEST_WORKERS ?= 2
 test: $(STAMP) postgres lint check-content
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk 1
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk 1 --durations=25
 
 ## make bench: every benchmark; `make bench BENCH=load BENCH_QUICK=1` for the load part in minutes
 bench: $(STAMP)

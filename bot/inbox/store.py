@@ -215,9 +215,11 @@ class Inbox:
 
     # -- outcomes -----------------------------------------------------------
 
-    async def finish(self, update_id: int) -> None:
-        """Mark done an update no turn marked (nothing of the person's changed)."""
-        await run_alone(self.sessions, MARK_DONE, {"b_id": update_id, "b_now": self.clock()})
+    async def finish(self, update_id: int) -> bool:
+        """Mark done an update no turn marked (nothing of the person's changed); False
+        when it was done already (an earlier attempt, or another process, handled it)."""
+        done = await run_alone(self.sessions, MARK_DONE, {"b_id": update_id, "b_now": self.clock()})
+        return bool(done.rowcount == 1)
 
     async def failed_attempt(self, update_id: int, attempt: int, *, final: bool) -> None:
         values: dict[str, Any] = {"attempts": attempt}

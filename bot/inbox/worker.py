@@ -53,6 +53,8 @@ class InboxWorker:
         self.retry_seconds = retry_seconds
         self.handled = 0
         self.skipped = 0
+        self.repeated = 0
+        """Updates handed over again that were already done (nothing changed twice)."""
         self._wake = asyncio.Event()
         self._stopping = False
         self._lanes: dict[int, asyncio.Task[None]] = {}
@@ -109,8 +111,11 @@ class InboxWorker:
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
                 continue
             for chat_id, rows in claimed.items():
+                running = self._lanes.get(chat_id)
+                if running is not None and running.done():
+                    running = None
                 self._lanes[chat_id] = asyncio.create_task(
-                    self._lane(chat_id, rows), name=f"inbox-lane-{chat_id}"
+                    self._lane(chat_id, rows, after=running), name=f"inbox-lane-{chat_id}"
                 )
             if len(claimed) == free:
                 self._wake.set()  # there may be more waiting
@@ -130,8 +135,21 @@ class InboxWorker:
 
     # -- one person's lane -------------------------------------------------------
 
-    async def _lane(self, chat_id: int, rows: list[Stored]) -> None:
+    async def _lane(
+        self, chat_id: int, rows: list[Stored], after: asyncio.Task[None] | None = None
+    ) -> None:
+        """Hand `rows`, then the person's next stored updates, one at a time.
+
+        `after`: this process's own lane for the person is still running (its lease ran
+        out under it, e.g. a renewal held up by a busy database, and the claim took the
+        person again). A second lane beside it would hand the same updates over again and
+        could overtake it; this one waits for it to end, then reads afresh what is still
+        waiting (`rows` may be done by then)."""
         try:
+            if after is not None:
+                log.info("lane %s was claimed again while it ran; it follows itself", chat_id)
+                await asyncio.wait([after])
+                rows = await self.inbox.next_rows(chat_id, 0)
             while rows and not self._stopping:
                 for row in rows:
                     await self._handle(row)
@@ -143,7 +161,8 @@ class InboxWorker:
         except Exception:
             log.exception("a lane stopped; its updates wait for the lease to run out")
         finally:
-            self._lanes.pop(chat_id, None)
+            if self._lanes.get(chat_id) is asyncio.current_task():  # not a follower's
+                del self._lanes[chat_id]
             self._wake.set()
 
     async def _handle(self, row: Stored) -> None:
@@ -159,9 +178,11 @@ class InboxWorker:
                 await self.inbox.skip(row.update_id)
                 return
             if ticket.marked or ticket.failed is None:
-                if not ticket.marked:
-                    await self.inbox.finish(row.update_id)
-                self.handled += 1
+                if ticket.marked or await self.inbox.finish(row.update_id):
+                    self.handled += 1
+                else:  # marked done before: by an earlier attempt, or another process
+                    log.info("update %s was handled before; not counted again", row.update_id)
+                    self.repeated += 1
                 return
             await self.inbox.failed_attempt(row.update_id, attempt, final=final)
             if final:

@@ -20,6 +20,7 @@ sweep deliver every check-in exactly once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
@@ -165,7 +166,48 @@ async def _answer_with(
     await hooks.done(toast, Outcome.SENT)
 
 
+class _Reporting:
+    """One message's hooks, remembering whether it was admitted and its outcome reported."""
+
+    def __init__(self, hooks: SendHooks) -> None:
+        self.hooks = hooks
+        self.admitted = False
+        self.reported = False
+
+    async def admit(self, out: Outbound) -> bool:
+        self.admitted = await self.hooks.admit(out)
+        return self.admitted
+
+    async def done(self, out: Outbound, outcome: Outcome) -> None:
+        self.reported = True
+        await self.hooks.done(out, outcome)
+
+
 async def _deliver_one(
+    bot: Bot,
+    out: Outbound,
+    mark_unreachable: MarkUnreachable,
+    query: CallbackQuery | None,
+    hooks: SendHooks | None,
+    lane: Lane,
+    pace: GroupPace | None = None,
+) -> Outcome:
+    """`_send_one`, and a message admitted is always reported: when sending it stops
+    on an error or is cancelled (a job's or a turn's stop) before its outcome was
+    reported, it is reported UNKNOWN (it may have arrived; never repeated), so a
+    record never keeps it `sending` and the shutdown gate never waits for it."""
+    reporting = _Reporting(hooks) if hooks is not None else None
+    try:
+        return await _send_one(bot, out, mark_unreachable, query, reporting, lane, pace)
+    except BaseException:
+        if reporting is not None and reporting.admitted and not reporting.reported:
+            log.warning("a message to chat %s stopped unreported: it is unknown", out.chat_id)
+            with contextlib.suppress(Exception):
+                await reporting.done(out, Outcome.UNKNOWN)
+        raise
+
+
+async def _send_one(
     bot: Bot,
     out: Outbound,
     mark_unreachable: MarkUnreachable,

@@ -4,9 +4,11 @@ Stopping the application cancels its jobs, and stopping the inbox worker cancels
 the turns still running after a short grace (their replies with them). Through
 the gate, the send under way finishes within the grace period and the sends not
 yet begun are refused before their admission: they stay `claimed` and the next
-process sends them, once. Without the gate, a send cancelled mid-request is left
-`sending`, which a restart can only mark `unknown` (never repeated): the one
-window left, a single request, since Telegram has no idempotency key.
+process sends them, once. Without the gate, a send cancelled mid-request is
+recorded `unknown` (never repeated): the one window left, a single request, since
+Telegram has no idempotency key. A send that stops before its outcome is reported
+(cancelled, or an error) is reported `unknown` as it stops, so the gate's wait ends
+as soon as every send under way has reported, never held by one that cannot.
 """
 
 from __future__ import annotations
@@ -129,11 +131,36 @@ async def test_without_the_gate_a_send_cancelled_mid_request_is_never_repeated(
         sending.cancel()  # what stopping the application does to a running job
         with pytest.raises(asyncio.CancelledError):
             await sending
-        assert sorted((await statuses(coach)).values()) == ["claimed", "claimed", "sending"]
+        assert sorted((await statuses(coach)).values()) == ["claimed", "claimed", "unknown"]
         held.release.set()
         await restart(coach, clock, app, settings)
     assert sorted((await statuses(coach)).values()) == ["sent", "sent", "unknown"]
     assert sum(sent(fake).values()) == 2, "the one in flight is not repeated"
+
+
+async def test_a_send_stopped_before_its_outcome_does_not_hold_the_gate(coach, clock) -> None:
+    """A send under way that is cancelled mid-request never reports an outcome of its
+    own: it is reported `unknown` as it stops, so the gate counts nothing under way and
+    closes at once instead of waiting out its grace (an hour here) for it."""
+    fake, held, app, settings = await setup(coach, clock)
+    gate = Gate()
+    async with app:
+        assert coach.outbox is not None
+        job = outbox_job(coach.outbox, settings)
+        sending = asyncio.create_task(drain(job, coach, app.bot, gate=gate))
+        await asyncio.wait_for(held.entered.wait(), 10)
+        assert gate.in_flight == 1, "one send admitted and under way"
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        assert gate.in_flight == 0, "its stop was reported"
+        closing = asyncio.create_task(gate.close(grace=3600))
+        await asyncio.sleep(0)
+        assert closing.done() and closing.result() == 0, "nothing left to wait for"
+        held.release.set()
+        await restart(coach, clock, app, settings)
+    assert sorted((await statuses(coach)).values()) == ["sent", "sent", "unknown"]
+    assert sum(sent(fake).values()) == 2, "the one stopped mid-request is not repeated"
 
 
 async def handled(worker: InboxWorker, count: int) -> None:

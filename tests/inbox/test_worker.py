@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -104,3 +105,76 @@ async def test_an_update_that_cannot_be_read_is_skipped_alone(inbox: Inbox) -> N
     await run(worker)
     assert seen == [2]
     assert worker.skipped == 1
+
+
+class Reclaimed(Inbox):
+    """An inbox on a clock the test moves, noting each claim's people."""
+
+    def __init__(self, engine) -> None:
+        self.now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+        super().__init__(session_factory(engine), lambda: self.now, lease=timedelta(minutes=1))
+        self.claims: list[list[int]] = []
+        self.claimed = asyncio.Event()
+
+    async def claim(self, limit: int) -> dict[int, list[Stored]]:
+        found = await super().claim(limit)
+        if found:
+            self.claims.append(sorted(found))
+            self.claimed.set()
+        return found
+
+
+async def test_a_person_claimed_again_while_their_lane_runs_is_still_handled_once_in_order(
+    engine,
+) -> None:
+    """The lease of a running lane ran out (its renewal held up by a busy database on a
+    loaded machine), so the claim took the person again. Their updates still go once
+    each, in order, by one lane at a time — not by a second lane beside the first,
+    which handed every update over twice (the worker once counted 172 of 112)."""
+    inbox = Reclaimed(engine)
+    entered, release = asyncio.Event(), asyncio.Event()
+    seen: list[int] = []
+
+    async def slow_first(row: Stored, ticket: Ticket) -> None:
+        seen.append(row.update_id)
+        if row.update_id == 1:
+            entered.set()
+            await release.wait()
+
+    await inbox.receive([message(1, 5), message(2, 5), message(3, 5)])
+    worker = InboxWorker(inbox, slow_first, poll_seconds=0.02)
+    await worker.start()
+    try:
+        worker.wake()
+        await asyncio.wait_for(entered.wait(), 10)  # update 1 is being handled
+        assert inbox.claims == [[5]]
+        inbox.claimed.clear()
+        inbox.now += 2 * inbox.lease  # the lease ran out under the running lane
+        worker.wake()
+        await asyncio.wait_for(inbox.claimed.wait(), 10)
+        assert inbox.claims == [[5], [5]], "claimed again"
+        release.set()
+        for _ in range(1000):
+            if not await inbox.waiting():
+                break
+            await asyncio.sleep(0.01)
+        await worker.idle()
+    finally:
+        await worker.stop()
+    assert seen == [1, 2, 3], "once each, in order"
+    assert (worker.handled, worker.repeated) == (3, 0)
+
+
+async def test_an_update_done_before_it_is_handed_over_is_not_counted_as_handled(
+    inbox: Inbox,
+) -> None:
+    """Another process (or an earlier attempt) finished it first: nothing to count."""
+    await inbox.receive([message(1, 5), message(2, 5)])
+
+    async def other_process_first(row: Stored, ticket: Ticket) -> None:
+        if row.update_id == 1:
+            assert await inbox.finish(1)
+
+    worker = InboxWorker(inbox, other_process_first, poll_seconds=0.02)
+    await run(worker)
+    assert (worker.handled, worker.repeated) == (1, 1)

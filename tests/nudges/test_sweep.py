@@ -197,6 +197,29 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
         await other_engine.dispose()
 
 
+async def test_a_process_that_lost_its_claim_cannot_give_it_up(
+    database_url, content, clock, coach
+) -> None:
+    """Composing outlasted the lease and another process took the check-in over: when the
+    first one's composing then fails, the check-in is still the other's to send."""
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    slow = sweep_of(coach)
+    [(delivery_id, _)] = await slow.claim(clock.now)
+    other_engine = create_engine(database_url)
+    try:
+        survivor = sweep_of(make_coach(other_engine, content, clock))
+        clock.advance(minutes=6)  # past the 5-minute lease
+        taken = await survivor.run()
+        await slow.record.give_up(delivery_id)
+        assert [d.status for d in await deliveries(coach, ALEX)] == [CLAIMED]
+        assert await deliver(survivor, taken) == taken
+        assert [d.status for d in await deliveries(coach, ALEX)] == [SENT]
+    finally:
+        await other_engine.dispose()
+
+
 async def test_a_claim_found_too_late_is_skipped(coach, clock) -> None:
     await meet(coach, ALEX)
     await tick(coach)

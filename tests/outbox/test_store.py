@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select
 
@@ -64,12 +66,14 @@ async def test_attachments_are_sent_as_they_are(outbox: Outbox) -> None:
 
 
 async def test_a_message_that_certainly_failed_is_tried_again_after_a_pause(
-    outbox: Outbox, clock: Clock
+    outbox: Outbox, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     (staged,) = await stage(outbox, TO_SAM)
     await outbox.admit(staged)
+    caplog.set_level(logging.INFO, "bot")
     await outbox.done(staged, Outcome.FAILED)
     assert (await row(outbox, staged)).status == CLAIMED
+    assert "a message could not be sent yet; trying again in 0:00:02" in caplog.messages
     await outbox.renew()
     assert await outbox.reclaim() == [], "pausing, and renewing our queue does not skip the pause"
     clock.advance(seconds=3)
@@ -96,10 +100,33 @@ async def test_a_stopped_process_queue_is_taken_over_and_its_sends_in_flight_nev
 async def test_the_only_process_takes_its_crash_leftovers_at_once(
     outbox: Outbox, sessions, clock: Clock
 ) -> None:
-    waiting, in_flight = await stage(outbox, TO_SAM, Outbound(13, 13, "Question 2?"))
+    waiting, in_flight, pausing = await stage(
+        outbox, TO_SAM, Outbound(13, 13, "Question 2?"), Outbound(14, 14, "Question 3?")
+    )
+    await outbox.admit(pausing)
+    await outbox.done(pausing, Outcome.FAILED)  # tried again in 2 seconds
     await outbox.admit(in_flight)
     restarted = Outbox(sessions, clock, owner="restarted")
     await restarted.take_over()
     clock.advance(seconds=1)
-    assert [m.ref for m in await restarted.reclaim()] == [waiting.ref]
-    assert (await row(outbox, in_flight)).status == UNKNOWN
+    assert [m.ref for m in await restarted.reclaim()] == [waiting.ref], "the pause still runs"
+    lost = await row(outbox, in_flight)
+    assert (lost.status, lost.body) == (UNKNOWN, None), "never repeated, its words dropped"
+    clock.advance(seconds=2)
+    assert [m.ref for m in await restarted.reclaim()] == [pausing.ref]
+
+
+async def test_renewing_keeps_our_waiting_claims_and_nobody_elses(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    """A process busy sending keeps its own queue past the lease; a dead process's queue
+    is still taken over when its lease runs out."""
+    (mine,) = await stage(outbox, TO_SAM)
+    dead = Outbox(sessions, clock, owner="dead")
+    (theirs,) = await stage(dead, Outbound(13, 13, "Question 2?"))
+    clock.advance(seconds=outbox.lease.total_seconds() - 1)
+    await outbox.renew()
+    clock.advance(seconds=2)  # past the first lease of both
+    other = Outbox(sessions, clock, owner="second")
+    assert [m.ref for m in await other.reclaim()] == [theirs.ref]
+    assert await outbox.admit(mine)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.nudges.models import NudgeAnswer
-from bot.outbox.models import CLAIMED, EXPIRED, FAILED
+from bot.outbox.models import CLAIMED, EXPIRED, FAILED, SENT
 from bot.outbox.store import OUTBOX, UNDELIVERED_KIND, Outbox, outbox_id
 from bot.sending import Outcome
 from bot.storage import repo
@@ -100,8 +100,9 @@ async def test_a_blocked_partner_is_named_to_the_sender_without_the_words(
 
 
 async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
-    outbox: Outbox, reflection: int, clock: Clock, content
+    outbox: Outbox, reflection: int, clock: Clock, content, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, "bot")
     start = clock.now
     [out] = await stage(outbox, shared_answer(reflection))
     tries = 0
@@ -120,6 +121,8 @@ async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
     assert tries == outbox.record.retry.attempts
     assert timedelta(hours=20) < waited < timedelta(hours=30)
     assert row.body is None
+    gave_up = [m for m in caplog.messages if m.startswith("gave up")]
+    assert gave_up == [f"gave up a message to chat {SAM} after {tries} tries"], "no words"
     [told] = await notices(outbox)
     assert told.text.startswith(
         content.t("undelivered_gave_up", "en", what="X", partner="Sam")[:20]
@@ -216,20 +219,46 @@ async def test_a_cue_past_its_moment_is_expired_not_sent_and_logged_without_word
 
 
 async def test_admit_refuses_and_expires_a_cue_whose_moment_passed_while_it_waited(
-    outbox: Outbox, reflection: int, clock: Clock
+    outbox: Outbox, reflection: int, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A send that waited for a pace slot past the cue's moment is not made."""
+    """A send that waited for a pace slot until the cue's moment is not made: at its
+    very moment it is already too late. Its expiry is logged by kind, never its words."""
     cue = Outbound(ALEX, ALEX, "Breathe out", kind="cooldown_breath")
-    fresh, stale = await stage(
+    fresh, stale, plain = await stage(
         outbox,
         Outbound(ALEX, ALEX, "Breathe in", useful_until=clock.now + timedelta(minutes=1)),
-        Outbound(**{**cue.__dict__, "useful_until": clock.now + timedelta(seconds=5)}),
+        Outbound(**{**cue.__dict__, "useful_until": clock.now + timedelta(seconds=10)}),
+        Outbound(ALEX, ALEX, "Hold", useful_until=clock.now + timedelta(seconds=10)),
     )
     clock.advance(seconds=10)
+    caplog.set_level(logging.INFO, "bot")
     assert await outbox.admit(fresh)
     assert not await outbox.admit(stale)
-    [row] = await rows(outbox, id=outbox_id(stale.ref))
-    assert row.status == EXPIRED and row.body is None
+    assert not await outbox.admit(plain)
+    for out in (stale, plain):
+        [row] = await rows(outbox, id=outbox_id(out.ref))
+        assert row.status == EXPIRED and row.body is None
+    logged = [r.getMessage() for r in caplog.records if "expired" in r.getMessage()]
+    assert logged == [
+        f"a message to chat {ALEX} expired unsent (cooldown_breath)",
+        f"a message to chat {ALEX} expired unsent (no kind)",
+    ]
+
+
+async def test_a_cue_refused_because_it_was_already_sent_stays_sent(
+    outbox: Outbox, reflection: int, clock: Clock
+) -> None:
+    """Expiring touches only messages still waiting: a second admit of a cue that went out
+    (past its moment now) is refused, and its record still says it was sent."""
+    [cue] = await stage(
+        outbox, Outbound(ALEX, ALEX, "Breathe in", useful_until=clock.now + timedelta(seconds=5))
+    )
+    assert await outbox.admit(cue)
+    await outbox.done(cue, Outcome.SENT)
+    clock.advance(seconds=10)
+    assert not await outbox.admit(cue)
+    [row] = await rows(outbox, id=outbox_id(cue.ref))
+    assert row.status == SENT
 
 
 async def test_the_migration_matches_the_outbox_model(db_engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -26,10 +27,10 @@ def sql_bool(url: str, value: bool) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[str]:
-    """A database without any tables yet (the usual PostgreSQL one is already migrated)."""
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database without any tables yet (the usual ones are copies of a migrated one)."""
     if request.param == "sqlite":
-        yield sqlite_url
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
     pg = request.getfixturevalue("pg")
     name = pg.create_database()
