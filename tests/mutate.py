@@ -20,7 +20,8 @@ score and a score with the documented equivalents left out of the total.
 Not part of `make test`: it takes long.
 
 Results (one mutant at a time on two shared cores; "killed" counts timeouts; a survivor
-re-run with MUTATE_ONLY after its test was added, and killed, counts as killed):
+re-run with MUTATE_ONLY after its test was added, and killed, counts as killed; so does
+one run with `MUTANT_UNDER_TEST=<name> pytest <the new tests>` in `.mutate/<name>/mutants`):
 
     module   mutants  killed  equivalent  raw   without equivalents  run (UTC, commit)
     logs     189      183     6           97 %  100 %                2026-12-03 05:44 0339883
@@ -31,8 +32,12 @@ re-run with MUTATE_ONLY after its test was added, and killed, counts as killed):
     delivery  (run 2026-12-02; figures not recorded)
     sharing  388: only 99 checked by the deadline (07:04): 63 killed, 36 not (64 %); tests
              since then for 28 of the 36 (menu, _share_reflection's replace/quiet/language/
-             about, back_to_dialog), checked by hand, not yet by a run; open: parts 41/42
-             (already-shared branch), the outbound's kind/sender_id 74/75/81-84
+             about, back_to_dialog), checked by hand, not yet by a run. 2026-12-03 09:58
+             (db63cff): the outbound's kind/sender_id/about, 74/75/81-84, are killed by
+             tests/telegram/test_undelivered.py, now in the target's tests (each mutant run
+             against it with MUTANT_UNDER_TEST in the scratch copy). Open: 41/42 (`parts =
+             None/2`, read only when the answer was already shared; a second tap on Share
+             is a stale button and never gets there: no test reaches the branch yet)
     claims   1001: only 203 checked by the deadline (2026-12-03 08:51-09:54, 62ce61a with
              the outbox's tests added to the target (0eef996); MUTATE_CHILDREN=2, load ~10):
              163 killed, 40 survived; tests since then kill 28 of the 40 (checked by running
