@@ -35,9 +35,8 @@ one run with `MUTANT_UNDER_TEST=<name> pytest <the new tests>` in `.mutate/<name
              about, back_to_dialog), checked by hand, not yet by a run. 2026-12-03 09:58
              (db63cff): the outbound's kind/sender_id/about, 74/75/81-84, are killed by
              tests/telegram/test_undelivered.py, now in the target's tests (each mutant run
-             against it with MUTANT_UNDER_TEST in the scratch copy). Open: 41/42 (`parts =
-             None/2`, read only when the answer was already shared; a second tap on Share
-             is a stale button and never gets there: no test reaches the branch yet)
+             against it with MUTANT_UNDER_TEST in the scratch copy); 41/42 (the already-
+             shared branch) are equivalent: the branch cannot be reached (see EQUIVALENT)
     claims   1001: only 203 checked by the deadline (2026-12-03 08:51-09:54, 62ce61a with
              the outbox's tests added to the target (0eef996); MUTATE_CHILDREN=2, load ~10):
              163 killed, 40 survived; tests since then kill 28 of the 40 (checked by running
@@ -270,6 +269,12 @@ EQUIVALENT: dict[str, str] = {
     # claims: the doubling capped at 2**31 instead of 2**30: either is far past `longest`
     # (2 s * 2**30 is 68 years), which `min` then gives.
     "bot.delivery.record.xǁRetryǁpause__mutmut_14": "both caps are far past the longest pause",
+    # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
+    # answer was already shared, which cannot happen: awaiting_share is set only in the turn
+    # that saves a new, unshared answer (bot.engine.step), and the share that marks it
+    # moves the state on in the same transaction (a second tap is a stale button).
+    "bot.conversations.xǁConversationsǁ_share_reflection__mutmut_41": "already-shared unreachable",
+    "bot.conversations.xǁConversationsǁ_share_reflection__mutmut_42": "already-shared unreachable",
 }
 """Surviving mutants that change nothing anyone can notice, with the reason (by name:
 re-check after editing the module, since mutmut numbers its mutants in order)."""
