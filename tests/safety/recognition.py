@@ -29,6 +29,11 @@ PARTS = (
     "blind8",
     "blind9",
 )
+EVERYDAY_PARTS = ("everyday",)
+"""Parts of negatives only: short ordinary messages people send a coach ("tell me more",
+"back again"). They measure false alarms on everyday chat, where the other parts' negatives
+are hard ones sharing words with disclosures; no category is scored on them."""
+ALL_PARTS = PARTS + EVERYDAY_PARTS
 NEGATIVE = "negative"
 ANSWER = "right answer"
 
@@ -81,7 +86,9 @@ def score(detector: Detector, sentences: dict[str, list[str]]) -> dict[str, Scor
 
 def scores_by(detector: Detector) -> dict[tuple[str, str], dict[str, Score]]:
     return {
-        (lang, part): score(detector, corpus(lang, part)) for lang in LANGUAGES for part in PARTS
+        (lang, part): score(detector, corpus(lang, part))
+        for lang in LANGUAGES
+        for part in ALL_PARTS
     }
 
 
@@ -94,7 +101,9 @@ def pooled(tables: dict[tuple[str, str], dict[str, Score]], part: str) -> dict[s
     return total
 
 
-def report(tables: dict[tuple[str, str], dict[str, Score]], parts: tuple[str, ...] = PARTS) -> str:
+def report(
+    tables: dict[tuple[str, str], dict[str, Score]], parts: tuple[str, ...] = ALL_PARTS
+) -> str:
     columns = [(lang, part) for part in parts for lang in LANGUAGES]
     head = f"{'recall':<18}" + "".join(f"{lang + ' ' + part:>16}" for lang, part in columns)
     lines = [head]
@@ -115,7 +124,9 @@ def report(tables: dict[tuple[str, str], dict[str, Score]], parts: tuple[str, ..
     cells = []
     for column in columns:
         s = tables[column].get(ANSWER)
-        cells.append(f"{s.right:>5}/{s.total:<3} {100 * s.rate:5.1f}%" if s else f"{'-':>16}")
+        cells.append(
+            f"{s.right:>5}/{s.total:<3} {100 * s.rate:5.1f}%" if s and s.total else f"{'-':>16}"
+        )
     lines.append(f"{'right answer':<18}" + "".join(cells))
     return "\n".join(lines)
 
@@ -125,7 +136,7 @@ def main(argv: list[str]) -> None:
     tables = scores_by(detector)
     # The held-out part stays out of sight unless asked for: looking at it while tuning
     # the lists would make it one more tuned part.
-    parts = PARTS if "--heldout" in argv else ("tuned",)
+    parts = ALL_PARTS if "--heldout" in argv else ("tuned",)
     print(report(tables, parts))
     if "--quiet" in argv:
         return

@@ -12,7 +12,7 @@ import pytest
 
 from bot.safety import model
 from bot.safety.words import MARKS, words_of
-from tests.safety.recognition import CORPUS, LANGUAGES, corpus
+from tests.safety.recognition import CORPUS, EVERYDAY_PARTS, LANGUAGES, corpus
 
 BLIND = ("blind5", "blind6", "blind7", "blind8", "blind9")
 TOO_CLOSE = 0.6
@@ -99,6 +99,7 @@ def close(a: frozenset[str], b: frozenset[str]) -> bool:
 def test_the_blind_parts_are_never_trained_on():
     trained = {p.name.split(".")[1] for p in model.training_files()}
     assert trained.isdisjoint(BLIND)
+    assert trained.isdisjoint(EVERYDAY_PARTS)
     assert {"tuned", "broad"} <= trained
 
 

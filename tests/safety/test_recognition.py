@@ -1,12 +1,13 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Nine parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Ten parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
 were broadened on it), `fresh` (v4, written blind before the recogniser was read),
 `broad` (training material written for the classifier), and the blind parts that
 nothing is trained or tuned on: `blind5` (v5), `blind6` (v6, written before the
 `broad` pass was made or measured), `blind7`, `blind8` and `blind9` (v7, v8 and v9,
-each by a new writer). The tables of all of them are printed at the end of
+each by a new writer). `everyday` holds only negatives: short ordinary messages to a coach,
+where false alarms are measured per language. The tables of all of them are printed at the end of
 the run (`conftest.py`), with the share of signals that get the answer their category
 needs ("right answer").
 
@@ -23,6 +24,7 @@ import pytest
 from bot.safety.screen import CATEGORIES, default_detector
 from tests.safety.recognition import (
     ANSWER,
+    EVERYDAY_PARTS,
     LANGUAGES,
     NEGATIVE,
     PARTS,
@@ -95,6 +97,12 @@ HELD_OUT_FLOOR = {
     # tr self_harm_passive 6/15, en sexual 6/15).
     "blind9": {"recall": 0.62, "false_alarms": 0.19, "category": 0.4},
 }
+EVERYDAY_FLOOR = {"en": 1 / 150, "tr": 1 / 150}
+"""False alarms on everyday chat (`everyday`, 150 short ordinary messages per language, written
+blind to the screen, negatives only), measured once on main at 76ecda0: en 1/150 = 0.7 %
+("he said he'd try", read as threat by meaning), tr 1/150 = 0.7 % ("deneyeceğini söyledi",
+the same sentence, also threat). A retraining attempt read "Tell me more" and "Back again"
+as self-harm and no hard-negative part caught it: this part does. May not rise above it."""
 COMBINED_FLOOR = {"category": 0.82, "false_alarms": 0.081}
 """All parts together: every category ≥ 82.6 % (fear 322/390), false alarms 119/1475 =
 8.1 % (before blind9 joined: 86.1 % (fear 310/360), 7.3 %; with the USE reader and before
@@ -148,9 +156,26 @@ def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     assert min(s.rate for s in positives) >= floor["category"]
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_everyday_chat_raises_no_more_false_alarms_than_measured(tables, lang):
+    """Not a tuning set: every flag on it is a false alarm the user would see."""
+    score = tables[(lang, "everyday")][NEGATIVE]
+    assert score.total >= 150
+    assert 1 - score.rate <= EVERYDAY_FLOOR[lang] + 1e-9, f"false alarms: {score.wrong}"
+
+
+def test_the_everyday_parts_hold_only_negatives():
+    for lang in LANGUAGES:
+        for part in EVERYDAY_PARTS:
+            assert set(corpus(lang, part)) == {NEGATIVE}
+
+
 def test_the_combined_corpus_stays_at_the_level_measured(tables):
+    """The parts with categories only; everyday chat has its own floor."""
     combined: dict[str, Score] = {}
-    for table in tables.values():
+    for (_, part), table in tables.items():
+        if part not in PARTS:
+            continue
         for label, s in table.items():
             combined.setdefault(label, Score()).add(s)
     for category in SCORED:
