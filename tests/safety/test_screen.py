@@ -168,6 +168,8 @@ def test_explain_names_the_phrase_and_the_language_behind_a_signal():
     assert ("tr", "violence", "@benim ~3 ^@vurkok+o") in detector.explain("kocam beni dövüyor")
     lists_only = Detector(detector.languages)
     assert lists_only.explain("he hits me") == [("en", "violence", "^@act me")]
+    heard_by_meaning = detector.explain("my ex seems to know every place i go")
+    assert [c for part, c, _ in heard_by_meaning if part == "meaning"] == ["stalking"]
 
 
 @pytest.mark.parametrize(
@@ -184,6 +186,8 @@ def test_explain_names_the_phrase_and_the_language_behind_a_signal():
         # the classifier alone would hear these; the history excuse reaches it too
         "he choked me years ago",
         "yıllar önce kocam beni dövdü",
+        # and the reader by meaning
+        "years ago my ex seemed to know every place i went",
     ],
 )
 def test_explain_accounts_for_exactly_the_signals_found(text):
