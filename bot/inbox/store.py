@@ -198,6 +198,13 @@ class Inbox:
                 .values(lease_until=self.clock() + self.lease)
             )
 
+    async def release(self, chat_id: int) -> None:
+        """Give one person's lane back, if it is still this process's."""
+        async with self.sessions() as session, session.begin():
+            await session.exec(  # type: ignore[call-overload]
+                delete(LANES).where(LANES.c.chat_id == chat_id, LANES.c.owner == self.owner)
+            )
+
     async def release_all(self) -> None:
         async with self.sessions() as session, session.begin():
             await session.exec(delete(LANES).where(LANES.c.owner == self.owner))  # type: ignore[call-overload]

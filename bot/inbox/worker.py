@@ -152,7 +152,9 @@ class InboxWorker:
                 rows = await self.inbox.next_rows(chat_id, 0)
             while rows and not self._stopping:
                 for row in rows:
-                    await self._handle(row)
+                    if not await self._handle(row):
+                        await self._hand_back(chat_id, row)
+                        return
                     if self._stopping:
                         return
                 rows = await self.inbox.next_rows(chat_id, rows[-1].update_id)
@@ -165,7 +167,18 @@ class InboxWorker:
                 del self._lanes[chat_id]
             self._wake.set()
 
-    async def _handle(self, row: Stored) -> None:
+    async def _hand_back(self, chat_id: int, row: Stored) -> None:
+        """The update was done already, most likely by another process that took the
+        person when this lane's lease ran out under it. Going on beside that process would
+        answer the person's next messages from two places at once, and a reply could
+        overtake the one before it; so this lane gives the person back: whoever owns them
+        now goes on alone (when nobody does, the claim takes them again at once)."""
+        log.info("lane %s found update %s done elsewhere; handed back", chat_id, row.update_id)
+        await self.inbox.release(chat_id)
+
+    async def _handle(self, row: Stored) -> bool:
+        """Hand `row` over until it is handled, skipped or given up on; False when it was
+        found done already (handled before, by an earlier attempt or another process)."""
         for attempt in range(row.attempts + 1, max(row.attempts, ATTEMPTS - 1) + 2):
             final = attempt >= ATTEMPTS
             ticket = Ticket(row.update_id, attempt, last_attempt=final)
@@ -176,17 +189,19 @@ class InboxWorker:
                 log.warning("skipped update %s: it could not be read", row.update_id)
                 self.skipped += 1
                 await self.inbox.skip(row.update_id)
-                return
+                return True
             if ticket.marked or ticket.failed is None:
                 if ticket.marked or await self.inbox.finish(row.update_id):
                     self.handled += 1
-                else:  # marked done before: by an earlier attempt, or another process
-                    log.info("update %s was handled before; not counted again", row.update_id)
-                    self.repeated += 1
-                return
+                    return True
+                # marked done before: by an earlier attempt, or another process
+                log.info("update %s was handled before; not counted again", row.update_id)
+                self.repeated += 1
+                return False
             await self.inbox.failed_attempt(row.update_id, attempt, final=final)
             if final:
                 log.warning("gave up on update %s after %d attempts", row.update_id, attempt)
                 self.skipped += 1
-                return
+                return True
             await asyncio.sleep(self.retry_seconds * attempt)
+        return True

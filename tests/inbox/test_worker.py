@@ -178,3 +178,55 @@ async def test_an_update_done_before_it_is_handed_over_is_not_counted_as_handled
     worker = InboxWorker(inbox, other_process_first, poll_seconds=0.02)
     await run(worker)
     assert (worker.handled, worker.repeated) == (1, 1)
+
+
+async def test_a_lane_that_finds_its_update_done_elsewhere_hands_the_person_back(engine) -> None:
+    """Process A's lane stalls on update 1 until its lease runs out; process B takes the
+    person and goes on. When A finds update 1 done by B, A stops there: going on beside B
+    would hand update 2 over in two processes, and a reply could overtake the one before."""
+    first, second = Reclaimed(engine), Reclaimed(engine)
+    first.owner, second.owner = "process-a", "process-b"
+    a_entered, a_go, b_entered, b_go = (asyncio.Event() for _ in range(4))
+    seen: list[tuple[str, int]] = []
+
+    async def stalls_on_first(row: Stored, ticket: Ticket) -> None:
+        seen.append(("a", row.update_id))
+        if row.update_id == 1:
+            a_entered.set()
+            await a_go.wait()
+
+    async def stalls_on_second(row: Stored, ticket: Ticket) -> None:
+        seen.append(("b", row.update_id))
+        if row.update_id == 2:
+            b_entered.set()
+            await b_go.wait()
+
+    await first.receive([message(1, 5), message(2, 5), message(3, 5)])
+    a = InboxWorker(first, stalls_on_first, poll_seconds=0.02)
+    b = InboxWorker(second, stalls_on_second, poll_seconds=0.02)
+    await a.start()
+    try:
+        a.wake()
+        await asyncio.wait_for(a_entered.wait(), 10)
+        second.now = first.now + 2 * first.lease  # A's lease ran out under its lane
+        await b.start()
+        b.wake()
+        await asyncio.wait_for(b_entered.wait(), 10)  # B did update 1, is on update 2
+        a_go.set()  # A finds update 1 done by B
+        for _ in range(500):
+            if a.repeated:
+                break
+            await asyncio.sleep(0.01)
+        await a.idle()
+        b_go.set()
+        for _ in range(500):
+            if not await second.waiting():
+                break
+            await asyncio.sleep(0.01)
+        await b.idle()
+    finally:
+        await a.stop()
+        await b.stop()
+    assert [u for who, u in seen if who == "a"] == [1], "A stopped where B had taken over"
+    assert [u for who, u in seen if who == "b"] == [1, 2, 3]
+    assert (a.handled, a.repeated, b.handled) == (0, 1, 3)
