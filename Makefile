@@ -22,7 +22,7 @@ run: $(STAMP)
 ## serially, as does a plain `pytest`. The 25 slowest steps are listed at the end.
 TEST_WORKERS ?= 2
 test: $(STAMP) postgres lint check-content
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk 1 --durations=25
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 ## make bench: every benchmark; `make bench BENCH=load BENCH_QUICK=1` for the load part in minutes
 bench: $(STAMP)
