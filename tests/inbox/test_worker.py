@@ -13,6 +13,7 @@ from bot.inbox.ticket import Ticket
 from bot.inbox.worker import InboxWorker
 from bot.storage.db import session_factory
 from tests.inbox.test_store import message
+from tests.support.waiting import until
 
 
 class Recorder:
@@ -107,6 +108,10 @@ async def test_an_update_that_cannot_be_read_is_skipped_alone(inbox: Inbox) -> N
     assert worker.skipped == 1
 
 
+async def nothing_waits(inbox: Inbox) -> bool:
+    return not await inbox.waiting()
+
+
 class Reclaimed(Inbox):
     """An inbox on a clock the test moves, noting each claim's people."""
 
@@ -154,10 +159,7 @@ async def test_a_person_claimed_again_while_their_lane_runs_is_still_handled_onc
         await asyncio.wait_for(inbox.claimed.wait(), 10)
         assert inbox.claims == [[5], [5]], "claimed again"
         release.set()
-        for _ in range(1000):
-            if not await inbox.waiting():
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: nothing_waits(inbox), what="every update handled")
         await worker.idle()
     finally:
         await worker.stop()
@@ -213,16 +215,10 @@ async def test_a_lane_that_finds_its_update_done_elsewhere_hands_the_person_back
         b.wake()
         await asyncio.wait_for(b_entered.wait(), 10)  # B did update 1, is on update 2
         a_go.set()  # A finds update 1 done by B
-        for _ in range(500):
-            if a.repeated:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: a.repeated > 0, what="A to find update 1 done")
         await a.idle()
         b_go.set()
-        for _ in range(500):
-            if not await second.waiting():
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: nothing_waits(second), what="B to handle every update")
         await b.idle()
     finally:
         await a.stop()
