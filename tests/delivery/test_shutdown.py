@@ -34,6 +34,7 @@ from tests.fakes.recording_request import drain as receive_all
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 from tests.nudges.support import make_coach
 from tests.support.people import link_rows
+from tests.support.waiting import until
 
 CHATS = (2001, 2002, 2003)
 GROUP = -100500
@@ -165,12 +166,8 @@ async def test_a_send_stopped_before_its_outcome_does_not_hold_the_gate(coach, c
 
 async def handled(worker: InboxWorker, count: int) -> None:
     """Wait (with a deadline) until the worker has handled `count` updates."""
-    for _ in range(1000):
-        if worker.handled >= count:
-            await worker.idle()
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError(f"the worker handled {worker.handled} of {count} updates")
+    await until(lambda: worker.handled >= count, what=f"the worker to handle {count} updates")
+    await worker.idle()
 
 
 async def test_a_reply_under_way_finishes_and_a_later_one_waits_for_the_next_process(
