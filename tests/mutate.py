@@ -171,6 +171,17 @@ EQUIVALENT: dict[str, str] = {
     "bot.couples.linking.x_join__mutmut_46": "inviter's row lock serializes joins",
     "bot.couples.linking.x_join__mutmut_49": "inviter's row lock serializes joins",
     "bot.couples.linking.x_join__mutmut_50": "inviter's row lock serializes joins",
+    # linking: the re-read invite's status for `None` instead of the joiner: the person
+    # only changes the OWN answer, and OWN was ruled out above (an invite's owner is fixed).
+    "bot.couples.linking.x_join__mutmut_53": "OWN already ruled out; owner never changes",
+    # linking: `used = None`: the claim of an invite just read unused under its row lock
+    # (and the inviter's) cannot fail, so in this branch the status is never OK: `used`
+    # is False whichever way it is written.
+    "bot.couples.linking.x_join__mutmut_67": "claim cannot fail after OK under the locks",
+    # linking: the inviter left out of a refusal (USED/EXPIRED/UNKNOWN): the handler reads
+    # `inviter` only for LINKED.
+    "bot.couples.linking.x_join__mutmut_70": "inviter unread for a refusal",
+    "bot.couples.linking.x_join__mutmut_72": "inviter unread for a refusal",
     # linking: a couple always has its two members (only join and unlink write couple_id,
     # each for both people in one transaction; /forget unlinks before it deletes), so
     # `_other_member`'s default (None; without it, StopIteration) and the unlink's initial
