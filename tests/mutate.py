@@ -183,6 +183,11 @@ EQUIVALENT: dict[str, str] = {
     # `inviter` only for LINKED.
     "bot.couples.linking.x_join__mutmut_70": "inviter unread for a refusal",
     "bot.couples.linking.x_join__mutmut_72": "inviter unread for a refusal",
+    # linking: LINKED without `partner` (None or left out): the handler reads `partner`
+    # only for ALREADY_LINKED (its docstring: for the ALREADY_* outcomes).
+    "bot.couples.linking.x_join__mutmut_87": "partner unread for LINKED",
+    "bot.couples.linking.x_join__mutmut_89": "partner unread for LINKED",
+    "bot.couples.linking.x_join__mutmut_90": "partner unread for LINKED",
     # linking: a couple always has its two members (only join and unlink write couple_id,
     # each for both people in one transaction; /forget unlinks before it deletes), so
     # `_other_member`'s default (None; without it, StopIteration) and the unlink's initial
