@@ -174,9 +174,9 @@ EQUIVALENT: dict[str, str] = {
     # linking: the re-read invite's status for `None` instead of the joiner: the person
     # only changes the OWN answer, and OWN was ruled out above (an invite's owner is fixed).
     "bot.couples.linking.x_join__mutmut_53": "OWN already ruled out; owner never changes",
-    # linking: `used = None` (or `used and False`): the claim of an invite just read unused under its row lock
-    # (and the inviter's) cannot fail, so in this branch the status is never OK: `used`
-    # is False whichever way it is written.
+    # linking: `used = None` (or `used and False`): the claim of an invite just read unused
+    # under its row lock (and the inviter's) cannot fail, so in this branch the status is
+    # never OK: `used` is False whichever way it is written.
     "bot.couples.linking.x_join__mutmut_67": "claim cannot fail after OK under the locks",
     "bot.couples.linking.x_join__mutmut_73": "claim cannot fail after OK under the locks",
     # linking: the inviter left out of a refusal (USED/EXPIRED/UNKNOWN): the handler reads
