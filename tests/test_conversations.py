@@ -85,6 +85,8 @@ async def test_a_shared_answer_reaches_the_partner_marked_as_shared(coach) -> No
     outs = await coach.press(ALEX, share)
     to_sam = texts(outs, SAM)
     assert len(to_sam) == 1 and "we never talk about money" in to_sam[0] and "Alex" in to_sam[0]
+    told = next(o for o in outs if o.chat_id == ALEX.chat_id)
+    assert told.replace and told.text == coach.content.t("shared", "en", partner="Sam")
     async with coach.sessions() as session:
         rows = (await session.exec(select(Reflection))).all()
     assert [r.shared for r in rows] == [True]
@@ -245,3 +247,39 @@ async def test_the_all_topics_button_shows_the_topics(coach, content) -> None:
     assert texts(outs, ALEX)[-1].endswith(content.t("topics_title", "en"))
     title = content.title("redefining", "en")
     assert any(title in label for label in buttons(outs, ALEX))
+
+
+async def test_topics_gathers_every_features_part_around_the_conversations(coach) -> None:
+    """/topics: the suggestions (why, and a button each) above the conversations; below
+    them the check, then the Talk Table for a linked person; the calm break closes it."""
+    coach.bot_username = "attune_test_bot"  # the Talk Table's button is a t.me link
+    await link(coach, ALEX, SAM)
+    [menu] = [o for o in await coach.run_command(ALEX, "topics") if o.chat_id == ALEX.chat_id]
+    t = coach.content.t
+    assert menu.text.startswith(t("path_suggested_title", "en"))
+    assert menu.text.endswith(t("topics_title", "en"))
+    labels = [row[0].label for row in menu.keyboard]
+    topics = coach.content.topics
+    suggested = labels[: -len(topics) - 3]
+    assert suggested, "suggestions come first"
+    for label in suggested:
+        assert label in {
+            t("path_suggestion_button", "en", title=coach.content.title(d, "en")) for d in topics
+        }
+    listed = labels[len(suggested) : len(suggested) + len(topics)]
+    assert [label.split(" ", 1)[1] for label in listed] == [
+        coach.content.title(d, "en") for d in topics
+    ]
+    assert labels[-3:] == [
+        t("path_take_check", "en"),
+        t("table_open_button", "en"),
+        t("menu_need_a_break", "en"),
+    ]
+
+
+async def test_topics_are_listed_in_the_persons_language(coach) -> None:
+    menu = buttons(await coach.run_command(SAM, "topics"), SAM)
+    for dialog in coach.content.topics:
+        title = coach.content.title(dialog, "tr")
+        assert title != coach.content.title(dialog, "en")
+        assert any(label.endswith(title) for label in menu), title
