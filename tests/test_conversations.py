@@ -24,6 +24,7 @@ async def test_start_greets_in_one_message_and_opens_welcome(coach) -> None:
     outs = await coach.run_command(ALEX, "start")
     [said] = texts(outs, ALEX)
     assert "not therapy or emergency care" in said and "Let's get to know" in said
+    assert said.startswith(coach.content.t("start_intro", "en", name=", Alex")), "by name"
     assert buttons(outs, ALEX), "the welcome dialog begins with buttons"
 
 
@@ -216,6 +217,24 @@ async def test_the_closing_opens_by_how_far_the_person_has_come(coach) -> None:
     await coach.handle(SAM, finish_four)
     said = " ".join(texts(await coach.press(SAM, callbacks.Topic("closing").pack()), SAM))
     assert "You've come a long way" in said or "Bu sohbetlerde uzun bir yol" in said
+
+
+async def test_the_closing_opens_as_the_long_way_from_the_fourth_finished_topic(coach) -> None:
+    async def opening_after(person, finished) -> str:
+        async def finish(turn) -> None:
+            for topic in finished:
+                await turn.store.record_progress(
+                    turn.user.id, topic, node=None, now=turn.now, done=True
+                )
+
+        await coach.handle(person, finish)
+        outs = await coach.press(person, callbacks.Topic("closing").pack())
+        return " ".join(texts(outs, person))
+
+    three = await opening_after(ALEX, coach.content.topics[:3])
+    assert "fine to read it early" in three and "You've come a long way" not in three
+    four = await opening_after(KIM, coach.content.topics[:4])
+    assert "You've come a long way" in four
 
 
 async def test_a_long_shared_answer_reaches_the_partner_whole_in_labelled_parts(coach) -> None:
