@@ -295,6 +295,10 @@ EQUIVALENT: dict[str, str] = {
     # claims: the doubling capped at 2**31 instead of 2**30: either is far past `longest`
     # (2 s * 2**30 is 68 years), which `min` then gives.
     "bot.delivery.record.xǁRetryǁpause__mutmut_14": "both caps are far past the longest pause",
+    # sharing: /start's greeting folded from the turn's start (mark None): nothing is said
+    # before it in its turn (the invite payload returns False before saying anything, and
+    # a new person's first text reaches `start` only when no screen answered it).
+    "bot.conversations.xǁConversationsǁstart__mutmut_15": "nothing said before /start's greeting",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it
