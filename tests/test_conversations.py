@@ -28,6 +28,13 @@ async def test_start_greets_in_one_message_and_opens_welcome(coach) -> None:
     assert buttons(outs, ALEX), "the welcome dialog begins with buttons"
 
 
+async def test_start_mid_conversation_greets_and_goes_on_where_the_person_was(coach) -> None:
+    question = texts(await walk_to_question(coach), ALEX)[-1]
+    [said] = texts(await coach.run_command(ALEX, "start"), ALEX)
+    assert said.startswith(coach.content.t("start_intro", "en", name=", Alex"))
+    assert said.endswith(question)
+
+
 async def test_start_in_turkish_follows_telegram_language(coach) -> None:
     outs = await coach.run_command(SAM, "start")
     assert "Merhaba" in texts(outs, SAM)[0]
