@@ -35,6 +35,24 @@ async def test_start_mid_conversation_greets_and_goes_on_where_the_person_was(co
     assert said.endswith(question)
 
 
+async def test_start_shows_the_topics_once_the_welcome_was_had(coach, content) -> None:
+    async def welcomed(turn) -> None:
+        await turn.store.record_progress(
+            turn.user.id, "welcome", node=None, now=turn.now, done=True
+        )
+
+    await coach.handle(ALEX, welcomed)
+    [said] = texts(await coach.run_command(ALEX, "start"), ALEX)
+    assert said.startswith(content.t("start_intro", "en", name=", Alex"))
+    assert said.endswith(content.t("topics_title", "en"))
+
+
+async def test_someone_new_who_just_says_hi_is_welcomed(coach) -> None:
+    [said] = texts(await coach.text(KIM, "hi"), KIM)
+    assert said.startswith(coach.content.t("start_intro", "en", name=", Kim"))
+    assert "Let's get to know" in said
+
+
 async def test_start_in_turkish_follows_telegram_language(coach) -> None:
     outs = await coach.run_command(SAM, "start")
     assert "Merhaba" in texts(outs, SAM)[0]
