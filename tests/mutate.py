@@ -299,6 +299,11 @@ EQUIVALENT: dict[str, str] = {
     # before it in its turn (the invite payload returns False before saying anything, and
     # a new person's first text reaches `start` only when no screen answered it).
     "bot.conversations.xǁConversationsǁstart__mutmut_15": "nothing said before /start's greeting",
+    # sharing: the feature's name None or "XXconversationsXX": a feature's name is read only
+    # for the error about two features claiming one thing (naming the later one, and this
+    # feature is the first) and as the key of typed input, which this feature has none of.
+    "bot.conversations.x_feature__mutmut_3": "name read only in a clash (it is first)",
+    "bot.conversations.x_feature__mutmut_13": "name read only in a clash (it is first)",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it
