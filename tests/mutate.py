@@ -213,6 +213,11 @@ EQUIVALENT: dict[str, str] = {
     # `_reveal` read only its dialog, node and text (the row is written with the real key).
     "bot.together.flow.x_typed__mutmut_43": "answered reads no effect.key",
     "bot.together.flow.x_typed__mutmut_45": "answered reads no effect.together",
+    "bot.together.flow.x_typed__mutmut_53": "answered reads no effect.together",
+    # together: release_held's own quiet check weakened (`couple is None and user.quiet`):
+    # its only caller, the link's safety question (link_settled), runs it only when neither
+    # is quiet, and with no couple its query finds no rows.
+    "bot.together.flow.x_release_held__mutmut_3": "link_settled runs only when neither is quiet",
     # together: the Reflection's created_at left to its default (utcnow) instead of turn.now:
     # the same instant in production (turn.now is the wall clock there); only /mydata shows it.
     "bot.together.flow.x_typed__mutmut_70": "created_at default is the same clock",
