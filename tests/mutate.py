@@ -318,6 +318,10 @@ EQUIVALENT: dict[str, str] = {
     # feature is the first) and as the key of typed input, which this feature has none of.
     "bot.conversations.x_feature__mutmut_3": "name read only in a clash (it is first)",
     "bot.conversations.x_feature__mutmut_13": "name read only in a clash (it is first)",
+    # claims: the backfill run again by a sweep at the very instant of the last one (`<`
+    # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
+    # sooner (their first check-in is a day away); the wall clock does not stand still.
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_7": "an extra, idempotent backfill at one instant",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it

@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery.record import ClaimConflict
 from bot.nudges import sweep as sweep_module
-from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, UNKNOWN
+from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, SUMMARY, UNKNOWN
 from bot.sending import Outcome
 from bot.storage.db import create_engine
 from tests.nudges.support import (
@@ -147,6 +147,44 @@ async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_ba
             await sweep_of(coach).claim(clock())
         assert await deliveries(coach) == []
         assert (await schedule(coach, ALEX)).next_due_at == TUESDAY_DUE, "rolled back"
+    finally:
+        await engine.dispose()
+
+
+async def test_a_weekly_picture_row_changed_since_it_was_read_rolls_its_claim_back(
+    sqlite_url, content, clock, monkeypatch
+) -> None:
+    """The same guard for the weekly pictures' claim."""
+    from bot.storage.migrate import migrate
+
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    try:
+        coach = make_coach(engine, content, clock)
+        await meet(coach, ALEX, SAM)
+        for person in (ALEX, SAM):
+            await coach.press(person, "ns|s|1")
+        due = (await schedule(coach, ALEX)).summary_due_at
+        assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
+        clock.set(due + timedelta(minutes=1))
+        read = sweep_module._lock_due
+        schedules = sweep_module.SCHEDULES
+
+        async def read_then_changed(session, column, now, limit, *extra):  # type: ignore[no-untyped-def]
+            rows = await read(session, column, now, limit, *extra)
+            if column is schedules.c.summary_due_at:
+                await session.exec(
+                    schedules.update()
+                    .where(schedules.c.user_id == SAM.user_id)
+                    .values(summary_due_at=due + timedelta(days=7))
+                )
+            return rows
+
+        monkeypatch.setattr(sweep_module, "_lock_due", read_then_changed)
+        with pytest.raises(ClaimConflict):
+            await sweep_of(coach).claim(clock())
+        assert [d for d in await deliveries(coach) if d.stream == SUMMARY] == []
+        assert (await schedule(coach, ALEX)).summary_due_at == due, "rolled back"
     finally:
         await engine.dispose()
 
