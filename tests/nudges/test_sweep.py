@@ -337,6 +337,16 @@ async def test_a_batch_limit_spreads_a_crowd_over_several_sweeps(db_engine, cont
     assert await tick(coach) == []
 
 
+async def test_a_batch_of_one_sends_one_check_in_a_sweep(db_engine, content, clock):
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(coach, ALEX, SAM)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    assert len(await tick(coach)) == 1
+    assert len(await tick(coach)) == 1
+    assert await tick(coach) == []
+
+
 async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(
     coach, clock, monkeypatch, caplog
 ) -> None:
