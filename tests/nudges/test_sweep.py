@@ -11,6 +11,7 @@ import pytest
 from bot.delivery.record import ClaimConflict
 from bot.nudges import sweep as sweep_module
 from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, SUMMARY, UNKNOWN
+from bot.nudges.plan import Reason
 from bot.sending import Outcome
 from bot.storage.db import create_engine
 from tests.nudges.support import (
@@ -201,12 +202,15 @@ async def test_after_downtime_within_the_grace_window_the_check_in_is_sent_once(
 
 
 async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_burst(
-    coach, clock
+    coach, clock, caplog
 ) -> None:
-    await meet(coach, ALEX)
+    await meet(coach, ALEX, SAM)
     await tick(coach)
     clock.set(TUESDAY_DUE + timedelta(days=7, hours=3))  # down for a week: three occurrences
-    assert await tick(coach) == []
+    with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
+        assert await tick(coach) == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
+    assert said == [f"check-ins not sent: { {Reason.LATE: 2} }"], "counted by reason"
     row = await schedule(coach, ALEX)
     assert row.next_due_at is not None and row.next_due_at > clock.now
     assert row.next_due_at == TUESDAY_DUE + timedelta(days=10)
@@ -214,7 +218,7 @@ async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_
 
 
 async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
-    database_url, content, clock, coach
+    database_url, content, clock, coach, caplog
 ) -> None:
     await meet(coach, ALEX)
     await tick(coach)
@@ -227,7 +231,10 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
         survivor = sweep_of(make_coach(other_engine, content, clock))
         assert await survivor.run() == [], "the lease still protects the claim"
         clock.advance(minutes=6)  # past the 5-minute lease
-        taken = await survivor.run()
+        with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
+            taken = await survivor.run()
+        said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
+        assert said == ["took over 1 check-ins from a stopped process or a pause"]
         assert len(taken) == 1 and taken[0].text == outs[0].text, "the same check-in"
         assert not await dead.admit(outs[0]), "the old owner may no longer send it"
         assert await deliver(survivor, taken) == taken
