@@ -322,6 +322,9 @@ EQUIVALENT: dict[str, str] = {
     # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
     # sooner (their first check-in is a day away); the wall clock does not stand still.
     "bot.nudges.sweep.xǁSweepǁclaim__mutmut_7": "an extra, idempotent backfill at one instant",
+    # claims: `_lock_due`'s join with no ON clause: SQLAlchemy takes it from the one foreign
+    # key between the schedules and users (user_id -> users.id), the same condition.
+    "bot.nudges.sweep.x__lock_due__mutmut_7": "the join's ON inferred from the one FK",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it
