@@ -326,19 +326,48 @@ class Turn:
         text = self.content.t(key, partner.lang, **values)
         # News of the link itself (it may come from a /forget that erased its sender) names no
         # sender; anything else does, so the sender can be told if it cannot be delivered.
-        sender = None if about_the_link else self.user.id
+        out = self.composed_to_partner(
+            key,
+            text,
+            keyboard,
+            from_sender=not about_the_link,
+            urgent=urgent,
+            about=json.dumps(about, sort_keys=True) if about else None,
+            useful_until=useful_until,
+        )
+        if about_the_link:
+            self.link_news.append(out)
+        return True
+
+    def composed_to_partner(
+        self,
+        kind: str,
+        text: str,
+        keyboard: Keyboard = (),
+        *,
+        from_sender: bool = True,
+        urgent: bool = False,
+        about: str | None = None,
+        useful_until: datetime | None = None,
+    ) -> Outbound:
+        """Queue words already composed in the partner's language (a reveal of both answers,
+        built from both rows) as a partner message: named by `kind` and, `from_sender`, as
+        this person's, who is then told if it does not arrive (`Outbox.tell_sender`).
+
+        Whether it may go at all is the caller's: `to_partner` checks quiet mode and a
+        partner still here; a reveal has already checked both people's rows."""
+        partner = self.partner
+        assert partner is not None, "a partner message needs a partner"
         out = Outbound(
             partner.chat_id,
             partner.id,
             text,
             keyboard,
             urgent=urgent,
-            kind=key,
-            sender_id=sender,
-            about=json.dumps(about, sort_keys=True) if about else None,
+            kind=kind,
+            sender_id=self.user.id if from_sender else None,
+            about=about,
             useful_until=useful_until,
         )
         self.out.append(out)
-        if about_the_link:
-            self.link_news.append(out)
-        return True
+        return out

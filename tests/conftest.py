@@ -33,6 +33,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.sort(key=_longest_first)
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`make test`'s `--dist loadgroup`: some modules whole to one worker
+    (`tests.support.scheduling`); any other `--dist` is xdist's own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.support.scheduling import OneWorkerFor
+
+    return OneWorkerFor(config, log)
+
+
 def _longest_first(item: pytest.Item) -> int:
     if item.get_closest_marker("slow"):
         return 0

@@ -171,6 +171,12 @@ EQUIVALENT: dict[str, str] = {
     "bot.couples.linking.x_join__mutmut_46": "inviter's row lock serializes joins",
     "bot.couples.linking.x_join__mutmut_49": "inviter's row lock serializes joins",
     "bot.couples.linking.x_join__mutmut_50": "inviter's row lock serializes joins",
+    # linking: a couple always has its two members (only join and unlink write couple_id,
+    # each for both people in one transaction; /forget unlinks before it deletes), so
+    # `_other_member`'s default (None; without it, StopIteration) and the unlink's initial
+    # `partner` ("" instead of None) are never what is returned: the partner is found.
+    "bot.couples.linking.x__other_member__mutmut_4": "a couple always has two members",
+    "bot.couples.linking.x_unlink__mutmut_37": "a couple always has two members",
     # together: `waiting.done(turn, FEATURE)` -> `done(turn)`/`done(turn, None)` in `typed`: the
     # coach calls a feature's `typed` only with that feature's own open question.
     "bot.together.flow.x_typed__mutmut_2": "typed only ever gets this feature's question",

@@ -183,11 +183,7 @@ class Answers:
         own = shown(turn.user, mine, theirs, partner.name)
         turn.out.append(Outbound(turn.user.chat_id, turn.user.id, own))
         text = shown(partner, theirs, mine, turn.user.name)
-        turn.out.append(
-            Outbound(
-                partner.chat_id, partner.id, text, kind="followup_reveal", sender_id=turn.user.id
-            )
-        )
+        turn.composed_to_partner("followup_reveal", text)
 
 
 def _hushed(turn: Turn) -> bool:

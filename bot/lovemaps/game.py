@@ -337,16 +337,7 @@ class LoveMaps:
         text, keyboard = shown(turn.user, mine, theirs, partner.name)
         turn.out.append(Outbound(turn.user.chat_id, turn.user.id, text, keyboard))
         text, keyboard = shown(partner, theirs, mine, turn.user.name)
-        turn.out.append(
-            Outbound(
-                partner.chat_id,
-                partner.id,
-                text,
-                keyboard,
-                kind="lovemaps_reveal",
-                sender_id=turn.user.id,
-            )
-        )
+        turn.composed_to_partner("lovemaps_reveal", text, keyboard)
 
     # -- typed answers ----------------------------------------------------------------
 

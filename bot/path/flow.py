@@ -268,15 +268,7 @@ class Path:
         turn.say(self._comparison(turn, turn.lang, partner.name, alike, differ), replace=True)
         lang = turn.content.lang(partner.lang)
         text = self._comparison(turn, lang, turn.user.name, alike, differ)
-        turn.out.append(
-            Outbound(
-                partner.chat_id,
-                partner.id,
-                text,
-                kind="path_compare_result",
-                sender_id=turn.user.id,  # told if it does not arrive (`Outbox.tell_sender`)
-            )
-        )
+        turn.composed_to_partner("path_compare_result", text)
         mine.compared_with, theirs.compared_with = theirs.id, mine.id
         turn.session.add(mine)
         turn.session.add(theirs)

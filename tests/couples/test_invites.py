@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from bot.couples import invites
-from bot.couples.invites import INVITE_TTL, MAX_FAILED_ATTEMPTS, CodeStatus
+from bot.couples.invites import ATTEMPT_WINDOW, INVITE_TTL, MAX_FAILED_ATTEMPTS, CodeStatus
 from bot.couples.models import Invite, LinkAttempt
 from bot.storage.db import session_factory
 from bot.storage.repo import ensure_user
@@ -152,3 +152,28 @@ async def test_old_failures_are_pruned(sessions, clock):
     async with sessions() as session:
         rows = (await session.exec(select(LinkAttempt))).all()
     assert len(rows) == 1, "only the newest failure is still worth keeping"
+
+
+async def test_a_failure_is_forgotten_the_moment_it_stops_counting(sessions, clock):
+    async with sessions() as session, session.begin():
+        await invites.record_failure(session, 2, clock())
+    clock.advance(seconds=ATTEMPT_WINDOW.total_seconds())  # exactly: it no longer counts
+    async with sessions() as session, session.begin():
+        assert await invites.failed_attempts(session, 2, clock()) == 0
+        await invites.record_failure(session, 2, clock())
+    async with sessions() as session:
+        rows = (await session.exec(select(LinkAttempt))).all()
+    assert [row.at for row in rows] == [clock()], "an attempt that no longer counts is not kept"
+
+
+async def test_pruning_touches_only_the_failing_persons_own_attempts(sessions, clock):
+    async with sessions() as session, session.begin():
+        await invites.record_failure(session, 3, clock())
+    clock.advance(hours=2)
+    async with sessions() as session, session.begin():
+        await invites.record_failure(session, 2, clock())
+    async with sessions() as session:
+        rows = (await session.exec(select(LinkAttempt))).all()
+    assert sorted(row.user_id for row in rows) == [2, 3], (
+        "person 3's old attempt goes at their own next failure (or /forget), not at another's"
+    )

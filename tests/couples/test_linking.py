@@ -224,6 +224,43 @@ async def test_members_of_a_couple_are_read_fresh(pg_coach):
         ]
 
 
+async def test_unlinking_reads_the_person_fresh(pg_coach):
+    """Someone joins Ana's link while her /forget is under way: the couple just made is
+    ended (and Ben told), not left with a member about to be deleted."""
+    ana, ben = people(2)
+    await named(pg_coach, ana, ben)
+    async with pg_coach.sessions() as forgetting:
+        seen_before = await forgetting.get(User, ana.user_id)  # held: the identity map is weak
+        assert seen_before is not None and seen_before.couple_id is None
+        await forgetting.commit()
+        await link(pg_coach, ana, ben)
+        couple_id = (await state(pg_coach, ana))[0]
+        result = await linking.unlink(forgetting, ana.user_id)
+        await forgetting.commit()
+    assert result.ended and result.partner is not None
+    assert result.partner.id == ben.user_id
+    assert couple_id is not None and await state(pg_coach, ana, ben) == [None, None]
+
+
+async def test_an_unlink_that_waited_for_another_finds_nothing_to_end(pg_coach):
+    """A double tap on "unlink": the second one waits for the first's locks, then sees
+    the couple already ended, so it ends nothing and tells no one again."""
+    ana, ben = people(2)
+    await named(pg_coach, ana, ben)
+    await link(pg_coach, ana, ben)
+    couple_id = (await state(pg_coach, ana))[0]
+    async with pg_coach.sessions() as first, pg_coach.sessions() as second:
+        assert (await linking.unlink(first, ana.user_id, couple_id)).ended
+        waiting = asyncio.create_task(linking.unlink(second, ana.user_id, couple_id))
+        await until(lambda: _blocked_or_done(pg_coach, waiting), what="the second unlink")
+        assert not waiting.done(), "the second unlink must wait for the first"
+        await first.commit()
+        after = await asyncio.wait_for(waiting, 10)
+        await second.commit()
+    assert after == linking.Unlinked(False), "nothing ended, no partner to tell"
+    assert await state(pg_coach, ana, ben) == [None, None]
+
+
 async def test_a_locked_invite_waits_for_the_claim_and_reads_it(pg_coach):
     ana, ben = people(2)
     await named(pg_coach, ana, ben)

@@ -1,7 +1,8 @@
 """Every kind of message one partner sends the other is either named to its sender when
 it is undelivered (`undelivered_what_<kind>`, in every language) or listed as silent, with
 a reason (`bot.outbox.store.SILENT`). The kinds are read from the code: every
-`to_partner`/`to_partner_now` call and every `Outbound` naming a `sender_id`, so a new
+`to_partner`/`to_partner_now`/`composed_to_partner` call and every `Outbound` naming a
+`sender_id`, so a new
 kind of partner message cannot slip by without a decision. And every `Outbound` that may
 reach someone other than the person whose turn it is names its `kind`: one with no kind
 goes to that person's own chat, or is listed in `NOT_TO_A_PARTNER` with a reason."""
@@ -177,6 +178,10 @@ def test_every_message_that_may_reach_a_partner_names_its_kind() -> None:
         assert len(reason.split()) >= 8, f"{place}: say why it is no message to a partner"
 
 
+SENDING = ("to_partner", "to_partner_now", "composed_to_partner")
+"""`Turn`'s ways to a partner, each with the message's kind first."""
+
+
 def partner_kinds() -> dict[str, str]:
     """Each kind of message to a partner that names its sender, and where it is sent."""
     kinds: dict[str, str] = {}
@@ -184,7 +189,7 @@ def partner_kinds() -> dict[str, str]:
         tree = ast.parse(path.read_text(), str(path))
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
             keywords = {k.arg: k.value for k in call.keywords}
-            if _called(call) in ("to_partner", "to_partner_now") and call.args:
+            if _called(call) in SENDING and call.args:
                 link = keywords.get("about_the_link")
                 if isinstance(link, ast.Constant) and link.value is True:
                     continue  # news of the link itself names no sender
@@ -195,7 +200,7 @@ def partner_kinds() -> dict[str, str]:
                 key = keywords["kind"]
             else:
                 continue
-            if _enclosing(tree, call).name in ("to_partner", "to_partner_now"):
+            if _enclosing(tree, call).name in SENDING:
                 continue  # the sending itself (bot.turn), passing on its caller's key
             try:
                 found = _keys(tree, key, call)

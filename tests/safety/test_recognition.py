@@ -138,12 +138,6 @@ and flattered by the parts the classifier was trained on: the blind parts' 91 % 
 figures to trust (v5-v7 are training figures since the seventh pass)."""
 
 
-pytestmark = pytest.mark.xdist_group("recognition")
-"""Under pytest-xdist (`make test`, `--dist loadgroup`) this module runs on one worker: its
-tables screen every corpus sentence (~230 s of CPU), and spread over two workers each of
-them built the tables again."""
-
-
 @pytest.fixture(scope="module")
 def tables():
     return scores_by(default_detector())
