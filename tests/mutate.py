@@ -171,6 +171,23 @@ EQUIVALENT: dict[str, str] = {
     "bot.couples.linking.x_join__mutmut_46": "inviter's row lock serializes joins",
     "bot.couples.linking.x_join__mutmut_49": "inviter's row lock serializes joins",
     "bot.couples.linking.x_join__mutmut_50": "inviter's row lock serializes joins",
+    # linking: the re-read invite's status for `None` instead of the joiner: the person
+    # only changes the OWN answer, and OWN was ruled out above (an invite's owner is fixed).
+    "bot.couples.linking.x_join__mutmut_53": "OWN already ruled out; owner never changes",
+    # linking: `used = None` (or `used and False`): the claim of an invite just read unused
+    # under its row lock (and the inviter's) cannot fail, so in this branch the status is
+    # never OK: `used` is False whichever way it is written.
+    "bot.couples.linking.x_join__mutmut_67": "claim cannot fail after OK under the locks",
+    "bot.couples.linking.x_join__mutmut_73": "claim cannot fail after OK under the locks",
+    # linking: the inviter left out of a refusal (USED/EXPIRED/UNKNOWN): the handler reads
+    # `inviter` only for LINKED.
+    "bot.couples.linking.x_join__mutmut_70": "inviter unread for a refusal",
+    "bot.couples.linking.x_join__mutmut_72": "inviter unread for a refusal",
+    # linking: LINKED without `partner` (None or left out): the handler reads `partner`
+    # only for ALREADY_LINKED (its docstring: for the ALREADY_* outcomes).
+    "bot.couples.linking.x_join__mutmut_87": "partner unread for LINKED",
+    "bot.couples.linking.x_join__mutmut_89": "partner unread for LINKED",
+    "bot.couples.linking.x_join__mutmut_90": "partner unread for LINKED",
     # linking: a couple always has its two members (only join and unlink write couple_id,
     # each for both people in one transaction; /forget unlinks before it deletes), so
     # `_other_member`'s default (None; without it, StopIteration) and the unlink's initial
@@ -196,6 +213,11 @@ EQUIVALENT: dict[str, str] = {
     # `_reveal` read only its dialog, node and text (the row is written with the real key).
     "bot.together.flow.x_typed__mutmut_43": "answered reads no effect.key",
     "bot.together.flow.x_typed__mutmut_45": "answered reads no effect.together",
+    "bot.together.flow.x_typed__mutmut_53": "answered reads no effect.together",
+    # together: release_held's own quiet check weakened (`couple is None and user.quiet`):
+    # its only caller, the link's safety question (link_settled), runs it only when neither
+    # is quiet, and with no couple its query finds no rows.
+    "bot.together.flow.x_release_held__mutmut_3": "link_settled runs only when neither is quiet",
     # together: the Reflection's created_at left to its default (utcnow) instead of turn.now:
     # the same instant in production (turn.now is the wall clock there); only /mydata shows it.
     "bot.together.flow.x_typed__mutmut_70": "created_at default is the same clock",
@@ -278,6 +300,15 @@ EQUIVALENT: dict[str, str] = {
     # claims: the doubling capped at 2**31 instead of 2**30: either is far past `longest`
     # (2 s * 2**30 is 68 years), which `min` then gives.
     "bot.delivery.record.xǁRetryǁpause__mutmut_14": "both caps are far past the longest pause",
+    # sharing: /start's greeting folded from the turn's start (mark None): nothing is said
+    # before it in its turn (the invite payload returns False before saying anything, and
+    # a new person's first text reaches `start` only when no screen answered it).
+    "bot.conversations.xǁConversationsǁstart__mutmut_15": "nothing said before /start's greeting",
+    # sharing: the feature's name None or "XXconversationsXX": a feature's name is read only
+    # for the error about two features claiming one thing (naming the later one, and this
+    # feature is the first) and as the key of typed input, which this feature has none of.
+    "bot.conversations.x_feature__mutmut_3": "name read only in a clash (it is first)",
+    "bot.conversations.x_feature__mutmut_13": "name read only in a clash (it is first)",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it

@@ -24,7 +24,33 @@ async def test_start_greets_in_one_message_and_opens_welcome(coach) -> None:
     outs = await coach.run_command(ALEX, "start")
     [said] = texts(outs, ALEX)
     assert "not therapy or emergency care" in said and "Let's get to know" in said
+    assert said.startswith(coach.content.t("start_intro", "en", name=", Alex")), "by name"
     assert buttons(outs, ALEX), "the welcome dialog begins with buttons"
+
+
+async def test_start_mid_conversation_greets_and_goes_on_where_the_person_was(coach) -> None:
+    question = texts(await walk_to_question(coach), ALEX)[-1]
+    [said] = texts(await coach.run_command(ALEX, "start"), ALEX)
+    assert said.startswith(coach.content.t("start_intro", "en", name=", Alex"))
+    assert said.endswith(question)
+
+
+async def test_start_shows_the_topics_once_the_welcome_was_had(coach, content) -> None:
+    async def welcomed(turn) -> None:
+        await turn.store.record_progress(
+            turn.user.id, "welcome", node=None, now=turn.now, done=True
+        )
+
+    await coach.handle(ALEX, welcomed)
+    [said] = texts(await coach.run_command(ALEX, "start"), ALEX)
+    assert said.startswith(content.t("start_intro", "en", name=", Alex"))
+    assert said.endswith(content.t("topics_title", "en"))
+
+
+async def test_someone_new_who_just_says_hi_is_welcomed(coach) -> None:
+    [said] = texts(await coach.text(KIM, "hi"), KIM)
+    assert said.startswith(coach.content.t("start_intro", "en", name=", Kim"))
+    assert "Let's get to know" in said
 
 
 async def test_start_in_turkish_follows_telegram_language(coach) -> None:
@@ -85,6 +111,8 @@ async def test_a_shared_answer_reaches_the_partner_marked_as_shared(coach) -> No
     outs = await coach.press(ALEX, share)
     to_sam = texts(outs, SAM)
     assert len(to_sam) == 1 and "we never talk about money" in to_sam[0] and "Alex" in to_sam[0]
+    told = next(o for o in outs if o.chat_id == ALEX.chat_id)
+    assert told.replace and told.text == coach.content.t("shared", "en", partner="Sam")
     async with coach.sessions() as session:
         rows = (await session.exec(select(Reflection))).all()
     assert [r.shared for r in rows] == [True]
@@ -216,6 +244,24 @@ async def test_the_closing_opens_by_how_far_the_person_has_come(coach) -> None:
     assert "You've come a long way" in said or "Bu sohbetlerde uzun bir yol" in said
 
 
+async def test_the_closing_opens_as_the_long_way_from_the_fourth_finished_topic(coach) -> None:
+    async def opening_after(person, finished) -> str:
+        async def finish(turn) -> None:
+            for topic in finished:
+                await turn.store.record_progress(
+                    turn.user.id, topic, node=None, now=turn.now, done=True
+                )
+
+        await coach.handle(person, finish)
+        outs = await coach.press(person, callbacks.Topic("closing").pack())
+        return " ".join(texts(outs, person))
+
+    three = await opening_after(ALEX, coach.content.topics[:3])
+    assert "fine to read it early" in three and "You've come a long way" not in three
+    four = await opening_after(KIM, coach.content.topics[:4])
+    assert "You've come a long way" in four
+
+
 async def test_a_long_shared_answer_reaches_the_partner_whole_in_labelled_parts(coach) -> None:
     """An answer near Telegram's limit no longer fits once framed for the partner: it goes
     in parts, each within the limit and marked (1/2), (2/2); the author is told so, in place
@@ -245,3 +291,39 @@ async def test_the_all_topics_button_shows_the_topics(coach, content) -> None:
     assert texts(outs, ALEX)[-1].endswith(content.t("topics_title", "en"))
     title = content.title("redefining", "en")
     assert any(title in label for label in buttons(outs, ALEX))
+
+
+async def test_topics_gathers_every_features_part_around_the_conversations(coach) -> None:
+    """/topics: the suggestions (why, and a button each) above the conversations; below
+    them the check, then the Talk Table for a linked person; the calm break closes it."""
+    coach.bot_username = "attune_test_bot"  # the Talk Table's button is a t.me link
+    await link(coach, ALEX, SAM)
+    [menu] = [o for o in await coach.run_command(ALEX, "topics") if o.chat_id == ALEX.chat_id]
+    t = coach.content.t
+    assert menu.text.startswith(t("path_suggested_title", "en"))
+    assert menu.text.endswith(t("topics_title", "en"))
+    labels = [row[0].label for row in menu.keyboard]
+    topics = coach.content.topics
+    suggested = labels[: -len(topics) - 3]
+    assert suggested, "suggestions come first"
+    for label in suggested:
+        assert label in {
+            t("path_suggestion_button", "en", title=coach.content.title(d, "en")) for d in topics
+        }
+    listed = labels[len(suggested) : len(suggested) + len(topics)]
+    assert [label.split(" ", 1)[1] for label in listed] == [
+        coach.content.title(d, "en") for d in topics
+    ]
+    assert labels[-3:] == [
+        t("path_take_check", "en"),
+        t("table_open_button", "en"),
+        t("menu_need_a_break", "en"),
+    ]
+
+
+async def test_topics_are_listed_in_the_persons_language(coach) -> None:
+    menu = buttons(await coach.run_command(SAM, "topics"), SAM)
+    for dialog in coach.content.topics:
+        title = coach.content.title(dialog, "tr")
+        assert title != coach.content.title(dialog, "en")
+        assert any(label.endswith(title) for label in menu), title

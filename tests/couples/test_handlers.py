@@ -293,6 +293,18 @@ async def test_a_code_whose_owner_made_a_new_one_while_the_joiner_named_themselv
     assert texts(outs, ALEX) == []
 
 
+async def test_a_code_that_expired_while_the_joiner_named_themselves(coach, clock):
+    code = await invite(coach, ALEX)
+    clock.advance(hours=47, minutes=59)
+    outs = await coach.run_command(SAM, "start", (code,))
+    assert texts(outs, SAM)[-1].endswith(coach.content.t("name_ask", "en"))
+    clock.advance(minutes=2)  # the invite's 48 hours are over; the name question is not
+    outs = await coach.text(SAM, "Sam")
+    assert texts(outs, SAM)[-1].endswith(coach.content.t("join_expired", "en"))
+    assert texts(outs, ALEX) == []
+    assert (await user(coach, SAM)).couple_id is None
+
+
 # -- /unlink --------------------------------------------------------------------------
 
 

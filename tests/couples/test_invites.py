@@ -82,6 +82,7 @@ async def test_an_invite_stores_the_hash_and_expires_in_48_hours(sessions, clock
         stored = (await session.exec(select(Invite))).one()
     assert stored.code_hash == invites.hash_code(code)
     assert code not in {str(v) for v in stored.model_dump().values()}
+    assert stored.created_at == clock()
     assert stored.expires_at == clock() + INVITE_TTL
 
 
@@ -92,6 +93,27 @@ async def test_a_new_invite_replaces_the_unused_one(sessions, clock):
     async with sessions() as session:
         assert await invites.find(session, first) is None
         assert await invites.find(session, second) is not None
+
+
+async def test_a_new_invite_leaves_other_peoples_invites_alone(sessions, clock):
+    async with sessions() as session, session.begin():
+        others = await invites.create(session, 3, clock())
+        await invites.create(session, 1, clock())
+    async with sessions() as session:
+        assert await invites.find(session, others) is not None
+
+
+async def test_an_invite_is_read_fresh_even_if_the_session_has_seen_it(sessions, clock):
+    async with sessions() as session, session.begin():
+        code = await invites.create(session, 1, clock())
+    async with sessions() as reader:
+        seen = await invites.find(reader, code)  # held: the identity map is weak
+        assert seen is not None and seen.used_at is None and seen.id is not None
+        await reader.commit()
+        async with sessions() as other, other.begin():
+            assert await invites.claim(other, seen.id, clock())
+        again = await invites.find(reader, code)
+        assert again is not None and again.used_at is not None, "the claim is seen"
 
 
 async def test_an_invite_can_be_claimed_once(sessions, clock):

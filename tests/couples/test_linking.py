@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.coach import Coach
 from bot.couples import invites, linking
 from bot.storage.models import Couple, User
+from bot.storage.repo import ensure_user
 from bot.turn import Outbound, Person
 from tests.couples.conftest import invite, link, name_yourself, news
 from tests.support.people import texts
@@ -206,6 +207,26 @@ async def test_locking_users_waits_for_the_holder_and_reads_its_change(pg_coach)
         await first.commit()
         after = await asyncio.wait_for(waiting, 10)
         assert after[ana.user_id].couple_id == couple.id, "it reads the committed change"
+
+
+async def test_locking_users_takes_them_in_id_order(pg_coach):
+    """Two changes that lock the same people never wait for each other in a circle: one
+    waiting for the first of its people holds none of the others meanwhile, even when
+    they are stored ahead of the first."""
+    low, high = people(2)
+    async with pg_coach.sessions() as session, session.begin():
+        for person in (high, low):  # stored in this order: a scan would meet `high` first
+            await ensure_user(session, person.user_id, person.chat_id, "X", "en", pg_coach.clock())
+    async with pg_coach.sessions() as first, pg_coach.sessions() as second:
+        await linking.lock_users(first, [low.user_id])
+        waiting = asyncio.create_task(linking.lock_users(second, [high.user_id, low.user_id]))
+        await until(lambda: _blocked_or_done(pg_coach, waiting), what="the second lock")
+        assert not waiting.done(), "the second transaction must wait for the first"
+        also = await asyncio.wait_for(linking.lock_users(first, [high.user_id]), 10)
+        assert list(also) == [high.user_id], "the waiting one holds nothing yet"
+        await first.commit()
+        after = await asyncio.wait_for(waiting, 10)
+        assert list(after) == [low.user_id, high.user_id]
 
 
 async def test_members_of_a_couple_are_read_fresh(pg_coach):

@@ -509,3 +509,68 @@ async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode
 
     assert not any("phone away" in t for t in world.sam.texts)
     assert not any("second question" in t for t in world.alex.texts)
+
+
+@pytest.mark.parametrize("quiet", ["alex", "sam"])
+async def test_carried_answers_stay_private_if_quiet_mode_began_before_the_safety_answers(
+    strangers, en, quiet
+) -> None:
+    """Quiet mode turned on after linking, while the reveal waits for the safety question:
+    whoever turned it on, and whoever answers last, nothing is revealed."""
+    from tests.support.people import update_user
+
+    world = strangers
+    await both_answered_then_linked(world)
+    await update_user(world.coach, ALEX if quiet == "alex" else SAM, quiet=True)
+
+    await world.sam.press(en("link_safety_yes"))
+    await world.alex.press(en("link_safety_yes"))  # Alex's turn settles the link
+
+    assert reveals(world.alex) == reveals(world.sam) == 0
+
+
+async def test_answers_held_in_an_earlier_couple_are_not_released_with_the_next_ones(
+    strangers, en
+) -> None:
+    """Sam's worry kept Alex and Sam's carried answers held; Alex later links with Kim and
+    both answered the same question alone: only Alex and Kim's answers are revealed, once."""
+    world = strangers
+    await both_answered_then_linked(world)
+    await world.sam.press(en("link_safety_no"))
+    await world.alex.press(en("link_safety_yes"))
+    await world.unlink(world.alex)
+    await answer_alone(world, world.alex, "when you sit with me")
+    await answer_alone(world, world.kim, "when you hum while cooking")
+    world.alex.clear(), world.kim.clear()
+
+    await world.link(world.alex, world.kim)
+    for chat in (world.alex, world.kim):
+        await chat.press(en("link_safety_yes"))
+
+    for chat in (world.alex, world.kim):
+        both = [t for t in chat.texts if "sit with me" in t and "hum while cooking" in t]
+        assert len(both) == 1, chat.texts
+
+
+async def test_an_answer_given_in_quiet_mode_after_linking_stays_private_at_the_safety_answers(
+    strangers, en
+) -> None:
+    """Alex answered the question with Sam once (not with Kim); Kim answered it alone.
+    Linked with Kim, Alex answers it in quiet mode, then turns quiet mode off: the
+    safety answers release only what was carried over, and nothing of Alex's was."""
+    from tests.support.people import update_user
+
+    world = strangers
+    await world.link(world.alex, world.sam)
+    await answer_alone(world, world.alex, "words for Sam")
+    await world.unlink(world.alex)
+    await answer_alone(world, world.kim, "when you hum while cooking")
+    await world.link(world.alex, world.kim)
+    await update_user(world.coach, ALEX, quiet=True)
+    await answer_alone(world, world.alex, "my hushed words")
+    await update_user(world.coach, ALEX, quiet=False)
+
+    for chat in (world.alex, world.kim):
+        await chat.press(en("link_safety_yes"))
+
+    assert not any("hushed words" in t or "words for Sam" in t for t in world.kim.texts)

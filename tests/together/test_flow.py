@@ -569,3 +569,32 @@ async def test_the_reminder_names_the_topic_in_the_partners_language(pair_coach)
     await pair_coach.press(ALEX, "t|topic")
     [reminder] = texts(await pair_coach.text(ALEX, "cooking together"), SAM)
     assert "Yakınlık" in reminder and "Closeness" not in reminder
+
+
+async def test_a_reminder_or_reveal_that_cannot_arrive_is_named_to_its_sender(
+    pair_coach, clock
+) -> None:
+    """Each partner message says which talk it is about, so that if the partner blocked the
+    bot its sender is told what did not arrive by the topic's name (never the words)."""
+    from bot.outbox.store import Outbox
+    from bot.sending import Outcome
+
+    await link(pair_coach, ALEX, SAM)
+    outs = await answer(pair_coach, ALEX, "your laugh")
+    [reminder] = [o for o in outs if o.chat_id == SAM.chat_id]
+    outs = await answer(pair_coach, SAM, "senin sabrın")
+    [reveal] = [o for o in outs if o.chat_id == ALEX.chat_id]
+    outbox = Outbox(pair_coach.sessions, clock, owner="first", content=pair_coach.content)
+    told = []
+    for sent in (reminder, reveal):
+        async with outbox.sessions() as session, session.begin():
+            [staged] = await outbox.stage(session, [sent], clock())
+        assert await outbox.admit(staged)
+        await outbox.done(staged, Outcome.BLOCKED)
+        told += [o.text for o in await outbox.reclaim()]
+    t = pair_coach.content.t
+    what = t("undelivered_what_together_reminder", "en", title="Pair")
+    to_alex = t("undelivered_blocked", "en", what=what, partner="Sam")
+    what = t("undelivered_what_together_reveal", "tr", title="Çift")
+    to_sam = t("undelivered_blocked", "tr", what=what, partner="Alex")
+    assert told == [to_alex, to_sam]
