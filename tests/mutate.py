@@ -147,7 +147,16 @@ TARGETS = (
     Target(  # the sending side of the record: outbox, pacing/admission, group commit
         "delivery",
         ("bot/telegram/delivery.py", "bot/delivery/batch.py", "bot/outbox/store.py"),
-        ("tests/telegram", "tests/delivery", "tests/outbox"),
+        (
+            "tests/telegram",
+            "tests/delivery",
+            "tests/outbox",
+            # this scan of bot/'s source meets mutmut's copies of each function
+            # (x_decode__mutmut_orig, ...), which its list cannot name: it fails before
+            # any mutant runs (2026-12-03 12:38); it reads the source, runs none of it
+            "--deselect",
+            "tests/outbox/test_kinds.py::test_every_message_that_may_reach_a_partner_names_its_kind",
+        ),
     ),
 )
 EQUIVALENT: dict[str, str] = {

@@ -20,7 +20,7 @@ from bot.nudges.chart import (
 from bot.nudges.models import NudgeCheckin
 from bot.nudges.summary import WeeklyScores, encouragement, weekly_scores
 from bot.turn import Photo
-from tests.nudges.support import make_coach, meet, run_until
+from tests.nudges.support import make_coach, meet, run_until, update_schedule
 from tests.support.people import ALEX, SAM, link, update_user, user
 
 SUNDAY_PICTURE = datetime(2026, 3, 8, 15, tzinfo=UTC)  # Sunday 18:00 in Istanbul
@@ -149,4 +149,24 @@ async def test_no_picture_without_any_check_ins(coach, clock) -> None:
     await coach.press(ALEX, "ns|s|1")
     clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
     sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(minutes=10), minutes=5)
+    assert not any(isinstance(o.attachment, Photo) for o in sent)
+
+
+async def test_no_picture_while_the_person_has_paused_check_ins(coach, clock) -> None:
+    await fixture_couple(coach)
+    await coach.press(ALEX, "ns|s|1")
+    await update_user(coach, ALEX, nudges_paused_until=SUNDAY_PICTURE + timedelta(days=3))
+    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
+    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(hours=1), minutes=10)
+    assert not any(isinstance(o.attachment, Photo) for o in sent)
+
+
+async def test_no_picture_in_quiet_hours(coach, clock) -> None:
+    """Quiet hours apply to the weekly picture as to check-ins (the arrival above, at
+    18:00 Istanbul time, without them)."""
+    await fixture_couple(coach)
+    await coach.press(ALEX, "ns|s|1")
+    await update_schedule(coach, ALEX, quiet_start=17 * 60, quiet_end=20 * 60)  # Istanbul time
+    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
+    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(hours=1), minutes=10)
     assert not any(isinstance(o.attachment, Photo) for o in sent)

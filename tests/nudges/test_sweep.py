@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
 import pytest
 
 from bot.delivery.record import ClaimConflict
 from bot.nudges import sweep as sweep_module
-from bot.nudges.models import CLAIMED, SENDING, SENT, SKIPPED, UNKNOWN
+from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, UNKNOWN
 from bot.sending import Outcome
 from bot.storage.db import create_engine
 from tests.nudges.support import (
@@ -299,7 +300,7 @@ async def test_a_batch_limit_spreads_a_crowd_over_several_sweeps(db_engine, cont
 
 
 async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(
-    coach, clock, monkeypatch
+    coach, clock, monkeypatch, caplog
 ) -> None:
     await meet(coach, ALEX, SAM)
     await tick(coach)
@@ -313,7 +314,39 @@ async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(
         await original(turn, delivery_id, owner)
 
     monkeypatch.setattr(composer, "compose", broken_for_alex)
-    sent = await tick(coach)
+    with caplog.at_level(logging.ERROR, logger="bot.nudges.sweep"):
+        sent = await tick(coach)
     assert [o.chat_id for o in sent] == [SAM.chat_id]
-    statuses = {d.user_id: d.status for d in await deliveries(coach)}
+    rows = await deliveries(coach)
+    statuses = {d.user_id: d.status for d in rows}
     assert statuses == {ALEX.user_id: "failed", SAM.user_id: SENT}
+    [alexs] = [d.id for d in rows if d.user_id == ALEX.user_id]
+    [logged] = [r for r in caplog.records if r.name == "bot.nudges.sweep"]
+    assert logged.getMessage() == f"could not compose check-in {alexs}; it will not be sent"
+    assert logged.exc_info is not None and str(logged.exc_info[1]) == "bad data"
+
+
+async def test_a_check_in_claimed_again_after_it_was_sent_is_skipped_and_counted(
+    coach, clock, caplog
+) -> None:
+    await meet(coach, ALEX, SAM)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    await tick(coach)
+    sent = await deliveries(coach)
+    assert len(sent) == 2
+    record = sweep_of(coach).record
+    again = [
+        record.claim(d.user_id, clock(), due_at=d.due_at, claimed_at=clock(), stream=d.stream)
+        for d in sent
+    ]
+    later = sent[0].due_at + timedelta(days=1)
+    new = record.claim(sent[0].user_id, clock(), due_at=later, claimed_at=clock(), stream=NUDGE)
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.record"):
+        async with coach.sessions() as session, session.begin():
+            claimed = await record.insert(session, [*again, new])
+    assert [user for _, user in claimed] == [sent[0].user_id], "only the new one"
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.delivery.record"] == [
+        "2 check-ins were already delivered; skipped"
+    ]
+    assert len(await deliveries(coach)) == 3
