@@ -11,6 +11,7 @@ from bot.safety import meaning, model
 from bot.safety.meaning import default_meaning, encoder, split
 from bot.safety.screen import default_detector, load_detector
 from bot.safety.words import words_of
+from tests.safety.recognition import BLIND, EVERYDAY_PARTS
 
 
 def test_the_shipped_regression_is_fitted_to_the_trained_parts_only():
@@ -21,7 +22,7 @@ def test_the_shipped_regression_is_fitted_to_the_trained_parts_only():
     shipped = default_meaning()
     assert shipped is not None
     paths = model.training_files()
-    assert not any(".blind" in p.name for p in paths)
+    assert not any(f".{part}." in p.name for p in paths for part in (*BLIND, *EVERYDAY_PARTS))
     assert shipped.corpus_sha256 == model.corpus_sha256(paths, model.ordinary_texts())
     assert shipped.threshold == meaning.THRESHOLD
     labelled, categories, _ = meaning.training_texts()

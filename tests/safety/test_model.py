@@ -9,6 +9,7 @@ import pytest
 from bot.safety import model
 from bot.safety.screen import default_detector, load_detector
 from bot.safety.words import words_of
+from tests.safety.recognition import BLIND
 
 
 @pytest.mark.slow
@@ -19,8 +20,8 @@ def test_the_shipped_weights_are_the_tuned_corpus_trained_again():
     shipped = json.loads(model.MODEL_PATH.read_text(encoding="utf-8"))
     paths = model.training_files()
     assert shipped["corpus_sha256"] == model.corpus_sha256(paths, model.ordinary_texts())
-    assert len(paths) == 8, "tuned, v3, v4 and broad in both languages"
-    assert not any(".blind" in p.name for p in paths), "the blind parts stay out"
+    assert len(paths) == 2 * len(model.TRAINED_PARTS), "every trained part in both languages"
+    assert not any(f".{part}." in p.name for p in paths for part in BLIND), "blind parts stay out"
     assert json.loads(model.train_on_corpus().to_json()) == shipped
 
 

@@ -1,13 +1,15 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Ten parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Eleven parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
 were broadened on it), `fresh` (v4, written blind before the recogniser was read),
-`broad` (training material written for the classifier), and the blind parts that
-nothing is trained or tuned on: `blind5` (v5), `blind6` (v6, written before the
-`broad` pass was made or measured), `blind7`, `blind8` and `blind9` (v7, v8 and v9,
-each by a new writer). `everyday` holds only negatives: short ordinary messages to a coach,
-where false alarms are measured per language. The tables of all of them are printed at the end of
+`broad` (training material written for the classifier), the blind parts measured and
+since trained on (`FOLDED`: `blind5` (v5), `blind6` (v6), `blind7` (v7), folded in by
+the seventh pass: their floors are training figures now), and the blind parts that nothing
+is trained or tuned on (`BLIND`: `blind8` and `blind9`, v8 and v9, each by a new writer).
+Two parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
+(seventh pass), and `everyday`, never trained on, where false alarms on such messages are
+measured per language. The tables of all of them are printed at the end of
 the run (`conftest.py`), with the share of signals that get the answer their category
 needs ("right answer").
 
@@ -24,6 +26,7 @@ import pytest
 from bot.safety.screen import CATEGORIES, default_detector
 from tests.safety.recognition import (
     ANSWER,
+    CHAT_PARTS,
     EVERYDAY_PARTS,
     LANGUAGES,
     NEGATIVE,
@@ -42,9 +45,10 @@ HELD_OUT_FLOOR = {
     # v3 (8 per category and language) and v4 (27) were each measured once before the
     # classifier was trained on them (then v3: 124/144 = 86.1 %, 8/80 false alarms; v4:
     # 418/486 = 86.0 %, 21/220 = 9.5 %). Now part of its training, they are guarded here
-    # only against getting worse: v3 141/144, 8/80; v4 475/486, 19/220.
-    "heldout": {"recall": 0.97, "false_alarms": 0.10, "category": 0.93},
-    "fresh": {"recall": 0.97, "false_alarms": 0.087, "category": 0.94},
+    # only against getting worse: v3 141/144, 8/80; v4 475/486, 19/220. Seventh pass (v5-v7
+    # and the `chat` part trained on): v3 143/144, 8/80; v4 482/486, 19/220.
+    "heldout": {"recall": 0.99, "false_alarms": 0.10, "category": 0.93},
+    "fresh": {"recall": 0.99, "false_alarms": 0.087, "category": 0.96},
     # v5, 15 per category and language, written after everything here was built and never
     # trained or tuned on: the honest figure. 216/270 = 80.0 % recalled (en 110/135, tr
     # 106/135), 10/100 = 10 % false alarms; weakest category self_harm_passive 18/30 = 60 %.
@@ -52,7 +56,9 @@ HELD_OUT_FLOOR = {
     # 12/100; v4's 86 % had been optimistic.)
     # Trained on (issue 13's third pass), so in-sample: 836/909 = 92.0 %, 23/275 = 8.4 %
     # false alarms; weakest stalking 79/100. The linear model does not even fit all of it.
-    "broad": {"recall": 0.91, "false_alarms": 0.084, "category": 0.79},
+    # With e5 as the reader: 880/909, 23/325. Seventh pass: 876/909 = 96.4 %, 24/325 = 7.4 %;
+    # weakest stalking 90/100.
+    "broad": {"recall": 0.96, "false_alarms": 0.074, "category": 0.9},
     # v5, 15 per category and language, never trained or tuned on. As first measured:
     # 216/270 = 80.0 % recalled, 10/100 false alarms; weakest self_harm_passive 18/30.
     # With the `broad` part trained on and wider concept classes: 228/270 = 84.4 % (en
@@ -65,14 +71,19 @@ HELD_OUT_FLOOR = {
     # the trained parts): 230/270 = 85.2 % (en 122, tr 108), 15/100 (en 7, tr 8).
     # With e5 and a softmax regression as that reader (fifth pass, measured once):
     # 245/270 = 90.7 % (en 128, tr 117), 15/100 (en 7, tr 8); weakest self_harm_passive 24/30.
-    "blind5": {"recall": 0.90, "false_alarms": 0.15, "category": 0.8},
+    # TRAINED ON since the seventh pass (README: a blind part measured is folded in), so from
+    # here on a training figure, not a measure of generalisation: 264/270 = 97.8 % (en 133,
+    # tr 131), 10/100 (en 5, tr 5); weakest self_harm 28/30.
+    "blind5": {"recall": 0.97, "false_alarms": 0.10, "category": 0.93},
     # v6, written before the `broad` pass was made, never trained or tuned on. Before the
     # pass: 194/270 = 71.9 %, 5/100 false alarms. After: 202/270 = 74.8 % (en 105/135, tr
     # 97/135), 5/100 false alarms (en 3, tr 2); weakest fear 18/30 = 60 %, stalking 19/30.
     # With the everyday "myself" negatives: 200/270 = 74.1 % (en 104, tr 96), 6/100.
     # With the reader by meaning: 205/270 = 75.9 % (en 105, tr 100), 6/100 (en 4, tr 2).
     # With e5 as that reader: 212/270 = 78.5 % (en 108, tr 104), 6/100; weakest fear 18/30.
-    "blind6": {"recall": 0.78, "false_alarms": 0.06, "category": 0.6},
+    # TRAINED ON since the seventh pass, so a training figure now: 251/270 = 93.0 % (en 128,
+    # tr 123), 3/100 (en 2, tr 1); weakest threat 26/30.
+    "blind6": {"recall": 0.92, "false_alarms": 0.03, "category": 0.86},
     # v7, 15 per category and language, written by someone who read only the category
     # definitions (not the lists, the classifier or any corpus part beyond blind6's format
     # lines), in the way people type in a chat: minimised, typos, buried in everyday talk.
@@ -83,33 +94,48 @@ HELD_OUT_FLOOR = {
     # 16/100 (en 8, tr 8): +1 passive self-harm, +1 control in English, nothing in Turkish.
     # With e5 as that reader: 158/270 = 58.5 % (en 89, tr 69), 17/100 (en 8, tr 9): one
     # false alarm more; weakest self_harm 14/30 (tr uses_violence 5/15).
-    "blind7": {"recall": 0.58, "false_alarms": 0.17, "category": 0.46},
+    # TRAINED ON since the seventh pass, so a training figure now: 240/270 = 88.9 % (en 123,
+    # tr 117), 13/100 (en 7, tr 6); weakest control 23/30.
+    "blind7": {"recall": 0.88, "false_alarms": 0.13, "category": 0.76},
     # v8, written by another new hand from this README only; its sentences never read by
     # anyone working on the recogniser. Measured once before (USE reader, 7d968e5):
     # 156/270 = 57.8 % (en 83, tr 73), 11/100. With e5 as the reader (measured once, tables
     # only): 167/270 = 61.9 % (en 88, tr 79), 12/100 (en 6, tr 6); weakest fear 13/30
     # (tr fear 6/15).
-    "blind8": {"recall": 0.61, "false_alarms": 0.12, "category": 0.43},
+    # Seventh pass (v5-v7 and `chat` trained on; v8 never trained on, measured once after,
+    # tables only): 184/270 = 68.1 % (en 95, tr 89), 9/100 (en 4, tr 5); weakest
+    # self_harm_passive 17/30.
+    "blind8": {"recall": 0.68, "false_alarms": 0.09, "category": 0.56},
     # v9, written by yet another new hand from the README's category definitions and the
     # format lines of blind8 only (committed alone at 3e86aec before anything was run on it).
     # Measured once (tables only, no sentence read) with e5 as the reader: 170/270 = 63.0 %
     # (en 89, tr 81), 19/100 false alarms (en 11, tr 8); weakest fear 12/30 (tr fear 5/15,
     # tr self_harm_passive 6/15, en sexual 6/15).
-    "blind9": {"recall": 0.62, "false_alarms": 0.19, "category": 0.4},
+    # Seventh pass, measured once (tables only): 182/270 = 67.4 % (en 99, tr 83), 18/100
+    # (en 10, tr 8); weakest fear 14/30 (tr fear 6/15).
+    "blind9": {"recall": 0.67, "false_alarms": 0.18, "category": 0.46},
 }
-EVERYDAY_FLOOR = {"en": 1 / 150, "tr": 1 / 150}
+EVERYDAY_FLOOR = {"en": 0 / 150, "tr": 1 / 150}
 """False alarms on everyday chat (`everyday`, 150 short ordinary messages per language, written
 blind to the screen, negatives only), measured once on main at 76ecda0: en 1/150 = 0.7 %
 ("he said he'd try", read as threat by meaning), tr 1/150 = 0.7 % ("deneyeceğini söyledi",
 the same sentence, also threat). A retraining attempt read "Tell me more" and "Back again"
-as self-harm and no hard-negative part caught it: this part does. May not rise above it."""
-COMBINED_FLOOR = {"category": 0.82, "false_alarms": 0.081}
-"""All parts together: every category ≥ 82.6 % (fear 322/390), false alarms 119/1475 =
-8.1 % (before blind9 joined: 86.1 % (fear 310/360), 7.3 %; with the USE reader and before
+as self-harm and no hard-negative part caught it: this part does. May not rise above it.
+Seventh pass (v5-v7 and the `chat` part trained on): en 0/150, tr 1/150 (the same sentence)."""
+CHAT_FLOOR = {"en": 0.0, "tr": 0.0}
+"""False alarms on the trained `chat` part (short ordinary messages, negatives only): a training
+figure, 0/324 and 0/343 when it was first trained on (seventh pass); `everyday` is the measure.
+(Held out in 5-fold cross-validation, the lists and the word classifier alone alarmed 5 of its
+667 sentences and the reader added one.)"""
+COMBINED_FLOOR = {"category": 0.89, "false_alarms": 0.072}
+"""All parts together: every category ≥ 89.3 % (self_harm_passive 359/402), false alarms
+104/1475 = 7.1 % since the seventh pass trained on v5-v7 (before it: 82.6 % (fear 322/390),
+8.1 %; before blind9 joined: 86.1 % (fear 310/360), 7.3 %; with the USE reader and before
 blind8 joined: 84.8 %, 6.9 %; before blind7: 86.6 %, 6.1 %). Short of the issue's 97 % / 2 %,
 and flattered by the parts the classifier was trained on: the blind parts' 91 % / 15 % (v5),
 79 % / 6 % (v6), 59 % / 17 % (v7, a new writer), 62 % / 12 % (v8, another) and 63 % / 19 %
-(v9, another) are the figures to trust."""
+(v9, another), as first measured, and now v8's 68 % / 9 % and v9's 67 % / 18 % are the
+figures to trust (v5-v7 are training figures since the seventh pass)."""
 
 
 @pytest.fixture(scope="module")
@@ -142,9 +168,7 @@ def test_false_alarms_on_the_tuned_part(tables, lang):
     assert 1 - score.rate <= MAX_FALSE_ALARMS, f"false alarms: {score.wrong}"
 
 
-@pytest.mark.parametrize(
-    "part", ["heldout", "fresh", "broad", "blind5", "blind6", "blind7", "blind8", "blind9"]
-)
+@pytest.mark.parametrize("part", [p for p in PARTS if p != "tuned"])
 def test_the_held_out_parts_stay_at_the_level_measured(tables, part):
     """Not the issue's thresholds: the level reached, so it can only go up."""
     held = pooled(tables, part)
@@ -164,9 +188,17 @@ def test_everyday_chat_raises_no_more_false_alarms_than_measured(tables, lang):
     assert 1 - score.rate <= EVERYDAY_FLOOR[lang] + 1e-9, f"false alarms: {score.wrong}"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_trained_chat_is_not_heard_as_harm(tables, lang):
+    """In-sample: the short ordinary messages the readers learned from stay ordinary."""
+    score = tables[(lang, "chat")][NEGATIVE]
+    assert score.total >= 300
+    assert 1 - score.rate <= CHAT_FLOOR[lang] + 1e-9, f"false alarms: {score.wrong}"
+
+
 def test_the_everyday_parts_hold_only_negatives():
     for lang in LANGUAGES:
-        for part in EVERYDAY_PARTS:
+        for part in (*CHAT_PARTS, *EVERYDAY_PARTS):
             assert set(corpus(lang, part)) == {NEGATIVE}
 
 

@@ -205,7 +205,7 @@ def test_the_bot_hears_with_every_language_list_and_the_classifier():
     heard_by_one_part = {
         "i took a whole strip of sleeping pills": "self_harm",  # the English list
         "beni duvarlara çarpıyor": "violence",  # the Turkish list
-        "I am not going to kill myself": "self_harm",  # the classifier
+        "he stamped on my foot": "violence",  # the classifier
     }
     for text, category in heard_by_one_part.items():
         assert detector.check(text) == {category}, text
