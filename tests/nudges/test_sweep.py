@@ -117,6 +117,41 @@ async def test_rows_another_process_is_claiming_are_skipped_not_waited_for(
         await second_engine.dispose()
 
 
+async def test_a_turn_holding_a_persons_row_delays_their_check_in_never_drops_it(
+    postgres_url, content, clock
+) -> None:
+    """The sweep locks schedule rows only, never skips one because a turn holds the
+    person's own row (linking locks both people's): the claim waits for that turn, as
+    the new delivery row's key to the person must, and then includes them."""
+    from sqlalchemy import text
+
+    from bot.couples.linking import lock_users
+    from tests.support.waiting import until
+
+    engine = create_engine(postgres_url)
+    try:
+        coach = make_coach(engine, content, clock)
+        await meet(coach, ALEX, SAM)
+        clock.set(TUESDAY_DUE + timedelta(minutes=1))
+
+        async def waiting_or_done(task: asyncio.Task) -> bool:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            async with coach.sessions() as session:
+                connection = await session.connection()
+                waiting = (await connection.execute(text(query))).scalar_one()
+            return task.done() or waiting > 0
+
+        async with coach.sessions() as turn:
+            async with turn.begin():
+                await lock_users(turn, [ALEX.user_id])
+                claiming = asyncio.create_task(sweep_of(coach).claim(clock()))
+                await until(lambda: waiting_or_done(claiming), what="the sweep's claim")
+            claims = await asyncio.wait_for(claiming, 20)
+        assert sorted(user for _, user in claims) == [ALEX.user_id, SAM.user_id]
+    finally:
+        await engine.dispose()
+
+
 async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_back(
     sqlite_url, content, clock, monkeypatch
 ) -> None:
