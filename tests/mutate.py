@@ -306,6 +306,7 @@ EQUIVALENT: dict[str, str] = {
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_32": "RETURNING rows buffered either way",
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_33": "RETURNING rows buffered either way",
     "bot.delivery.record.xǁDeliveryRecordǁ_admit_all__mutmut_33": "RETURNING rows buffered",
+    "bot.delivery.record.xǁDeliveryRecordǁ_admit_all__mutmut_37": "RETURNING rows buffered",
     # claims: `take_over` (all claims with attempts 0) or `renew` (ours with attempts 0)
     # without `status == CLAIMED`: a SENDING row has attempts >= 1 (admit counts the try),
     # so only final rows never tried (skipped, expired, given up) get a new lease_until,

@@ -265,7 +265,9 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
     try:
         survivor = sweep_of(make_coach(other_engine, content, clock))
         assert await survivor.run() == [], "the lease still protects the claim"
-        clock.advance(minutes=6)  # past the 5-minute lease
+        clock.advance(seconds=survivor.record.lease.total_seconds())
+        assert await survivor.run() == [], "up to its very last instant"
+        clock.advance(minutes=1)  # past the 5-minute lease
         with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
             taken = await survivor.run()
         said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
@@ -275,6 +277,25 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
         assert await deliver(survivor, taken) == taken
         assert [d.status for d in await deliveries(coach, ALEX)] == [SENT]
     finally:
+        await other_engine.dispose()
+
+
+async def test_claims_left_by_a_dead_process_are_taken_over_a_batch_at_a_time(
+    database_url, content, clock
+) -> None:
+    dead_engine, other_engine = create_engine(database_url), create_engine(database_url)
+    try:
+        dead = make_coach(dead_engine, content, clock)
+        await meet(dead, ALEX, SAM, KIM)
+        await tick(dead)
+        clock.set(TUESDAY_DUE)
+        assert len(await sweep_of(dead).run()) == 3  # claimed, then the process died
+        survivor = make_coach(other_engine, content, clock, nudge_batch_size=2)
+        clock.advance(minutes=6)  # past the lease
+        assert len(await sweep_of(survivor).run()) == 2
+        assert len(await sweep_of(survivor).run()) == 1
+    finally:
+        await dead_engine.dispose()
         await other_engine.dispose()
 
 
@@ -319,7 +340,12 @@ async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock) ->
     [out] = await sweep.run()
     assert await sweep.admit(out)  # the request left; the process died before recording
     assert [d.status for d in await deliveries(coach, ALEX)] == [SENDING]
-    clock.advance(minutes=6)
+    clock.advance(seconds=sweep.record.lease.total_seconds())
+    assert await tick(coach) == []
+    assert [d.status for d in await deliveries(coach, ALEX)] == [SENDING], (
+        "its lease's last instant"
+    )
+    clock.advance(minutes=1)
     assert await tick(coach) == []
     assert [d.status for d in await deliveries(coach, ALEX)] == [UNKNOWN]
 
