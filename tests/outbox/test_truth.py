@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.nudges.models import NudgeAnswer
-from bot.outbox.models import CLAIMED, EXPIRED, FAILED, SENT
+from bot.outbox.models import CLAIMED, EXPIRED, FAILED, SENDING, SENT
 from bot.outbox.store import OUTBOX, UNDELIVERED_KIND, Outbox, outbox_id
 from bot.sending import Outcome
 from bot.storage import repo
@@ -263,6 +263,8 @@ async def test_the_embedded_databases_fast_path_refuses_and_expires_a_stale_cue_
     caplog.set_level(logging.INFO, "bot")
     assert await outbox.admit(fresh)
     assert not await outbox.admit(stale)
+    [row] = await rows(outbox, id=outbox_id(fresh.ref))
+    assert (row.status, row.attempts) == (SENDING, 1), "the try is counted"
     [row] = await rows(outbox, id=outbox_id(stale.ref))
     assert row.status == EXPIRED and row.body is None
     logged = [r.getMessage() for r in caplog.records if "expired" in r.getMessage()]
