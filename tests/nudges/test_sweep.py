@@ -225,6 +225,63 @@ async def test_a_weekly_picture_row_changed_since_it_was_read_rolls_its_claim_ba
         await engine.dispose()
 
 
+async def test_a_claim_renewed_since_it_was_read_is_not_taken_over(
+    sqlite_url, content, clock
+) -> None:
+    """The same guard for taking over a claim: one whose lease changed between reading
+    and taking over (its owner renewed it) makes the take-over roll back, not steal it."""
+    from sqlalchemy import update
+
+    from bot.storage.migrate import migrate
+
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    try:
+        coach = make_coach(engine, content, clock)
+        await meet(coach, ALEX)
+        await tick(coach)
+        clock.set(TUESDAY_DUE)
+        owner = sweep_of(coach)
+        assert len(await owner.run()) == 1  # claimed, then seemingly gone
+        clock.advance(minutes=6)
+        renewed = clock.now + owner.record.lease
+
+        class Read:
+            def __init__(self, rows: list) -> None:
+                self.rows = rows
+
+            def all(self) -> list:
+                return self.rows
+
+        class RenewedAfterReading:
+            """The taker's session; right after it reads the claims, the owner renews."""
+
+            def __init__(self, session) -> None:  # type: ignore[no-untyped-def]
+                self.session, self.read = session, False
+
+            def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+                return getattr(self.session, name)
+
+            async def exec(self, statement, **kw):  # type: ignore[no-untyped-def]
+                result = await self.session.exec(statement, **kw)
+                if self.read:
+                    return result
+                self.read = True
+                rows = list(result.all())
+                deliveries_table = sweep_module.DELIVERIES
+                await self.session.exec(update(deliveries_table).values(lease_until=renewed))
+                return Read(rows)
+
+        taker = sweep_of(make_coach(engine, content, clock)).record
+        with pytest.raises(ClaimConflict):
+            async with coach.sessions() as session, session.begin():
+                await taker.reclaim(RenewedAfterReading(session), clock(), 10)
+        [row] = await deliveries(coach, ALEX)
+        assert (row.status, row.owner) == (CLAIMED, owner.owner), "still the owner's"
+    finally:
+        await engine.dispose()
+
+
 async def test_after_downtime_within_the_grace_window_the_check_in_is_sent_once(
     coach, clock
 ) -> None:
