@@ -123,6 +123,10 @@ TARGETS = (
             "tests/outbox/test_store.py",
             "tests/outbox/test_truth.py",
             "tests/outbox/test_quiet_hours.py",
+            # the transport's side: the sweep's job on the job queue (its interval), and
+            # the fast path's outcomes with the outbox's hooks (the sender told)
+            "tests/telegram/test_periodic.py",
+            "tests/telegram/test_undelivered.py",
         ),
     ),
     Target(  # every break test reaches the timers: these are the ones about them (fast)
@@ -295,11 +299,13 @@ EQUIVALENT: dict[str, str] = {
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_18": "past its moment: EXPIRED anyway",
     # claims: `run_alone(..., None)` instead of `{}`: no parameters either way.
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_27": "params None and {} are the same",
-    # claims: `_expire` iterating the result instead of its rows (`rows` None/False/left
-    # out): both drivers buffer an UPDATE ... RETURNING's rows, so the same rows are read.
+    # claims: `_expire` (and `_admit_all`) iterating the result instead of its rows (`rows`
+    # None/False/left out): both drivers buffer an UPDATE ... RETURNING's rows, so the same
+    # rows are read.
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_28": "RETURNING rows buffered either way",
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_32": "RETURNING rows buffered either way",
     "bot.delivery.record.xǁDeliveryRecordǁ_expire__mutmut_33": "RETURNING rows buffered either way",
+    "bot.delivery.record.xǁDeliveryRecordǁ_admit_all__mutmut_33": "RETURNING rows buffered",
     # claims: `take_over` (all claims with attempts 0) or `renew` (ours with attempts 0)
     # without `status == CLAIMED`: a SENDING row has attempts >= 1 (admit counts the try),
     # so only final rows never tried (skipped, expired, given up) get a new lease_until,
@@ -318,6 +324,13 @@ EQUIVALENT: dict[str, str] = {
     # feature is the first) and as the key of typed input, which this feature has none of.
     "bot.conversations.x_feature__mutmut_3": "name read only in a clash (it is first)",
     "bot.conversations.x_feature__mutmut_13": "name read only in a clash (it is first)",
+    # claims: the backfill run again by a sweep at the very instant of the last one (`<`
+    # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
+    # sooner (their first check-in is a day away); the wall clock does not stand still.
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_7": "an extra, idempotent backfill at one instant",
+    # claims: `_lock_due`'s join with no ON clause: SQLAlchemy takes it from the one foreign
+    # key between the schedules and users (user_id -> users.id), the same condition.
+    "bot.nudges.sweep.x__lock_due__mutmut_7": "the join's ON inferred from the one FK",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it

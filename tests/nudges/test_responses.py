@@ -101,6 +101,8 @@ async def test_snooze_for_an_hour_brings_the_same_check_in_back(coach, clock) ->
     [back] = await run_until(coach, clock, TUESDAY_DUE + timedelta(hours=2), minutes=5)
     assert back.text.startswith("As promised")
     assert out.text in back.text
+    row = await schedule(coach, ALEX)
+    assert (row.snooze_until, row.snooze_of) == (None, None), "the snooze is over (/mydata)"
 
 
 async def test_a_snooze_into_quiet_hours_waits_for_the_morning(coach, clock) -> None:

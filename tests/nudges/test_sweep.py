@@ -10,7 +10,8 @@ import pytest
 
 from bot.delivery.record import ClaimConflict
 from bot.nudges import sweep as sweep_module
-from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, UNKNOWN
+from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, SUMMARY, UNKNOWN
+from bot.nudges.plan import Reason
 from bot.sending import Outcome
 from bot.storage.db import create_engine
 from tests.nudges.support import (
@@ -116,6 +117,41 @@ async def test_rows_another_process_is_claiming_are_skipped_not_waited_for(
         await second_engine.dispose()
 
 
+async def test_a_turn_holding_a_persons_row_delays_their_check_in_never_drops_it(
+    postgres_url, content, clock
+) -> None:
+    """The sweep locks schedule rows only, never skips one because a turn holds the
+    person's own row (linking locks both people's): the claim waits for that turn, as
+    the new delivery row's key to the person must, and then includes them."""
+    from sqlalchemy import text
+
+    from bot.couples.linking import lock_users
+    from tests.support.waiting import until
+
+    engine = create_engine(postgres_url)
+    try:
+        coach = make_coach(engine, content, clock)
+        await meet(coach, ALEX, SAM)
+        clock.set(TUESDAY_DUE + timedelta(minutes=1))
+
+        async def waiting_or_done(task: asyncio.Task) -> bool:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            async with coach.sessions() as session:
+                connection = await session.connection()
+                waiting = (await connection.execute(text(query))).scalar_one()
+            return task.done() or waiting > 0
+
+        async with coach.sessions() as turn:
+            async with turn.begin():
+                await lock_users(turn, [ALEX.user_id])
+                claiming = asyncio.create_task(sweep_of(coach).claim(clock()))
+                await until(lambda: waiting_or_done(claiming), what="the sweep's claim")
+            claims = await asyncio.wait_for(claiming, 20)
+        assert sorted(user for _, user in claims) == [ALEX.user_id, SAM.user_id]
+    finally:
+        await engine.dispose()
+
+
 async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_back(
     sqlite_url, content, clock, monkeypatch
 ) -> None:
@@ -151,6 +187,44 @@ async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_ba
         await engine.dispose()
 
 
+async def test_a_weekly_picture_row_changed_since_it_was_read_rolls_its_claim_back(
+    sqlite_url, content, clock, monkeypatch
+) -> None:
+    """The same guard for the weekly pictures' claim."""
+    from bot.storage.migrate import migrate
+
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    try:
+        coach = make_coach(engine, content, clock)
+        await meet(coach, ALEX, SAM)
+        for person in (ALEX, SAM):
+            await coach.press(person, "ns|s|1")
+        due = (await schedule(coach, ALEX)).summary_due_at
+        assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
+        clock.set(due + timedelta(minutes=1))
+        read = sweep_module._lock_due
+        schedules = sweep_module.SCHEDULES
+
+        async def read_then_changed(session, column, now, limit, *extra):  # type: ignore[no-untyped-def]
+            rows = await read(session, column, now, limit, *extra)
+            if column is schedules.c.summary_due_at:
+                await session.exec(
+                    schedules.update()
+                    .where(schedules.c.user_id == SAM.user_id)
+                    .values(summary_due_at=due + timedelta(days=7))
+                )
+            return rows
+
+        monkeypatch.setattr(sweep_module, "_lock_due", read_then_changed)
+        with pytest.raises(ClaimConflict):
+            await sweep_of(coach).claim(clock())
+        assert [d for d in await deliveries(coach) if d.stream == SUMMARY] == []
+        assert (await schedule(coach, ALEX)).summary_due_at == due, "rolled back"
+    finally:
+        await engine.dispose()
+
+
 async def test_after_downtime_within_the_grace_window_the_check_in_is_sent_once(
     coach, clock
 ) -> None:
@@ -163,12 +237,15 @@ async def test_after_downtime_within_the_grace_window_the_check_in_is_sent_once(
 
 
 async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_burst(
-    coach, clock
+    coach, clock, caplog
 ) -> None:
-    await meet(coach, ALEX)
+    await meet(coach, ALEX, SAM)
     await tick(coach)
     clock.set(TUESDAY_DUE + timedelta(days=7, hours=3))  # down for a week: three occurrences
-    assert await tick(coach) == []
+    with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
+        assert await tick(coach) == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
+    assert said == [f"check-ins not sent: { {Reason.LATE: 2} }"], "counted by reason"
     row = await schedule(coach, ALEX)
     assert row.next_due_at is not None and row.next_due_at > clock.now
     assert row.next_due_at == TUESDAY_DUE + timedelta(days=10)
@@ -176,7 +253,7 @@ async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_
 
 
 async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
-    database_url, content, clock, coach
+    database_url, content, clock, coach, caplog
 ) -> None:
     await meet(coach, ALEX)
     await tick(coach)
@@ -189,7 +266,10 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
         survivor = sweep_of(make_coach(other_engine, content, clock))
         assert await survivor.run() == [], "the lease still protects the claim"
         clock.advance(minutes=6)  # past the 5-minute lease
-        taken = await survivor.run()
+        with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
+            taken = await survivor.run()
+        said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
+        assert said == ["took over 1 check-ins from a stopped process or a pause"]
         assert len(taken) == 1 and taken[0].text == outs[0].text, "the same check-in"
         assert not await dead.admit(outs[0]), "the old owner may no longer send it"
         assert await deliver(survivor, taken) == taken
@@ -295,6 +375,16 @@ async def test_a_batch_limit_spreads_a_crowd_over_several_sweeps(db_engine, cont
     await tick(coach)
     clock.set(TUESDAY_DUE)
     assert len(await tick(coach)) == 2
+    assert len(await tick(coach)) == 1
+    assert await tick(coach) == []
+
+
+async def test_a_batch_of_one_sends_one_check_in_a_sweep(db_engine, content, clock):
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(coach, ALEX, SAM)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    assert len(await tick(coach)) == 1
     assert len(await tick(coach)) == 1
     assert await tick(coach) == []
 

@@ -245,6 +245,30 @@ async def test_admit_refuses_and_expires_a_cue_whose_moment_passed_while_it_wait
     ]
 
 
+async def test_the_embedded_databases_fast_path_refuses_and_expires_a_stale_cue_too(
+    db_engine, outbox: Outbox, reflection: int, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On a SQLite file the transport admits through the fast path (`DirectSqlite`, one
+    prepared statement, ~0.1 ms): a cue past its moment is refused and expired there too."""
+    from bot.storage.sqlite_direct import DirectSqlite
+
+    outbox.direct = DirectSqlite.for_engine(db_engine)
+    if outbox.direct is None:
+        pytest.skip("the fast path is the embedded database's")
+    fresh, stale = await stage(
+        outbox,
+        Outbound(ALEX, ALEX, "Breathe in", useful_until=clock.now + timedelta(minutes=1)),
+        Outbound(ALEX, ALEX, "Hold", kind="cooldown_breath", useful_until=clock.now),
+    )
+    caplog.set_level(logging.INFO, "bot")
+    assert await outbox.admit(fresh)
+    assert not await outbox.admit(stale)
+    [row] = await rows(outbox, id=outbox_id(stale.ref))
+    assert row.status == EXPIRED and row.body is None
+    logged = [r.getMessage() for r in caplog.records if "expired" in r.getMessage()]
+    assert logged == [f"a message to chat {ALEX} expired unsent (cooldown_breath)"]
+
+
 async def test_a_cue_refused_because_it_was_already_sent_stays_sent(
     outbox: Outbox, reflection: int, clock: Clock
 ) -> None:
