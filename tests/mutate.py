@@ -330,6 +330,12 @@ EQUIVALENT: dict[str, str] = {
     # for equality (in columns without a length), and 64 bits already never repeat.
     "bot.delivery.record.xǁDeliveryRecordǁ__init____mutmut_3": "`model` is never read",
     "bot.delivery.record.xǁDeliveryRecordǁ__init____mutmut_17": "owner name compared only",
+    # delivery: the notice's dedupe mark with "OF" for "of": the mark is only ever compared
+    # with marks this same code wrote (the notice's `about`), never parsed.
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_47": "the mark is compared with its own kind",
+    # delivery: `_moved`'s copy with user_id None: the copy for the supergroup is only sent
+    # (by chat id); the guard, the outcome and mark_unreachable read the original message.
+    "bot.telegram.delivery.x__moved__mutmut_7": "the moved copy's user_id is never read",
     # claims: the backfill run again by a sweep at the very instant of the last one (`<`
     # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
     # sooner (their first check-in is a day away); the wall clock does not stand still.

@@ -80,13 +80,19 @@ async def is_shared(outbox: Outbox, reflection: int) -> bool:
 
 
 async def test_a_blocked_partner_is_named_to_the_sender_without_the_words(
-    outbox: Outbox, reflection: int, content
+    outbox: Outbox, reflection: int, content, caplog: pytest.LogCaptureFixture
 ) -> None:
     # a long answer goes in two pieces: one notice for both
     staged = await stage(outbox, shared_answer(reflection, "part one"), shared_answer(reflection))
+    caplog.set_level(logging.INFO, "bot.outbox")
     for out in staged:
         assert await outbox.admit(out)
         await outbox.done(out, Outcome.BLOCKED)
+    logged = [r.getMessage() for r in caplog.records if "its sender will be told" in r.getMessage()]
+    assert logged == [
+        f"a partner_shared to chat {SAM} was not delivered (blocked); its sender will be told"
+    ]
+    await outbox.renew()  # this process keeping its own claims: the notice is nobody's
     [told] = await notices(outbox)
     title = content.title("redefining", "en")
     what = content.t("undelivered_what_partner_shared", "en", title=title)
@@ -299,3 +305,37 @@ async def test_the_migration_matches_the_outbox_model(db_engine) -> None:
 
     async with db_engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+async def test_a_chats_recent_sends_are_remembered_by_age(
+    outbox: Outbox, reflection: int, clock: Clock
+) -> None:
+    """A group's per-minute budget survives a restart: each message sent (or being sent,
+    which may have arrived: counted from when it was staged) within the window, by age."""
+    sent, sending = await stage(outbox, Outbound(ALEX, ALEX, "one"), Outbound(ALEX, ALEX, "two"))
+    clock.advance(seconds=5)
+    assert await outbox.admit(sent)
+    await outbox.done(sent, Outcome.SENT)
+    assert await outbox.admit(sending)
+    clock.advance(seconds=10)
+    assert sorted(await outbox.sent_ages(ALEX, 60)) == [10.0, 15.0]
+    assert await outbox.sent_ages(ALEX, 12) == [10.0]
+    assert await outbox.sent_ages(SAM, 60) == []
+
+
+async def test_the_sender_is_told_in_their_own_language(
+    outbox: Outbox, reflection: int, content
+) -> None:
+    about = json.dumps({"dialog": "redefining"})
+    [out] = await stage(
+        outbox, Outbound(ALEX, ALEX, "words", kind="partner_shared", sender_id=SAM, about=about)
+    )
+    assert await outbox.admit(out)
+    await outbox.done(out, Outcome.BLOCKED)
+    told = [o for o in await outbox.reclaim() if o.chat_id == SAM]
+    what = content.t(
+        "undelivered_what_partner_shared", "tr", title=content.title("redefining", "tr")
+    )
+    assert [o.text for o in told] == [
+        content.t("undelivered_blocked", "tr", what=what, partner="Alex")
+    ]
