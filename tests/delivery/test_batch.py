@@ -47,7 +47,7 @@ async def test_writes_asked_for_meanwhile_share_the_next_transaction() -> None:
     assert store.written == [[1], [2, 3, 4, 5, 6]]
 
 
-async def test_one_bad_item_fails_only_its_own_caller() -> None:
+async def test_one_bad_item_fails_only_its_own_caller(caplog: pytest.LogCaptureFixture) -> None:
     store = Store()
     store.gate.clear()
     group = GroupCommit(store.flush)
@@ -61,6 +61,8 @@ async def test_one_bad_item_fails_only_its_own_caller() -> None:
     assert results[0] == 20 and results[2] == 40
     assert isinstance(results[1], RuntimeError)
     assert [2] in store.written and [4] in store.written
+    warned = "a grouped write failed (RuntimeError); writing its items one by one"
+    assert warned in [r.getMessage() for r in caplog.records]
 
 
 async def test_a_batch_never_exceeds_its_limit() -> None:

@@ -9,6 +9,7 @@ notice is the exception: it is time-bound, so it goes at once.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -111,7 +112,7 @@ async def test_news_outside_quiet_hours_goes_at_once(coach: Coach, clock: Clock,
 
 @pytest.mark.parametrize("change", ["quiet", "unlink"])
 async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
-    coach: Coach, clock: Clock, couple, change: str
+    coach: Coach, clock: Clock, couple, change: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Quiet mode on (or the link ended) at 05:00: the 04:00 news never reaches Sam."""
     await alex_answers_a_couple_question(coach)
@@ -123,9 +124,12 @@ async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
     clock.set(SAM_AT_8)
     clock.advance(minutes=1)
 
+    caplog.set_level(logging.INFO, "bot.outbox")
     assert await deliver(coach.outbox) == []
     [row] = await held_rows(coach)
     assert (row.status, row.body) == (SKIPPED, None), "and its words are gone"
+    dropped = "1 held partner message(s) dropped: the sender no longer shares"
+    assert dropped in [r.getMessage() for r in caplog.records]
 
 
 async def test_a_break_notice_goes_at_once_even_in_quiet_hours(
