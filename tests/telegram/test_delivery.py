@@ -287,3 +287,18 @@ async def test_an_edit_to_what_the_message_already_shows_is_not_sent(fake) -> No
     other = Outbound(ALEX, ALEX, "Ready?", ((KeyButton("Stop", "stop"),),), replace=True)
     assert await deliver(bot, [other], Unreachable(), query) == [Outcome.SENT]
     assert len([c for c in fake.calls if c.method == "editMessageText"]) == 1
+
+
+async def test_an_edit_a_newer_one_replaced_is_recorded_as_superseded() -> None:
+    """A paced group edit that a newer edit of the same message replaced while it waited is
+    done, unsent: the record that admitted it hears so, rather than keep it waiting."""
+    from bot.telegram.ratelimit import SendGuard
+
+    hooks = Hooks()
+    edit = out(-1001, "older state")
+    guard = SendGuard(lambda: hooks.admit(edit))
+    assert await delivery._superseded(edit, guard, hooks) is Outcome.SUPERSEDED
+    assert hooks.events == [
+        ("admit", "older state", None),
+        ("done", "older state", Outcome.SUPERSEDED),
+    ]
