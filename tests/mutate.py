@@ -339,9 +339,11 @@ EQUIVALENT: dict[str, str] = {
     # delivery: GroupCommit's zip without strict=True: every flush (the record's _admit_all
     # and _done_all) returns one result per item, so the lengths always agree.
     "bot.delivery.batch.xǁGroupCommitǁ_write__mutmut_27": "a flush returns one result per item",
-    # delivery: a reclaimed message decoded without its `notice` flag: `notice` is read only
-    # when a message answers a pressed button (a toast), and the outbox job answers none.
+    # delivery: a reclaimed message kept (encode) or decoded without its `notice` flag:
+    # `notice` is read only when a message answers a pressed button (a toast), and the
+    # outbox job answers none.
     "bot.outbox.store.x_decode__mutmut_27": "notice read only when answering a button",
+    "bot.outbox.store.x_encode__mutmut_7": "notice read only when answering a button",
     # delivery: held news' check with the recipient's alias renamed (SQL only), or without
     # `sender.couple_id IS NOT NULL`: two NULL couple ids are not equal in SQL either.
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_7": "an alias's name only",

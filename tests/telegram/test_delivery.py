@@ -289,6 +289,24 @@ async def test_an_edit_to_what_the_message_already_shows_is_not_sent(fake) -> No
     assert len([c for c in fake.calls if c.method == "editMessageText"]) == 1
 
 
+async def test_a_press_in_a_group_is_answered_by_editing_the_pressed_message(fake) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    alex = fake.user(ALEX, "Alex")
+    group = fake.group(-100_701, "Us")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
+    query = make_update(group.press(alex, "Go"), bot).callback_query
+    assert query is not None
+    settled = Outbound(group.id, group.id, "Ready? ✓", replace=True)
+    assert await deliver(bot, [settled], Unreachable(), query) == [Outcome.SENT]
+    assert [c.params["text"] for c in fake.sent_to(group.id)] == ["Ready?"], "no new message"
+    assert [c.params["text"] for c in fake.calls if c.method == "editMessageText"] == ["Ready? ✓"]
+
+
 async def test_an_edit_a_newer_one_replaced_is_recorded_as_superseded() -> None:
     """A paced group edit that a newer edit of the same message replaced while it waited is
     done, unsent: the record that admitted it hears so, rather than keep it waiting."""

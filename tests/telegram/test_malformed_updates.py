@@ -93,6 +93,9 @@ async def test_a_failed_answer_to_a_press_in_a_group_is_no_incident(
             "data": "t|redefining",
         },
     }
+    caplog.set_level(logging.DEBUG, "bot.telegram.delivery")
     await deliver(app, update)
     assert errors(caplog) == []
     assert fake.sent_to(-100_601) == [], "no apology for a failure nobody saw"
+    noted = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.delivery"]
+    assert any(m.startswith("could not answer callback query: ") for m in noted), noted
