@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -320,3 +321,44 @@ async def test_an_edit_a_newer_one_replaced_is_recorded_as_superseded() -> None:
         ("admit", "older state", None),
         ("done", "older state", Outcome.SUPERSEDED),
     ]
+
+
+class Migrating:
+    """A bot whose group became a supergroup (once, or again at the new id)."""
+
+    def __init__(self, moves: int) -> None:
+        self.moves = moves
+        self.sent: list[int] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
+        from telegram.error import ChatMigrated
+
+        if self.moves:
+            self.moves -= 1
+            raise ChatMigrated(chat_id * 10)
+        self.sent.append(chat_id)
+
+
+async def test_a_message_to_a_group_that_became_a_supergroup_goes_there_once(caplog) -> None:
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
+    bot = Migrating(moves=1)
+    assert await deliver(bot, [out(-100, "hello")], Unreachable()) == [Outcome.SENT]  # type: ignore[arg-type]
+    assert bot.sent == [-1000]
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.delivery"]
+    assert "chat -100 is now supergroup -1000; sending there" in said
+
+
+async def test_a_group_that_moves_again_while_sending_is_not_followed_twice(caplog) -> None:
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
+    bot = Migrating(moves=5)
+    assert await deliver(bot, [out(-100, "hello")], Unreachable()) == [Outcome.REFUSED]  # type: ignore[arg-type]
+    assert bot.sent == [] and bot.moves == 3, "asked twice, then given up"
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.delivery"]
+    assert "chat -1000 moved twice while sending; not sent" in said
+
+
+def test_a_long_text_is_split_without_an_empty_last_part() -> None:
+    from bot.telegram.delivery import split_text
+
+    assert split_text("") == []
+    assert split_text("word " * 3 + " " * 20, limit=10) == ["word word", "word"]
