@@ -120,11 +120,24 @@ async def test_an_error_answer_from_telegram_is_retried_with_backoff(fake) -> No
     assert request.script == [] and len(fake.sent_to(ALEX)) == 1
 
 
-async def test_a_refused_connection_is_retried(fake) -> None:
+async def test_a_refused_connection_is_retried(fake, monkeypatch, caplog) -> None:
+    """After a pause that doubles, from BACKOFF_SECONDS, and each retry is logged with why."""
+    pauses: list[float] = []
+    sleep = asyncio.sleep
+
+    async def noted(seconds: float) -> None:
+        pauses.append(seconds)
+        await sleep(0)
+
+    monkeypatch.setattr(delivery.asyncio, "sleep", noted)
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     request = FlakyRequest(fake, "refuse", "refuse")
     bot = await make_bot(request)
     assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
     assert len(fake.sent_to(ALEX)) == 1
+    assert pauses == [delivery.BACKOFF_SECONDS, 2 * delivery.BACKOFF_SECONDS]
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.delivery"]
+    assert len(said) == 2 and all(m.startswith("network error, will retry: ") for m in said)
 
 
 async def test_a_send_that_keeps_failing_is_reported_failed_not_lost_silently(fake) -> None:
