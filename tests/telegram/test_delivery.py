@@ -375,3 +375,17 @@ def test_a_long_text_is_split_without_an_empty_last_part() -> None:
 
     assert split_text("") == []
     assert split_text("word " * 3 + " " * 20, limit=10) == ["word word", "word"]
+
+
+async def test_a_document_goes_with_its_caption(fake) -> None:
+    from dataclasses import replace
+
+    from bot.turn import Document
+
+    bot = await make_bot(RecordingRequest(fake))
+    data = Document("attune-my-data.json", b"{}", caption="Everything stored about you")
+    assert await deliver(bot, [replace(out(ALEX, ""), attachment=data)], Unreachable()) == [
+        Outcome.SENT
+    ]
+    [sent] = [c for c in fake.calls if c.method == "sendDocument"]
+    assert sent.params["caption"] == "Everything stored about you"
