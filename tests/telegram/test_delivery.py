@@ -253,12 +253,19 @@ async def test_sending_unpaced_is_refused_by_telegram_s_flood_limit(fake) -> Non
 
 async def test_a_text_over_telegram_s_limit_goes_out_whole_in_parts(fake) -> None:
     """Telegram refuses a message over 4,096 characters ("message is too long")."""
+    from dataclasses import replace
+
+    from bot.engine.outputs import KeyButton
+
     words = [f"w{i:05d}" for i in range(1400)]  # about 9,800 characters
     bot = await make_bot(RecordingRequest(fake))
-    assert await deliver(bot, [out(ALEX, " ".join(words))], Unreachable()) == [Outcome.SENT]
-    parts = [c.params["text"] for c in fake.sent_to(ALEX)]
+    long = replace(out(ALEX, " ".join(words)), keyboard=((KeyButton("Go", "go"),),))
+    assert await deliver(bot, [long], Unreachable()) == [Outcome.SENT]
+    sent = fake.sent_to(ALEX)
+    parts = [c.params["text"] for c in sent]
     assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
     assert " ".join(parts).split() == words, "split between words, nothing lost"
+    assert ["reply_markup" in c.params for c in sent] == [False, False, True], "buttons last"
 
 
 async def test_an_edit_telegram_finds_unchanged_counts_as_done_and_posts_nothing(fake) -> None:
@@ -389,3 +396,25 @@ async def test_a_document_goes_with_its_caption(fake) -> None:
     ]
     [sent] = [c for c in fake.calls if c.method == "sendDocument"]
     assert sent.params["caption"] == "Everything stored about you"
+
+
+async def test_messages_to_a_group_keep_to_its_budget(fake) -> None:
+    """With a pace, a second message to a group over its budget waits for the window."""
+    from bot.telegram.group_pace import GroupPace
+
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pace = GroupPace(1, 60.0, clock=lambda: now[0], sleep=sleep)
+    group = fake.group(-100_702, "Us")
+    bot = await make_bot(RecordingRequest(fake))
+    sent = await deliver(
+        bot, [out(group.id, "one"), out(group.id, "two")], Unreachable(), pace=pace
+    )
+    assert sent == [Outcome.SENT, Outcome.SENT]
+    assert slept == [60.0], "the second waited for the first's minute"
+    assert [c.params["text"] for c in fake.sent_to(group.id)] == ["one", "two"]
