@@ -139,7 +139,9 @@ async def test_without_the_gate_a_send_cancelled_mid_request_is_never_repeated(
     assert sum(sent(fake).values()) == 2, "the one in flight is not repeated"
 
 
-async def test_a_send_stopped_before_its_outcome_does_not_hold_the_gate(coach, clock) -> None:
+async def test_a_send_stopped_before_its_outcome_does_not_hold_the_gate(
+    coach, clock, caplog
+) -> None:
     """A send under way that is cancelled mid-request never reports an outcome of its
     own: it is reported `unknown` as it stops, so the gate counts nothing under way and
     closes at once instead of waiting out its grace (an hour here) for it."""
@@ -155,6 +157,9 @@ async def test_a_send_stopped_before_its_outcome_does_not_hold_the_gate(coach, c
         with pytest.raises(asyncio.CancelledError):
             await sending
         assert gate.in_flight == 0, "its stop was reported"
+        said = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.delivery"]
+        [noted] = [m for m in said if "stopped unreported" in m]
+        assert noted in {f"a message to chat {c} stopped unreported: it is unknown" for c in CHATS}
         closing = asyncio.create_task(gate.close(grace=3600))
         await asyncio.sleep(0)
         assert closing.done() and closing.result() == 0, "nothing left to wait for"
