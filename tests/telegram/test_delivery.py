@@ -418,3 +418,89 @@ async def test_messages_to_a_group_keep_to_its_budget(fake) -> None:
     assert sent == [Outcome.SENT, Outcome.SENT]
     assert slept == [60.0], "the second waited for the first's minute"
     assert [c.params["text"] for c in fake.sent_to(group.id)] == ["one", "two"]
+
+
+async def test_of_two_edits_waiting_for_a_groups_room_only_the_newer_is_made(fake) -> None:
+    """Two presses' edits of one group message wait for the group's minute: only the
+    newest state is shown, the older is done unsent (superseded)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.telegram.group_pace import GroupPace
+    from tests.fakes.recording_request import make_update
+    from tests.support.waiting import until
+
+    now = [0.0]
+    gate = asyncio.Event()
+    waiting: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waiting.append(seconds)
+        await gate.wait()
+        now[0] += seconds
+
+    pace = GroupPace(1, 60.0, clock=lambda: now[0], sleep=sleep)
+    bot = await make_bot(RecordingRequest(fake))
+    alex, group = fake.user(ALEX, "Alex"), fake.group(-100_703, "Us")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
+    query = make_update(group.press(alex, "Go"), bot).callback_query
+    assert query is not None
+    assert await pace.slot(group.id) is not None  # the group's minute is used up
+    older, newer = (
+        asyncio.ensure_future(
+            deliver(
+                bot,
+                [Outbound(group.id, group.id, text, replace=True)],
+                Unreachable(),
+                query,
+                pace=pace,
+            )
+        )
+        for text in ("state 1", "state 2")
+    )
+    await until(lambda: len(waiting) == 2, what="both edits waiting for room")
+    gate.set()
+    assert await asyncio.wait_for(older, 10) == [Outcome.SUPERSEDED]
+    assert await asyncio.wait_for(newer, 10) == [Outcome.SENT]
+    edits = [c.params["text"] for c in fake.calls if c.method == "editMessageText"]
+    assert edits == ["state 2"]
+
+
+async def test_a_group_message_held_up_on_its_way_counts_from_when_it_left() -> None:
+    """The shared limiter may hold a request after the group gave it room: the group's
+    minute then counts it from when it left, as Telegram does."""
+    from bot.telegram.group_pace import GroupPace
+
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    class HeldUp:
+        """Each request leaves 30 s after it was given room."""
+
+        async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
+            now[0] += 30
+
+        async def edit_message_text(self, text: str, **_: Any) -> None:  # the pressed one
+            now[0] += 30
+
+        async def answer(self, *_: Any) -> None:
+            return None
+
+    from types import SimpleNamespace
+
+    group = -100_704
+    pace = GroupPace(1, 60.0, clock=lambda: now[0], sleep=sleep)
+    two = [out(group, "one"), out(group, "two")]
+    assert await deliver(HeldUp(), two, Unreachable(), pace=pace) == [Outcome.SENT] * 2  # type: ignore[arg-type]
+    assert slept == [60.0], "a minute after the first left (at 30 s), not after its room"
+    press = HeldUp()
+    press.from_user = SimpleNamespace(id=ALEX)  # type: ignore[attr-defined]
+    press.message = SimpleNamespace(chat=SimpleNamespace(id=group), message_id=5, text="?")  # type: ignore[attr-defined]
+    edit_then_new = [Outbound(group, group, "edited", replace=True), out(group, "three")]
+    outcomes = await deliver(HeldUp(), edit_then_new, Unreachable(), press, pace=pace)  # type: ignore[arg-type]
+    assert outcomes == [Outcome.SENT] * 2
+    assert slept[1:] == [60.0, 60.0], "an edit held up counts from when it left too"
