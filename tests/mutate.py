@@ -48,9 +48,9 @@ copy of the scratch tree; samples by MUTATE_ONLY on the mutant's number):
              (the 45 after: 23 of the sample's survivors, 21 by tests added since and 2 by
              tests/telegram/test_periodic.py and test_undelivered.py, now in the target;
              22 of the first run's, by the tests added after it, as checked then)
-    delivery 101 of 1097: the 3/7 sample as far as it ran (101 of its 222; 13:17-13:33,
-             2c5bd17; the first try failed at 12:38 on test_kinds' source scan, now
-             deselected for this target)
+    delivery 101 of 1097, sample: numbers ending in 7 ("*__mutmut_*7", a tenth, run whole;
+             13:17-13:33, 2c5bd17; the first try failed at 12:38 on test_kinds' source
+             scan, now deselected for this target)
                       90 (69 + 21)          11          89 %  100 %
 """
 
