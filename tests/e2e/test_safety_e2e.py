@@ -58,8 +58,8 @@ def test_a_disclosure_mid_conversation_keeps_the_partners_chat_silent(
         shown(fake, alex, callbacks.Topic("redefining").pack(), mark)
         alex.press(callbacks.Topic("redefining").pack())  # resumes at the question
         alex.wait_for_reply(content.dialogs["redefining"].nodes["familiar"].text["en"][:40])
-        alex.send_text("I miss our walks")
         mark = fake.mark()
+        alex.send_text("I miss our walks")
         share = callbacks.Share("redefining", "familiar", True).pack()
         shown(fake, alex, share, mark)
         alex.press(share)
@@ -81,9 +81,9 @@ def test_not_what_i_meant_resumes_with_the_text_kept(
         walk_to_first_question(fake, content, alex)
         alex.send_text(FALSE_ALARM)
         alex.wait_for_reply("Thank you for telling me")
+        mark = fake.mark()  # before the press: its turn answers and asks at once
         alex.press("That's not what I meant")
         alex.wait_for_reply("I misread that")
-        mark = fake.mark()
         keep = callbacks.Share("redefining", "familiar", False).pack()
         shown(fake, alex, keep, mark)  # the dialog took the message as the answer
         alex.press(keep)
