@@ -7,6 +7,7 @@ from sqlmodel import select
 from bot.coach import Coach
 from bot.engine import callbacks
 from bot.storage.models import Reflection
+from bot.turn import Person
 from tests.support.people import ALEX, KIM, SAM, buttons, link, texts, unlink
 
 
@@ -47,6 +48,12 @@ async def test_start_shows_the_topics_once_the_welcome_was_had(coach, content) -
     assert said.endswith(content.t("topics_title", "en"))
 
 
+async def test_someone_telegram_gives_no_name_is_greeted_without_one(coach) -> None:
+    nameless = Person(1004, 1004, "", "en")
+    [said] = texts(await coach.run_command(nameless, "start"), nameless)
+    assert said.startswith(coach.content.t("start_intro", "en", name=""))  # "Hi! I'm…"
+
+
 async def test_someone_new_who_just_says_hi_is_welcomed(coach) -> None:
     [said] = texts(await coach.text(KIM, "hi"), KIM)
     assert said.startswith(coach.content.t("start_intro", "en", name=", Kim"))
@@ -60,6 +67,9 @@ async def test_start_in_turkish_follows_telegram_language(coach) -> None:
 
 async def test_help_lists_every_menu_command(coach) -> None:
     said = texts(await coach.run_command(ALEX, "help"), ALEX)[0]
+    t = coach.content.t
+    listed = [f"/{n} — {t('cmd_' + n, 'en')}" for n, c in coach.commands.items() if c.in_menu]
+    assert said.split("\n") == [t("help_header", "en"), *listed, t("help_footer", "en")]
     for name, command in coach.commands.items():
         assert (f"/{name}" in said) == command.in_menu
 
