@@ -322,6 +322,12 @@ EQUIVALENT: dict[str, str] = {
     # before it in its turn (the invite payload returns False before saying anything, and
     # a new person's first text reaches `start` only when no screen answered it).
     "bot.conversations.xǁConversationsǁstart__mutmut_15": "nothing said before /start's greeting",
+    # sharing: the same, written at the fold (`fold_from(None)` instead of the mark).
+    "bot.conversations.xǁConversationsǁstart__mutmut_40": "nothing said before /start's greeting",
+    # sharing: a saved answer's created_at left to its default (utcnow) instead of the
+    # effect's `at` (turn.now): the same instant in production (turn.now is the wall clock
+    # there); only /mydata shows it (as together's x_typed__mutmut_70).
+    "bot.conversations.xǁConversationsǁon_effect__mutmut_20": "created_at default: the same clock",
     # sharing: the feature's name None or "XXconversationsXX": a feature's name is read only
     # for the error about two features claiming one thing (naming the later one, and this
     # feature is the first) and as the key of typed input, which this feature has none of.
