@@ -19,6 +19,7 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import migrate
 from tests.support.clock import Clock
 from tests.support.logs import LoggingState
+from tests.support.mutants import quickest_first, under_mutation
 from tests.support.postgres import PostgresServer, postgres_server
 
 DIALOGS = PROJECT_ROOT / "dialogs"
@@ -27,10 +28,12 @@ DIALOGS = PROJECT_ROOT / "dialogs"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test`), the longest tests go out first: those marked slow
     (a minute or more), then the rest that run the real bot process. One handed out last
-    would keep its worker busy long after the others ran out of work. A serial run keeps
-    the files' order."""
+    would keep its worker busy long after the others ran out of work. Under `make mutate`
+    the quickest go first (`tests.support.mutants`). A serial run keeps the files' order."""
     if hasattr(config, "workerinput"):
         items.sort(key=_longest_first)
+    elif under_mutation():
+        quickest_first(items)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:

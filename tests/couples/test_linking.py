@@ -5,10 +5,13 @@ actions as concurrent tasks on separate sessions."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from bot.coach import Coach
@@ -229,15 +232,24 @@ async def test_locking_users_takes_them_in_id_order(pg_coach):
         assert list(after) == [low.user_id, high.user_id]
 
 
+@contextlib.asynccontextmanager
+async def linked_behind(
+    coach: Coach, seen: Person, ana: Person, ben: Person
+) -> AsyncIterator[tuple[AsyncSession, int | None]]:
+    """A session that read `seen` while single, then Ana and Ben link elsewhere: yields
+    (that session, the new couple's id). What the session holds is stale."""
+    await named(coach, ana, ben)
+    async with coach.sessions() as session:
+        seen_before = await session.get(User, seen.user_id)  # held: the identity map is weak
+        assert seen_before is not None and seen_before.couple_id is None
+        await session.commit()
+        await link(coach, ana, ben)
+        yield session, (await state(coach, ana))[0]
+
+
 async def test_members_of_a_couple_are_read_fresh(pg_coach):
     ana, ben = people(2)
-    await named(pg_coach, ana, ben)
-    async with pg_coach.sessions() as reader:
-        seen_before = await reader.get(User, ben.user_id)  # held: the identity map is weak
-        assert seen_before is not None and seen_before.couple_id is None
-        await reader.commit()
-        await link(pg_coach, ana, ben)
-        couple_id = (await state(pg_coach, ana))[0]
+    async with linked_behind(pg_coach, ben, ana, ben) as (reader, couple_id):
         found = await linking.members(reader, couple_id)
         assert [(u.id, u.couple_id) for u in found] == [
             (ana.user_id, couple_id),
@@ -249,13 +261,7 @@ async def test_unlinking_reads_the_person_fresh(pg_coach):
     """Someone joins Ana's link while her /forget is under way: the couple just made is
     ended (and Ben told), not left with a member about to be deleted."""
     ana, ben = people(2)
-    await named(pg_coach, ana, ben)
-    async with pg_coach.sessions() as forgetting:
-        seen_before = await forgetting.get(User, ana.user_id)  # held: the identity map is weak
-        assert seen_before is not None and seen_before.couple_id is None
-        await forgetting.commit()
-        await link(pg_coach, ana, ben)
-        couple_id = (await state(pg_coach, ana))[0]
+    async with linked_behind(pg_coach, ana, ana, ben) as (forgetting, couple_id):
         result = await linking.unlink(forgetting, ana.user_id)
         await forgetting.commit()
     assert result.ended and result.partner is not None

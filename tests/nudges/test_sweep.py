@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Column
 
+from bot.coach import Coach
 from bot.delivery.record import ClaimConflict
 from bot.nudges import sweep as sweep_module
 from bot.nudges.models import CLAIMED, NUDGE, SENDING, SENT, SKIPPED, SUMMARY, UNKNOWN
@@ -32,6 +35,34 @@ from tests.support.people import ALEX, KIM, SAM, update_user
 @pytest.fixture
 def coach(db_engine, content, clock):
     return make_coach(db_engine, content, clock)
+
+
+@pytest.fixture
+async def sqlite_coach(sqlite_url, content, clock) -> AsyncIterator[Coach]:
+    """A coach on SQLite, which reports per-row counts: where the stale-read guards act."""
+    from bot.storage.migrate import migrate
+
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    try:
+        yield make_coach(engine, content, clock)
+    finally:
+        await engine.dispose()
+
+
+def change_after_reading(monkeypatch: pytest.MonkeyPatch, column: Column, **values: object) -> None:
+    """Sam's schedule row changes between the sweep reading `column` due and claiming it."""
+    read = sweep_module._lock_due
+    schedules = sweep_module.SCHEDULES
+
+    async def read_then_changed(session, due, now, limit, *extra):  # type: ignore[no-untyped-def]
+        rows = await read(session, due, now, limit, *extra)
+        if due is column:
+            changed = schedules.update().where(schedules.c.user_id == SAM.user_id)
+            await session.exec(changed.values(**values))
+        return rows
+
+    monkeypatch.setattr(sweep_module, "_lock_due", read_then_changed)
 
 
 async def test_a_new_person_gets_the_default_schedule_and_one_check_in_when_due(
@@ -153,76 +184,39 @@ async def test_a_turn_holding_a_persons_row_delays_their_check_in_never_drops_it
 
 
 async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_back(
-    sqlite_url, content, clock, monkeypatch
+    sqlite_coach, clock, monkeypatch
 ) -> None:
     """The guard behind the locks: should a row change between reading and claiming,
     nothing is claimed rather than acting on a stale read (SQLite reports per-row
     counts; asyncpg does not, so PostgreSQL relies on the locks alone)."""
-    from bot.storage.migrate import migrate
-
-    engine = create_engine(sqlite_url)
-    await migrate(engine)
-    try:
-        coach = make_coach(engine, content, clock)
-        await meet(coach, ALEX, SAM)
-        clock.set(TUESDAY_DUE + timedelta(minutes=1))
-        read = sweep_module._lock_due
-
-        async def read_then_changed(session, due, now, limit, *extra):  # type: ignore[no-untyped-def]
-            rows = await read(session, due, now, limit, *extra)
-            schedules = sweep_module.SCHEDULES
-            await session.exec(
-                schedules.update()
-                .where(schedules.c.user_id == SAM.user_id)
-                .values(next_due_at=TUESDAY_DUE + timedelta(days=3))
-            )
-            return rows
-
-        monkeypatch.setattr(sweep_module, "_lock_due", read_then_changed)
-        with pytest.raises(ClaimConflict):
-            await sweep_of(coach).claim(clock())
-        assert await deliveries(coach) == []
-        assert (await schedule(coach, ALEX)).next_due_at == TUESDAY_DUE, "rolled back"
-    finally:
-        await engine.dispose()
+    coach = sqlite_coach
+    await meet(coach, ALEX, SAM)
+    clock.set(TUESDAY_DUE + timedelta(minutes=1))
+    later = TUESDAY_DUE + timedelta(days=3)
+    change_after_reading(monkeypatch, sweep_module.SCHEDULES.c.next_due_at, next_due_at=later)
+    with pytest.raises(ClaimConflict):
+        await sweep_of(coach).claim(clock())
+    assert await deliveries(coach) == []
+    assert (await schedule(coach, ALEX)).next_due_at == TUESDAY_DUE, "rolled back"
 
 
 async def test_a_weekly_picture_row_changed_since_it_was_read_rolls_its_claim_back(
-    sqlite_url, content, clock, monkeypatch
+    sqlite_coach, clock, monkeypatch
 ) -> None:
     """The same guard for the weekly pictures' claim."""
-    from bot.storage.migrate import migrate
-
-    engine = create_engine(sqlite_url)
-    await migrate(engine)
-    try:
-        coach = make_coach(engine, content, clock)
-        await meet(coach, ALEX, SAM)
-        for person in (ALEX, SAM):
-            await coach.press(person, "ns|s|1")
-        due = (await schedule(coach, ALEX)).summary_due_at
-        assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
-        clock.set(due + timedelta(minutes=1))
-        read = sweep_module._lock_due
-        schedules = sweep_module.SCHEDULES
-
-        async def read_then_changed(session, column, now, limit, *extra):  # type: ignore[no-untyped-def]
-            rows = await read(session, column, now, limit, *extra)
-            if column is schedules.c.summary_due_at:
-                await session.exec(
-                    schedules.update()
-                    .where(schedules.c.user_id == SAM.user_id)
-                    .values(summary_due_at=due + timedelta(days=7))
-                )
-            return rows
-
-        monkeypatch.setattr(sweep_module, "_lock_due", read_then_changed)
-        with pytest.raises(ClaimConflict):
-            await sweep_of(coach).claim(clock())
-        assert [d for d in await deliveries(coach) if d.stream == SUMMARY] == []
-        assert (await schedule(coach, ALEX)).summary_due_at == due, "rolled back"
-    finally:
-        await engine.dispose()
+    coach = sqlite_coach
+    await meet(coach, ALEX, SAM)
+    for person in (ALEX, SAM):
+        await coach.press(person, "ns|s|1")
+    due = (await schedule(coach, ALEX)).summary_due_at
+    assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
+    clock.set(due + timedelta(minutes=1))
+    later = due + timedelta(days=7)
+    change_after_reading(monkeypatch, sweep_module.SCHEDULES.c.summary_due_at, summary_due_at=later)
+    with pytest.raises(ClaimConflict):
+        await sweep_of(coach).claim(clock())
+    assert [d for d in await deliveries(coach) if d.stream == SUMMARY] == []
+    assert (await schedule(coach, ALEX)).summary_due_at == due, "rolled back"
 
 
 async def test_a_claim_renewed_since_it_was_read_is_not_taken_over(
