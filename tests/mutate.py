@@ -38,9 +38,8 @@ copy of the scratch tree; samples by MUTATE_ONLY on the mutant's number):
 
     module   mutants  killed (run + after)  equivalent  raw   without equivalents  run, commit
     linking  302      286 (267 + 19)        16          95 %  100 %   11:41-12:12 96bb4cb
-    sharing  388, whole (third round, below; the sample's 176 killed kept)
-                      380 (376 + 4)         8           98 %  100 %   14:52-15:06 6a7edf5
-             (the sample, 12:12-12:29 dc67721: 197 of 388, odd numbers, 193 (176 + 17), 4 eq.)
+    sharing  197 of 388, sample: odd numbers ("*__mutmut_*1 *3 *5 *7 *9"; whole: third round)
+                      193 (176 + 17)        4           98 %  100 %   12:12-12:29 dc67721
     together 112 of 559, sample: numbers ending in 3 or 7 ("*__mutmut_*3 *__mutmut_*7")
                       106 (102 + 4)         6           95 %  100 %   12:29-12:36 6e923cc
     claims   367 of 1001: the 3/7 sample (206, 12:38-13:17, 708b3fe) and 161 more from the
