@@ -238,10 +238,18 @@ EQUIVALENT: dict[str, str] = {
     "bot.together.flow.x_typed__mutmut_43": "answered reads no effect.key",
     "bot.together.flow.x_typed__mutmut_45": "answered reads no effect.together",
     "bot.together.flow.x_typed__mutmut_53": "answered reads no effect.together",
+    # together: the same effect with `at` None: neither `answered` nor `_reveal` reads it
+    # (the row's created_at is written from turn.now, not from the effect).
+    "bot.together.flow.x_typed__mutmut_46": "answered reads no effect.at",
     # together: release_held's own quiet check weakened (`couple is None and user.quiet`):
     # its only caller, the link's safety question (link_settled), runs it only when neither
     # is quiet, and with no couple its query finds no rows.
     "bot.together.flow.x_release_held__mutmut_3": "link_settled runs only when neither is quiet",
+    # together: the same check as `user.quiet and partner.quiet`, or with `partner is None
+    # and couple is None`: link_settled (bot.safety.link_question._settled) runs only with
+    # a partner (so a couple) and neither quiet, so no part of the check is ever true.
+    "bot.together.flow.x_release_held__mutmut_2": "link_settled runs only when neither is quiet",
+    "bot.together.flow.x_release_held__mutmut_4": "link_settled runs only with a partner",
     # together: the Reflection's created_at left to its default (utcnow) instead of turn.now:
     # the same instant in production (turn.now is the wall clock there); only /mydata shows it.
     "bot.together.flow.x_typed__mutmut_70": "created_at default is the same clock",
