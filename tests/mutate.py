@@ -250,6 +250,21 @@ EQUIVALENT: dict[str, str] = {
     # a partner (so a couple) and neither quiet, so no part of the check is ever true.
     "bot.together.flow.x_release_held__mutmut_2": "link_settled runs only when neither is quiet",
     "bot.together.flow.x_release_held__mutmut_4": "link_settled runs only with a partner",
+    # together: release_held's locking query without populate_existing (None/False): the
+    # link's safety answer loads no question row before it in its turn (release_held is the
+    # only link_settled listener), so there is no stale copy in the identity map to refresh.
+    "bot.together.flow.x_release_held__mutmut_8": "rows first loaded by the lock itself",
+    "bot.together.flow.x_release_held__mutmut_21": "rows first loaded by the lock itself",
+    # together: `mine is None and theirs is None` for `or`: a row is held only when both had
+    # answered (carry_over), and neither answer can go while they are linked (/forget
+    # unlinks first), so at most the both-None case differs, and it never arises.
+    "bot.together.flow.x_release_held__mutmut_42": "a held question has both answers",
+    # together: the revealed effect with key None, together None/False, or `at` None:
+    # `_reveal` reads only its dialog, node and text (as typed 43, 45, 46, 53).
+    "bot.together.flow.x_release_held__mutmut_56": "_reveal reads no effect.key",
+    "bot.together.flow.x_release_held__mutmut_58": "_reveal reads no effect.together",
+    "bot.together.flow.x_release_held__mutmut_59": "_reveal reads no effect.at",
+    "bot.together.flow.x_release_held__mutmut_66": "_reveal reads no effect.together",
     # together: the Reflection's created_at left to its default (utcnow) instead of turn.now:
     # the same instant in production (turn.now is the wall clock there); only /mydata shows it.
     "bot.together.flow.x_typed__mutmut_70": "created_at default is the same clock",
