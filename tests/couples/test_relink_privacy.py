@@ -333,11 +333,13 @@ async def strangers(coach) -> World:
     return world
 
 
-async def answer_alone(world: World, chat: Chat, text: str) -> list[Outbound]:
+async def answer_alone(
+    world: World, chat: Chat, text: str, question: tuple[str, str] = QUESTION
+) -> list[Outbound]:
     """`chat`'s person answers the couple question straight away (unlinked or not)."""
     from bot.conversations import begin_at
 
-    await world.coach.handle(chat.person, lambda turn: begin_at(turn, *QUESTION))
+    await world.coach.handle(chat.person, lambda turn: begin_at(turn, *question))
     return await chat.send(text)
 
 
@@ -493,6 +495,54 @@ async def test_answers_carried_over_are_revealed_each_under_its_authors_name(str
     assert "Sam: when you ask a second question" in to_alex[0]
     assert to_sam and "You: when you ask a second question" in to_sam[0]
     assert "Alex: when you put the phone away" in to_sam[0]
+
+
+async def test_answers_carried_over_are_revealed_in_the_order_they_were_given(
+    strangers, en
+) -> None:
+    """Two questions both answered alone: after the safety question, the reveals come in
+    the order the two answered them (closest first here, though "communication" sorts
+    before "redefining")."""
+    world = strangers
+    closest = ("redefining", "together")
+    for chat, words in ((world.alex, "on our walks"), (world.sam, "at breakfast")):
+        await answer_alone(world, chat, f"closest {words}", closest)
+        await answer_alone(world, chat, f"listened to {words}")
+    world.alex.clear(), world.sam.clear()
+    await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam):
+        await chat.press(en("link_safety_yes"))
+
+    for chat in (world.alex, world.sam):
+        revealed = [t for t in chat.texts if "You: " in t]
+        assert len(revealed) == 2 and "closest" in revealed[0], revealed
+        assert "listened to" in revealed[1]
+
+
+async def test_a_held_question_the_dialogs_no_longer_ask_together_is_not_revealed(
+    strangers, en, monkeypatch
+) -> None:
+    """The dialogs changed while the answers were held (a new release): a question that
+    is no longer one for both stays private; the next one is still revealed."""
+    world = strangers
+    closest = ("redefining", "together")
+    for chat, words in ((world.alex, "on our walks"), (world.sam, "at breakfast")):
+        await answer_alone(world, chat, f"closest {words}", closest)
+        await answer_alone(world, chat, f"listened to {words}")
+    world.alex.clear(), world.sam.clear()
+    await world.link(world.alex, world.sam)
+    nodes = world.coach.content.dialogs["redefining"].nodes
+    step = nodes["together"]
+    assert step.ask is not None
+    alone = step.model_copy(update={"ask": step.ask.model_copy(update={"together": False})})
+    monkeypatch.setitem(nodes, "together", alone)
+    for chat in (world.alex, world.sam):
+        await chat.press(en("link_safety_yes"))
+
+    for chat in (world.alex, world.sam):
+        revealed = [t for t in chat.texts if "You: " in t]
+        assert len(revealed) == 1 and "listened to" in revealed[0], revealed
+        assert not any("closest" in t for t in chat.texts)
 
 
 async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(
