@@ -274,9 +274,22 @@ EQUIVALENT: dict[str, str] = {
     "bot.together.flow.x_answer_now__mutmut_28": "has_partner read only awaiting a share",
     "bot.together.flow.x_answer_now__mutmut_31": "has_partner read only awaiting a share",
     "bot.together.flow.x_answer_now__mutmut_32": "has_partner read only awaiting a share",
-    # together: `step.ask and step.ask.summary` -> `or`: only couple questions (with `ask`)
-    # get here, and then a missing summary (None) falls back to the text either way.
+    # together: `step.ask and step.ask.summary` -> `or` (or the whole test `or True`): only
+    # couple questions (with `ask`) get here, and then a missing summary (None) falls back
+    # to the text either way.
     "bot.together.flow.x__question_text__mutmut_7": "ask is always set for a couple question",
+    "bot.together.flow.x__question_text__mutmut_6": "ask is always set for a couple question",
+    # together: carry_over's guard as `partner is None and couple is None`: the link
+    # listeners run only on LINKED, with the inviter as partner and the new couple set.
+    "bot.together.flow.x_carry_over__mutmut_2": "link listeners run with partner and couple",
+    # together: carry_over holding a row when `revealed_at is None or held_at is None`: the
+    # couple was made in this very turn, so its question rows are new (neither is set).
+    "bot.together.flow.x_carry_over__mutmut_54": "a new couple's question rows are new",
+    # together: `_carried` of the other member (`user_id != user.id`): carry_over holds the
+    # questions in both answer sets, which is symmetric; only the order of the rows (so of
+    # their reveals) follows the partner's answers instead of the joiner's when the two
+    # answered in different orders, neither of which is the right one.
+    "bot.together.flow.x__carried__mutmut_10": "the intersection is symmetric",
     # together: `_answer_of` without `together IS TRUE`: whether a question is for both is
     # the node's own, so every answer at a couple question's node is a couple answer (unless
     # an update of the dialogs made an ordinary question one for both: then an older answer
