@@ -295,9 +295,10 @@ EQUIVALENT: dict[str, str] = {
     # an update of the dialogs made an ordinary question one for both: then an older answer
     # would count as given; accepted).
     "bot.together.flow.x__answer_of__mutmut_12": "together is a property of the node",
-    # together: `populate_existing=None`: the question row is first loaded in its session by
+    # together: `populate_existing=None`/`False`: the question row is first loaded in its session by
     # this very locking query, so there is no stale copy in the identity map to refresh.
     "bot.together.flow.x__locked_question__mutmut_14": "row first loaded by the lock itself",
+    "bot.together.flow.x__locked_question__mutmut_25": "row first loaded by the lock itself",
     # together: `_carried` unordered, or without `together IS TRUE`: carry_over reads only
     # which questions each has answered (the texts are read by release_held, newest first),
     # keeps only couple questions, and the couple is new at linking (no other answers in it).

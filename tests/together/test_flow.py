@@ -137,6 +137,16 @@ async def test_when_both_answered_both_see_both_answers(pair_coach) -> None:
     assert any("your laugh" in t and "senin sabrın" in t and "İkiniz" in t for t in to_sam)
 
 
+async def test_a_question_both_answered_counts_in_progress_for_both(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await answer(pair_coach, SAM, "senin sabrın")
+    [shown] = texts(await pair_coach.run_command(ALEX, "progress"), ALEX)
+    assert "Questions answered together: 1" in shown
+    [shown] = texts(await pair_coach.run_command(SAM, "progress"), SAM)
+    assert "Birlikte cevaplanan sorular: 1" in shown
+
+
 async def test_the_reminder_button_opens_the_question(pair_coach) -> None:
     await link(pair_coach, ALEX, SAM)
     outs = await answer(pair_coach, ALEX, "your laugh")
