@@ -40,7 +40,7 @@ copy of the scratch tree; samples by MUTATE_ONLY on the mutant's number):
     linking  302      286 (267 + 19)        16          95 %  100 %   11:41-12:12 96bb4cb
     sharing  197 of 388, sample: odd numbers ("*__mutmut_*1 *3 *5 *7 *9"; whole: third round)
                       193 (176 + 17)        4           98 %  100 %   12:12-12:29 dc67721
-    together 112 of 559, sample: numbers ending in 3 or 7 ("*__mutmut_*3 *__mutmut_*7")
+    together 112 of 559, sample: numbers ending in 3 or 7 ("*__mutmut_*3 *__mutmut_*7"; whole: 3rd)
                       106 (102 + 4)         6           95 %  100 %   12:29-12:36 6e923cc
     claims   367 of 1001: the 3/7 sample (206, 12:38-13:17, 708b3fe) and 161 more from the
              first run (08:51-09:54, 62ce61a)
@@ -61,6 +61,11 @@ mutant not yet run scored against the tests of the day; "after" as in the second
     sharing  388      380 (376 + 4)         8           98 %  100 %   14:52-15:06 6a7edf5
              (after: test_conversations' greeting without a name (start 12, 14), /help's
              lines (help 16), /topics' parts as paragraphs (topics 68))
+    together 559      524 (516 + 8)         35          94 %  100 %   15:07-15:32 8767d3d
+             (after: the carried reveals' order (release_held 9), a held question no longer
+             for both (41, 52), carried answers private for good after quiet mode, one
+             answered by one alone, an ordinary answer not carried (carry_over 20, 44, 11),
+             the reveal in the partner's language (_reveal 41), /progress (answered 39))
 """
 
 from __future__ import annotations
