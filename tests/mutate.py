@@ -394,9 +394,27 @@ EQUIVALENT: dict[str, str] = {
     # delivery: the notice's dedupe mark with "OF" for "of": the mark is only ever compared
     # with marks this same code wrote (the notice's `about`), never parsed.
     "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_47": "the mark is compared with its own kind",
-    # delivery: `_moved`'s copy with user_id None: the copy for the supergroup is only sent
+    # delivery: `_moved`'s copy with user_id None, the group's or the person's whatever the
+    # chat, or left as it was: the copy for the supergroup is only sent
     # (by chat id); the guard, the outcome and mark_unreachable read the original message.
     "bot.telegram.delivery.x__moved__mutmut_7": "the moved copy's user_id is never read",
+    "bot.telegram.delivery.x__moved__mutmut_1": "the moved copy's user_id is never read",
+    "bot.telegram.delivery.x__moved__mutmut_2": "the moved copy's user_id is never read",
+    "bot.telegram.delivery.x__moved__mutmut_3": "the moved copy's user_id is never read",
+    "bot.telegram.delivery.x__moved__mutmut_4": "the moved copy's user_id is never read",
+    "bot.telegram.delivery.x__moved__mutmut_10": "the moved copy's user_id is never read",
+    # delivery: `_retry_seconds` ignoring every warning, not only PTB's deprecation one,
+    # while it reads `retry_after`: reading that property warns of nothing else.
+    "bot.telegram.delivery.x__retry_seconds__mutmut_4": "retry_after warns only PTB's warning",
+    # delivery: `sent_ages` with `>` for `>=`: a message exactly `window` old; the group pace,
+    # its only reader, keeps only ages below the window (`0 <= age < window`).
+    "bot.outbox.store.xǁOutboxǁsent_ages__mutmut_20": "the pace drops an age of the window",
+    # delivery: tell_sender's guard as `sender_id is None and kind is None`: with no sender
+    # the get below finds no one (`sender is None`: return) before anything is written; as
+    # `content is None and sender_id is None`: the record calls tell_sender only when the
+    # outbox has its content (Outbox.__init__ hooks it only then).
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_2": "no sender: the get finds no one",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_3": "hooked only when there is content",
     # delivery: GroupCommit's zip without strict=True: every flush (the record's _admit_all
     # and _done_all) returns one result per item, so the lengths always agree.
     "bot.delivery.batch.xǁGroupCommitǁ_write__mutmut_27": "a flush returns one result per item",

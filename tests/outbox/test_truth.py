@@ -311,8 +311,13 @@ async def test_a_chats_recent_sends_are_remembered_by_age(
     outbox: Outbox, reflection: int, clock: Clock
 ) -> None:
     """A group's per-minute budget survives a restart: each message sent (or being sent,
-    which may have arrived: counted from when it was staged) within the window, by age."""
-    sent, sending = await stage(outbox, Outbound(ALEX, ALEX, "one"), Outbound(ALEX, ALEX, "two"))
+    which may have arrived: counted from when it was staged) within the window, by age;
+    not one still waiting its turn, nor one Telegram refused."""
+    sent, sending, _waiting, refused = await stage(
+        outbox, *(Outbound(ALEX, ALEX, text) for text in ("one", "two", "three", "four"))
+    )
+    assert await outbox.admit(refused)
+    await outbox.done(refused, Outcome.REFUSED)
     clock.advance(seconds=5)
     assert await outbox.admit(sent)
     await outbox.done(sent, Outcome.SENT)

@@ -160,9 +160,12 @@ async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake) -
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 @pytest.mark.parametrize("limiter", [True, False])
-async def test_flood_control_is_honoured_by_waiting(fake, limiter) -> None:
+@pytest.mark.parametrize("timedelta", ["false", "true"])
+async def test_flood_control_is_honoured_by_waiting(fake, limiter, timedelta, monkeypatch) -> None:
     """The fake, like Telegram, refuses the chat again until the wait it gave is over:
-    one refusal in all means the retry waited."""
+    one refusal in all means the retry waited. PTB gives the wait in seconds today, as a
+    timedelta when PTB_TIMEDELTA is set (and in its next major version): both are read."""
+    monkeypatch.setenv("PTB_TIMEDELTA", timedelta)
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     bot = await make_bot(RecordingRequest(fake), rate=1000 if limiter else None)
     assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
