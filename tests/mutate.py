@@ -394,6 +394,29 @@ EQUIVALENT: dict[str, str] = {
     # delivery: the notice's dedupe mark with "OF" for "of": the mark is only ever compared
     # with marks this same code wrote (the notice's `about`), never parsed.
     "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_47": "the mark is compared with its own kind",
+    # delivery: the same for the mark's other keys renamed ("XXofXX", "XXtoXX"/"TO",
+    # "XXatXX"/"AT") or its keys left unsorted (sort_keys None/False/left out): every mark
+    # is written by this one line, so two marks of one message still agree.
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_43": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_45": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_46": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_48": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_49": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_50": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_51": "the mark is compared with its own kind",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_52": "the mark is compared with its own kind",
+    # delivery: the check for an earlier notice without `user_id == sender`, or without
+    # `kind == UNDELIVERED_KIND`: only a notice's `about` is such a mark (of, to, at), and a
+    # mark names the recipient and the moment, to whom only their one partner writes; or
+    # `select(None)` (SELECT NULL ... WHERE): only whether a row is found is read.
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_58": "a mark names recipient and moment",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_59": "only a notice's about is a mark",
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_61": "only whether a row is found is read",
+    # delivery: unsharing without `user_id == sender`: `about` names the answer the sender's
+    # own turn shared (bot.conversations, bot.nudges.responses), so it is the sender's.
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_26": "about names the sender's own answer",
+    # delivery: the "its sender is not told" log line with "XX" around it: wording only.
+    "bot.outbox.store.xǁOutboxǁtell_sender__mutmut_39": "log line's wording only",
     # delivery: `_moved`'s copy with user_id None, the group's or the person's whatever the
     # chat, or left as it was: the copy for the supergroup is only sent
     # (by chat id); the guard, the outcome and mark_unreachable read the original message.
