@@ -297,6 +297,15 @@ async def test_a_message_that_names_no_conversation_is_told_of_all_the_same(
     assert told.text == content.t("undelivered_blocked", "en", what=what, partner="Sam")
 
 
+async def test_a_conversation_since_taken_out_of_the_dialogs_is_named_by_no_title(
+    outbox: Outbox, content
+) -> None:
+    """A new release without the conversation a pending message was about."""
+    what = content.t(PREFIX + "partner_shared", "en", title="")
+    [told] = await blocked(outbox, "partner_shared", about=json.dumps({"dialog": "gone"}))
+    assert told.text == content.t("undelivered_blocked", "en", what=what, partner="Sam")
+
+
 @pytest.mark.parametrize("kind", sorted(SILENT))
 async def test_a_silent_kind_tells_its_sender_nothing(outbox: Outbox, kind):
     assert await blocked(outbox, kind) == []

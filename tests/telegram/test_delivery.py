@@ -311,6 +311,10 @@ async def test_an_edit_to_what_the_message_already_shows_is_not_sent(fake) -> No
     other = Outbound(ALEX, ALEX, "Ready?", ((KeyButton("Stop", "stop"),),), replace=True)
     assert await deliver(bot, [other], Unreachable(), query) == [Outcome.SENT]
     assert len([c for c in fake.calls if c.method == "editMessageText"]) == 1
+    said_again = Outbound(ALEX, ALEX, "Ready?", same.keyboard, replace=True, append=True)
+    assert await deliver(bot, [said_again], Unreachable(), query) == [Outcome.SENT]
+    edits = [c for c in fake.calls if c.method == "editMessageText"]
+    assert edits[-1].params["text"] == "Ready?\n\nReady?", "added below, even the same words"
 
 
 async def test_a_press_in_a_group_is_answered_by_editing_the_pressed_message(fake) -> None:
