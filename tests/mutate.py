@@ -430,6 +430,15 @@ EQUIVALENT: dict[str, str] = {
     "bot.telegram.delivery.x_short_reason__mutmut_4": "the first piece of the split is the same",
     "bot.telegram.delivery.x_short_reason__mutmut_5": "the phrase occurs at most once",
     "bot.telegram.delivery.x_short_reason__mutmut_9": "the first piece of the split is the same",
+    # delivery: a private press answered first too (`_in_group` true for any chat with a
+    # message): only in a group may the edit wait for room; in a private chat nothing waits,
+    # so the spinner stops with the edit either way.
+    "bot.telegram.delivery.x__in_group__mutmut_2": "nothing waits in a private chat",
+    "bot.telegram.delivery.x__in_group__mutmut_3": "nothing waits in a private chat",
+    # delivery: `_edit` going on with a press that has no message (`query is None and ...`):
+    # such presses (inline mode, which Attune has not) are dropped as incomplete before any
+    # turn (bot.telegram.handlers.complete).
+    "bot.telegram.delivery.x__edit__mutmut_16": "a press without a message is dropped before",
     # delivery: `_moved`'s copy with user_id None, the group's or the person's whatever the
     # chat, or left as it was: the copy for the supergroup is only sent
     # (by chat id); the guard, the outcome and mark_unreachable read the original message.
