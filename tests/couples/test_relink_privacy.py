@@ -519,6 +519,43 @@ async def test_answers_carried_over_are_revealed_in_the_order_they_were_given(
         assert "listened to" in revealed[1]
 
 
+async def test_a_question_only_one_of_them_answered_alone_holds_back_no_other(
+    strangers, en
+) -> None:
+    """Each answered one question the other did not, and one both did: that one is
+    revealed (whichever of them linked, their own extra answer comes first)."""
+    world = strangers
+    await answer_alone(world, world.alex, "only mine", ("redefining", "together"))
+    await answer_alone(world, world.sam, "only mine", ("autonomy", "together"))
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await answer_alone(world, world.sam, "when you ask a second question")
+    world.alex.clear(), world.sam.clear()
+    await world.link(world.alex, world.sam)
+    for chat in (world.alex, world.sam):
+        await chat.press(en("link_safety_yes"))
+
+    assert reveals(world.alex) == reveals(world.sam) == 1
+    assert not any("only mine" in t for t in world.alex.texts + world.sam.texts)
+
+
+async def test_only_couple_questions_answered_alone_come_into_the_couple(strangers, en) -> None:
+    """An ordinary answer written alone stays the author's alone: linking later does not
+    make it one written in the couple (as /mydata shows)."""
+    from bot.storage.models import Reflection
+    from tests.support.people import user
+
+    world = strangers
+    await answer_alone(world, world.alex, "I feel unheard when…", ("communication", "rewrite_ask"))
+    await answer_alone(world, world.alex, "when you put the phone away")
+    await world.link(world.alex, world.sam)
+
+    async with world.coach.sessions() as session:
+        mine = select(Reflection).where(Reflection.user_id == ALEX.user_id)
+        rows = (await session.exec(mine)).all()
+    couple = (await user(world.coach, ALEX)).couple_id
+    assert {r.node: r.couple_id for r in rows} == {"rewrite_ask": None, "together": couple}
+
+
 async def test_a_held_question_the_dialogs_no_longer_ask_together_is_not_revealed(
     strangers, en, monkeypatch
 ) -> None:
@@ -556,8 +593,11 @@ async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode
     await update_user(world.coach, ALEX, quiet=True)
 
     await world.link(world.alex, world.sam)
+    await update_user(world.coach, ALEX, quiet=False)  # later, quiet mode ends
+    for chat in (world.alex, world.sam):
+        await chat.press(en("link_safety_yes"))
 
-    assert not any("phone away" in t for t in world.sam.texts)
+    assert not any("phone away" in t for t in world.sam.texts), "private for good"
     assert not any("second question" in t for t in world.alex.texts)
 
 

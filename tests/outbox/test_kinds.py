@@ -267,9 +267,10 @@ async def outbox(sessions, clock: Clock, content) -> Outbox:
     return Outbox(sessions, clock, owner="first", content=content)
 
 
-async def blocked(outbox: Outbox, kind: str) -> list[Outbound]:
+async def blocked(
+    outbox: Outbox, kind: str, about: str | None = json.dumps({"dialog": "redefining"})
+) -> list[Outbound]:
     """Alex sends Sam a message of `kind`; Sam has blocked the bot. What Alex is sent."""
-    about = json.dumps({"dialog": "redefining"})
     out = Outbound(SAM, SAM, WORDS, kind=kind, sender_id=ALEX, about=about)
     async with outbox.sessions() as session, session.begin():
         [staged] = await outbox.stage(session, [out], outbox.clock())
@@ -285,6 +286,24 @@ async def test_the_sender_is_told_what_did_not_arrive_by_name(outbox: Outbox, co
     [told] = await blocked(outbox, kind)
     assert told.text == content.t("undelivered_blocked", "en", what=what, partner="Sam")
     assert WORDS not in told.text
+
+
+async def test_a_message_that_names_no_conversation_is_told_of_all_the_same(
+    outbox: Outbox, content
+) -> None:
+    """A break's notice to the partner names no conversation (no `about`)."""
+    what = content.t(PREFIX + "cooldown_notice", "en", title="")
+    [told] = await blocked(outbox, "cooldown_notice", about=None)
+    assert told.text == content.t("undelivered_blocked", "en", what=what, partner="Sam")
+
+
+async def test_a_conversation_since_taken_out_of_the_dialogs_is_named_by_no_title(
+    outbox: Outbox, content
+) -> None:
+    """A new release without the conversation a pending message was about."""
+    what = content.t(PREFIX + "partner_shared", "en", title="")
+    [told] = await blocked(outbox, "partner_shared", about=json.dumps({"dialog": "gone"}))
+    assert told.text == content.t("undelivered_blocked", "en", what=what, partner="Sam")
 
 
 @pytest.mark.parametrize("kind", sorted(SILENT))

@@ -105,6 +105,33 @@ async def test_a_blocked_partner_is_named_to_the_sender_without_the_words(
     assert await notices(outbox) == [], "told once"
 
 
+async def test_each_message_that_did_not_arrive_is_told_even_after_an_earlier_notice(
+    outbox: Outbox, reflection: int, clock: Clock
+) -> None:
+    """Told once per message (its pieces share its moment), not once per sender: a break's
+    notice that does not arrive after the shared answer is told too; and only the answer
+    the message carried is unshared, not another one Alex shared."""
+    async with outbox.sessions() as s, s.begin():
+        other = Reflection(
+            user_id=ALEX, dialog="redefining", node="n", key="k", text="x", shared=True
+        )
+        s.add(other)
+        await s.flush()
+        assert other.id is not None
+        kept = other.id
+    notice = Outbound(SAM, SAM, "a break", kind="cooldown_notice", sender_id=ALEX)
+    for message in (shared_answer(reflection), notice):
+        [out] = await stage(outbox, message)
+        assert await outbox.admit(out)
+        await outbox.done(out, Outcome.BLOCKED)
+        assert len(await notices(outbox)) == 1, message.kind
+        clock.advance(seconds=30)
+    assert not await is_shared(outbox, reflection)
+    async with outbox.sessions() as s:
+        untouched = await s.get(Reflection, kept)
+        assert untouched is not None and untouched.shared, "an answer no message carried"
+
+
 async def test_the_sender_is_told_when_the_tries_give_up_about_a_day_later(
     outbox: Outbox, reflection: int, clock: Clock, content, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -311,8 +338,13 @@ async def test_a_chats_recent_sends_are_remembered_by_age(
     outbox: Outbox, reflection: int, clock: Clock
 ) -> None:
     """A group's per-minute budget survives a restart: each message sent (or being sent,
-    which may have arrived: counted from when it was staged) within the window, by age."""
-    sent, sending = await stage(outbox, Outbound(ALEX, ALEX, "one"), Outbound(ALEX, ALEX, "two"))
+    which may have arrived: counted from when it was staged) within the window, by age;
+    not one still waiting its turn, nor one Telegram refused."""
+    sent, sending, _waiting, refused = await stage(
+        outbox, *(Outbound(ALEX, ALEX, text) for text in ("one", "two", "three", "four"))
+    )
+    assert await outbox.admit(refused)
+    await outbox.done(refused, Outcome.REFUSED)
     clock.advance(seconds=5)
     assert await outbox.admit(sent)
     await outbox.done(sent, Outcome.SENT)

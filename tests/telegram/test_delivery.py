@@ -160,9 +160,12 @@ async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake) -
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 @pytest.mark.parametrize("limiter", [True, False])
-async def test_flood_control_is_honoured_by_waiting(fake, limiter) -> None:
+@pytest.mark.parametrize("timedelta", ["false", "true"])
+async def test_flood_control_is_honoured_by_waiting(fake, limiter, timedelta, monkeypatch) -> None:
     """The fake, like Telegram, refuses the chat again until the wait it gave is over:
-    one refusal in all means the retry waited."""
+    one refusal in all means the retry waited. PTB gives the wait in seconds today, as a
+    timedelta when PTB_TIMEDELTA is set (and in its next major version): both are read."""
+    monkeypatch.setenv("PTB_TIMEDELTA", timedelta)
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     bot = await make_bot(RecordingRequest(fake), rate=1000 if limiter else None)
     assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
@@ -305,9 +308,58 @@ async def test_an_edit_to_what_the_message_already_shows_is_not_sent(fake) -> No
     same = Outbound(ALEX, ALEX, "Ready?", ((KeyButton("Go", "go"),),), replace=True)
     assert await deliver(bot, [same], Unreachable(), query) == [Outcome.SENT]
     assert [c for c in fake.calls if c.method == "editMessageText"] == []
+    assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["Ready?"], "nor sent anew"
     other = Outbound(ALEX, ALEX, "Ready?", ((KeyButton("Stop", "stop"),),), replace=True)
     assert await deliver(bot, [other], Unreachable(), query) == [Outcome.SENT]
     assert len([c for c in fake.calls if c.method == "editMessageText"]) == 1
+    said_again = Outbound(ALEX, ALEX, "Ready?", same.keyboard, replace=True, append=True)
+    assert await deliver(bot, [said_again], Unreachable(), query) == [Outcome.SENT]
+    edits = [c for c in fake.calls if c.method == "editMessageText"]
+    assert edits[-1].params["text"] == "Ready?\n\nReady?", "added below, even the same words"
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+async def test_an_answer_too_long_to_edit_in_goes_out_anew_whole(fake, extra) -> None:
+    """An edit holds Telegram's 4,096 characters at most: up to that the pressed message
+    shows the answer; one character more and it goes out as new messages, whole, with no
+    edit tried that Telegram would refuse."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(ALEX, "Ready?", reply_markup=keyboard)
+    query = make_update(fake.user(ALEX).press("Go"), bot).callback_query
+    assert query is not None
+    text = "w " * 2047 + "w" * (2 + extra)  # 4,096 characters, or 4,097
+    answer = Outbound(ALEX, ALEX, text, replace=True)
+    assert await deliver(bot, [answer], Unreachable(), query) == [Outcome.SENT]
+    edits = [c.params["text"] for c in fake.calls if c.method == "editMessageText"]
+    sent = [c.params["text"] for c in fake.sent_to(ALEX)][1:]
+    if extra:
+        assert edits == [] and "".join(sent).replace(" ", "") == text.replace(" ", "")
+    else:
+        assert edits == [text] and sent == []
+
+
+async def test_a_press_in_a_group_that_became_a_supergroup_is_answered_there(fake) -> None:
+    """The pressed message stayed in the old group: the answer goes to the new one."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    alex = fake.user(ALEX, "Alex")
+    group = fake.group(-100_705, "Us")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
+    query = make_update(group.press(alex, "Go"), bot).callback_query
+    assert query is not None
+    moved = fake.migrate_to_supergroup(group.id, by=ALEX)
+    settled = Outbound(group.id, group.id, "Ready? ✓", replace=True)
+    assert await deliver(bot, [settled], Unreachable(), query) == [Outcome.SENT]
+    assert [c.params["text"] for c in fake.sent_to(moved.id)] == ["Ready? ✓"]
 
 
 async def test_a_press_in_a_group_is_answered_by_editing_the_pressed_message(fake) -> None:
@@ -459,6 +511,8 @@ async def test_of_two_edits_waiting_for_a_groups_room_only_the_newer_is_made(fak
         for text in ("state 1", "state 2")
     )
     await until(lambda: len(waiting) == 2, what="both edits waiting for room")
+    answered = [c for c in fake.calls if c.method == "answerCallbackQuery"]
+    assert answered, "the press is answered at once (its spinner stops), not after the wait"
     gate.set()
     assert await asyncio.wait_for(older, 10) == [Outcome.SUPERSEDED]
     assert await asyncio.wait_for(newer, 10) == [Outcome.SENT]

@@ -137,6 +137,16 @@ async def test_when_both_answered_both_see_both_answers(pair_coach) -> None:
     assert any("your laugh" in t and "senin sabrın" in t and "İkiniz" in t for t in to_sam)
 
 
+async def test_a_question_both_answered_counts_in_progress_for_both(pair_coach) -> None:
+    await link(pair_coach, ALEX, SAM)
+    await answer(pair_coach, ALEX, "your laugh")
+    await answer(pair_coach, SAM, "senin sabrın")
+    [shown] = texts(await pair_coach.run_command(ALEX, "progress"), ALEX)
+    assert "Questions answered together: 1" in shown
+    [shown] = texts(await pair_coach.run_command(SAM, "progress"), SAM)
+    assert "Birlikte cevaplanan sorular: 1" in shown
+
+
 async def test_the_reminder_button_opens_the_question(pair_coach) -> None:
     await link(pair_coach, ALEX, SAM)
     outs = await answer(pair_coach, ALEX, "your laugh")
@@ -446,13 +456,19 @@ async def test_blank_words_are_no_answer_and_go_on_to_the_talk(pair_coach) -> No
     assert texts(outs, EN_SAM)[-1].endswith("Other finished."), "the talk had them"
 
 
+@pytest.mark.parametrize("last", ["sam", "alex"])
 async def test_the_reveal_shows_the_question_and_the_partners_name_in_each_ones_language(
-    pair_coach,
+    pair_coach, last
 ) -> None:
+    """Whoever answers last (Sam in Turkish, or Alex in English), each reads it in theirs."""
     await link(pair_coach, ALEX, SAM)
-    await answer(pair_coach, ALEX, "your laugh")
-    outs = await answer(pair_coach, SAM, "senin sabrın")
-    [to_alex] = texts(outs, ALEX)
+    if last == "sam":
+        await answer(pair_coach, ALEX, "your laugh")
+        outs = await answer(pair_coach, SAM, "senin sabrın")
+    else:
+        await answer(pair_coach, SAM, "senin sabrın")
+        outs = await answer(pair_coach, ALEX, "your laugh")
+    [to_alex] = [t for t in texts(outs, ALEX) if "senin sabrın" in t]
     [to_sam] = [t for t in texts(outs, SAM) if "your laugh" in t]
     assert "One thing you love about us?" in to_alex and "Sam" in to_alex
     assert "Bizde sevdiğin bir şey?" in to_sam and "Alex" in to_sam
