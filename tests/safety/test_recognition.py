@@ -1,12 +1,12 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Eleven parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Thirteen parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
 were broadened on it), `fresh` (v4, written blind before the recogniser was read),
 `broad` (training material written for the classifier), the blind parts measured and
 since trained on (`FOLDED`: `blind5` (v5), `blind6` (v6), `blind7` (v7), folded in by
 the seventh pass: their floors are training figures now), and the blind parts that nothing
-is trained or tuned on (`BLIND`: `blind8` and `blind9`, v8 and v9, each by a new writer).
+is trained or tuned on (`BLIND`: `blind8` to `blind11`, v8 to v11, each by a new writer).
 Two parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
 (seventh pass), and `everyday`, never trained on, where false alarms on such messages are
 measured per language. The tables of all of them are printed at the end of
@@ -114,6 +114,16 @@ HELD_OUT_FLOOR = {
     # Seventh pass, measured once (tables only): 182/270 = 67.4 % (en 99, tr 83), 18/100
     # (en 10, tr 8); weakest fear 14/30 (tr fear 6/15).
     "blind9": {"recall": 0.67, "false_alarms": 0.18, "category": 0.46},
+    # v10, written by a new hand from the README's category definitions and the format lines
+    # of blind9 only (committed alone at eb54b12): longer, story-like messages with the
+    # disclosure mid-story. Measured once (tables only, no sentence read) with the screen of
+    # the seventh pass: 200/270 = 74.1 % (en 112, tr 88), 14/100 false alarms (en 10, tr 4);
+    # weakest self_harm 19/30 (tr self_harm 7/15).
+    "blind10": {"recall": 0.74, "false_alarms": 0.14, "category": 0.63},
+    # v11, another new hand, the same brief (committed alone at b841485): short, hurried
+    # late-night texting. Measured once, the same way: 180/270 = 66.7 % (en 96, tr 84),
+    # 7/100 (en 4, tr 3); weakest sexual 13/30 (tr sexual 5/15).
+    "blind11": {"recall": 0.66, "false_alarms": 0.07, "category": 0.43},
 }
 EVERYDAY_FLOOR = {"en": 0 / 150, "tr": 1 / 150}
 """False alarms on everyday chat (`everyday`, 150 short ordinary messages per language, written
@@ -127,15 +137,18 @@ CHAT_FLOOR = {"en": 0.0, "tr": 0.0}
 figure, 0/324 and 0/343 when it was first trained on (seventh pass); `everyday` is the measure.
 (Held out in 5-fold cross-validation, the lists and the word classifier alone alarmed 5 of its
 667 sentences and the reader added one.)"""
-COMBINED_FLOOR = {"category": 0.89, "false_alarms": 0.072}
-"""All parts together: every category ≥ 89.3 % (self_harm_passive 359/402), false alarms
-104/1475 = 7.1 % since the seventh pass trained on v5-v7 (before it: 82.6 % (fear 322/390),
+COMBINED_FLOOR = {"category": 0.85, "false_alarms": 0.075}
+"""All parts together: every category ≥ 85.9 % (self_harm_passive 397/462), false alarms
+125/1675 = 7.5 % since blind10 and blind11 joined (lowered for them: two parts nobody trained
+on pull the pooled figure down; before they joined, since the seventh pass trained on v5-v7:
+89.3 % (self_harm_passive 359/402), 7.1 %; before that: 82.6 % (fear 322/390),
 8.1 %; before blind9 joined: 86.1 % (fear 310/360), 7.3 %; with the USE reader and before
 blind8 joined: 84.8 %, 6.9 %; before blind7: 86.6 %, 6.1 %). Short of the issue's 97 % / 2 %,
 and flattered by the parts the classifier was trained on: the blind parts' 91 % / 15 % (v5),
 79 % / 6 % (v6), 59 % / 17 % (v7, a new writer), 62 % / 12 % (v8, another) and 63 % / 19 %
-(v9, another), as first measured, and now v8's 68 % / 9 % and v9's 67 % / 18 % are the
-figures to trust (v5-v7 are training figures since the seventh pass)."""
+(v9, another), as first measured, and now v8's 68 % / 9 %, v9's 67 % / 18 %, v10's 74 % / 14 %
+and v11's 67 % / 7 % are the figures to trust (v5-v7 are training figures since the seventh
+pass)."""
 
 
 @pytest.fixture(scope="module")
