@@ -439,6 +439,15 @@ EQUIVALENT: dict[str, str] = {
     # such presses (inline mode, which Attune has not) are dropped as incomplete before any
     # turn (bot.telegram.handlers.complete).
     "bot.telegram.delivery.x__edit__mutmut_16": "a press without a message is dropped before",
+    # delivery: `getattr(message, "text")` / `"reply_markup"` without a default in `_unchanged`
+    # and `_edit`, and `_edit` claiming an append to a message without text as made: since
+    # `_shown` (2026-12-03, the bug these showed: a press on an InaccessibleMessage crashed
+    # in PTB's edit) both see only accessible messages, a Message always has both attributes,
+    # and every message with buttons Attune sends is a text (its one document has none).
+    "bot.telegram.delivery.x__unchanged__mutmut_9": "only a Message gets here (_shown)",
+    "bot.telegram.delivery.x__unchanged__mutmut_18": "only a Message gets here (_shown)",
+    "bot.telegram.delivery.x__edit__mutmut_9": "only a Message gets here (_shown)",
+    "bot.telegram.delivery.x__edit__mutmut_13": "a pressed message always has text",
     # delivery: `_moved`'s copy with user_id None, the group's or the person's whatever the
     # chat, or left as it was: the copy for the supergroup is only sent
     # (by chat id); the guard, the outcome and mark_unreachable read the original message.

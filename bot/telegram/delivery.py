@@ -219,7 +219,7 @@ async def _send_one(
     answering = query is not None and out.chat_id in _pressed_in(query)
     guard = SendGuard(lambda: hooks.admit(out), lane) if hooks is not None else None
     paced = pace if pace is not None and is_group(out.chat_id) else None
-    if answering and out.replace:
+    if answering and out.replace and _shown(query):
         assert query is not None
         taken: float | None = None
         if paced is not None and query.message is not None and not _unchanged(query, out):
@@ -254,6 +254,13 @@ async def _superseded(out: Outbound, guard: SendGuard | None, hooks: SendHooks |
     if hooks is not None and guard is not None and await guard.check():
         await hooks.done(out, Outcome.SUPERSEDED)
     return Outcome.SUPERSEDED
+
+
+def _shown(query: CallbackQuery | None) -> bool:
+    """The pressed message can be edited: Telegram gives a deleted or too old one as an
+    InaccessibleMessage (no text, no buttons), which PTB refuses to edit with a TypeError;
+    the answer to such a press is sent anew instead."""
+    return query is not None and query.message is not None and query.message.is_accessible
 
 
 def _unchanged(query: CallbackQuery, out: Outbound) -> bool:

@@ -362,6 +362,32 @@ async def test_a_press_in_a_group_that_became_a_supergroup_is_answered_there(fak
     assert [c.params["text"] for c in fake.sent_to(moved.id)] == ["Ready? ✓"]
 
 
+async def test_a_press_on_a_message_telegram_no_longer_shows_is_answered(fake) -> None:
+    """A button of a message deleted or older than Telegram keeps (an InaccessibleMessage:
+    no text, no buttons, and PTB refuses to edit it): the answer is sent anew, once."""
+    from telegram import (
+        CallbackQuery,
+        InaccessibleMessage,
+        InlineKeyboardButton,
+        InlineKeyboardMarkup,
+    )
+
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    sent = await bot.send_message(ALEX, "Ready?", reply_markup=keyboard)
+    pressed = make_update(fake.user(ALEX).press("Go"), bot).callback_query
+    assert pressed is not None
+    old = InaccessibleMessage(sent.chat, sent.message_id)
+    query = CallbackQuery(pressed.id, pressed.from_user, pressed.chat_instance, message=old)
+    query.set_bot(bot)
+    answer = Outbound(ALEX, ALEX, "Ready? ✓", replace=True)
+    assert await deliver(bot, [answer], Unreachable(), query) == [Outcome.SENT]
+    assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["Ready?", "Ready? ✓"]
+    assert [c for c in fake.calls if c.method == "editMessageText"] == []
+
+
 async def test_a_press_in_a_group_is_answered_by_editing_the_pressed_message(fake) -> None:
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -553,7 +579,9 @@ async def test_a_group_message_held_up_on_its_way_counts_from_when_it_left() -> 
     assert slept == [60.0], "a minute after the first left (at 30 s), not after its room"
     press = HeldUp()
     press.from_user = SimpleNamespace(id=ALEX)  # type: ignore[attr-defined]
-    press.message = SimpleNamespace(chat=SimpleNamespace(id=group), message_id=5, text="?")  # type: ignore[attr-defined]
+    press.message = SimpleNamespace(  # type: ignore[attr-defined]
+        chat=SimpleNamespace(id=group), message_id=5, text="?", is_accessible=True
+    )
     edit_then_new = [Outbound(group, group, "edited", replace=True), out(group, "three")]
     outcomes = await deliver(HeldUp(), edit_then_new, Unreachable(), press, pace=pace)  # type: ignore[arg-type]
     assert outcomes == [Outcome.SENT] * 2
