@@ -448,6 +448,12 @@ EQUIVALENT: dict[str, str] = {
     "bot.telegram.delivery.x__unchanged__mutmut_18": "only a Message gets here (_shown)",
     "bot.telegram.delivery.x__edit__mutmut_9": "only a Message gets here (_shown)",
     "bot.telegram.delivery.x__edit__mutmut_13": "a pressed message always has text",
+    # delivery: `_pressed_in` reading the chat without checking for a message or its chat,
+    # or naming a chat that is None: a press always has its message (others are dropped as
+    # incomplete, bot.telegram.handlers.complete), and a Message always has its chat.
+    "bot.telegram.delivery.x__pressed_in__mutmut_4": "a press always has message and chat",
+    "bot.telegram.delivery.x__pressed_in__mutmut_5": "a press always has message and chat",
+    "bot.telegram.delivery.x__pressed_in__mutmut_8": "a press always has message and chat",
     # delivery: `_moved`'s copy with user_id None, the group's or the person's whatever the
     # chat, or left as it was: the copy for the supergroup is only sent
     # (by chat id); the guard, the outcome and mark_unreachable read the original message.
