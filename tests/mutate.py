@@ -502,6 +502,9 @@ EQUIVALENT: dict[str, str] = {
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_7": "an alias's name only",
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_3": "an alias's name only",
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_4": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_5": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_6": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_8": "an alias's name only",
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_17": "NULL = NULL is not true in SQL",
     # delivery: Outbox's `owner` not handed to its record: the application builds the
     # outbox without one (bot.telegram.application), so the record names itself either way.

@@ -25,7 +25,7 @@ from bot.storage.db import session_factory
 from bot.turn import Outbound
 from tests.cooldown.support import take_break
 from tests.support.clock import Clock
-from tests.support.people import ALEX, SAM, pair, update_user
+from tests.support.people import ALEX, KIM, SAM, link_rows, pair, update_user
 
 QUESTION = ("communication", "together")
 """A real couple question: "I feel most listened to by you when…"."""
@@ -110,17 +110,23 @@ async def test_news_outside_quiet_hours_goes_at_once(coach: Coach, clock: Clock,
     assert await deliver(coach.outbox) == []
 
 
-@pytest.mark.parametrize("change", ["quiet", "unlink"])
+@pytest.mark.parametrize("change", ["quiet", "unlink", "relink"])
 async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
     coach: Coach, clock: Clock, couple, change: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Quiet mode on (or the link ended) at 05:00: the 04:00 news never reaches Sam."""
+    """Quiet mode on (or the link ended, or Alex linked with Kim since) at 05:00: the
+    04:00 news never reaches Sam."""
     await alex_answers_a_couple_question(coach)
     clock.advance(hours=1)
     if change == "quiet":
         await update_user(coach, ALEX, quiet=True)
+    elif change == "unlink":
+        await update_user(coach, ALEX, couple_id=None)
     else:
         await update_user(coach, ALEX, couple_id=None)
+        await update_user(coach, SAM, couple_id=None)
+        await coach.run_command(KIM, "help")
+        await link_rows(coach.sessions, ALEX.user_id, KIM.user_id)
     clock.set(SAM_AT_8)
     clock.advance(minutes=1)
 
