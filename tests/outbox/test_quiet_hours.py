@@ -136,6 +136,26 @@ async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
     assert (row.status, row.body) == (SKIPPED, None), "and its words are gone"
     dropped = "1 held partner message(s) dropped: the sender no longer shares"
     assert dropped in [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    clock.advance(minutes=30)
+    assert await deliver(coach.outbox) == []
+    assert not any("dropped" in r.getMessage() for r in caplog.records), "dropped once"
+
+
+async def test_held_news_goes_if_its_sender_shares_again_before_morning(
+    coach: Coach, clock: Clock, couple
+) -> None:
+    """What counts is whether Alex shares when the news is due: quiet mode on at 05:00
+    and off again at 06:00 (a sweep in between), and Sam still hears it at 08:00."""
+    await alex_answers_a_couple_question(coach)
+    clock.advance(hours=1)
+    await update_user(coach, ALEX, quiet=True)
+    assert await deliver(coach.outbox) == []
+    clock.advance(hours=1)
+    await update_user(coach, ALEX, quiet=False)
+    clock.set(SAM_AT_8)
+    clock.advance(minutes=1)
+    assert len(await deliver(coach.outbox)) == 1
 
 
 async def test_a_break_notice_goes_at_once_even_in_quiet_hours(
