@@ -448,6 +448,12 @@ EQUIVALENT: dict[str, str] = {
     "bot.telegram.delivery.x__unchanged__mutmut_18": "only a Message gets here (_shown)",
     "bot.telegram.delivery.x__edit__mutmut_9": "only a Message gets here (_shown)",
     "bot.telegram.delivery.x__edit__mutmut_13": "a pressed message always has text",
+    # delivery: `_pressed_in` reading the chat without checking for a message or its chat,
+    # or naming a chat that is None: a press always has its message (others are dropped as
+    # incomplete, bot.telegram.handlers.complete), and a Message always has its chat.
+    "bot.telegram.delivery.x__pressed_in__mutmut_4": "a press always has message and chat",
+    "bot.telegram.delivery.x__pressed_in__mutmut_5": "a press always has message and chat",
+    "bot.telegram.delivery.x__pressed_in__mutmut_8": "a press always has message and chat",
     # delivery: `_moved`'s copy with user_id None, the group's or the person's whatever the
     # chat, or left as it was: the copy for the supergroup is only sent
     # (by chat id); the guard, the outcome and mark_unreachable read the original message.
@@ -472,14 +478,37 @@ EQUIVALENT: dict[str, str] = {
     # delivery: GroupCommit's zip without strict=True: every flush (the record's _admit_all
     # and _done_all) returns one result per item, so the lengths always agree.
     "bot.delivery.batch.xǁGroupCommitǁ_write__mutmut_27": "a flush returns one result per item",
-    # delivery: a reclaimed message kept (encode) or decoded without its `notice` flag:
+    # delivery: a reclaimed message kept (encode) or decoded without its `notice` flag (or
+    # with it None, False, or read under another key):
     # `notice` is read only when a message answers a pressed button (a toast), and the
     # outbox job answers none.
     "bot.outbox.store.x_decode__mutmut_27": "notice read only when answering a button",
     "bot.outbox.store.x_encode__mutmut_7": "notice read only when answering a button",
-    # delivery: held news' check with the recipient's alias renamed (SQL only), or without
+    "bot.outbox.store.x_decode__mutmut_16": "notice read only when answering a button",
+    "bot.outbox.store.x_decode__mutmut_22": "notice read only when answering a button",
+    "bot.outbox.store.x_decode__mutmut_26": "notice read only when answering a button",
+    "bot.outbox.store.x_decode__mutmut_28": "notice read only when answering a button",
+    "bot.outbox.store.x_decode__mutmut_29": "notice read only when answering a button",
+    # delivery: reclaim's own staleness check with `<` for `<=`: a row exactly at its
+    # useful_until then goes out to admit, which refuses it and marks it EXPIRED (fresh
+    # only while `useful_until > now`, a later now): never sent either way.
+    "bot.outbox.store.xǁOutboxǁreclaim__mutmut_5": "admit expires it at that instant",
+    # delivery: a reclaimed row without a body decoded from "XX{}XX" instead of "{}": a
+    # claimable row always has its body (dropped only when final), and "{}" would fail
+    # as well (it has no "keyboard").
+    "bot.outbox.store.xǁOutboxǁreclaim__mutmut_49": "a claimable row always has its body",
+    # delivery: held news' check with an alias renamed or anonymous (SQL only), or without
     # `sender.couple_id IS NOT NULL`: two NULL couple ids are not equal in SQL either.
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_7": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_3": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_4": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_5": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_6": "an alias's name only",
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_8": "an alias's name only",
+    # delivery: held news judged due at `lease_until <= now` instead of `<`: at that very
+    # instant the record's reclaim does not take it yet either, so only which sweep drops
+    # news whose sender no longer shares changes (one at that very microsecond, or the next).
+    "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_34": "the next sweep drops it anyway",
     "bot.outbox.store.xǁOutboxǁ_drop_stale_news__mutmut_17": "NULL = NULL is not true in SQL",
     # delivery: Outbox's `owner` not handed to its record: the application builds the
     # outbox without one (bot.telegram.application), so the record names itself either way.

@@ -25,7 +25,7 @@ from bot.storage.db import session_factory
 from bot.turn import Outbound
 from tests.cooldown.support import take_break
 from tests.support.clock import Clock
-from tests.support.people import ALEX, SAM, pair, update_user
+from tests.support.people import ALEX, KIM, SAM, link_rows, pair, update_user
 
 QUESTION = ("communication", "together")
 """A real couple question: "I feel most listened to by you when…"."""
@@ -110,17 +110,23 @@ async def test_news_outside_quiet_hours_goes_at_once(coach: Coach, clock: Clock,
     assert await deliver(coach.outbox) == []
 
 
-@pytest.mark.parametrize("change", ["quiet", "unlink"])
+@pytest.mark.parametrize("change", ["quiet", "unlink", "relink"])
 async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
     coach: Coach, clock: Clock, couple, change: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Quiet mode on (or the link ended) at 05:00: the 04:00 news never reaches Sam."""
+    """Quiet mode on (or the link ended, or Alex linked with Kim since) at 05:00: the
+    04:00 news never reaches Sam."""
     await alex_answers_a_couple_question(coach)
     clock.advance(hours=1)
     if change == "quiet":
         await update_user(coach, ALEX, quiet=True)
+    elif change == "unlink":
+        await update_user(coach, ALEX, couple_id=None)
     else:
         await update_user(coach, ALEX, couple_id=None)
+        await update_user(coach, SAM, couple_id=None)
+        await coach.run_command(KIM, "help")
+        await link_rows(coach.sessions, ALEX.user_id, KIM.user_id)
     clock.set(SAM_AT_8)
     clock.advance(minutes=1)
 
@@ -130,6 +136,26 @@ async def test_held_news_is_dropped_if_its_sender_stops_sharing_before_morning(
     assert (row.status, row.body) == (SKIPPED, None), "and its words are gone"
     dropped = "1 held partner message(s) dropped: the sender no longer shares"
     assert dropped in [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    clock.advance(minutes=30)
+    assert await deliver(coach.outbox) == []
+    assert not any("dropped" in r.getMessage() for r in caplog.records), "dropped once"
+
+
+async def test_held_news_goes_if_its_sender_shares_again_before_morning(
+    coach: Coach, clock: Clock, couple
+) -> None:
+    """What counts is whether Alex shares when the news is due: quiet mode on at 05:00
+    and off again at 06:00 (a sweep in between), and Sam still hears it at 08:00."""
+    await alex_answers_a_couple_question(coach)
+    clock.advance(hours=1)
+    await update_user(coach, ALEX, quiet=True)
+    assert await deliver(coach.outbox) == []
+    clock.advance(hours=1)
+    await update_user(coach, ALEX, quiet=False)
+    clock.set(SAM_AT_8)
+    clock.advance(minutes=1)
+    assert len(await deliver(coach.outbox)) == 1
 
 
 async def test_a_break_notice_goes_at_once_even_in_quiet_hours(

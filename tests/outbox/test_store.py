@@ -92,6 +92,7 @@ async def test_a_stopped_process_queue_is_taken_over_and_its_sends_in_flight_nev
     clock.advance(seconds=outbox.lease.total_seconds() + 1)
     (taken,) = await other.reclaim()
     assert taken.ref == waiting.ref
+    assert (taken.chat_id, taken.user_id, taken.text) == (12, 12, TO_SAM.text), "whole"
     assert not await outbox.admit(waiting), "the first owner lost it"
     assert await other.admit(taken)
     assert (await row(outbox, in_flight)).status == UNKNOWN
@@ -114,6 +115,16 @@ async def test_the_only_process_takes_its_crash_leftovers_at_once(
     assert (lost.status, lost.body) == (UNKNOWN, None), "never repeated, its words dropped"
     clock.advance(seconds=2)
     assert [m.ref for m in await restarted.reclaim()] == [pausing.ref]
+
+
+async def test_a_stopped_process_queue_is_taken_over_a_batch_at_a_time(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    staged = await stage(outbox, *(Outbound(20 + i, 20 + i, f"m{i}") for i in range(3)))
+    other = Outbox(sessions, clock, owner="second")
+    clock.advance(seconds=outbox.lease.total_seconds() + 1)
+    assert [m.ref for m in await other.reclaim(limit=2)] == [m.ref for m in staged[:2]]
+    assert [m.ref for m in await other.reclaim(limit=2)] == [staged[2].ref]
 
 
 async def test_renewing_keeps_our_waiting_claims_and_nobody_elses(

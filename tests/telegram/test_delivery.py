@@ -388,6 +388,57 @@ async def test_a_press_on_a_message_telegram_no_longer_shows_is_answered(fake) -
     assert [c for c in fake.calls if c.method == "editMessageText"] == []
 
 
+async def pressed(fake: FakeTelegram, bot: Any) -> Any:
+    """Alex presses "Go" under a message of Attune's; the press as PTB gives it."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from tests.fakes.recording_request import make_update
+
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(ALEX, "Ready?", reply_markup=keyboard)
+    query = make_update(fake.user(ALEX).press("Go"), bot).callback_query
+    assert query is not None
+    return query
+
+
+def toasts(fake: FakeTelegram) -> list[str | None]:
+    return [c.params.get("text") for c in fake.calls if c.method == "answerCallbackQuery"]
+
+
+@pytest.mark.parametrize("recorded", [True, False])
+async def test_a_short_notice_answers_the_press_itself(fake, recorded) -> None:
+    """A notice for the presser is the press's answer (a toast, cut to Telegram's 200
+    characters), recorded like a message when there is a record: admitted, then sent."""
+    bot = await make_bot(RecordingRequest(fake))
+    query = await pressed(fake, bot)
+    hooks = Hooks() if recorded else None
+    toast = "n" * 250
+    notice = Outbound(ALEX, ALEX, toast, notice=True)
+    assert await deliver(bot, [notice], Unreachable(), query, hooks=hooks) == [Outcome.SENT]
+    assert toasts(fake) == [toast[:200]]
+    if hooks is not None:
+        assert hooks.events == [("admit", toast, None), ("done", toast, Outcome.SENT)]
+
+
+async def test_a_notice_the_record_no_longer_wants_still_stops_the_spinner(fake) -> None:
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks(admit=False)
+    query = await pressed(fake, bot)
+    notice = Outbound(ALEX, ALEX, "Saved", notice=True)
+    assert await deliver(bot, [notice], Unreachable(), query, hooks=hooks) == [Outcome.SENT]
+    assert toasts(fake) == [None]
+    assert hooks.events == [("admit", "Saved", None)], "not sent: nothing more recorded"
+
+
+async def test_a_press_too_old_to_answer_is_only_noted(fake, caplog) -> None:
+    caplog.set_level(logging.DEBUG, "bot.telegram.delivery")
+    bot = await make_bot(RecordingRequest(fake))
+    query = await pressed(fake, bot)
+    fake.fail_next("answerCallbackQuery", 400, "Bad Request: query is too old")
+    assert await deliver(bot, [], Unreachable(), query) == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.delivery"]
+    assert said == ["could not answer callback query: Query is too old"]
+
+
 async def test_a_press_in_a_group_is_answered_by_editing_the_pressed_message(fake) -> None:
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
