@@ -242,10 +242,10 @@ async def _send_one(
     outcome = await _send_with_retries(bot, out, guard, lane)
     if paced is not None and taken is not None:
         paced.settle(out.chat_id, taken)
+    if hooks is not None and guard is not None and guard.asked:
+        await hooks.done(out, outcome)  # first: what Telegram said stands if marking fails
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
-    if hooks is not None and guard is not None and guard.asked:
-        await hooks.done(out, outcome)
     return outcome
 
 

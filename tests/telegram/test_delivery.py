@@ -113,6 +113,22 @@ async def test_a_blocked_person_is_marked_unreachable(fake) -> None:
     assert ("done", "hello", Outcome.BLOCKED) in hooks.events
 
 
+async def test_a_blocked_send_is_recorded_blocked_even_when_marking_the_person_fails(
+    fake,
+) -> None:
+    """Telegram's Forbidden is the truth about that message: a database error while
+    marking the person unreachable afterwards must not leave it `unknown`."""
+    fake.block(ALEX)
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
+
+    async def failing(user_id: int) -> None:
+        raise ConnectionError("database went away")
+
+    with pytest.raises(ConnectionError):
+        await deliver(bot, [out(ALEX)], failing, hooks=hooks)
+    assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.BLOCKED)]
+
+
 async def test_an_error_answer_from_telegram_is_retried_with_backoff(fake) -> None:
     request = FlakyRequest(fake, (500, None), (502, None))
     bot = await make_bot(request)
