@@ -45,6 +45,7 @@ copy of the scratch tree; samples by MUTATE_ONLY on the mutant's number):
     claims   367 of 1001: the 3/7 sample (206, 12:38-13:17, 708b3fe) and 161 more from the
              first run (08:51-09:54, 62ce61a)
                       349 (304 + 45)        18          95 %  100 %
+             (full run not started by 16:55: delivery's whole run went first, third round)
              (the 45 after: 23 of the sample's survivors, 21 by tests added since and 2 by
              tests/telegram/test_periodic.py and test_undelivered.py, now in the target;
              22 of the first run's, by the tests added after it, as checked then)
@@ -52,6 +53,10 @@ copy of the scratch tree; samples by MUTATE_ONLY on the mutant's number):
              13:17-13:33, 2c5bd17; the first try failed at 12:38 on test_kinds' source
              scan, now deselected for this target)
                       90 (69 + 21)          11          89 %  100 %
+             (full run in progress (third round, 15:32-, 8767d3d; restarted 16:31 with
+             timeout_multiplier 6: hung GroupCommit mutants): 521 of 1097 scored at 16:55,
+             95 survivors so far, all handled: 39 killed by tests added since, 56 equivalent;
+             426 killed by the run, 5 of them timeouts)
 
 2026-12-03, third round: the modules scored on samples above, run whole (wt-mutate3,
 MUTATE_CHILDREN=2, nice 19; the samples' killed results kept, their survivors and every
@@ -66,6 +71,9 @@ mutant not yet run scored against the tests of the day; "after" as in the second
              for both (41, 52), carried answers private for good after quiet mode, one
              answered by one alone, an ordinary answer not carried (carry_over 20, 44, 11),
              the reveal in the partner's language (_reveal 41), /progress (answered 39))
+    delivery and claims: see their rows above (delivery in progress; claims not started).
+             delivery's survivor _unchanged 9 showed a bug, fixed since (bot.telegram.delivery
+             `_shown`): a press on a message Telegram gives as inaccessible crashed its answer.
 """
 
 from __future__ import annotations
