@@ -536,6 +536,11 @@ EQUIVALENT: dict[str, str] = {
     # delivery: Outbox's `owner` not handed to its record: the application builds the
     # outbox without one (bot.telegram.application), so the record names itself either way.
     "bot.outbox.store.xǁOutboxǁ__init____mutmut_17": "production passes no owner",
+    # delivery: held news staged without the turn's `sender` (None or left out): only
+    # partner news is held, and every partner message but news of the link itself (never
+    # held) carries its sender already (`Turn.composed_to_partner`), which the row keeps.
+    "bot.outbox.store.xǁOutboxǁstage__mutmut_14": "held news carries its sender_id already",
+    "bot.outbox.store.xǁOutboxǁstage__mutmut_18": "held news carries its sender_id already",
     # delivery: a log line's wording with "XX" around it, or upper-cased ("%.1F" prints a
     # wait as "%.1f" does): every value it names is still there.
     "bot.telegram.delivery.x__attempts__mutmut_57": "log line's wording only",

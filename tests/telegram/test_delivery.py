@@ -129,6 +129,22 @@ async def test_a_blocked_send_is_recorded_blocked_even_when_marking_the_person_f
     assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.BLOCKED)]
 
 
+async def test_a_message_whose_admission_failed_is_never_reported(fake) -> None:
+    """Only what was admitted (on record as going out) can be `unknown` after an error."""
+    bot = await make_bot(RecordingRequest(fake))
+
+    class AdmitFails(Hooks):
+        async def admit(self, out: Outbound) -> bool:
+            self.events.append(("admit", out.text, None))
+            raise ConnectionError("database went away")
+
+    hooks = AdmitFails()
+    with pytest.raises(ConnectionError):
+        await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks)
+    assert hooks.events == [("admit", "hello", None)]
+    assert fake.sent_to(ALEX) == []
+
+
 async def test_an_error_answer_from_telegram_is_retried_with_backoff(fake) -> None:
     request = FlakyRequest(fake, (500, None), (502, None))
     bot = await make_bot(request)
