@@ -549,6 +549,14 @@ EQUIVALENT: dict[str, str] = {
     # the record is never a notice: as decode 16-29, only a press's answer reads `notice`,
     # and a message from the record never answers a press.
     "bot.outbox.store.x_encode__mutmut_8": "notice read only when answering a press",
+    # delivery: split_text's search for a break from None or 1 instead of 0: a break at
+    # index 0 is never past half the limit, so it is never the cut either way.
+    "bot.telegram.delivery.x_split_text__mutmut_9": "rfind from None is from 0",
+    "bot.telegram.delivery.x_split_text__mutmut_16": "a break at 0 is never past half",
+    "bot.telegram.delivery.x_split_text__mutmut_18": "rfind from None is from 0",
+    "bot.telegram.delivery.x_split_text__mutmut_25": "a break at 0 is never past half",
+    # delivery: `cut > limit / 2` instead of `// 2`: for a whole number cut the two agree.
+    "bot.telegram.delivery.x_split_text__mutmut_30": "integer cut: > l/2 iff > l//2",
     # delivery: a log line's wording with "XX" around it, or upper-cased ("%.1F" prints a
     # wait as "%.1f" does): every value it names is still there.
     "bot.telegram.delivery.x__attempts__mutmut_57": "log line's wording only",

@@ -545,6 +545,29 @@ def test_a_long_text_is_split_without_an_empty_last_part() -> None:
     assert split_text("word " * 3 + " " * 20, limit=10) == ["word word", "word"]
 
 
+def test_a_long_text_is_cut_at_its_last_break_within_the_limit() -> None:
+    from bot.telegram.delivery import split_text
+
+    text = "a\nbcdefghij\nklmno\npq"  # line breaks at 1, 11 and 17; the limit is 14
+    assert split_text(text, limit=14) == ["a\nbcdefghij", "klmno\npq"]
+    assert split_text("one two three four", limit=12) == ["one two", "three four"]
+
+
+def test_a_text_exactly_at_the_limit_is_one_part() -> None:
+    from bot.telegram.delivery import split_text
+
+    assert split_text("abcdefg hi", limit=10) == ["abcdefg hi"]
+
+
+def test_a_break_in_the_first_half_is_passed_over_for_a_hard_cut() -> None:
+    """Cutting there would leave a stub of a part: a full part is cut mid-word instead."""
+    from bot.telegram.delivery import split_text
+
+    assert split_text("abcd efghijklmn", limit=10) == ["abcd efghi", "jklmn"]
+    assert split_text("abcde fghijkl", limit=10) == ["abcde fghi", "jkl"], "half is not past it"
+    assert split_text("abcdef ghijkl", limit=10) == ["abcdef", "ghijkl"]
+
+
 async def test_a_document_goes_with_its_caption(fake) -> None:
     from dataclasses import replace
 
