@@ -53,13 +53,14 @@ copy of the scratch tree; samples by MUTATE_ONLY on the mutant's number):
              13:17-13:33, 2c5bd17; the first try failed at 12:38 on test_kinds' source
              scan, now deselected for this target)
                       90 (69 + 21)          11          89 %  100 %
-             (full run in progress (third round, 15:32-, 8767d3d; restarted 16:31 with
-             timeout_multiplier 6: hung GroupCommit mutants; 16:47 with 6 children): 625 of
-             1097 scored at 16:56, 108 survivors so far: 39 killed by tests added since,
-             64 equivalent, 5 NOT yet handled (found 16:55: _Reporting.__init__ 3 and done
-             1, 2 (an UNKNOWN reported for a message never admitted, or over one reported);
-             Outbox.stage 14, 18 (the row staged without its sender)); 517 killed by the run,
-             timeouts included)
+             (whole run stopped part-way, third round: 15:32-17:11 at 8767d3d, restarted
+             16:31 with timeout_multiplier 6 (hung GroupCommit mutants took 356 s each) and
+             16:47 with 6 children (hung mutants wait; the cores idled): 805 of 1097 scored,
+             709 killed (657 by the run, 28 of them timeouts, + 52 by tests added since, each
+             checked), 75 equivalent, 21 NOT yet handled (_send_with_retries 5, 10, 12, 16,
+             24, 28, 31-36; _attempts 1, 9-11, 48, 49; Outbox.__init__ 9, 22; outbox_id 9):
+             88 % raw, 97 % without equivalents, so far; 292 mutants not yet run. Results
+             kept outside the repository for the next run to resume.)
 
 2026-12-03, third round: the modules scored on samples above, run whole (wt-mutate3,
 MUTATE_CHILDREN=2, nice 19; the samples' killed results kept, their survivors and every
@@ -74,7 +75,8 @@ mutant not yet run scored against the tests of the day; "after" as in the second
              for both (41, 52), carried answers private for good after quiet mode, one
              answered by one alone, an ordinary answer not carried (carry_over 20, 44, 11),
              the reveal in the partner's language (_reveal 41), /progress (answered 39))
-    delivery and claims: see their rows above (delivery in progress; claims not started).
+    delivery and claims: see their rows above (delivery stopped at 805 of 1097; claims not
+             run whole yet).
              delivery's survivor _unchanged 9 showed a bug, fixed since (bot.telegram.delivery
              `_shown`): a press on a message Telegram gives as inaccessible crashed its answer.
 """
