@@ -360,6 +360,16 @@ async def test_an_answer_given_before_linking_is_carried_over_and_revealed_when_
     assert en("together_answer_now") not in asked, "Alex is not asked again"
 
 
+async def both_answer_two_questions_alone_then_link(world: World) -> None:
+    """Each answers "closest" first, then "listened to", alone; then they link."""
+    closest = ("redefining", "together")
+    for chat, words in ((world.alex, "on our walks"), (world.sam, "at breakfast")):
+        await answer_alone(world, chat, f"closest {words}", closest)
+        await answer_alone(world, chat, f"listened to {words}")
+    world.alex.clear(), world.sam.clear()
+    await world.link(world.alex, world.sam)
+
+
 def reveals(chat: Chat) -> int:
     """How many reveals of Alex's and Sam's carried answers reached `chat`."""
     return sum("phone away" in t and "second question" in t for t in chat.texts)
@@ -504,12 +514,7 @@ async def test_answers_carried_over_are_revealed_in_the_order_they_were_given(
     the order the two answered them (closest first here, though "communication" sorts
     before "redefining")."""
     world = strangers
-    closest = ("redefining", "together")
-    for chat, words in ((world.alex, "on our walks"), (world.sam, "at breakfast")):
-        await answer_alone(world, chat, f"closest {words}", closest)
-        await answer_alone(world, chat, f"listened to {words}")
-    world.alex.clear(), world.sam.clear()
-    await world.link(world.alex, world.sam)
+    await both_answer_two_questions_alone_then_link(world)
     for chat in (world.alex, world.sam):
         await chat.press(en("link_safety_yes"))
 
@@ -562,12 +567,7 @@ async def test_a_held_question_the_dialogs_no_longer_ask_together_is_not_reveale
     """The dialogs changed while the answers were held (a new release): a question that
     is no longer one for both stays private; the next one is still revealed."""
     world = strangers
-    closest = ("redefining", "together")
-    for chat, words in ((world.alex, "on our walks"), (world.sam, "at breakfast")):
-        await answer_alone(world, chat, f"closest {words}", closest)
-        await answer_alone(world, chat, f"listened to {words}")
-    world.alex.clear(), world.sam.clear()
-    await world.link(world.alex, world.sam)
+    await both_answer_two_questions_alone_then_link(world)
     nodes = world.coach.content.dialogs["redefining"].nodes
     step = nodes["together"]
     assert step.ask is not None
