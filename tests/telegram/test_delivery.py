@@ -84,6 +84,21 @@ async def make_bot(request: RecordingRequest, rate: float | None = 1000) -> ExtB
     return bot
 
 
+async def pressed_in_group(fake: FakeTelegram, group_id: int) -> tuple[ExtBot[Any], Any, Any]:
+    """A bot, a group where it asked "Ready?" with a Go button, and Alex's press on it."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from tests.fakes.recording_request import make_update
+
+    bot = await make_bot(RecordingRequest(fake))
+    alex, group = fake.user(ALEX, "Alex"), fake.group(group_id, "Us")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
+    query = make_update(group.press(alex, "Go"), bot).callback_query
+    assert query is not None
+    return bot, group, query
+
+
 class Unreachable:
     def __init__(self) -> None:
         self.marked: list[int] = []
@@ -377,17 +392,8 @@ async def test_an_answer_too_long_to_edit_in_goes_out_anew_whole(fake, extra) ->
 
 async def test_a_press_in_a_group_that_became_a_supergroup_is_answered_there(fake) -> None:
     """The pressed message stayed in the old group: the answer goes to the new one."""
-    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-    from tests.fakes.recording_request import make_update
-
-    bot = await make_bot(RecordingRequest(fake))
-    alex = fake.user(ALEX, "Alex")
-    group = fake.group(-100_705, "Us")
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
-    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
-    query = make_update(group.press(alex, "Go"), bot).callback_query
-    assert query is not None
+    bot, group, query = await pressed_in_group(fake, -100_705)
     moved = fake.migrate_to_supergroup(group.id, by=ALEX)
     settled = Outbound(group.id, group.id, "Ready? ✓", replace=True)
     assert await deliver(bot, [settled], Unreachable(), query) == [Outcome.SENT]
@@ -472,17 +478,8 @@ async def test_a_press_too_old_to_answer_is_only_noted(fake, caplog) -> None:
 
 
 async def test_a_press_in_a_group_is_answered_by_editing_the_pressed_message(fake) -> None:
-    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-    from tests.fakes.recording_request import make_update
-
-    bot = await make_bot(RecordingRequest(fake))
-    alex = fake.user(ALEX, "Alex")
-    group = fake.group(-100_701, "Us")
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
-    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
-    query = make_update(group.press(alex, "Go"), bot).callback_query
-    assert query is not None
+    bot, group, query = await pressed_in_group(fake, -100_701)
     settled = Outbound(group.id, group.id, "Ready? ✓", replace=True)
     assert await deliver(bot, [settled], Unreachable(), query) == [Outcome.SENT]
     assert [c.params["text"] for c in fake.sent_to(group.id)] == ["Ready?"], "no new message"
@@ -607,10 +604,8 @@ async def test_messages_to_a_group_keep_to_its_budget(fake) -> None:
 async def test_of_two_edits_waiting_for_a_groups_room_only_the_newer_is_made(fake) -> None:
     """Two presses' edits of one group message wait for the group's minute: only the
     newest state is shown, the older is done unsent (superseded)."""
-    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
     from bot.telegram.group_pace import GroupPace
-    from tests.fakes.recording_request import make_update
     from tests.support.waiting import until
 
     now = [0.0]
@@ -623,12 +618,7 @@ async def test_of_two_edits_waiting_for_a_groups_room_only_the_newer_is_made(fak
         now[0] += seconds
 
     pace = GroupPace(1, 60.0, clock=lambda: now[0], sleep=sleep)
-    bot = await make_bot(RecordingRequest(fake))
-    alex, group = fake.user(ALEX, "Alex"), fake.group(-100_703, "Us")
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
-    await bot.send_message(group.id, "Ready?", reply_markup=keyboard)
-    query = make_update(group.press(alex, "Go"), bot).callback_query
-    assert query is not None
+    bot, group, query = await pressed_in_group(fake, -100_703)
     assert await pace.slot(group.id) is not None  # the group's minute is used up
     older, newer = (
         asyncio.ensure_future(
