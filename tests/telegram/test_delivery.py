@@ -328,8 +328,22 @@ async def test_concurrent_deliveries_share_one_pace(fake) -> None:
     assert len([c for c in fake.calls if c.method == "sendMessage" and c.ok]) == 40
 
 
-async def test_sending_unpaced_is_refused_by_telegram_s_flood_limit(fake) -> None:
-    """The other side of the two tests above: without the limiter, the fake refuses."""
+async def test_sending_unpaced_is_refused_by_telegram_s_flood_limit(fake, monkeypatch) -> None:
+    """The other side of the two tests above: without the limiter, the fake refuses.
+    Its second lasts a minute here: on a loaded machine 40 sends once took over a real
+    second, and none was refused (2026-12-03); within a minute they never take that.
+    (Its waits, a minute's worth, are not waited out: each refused send gives up.)"""
+    import time
+
+    from tests.fakes.flood import FloodControl
+
+    sleep = asyncio.sleep
+
+    async def no_wait(seconds: float) -> None:
+        await sleep(0)
+
+    monkeypatch.setattr(delivery.asyncio, "sleep", no_wait)
+    fake.flood = FloodControl(fake.flood.limits, clock=lambda: time.monotonic() / 60)
     bot = await make_bot(RecordingRequest(fake), rate=None)
     await deliver(bot, [out(2000 + i) for i in range(40)], Unreachable(), concurrency=8)
     assert fake.too_many_requests > 0
