@@ -585,6 +585,10 @@ EQUIVALENT: dict[str, str] = {
     # claims: `_lock_due`'s join with no ON clause: SQLAlchemy takes it from the one foreign
     # key between the schedules and users (user_id -> users.id), the same condition.
     "bot.nudges.sweep.x__lock_due__mutmut_7": "the join's ON inferred from the one FK",
+    # claims: `_delivery`'s backoff_note defaulting to True: only the weekly picture's claim
+    # leaves it out (a check-in's passes plan.backoff), and the picture's composing
+    # (bot.nudges.summary) never reads it: only a check-in's rendering adds the note.
+    "bot.nudges.sweep.xǁSweepǁ_delivery__mutmut_1": "backoff_note unread for a weekly picture",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it

@@ -383,7 +383,8 @@ async def test_a_claim_found_too_late_is_skipped(coach, clock) -> None:
     assert [d.status for d in await deliveries(coach, ALEX)] == [SKIPPED]
 
 
-async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock) -> None:
+async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock, caplog) -> None:
+    """Marked unknown once its lease is over, and the operator is told how many."""
     await meet(coach, ALEX)
     await tick(coach)
     clock.set(TUESDAY_DUE)
@@ -397,8 +398,11 @@ async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock) ->
         "its lease's last instant"
     )
     clock.advance(minutes=1)
-    assert await tick(coach) == []
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.record"):
+        assert await tick(coach) == []
     assert [d.status for d in await deliveries(coach, ALEX)] == [UNKNOWN]
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.record"]
+    assert said == ["1 check-in sends were interrupted; not repeating them"]
 
 
 async def test_a_send_that_certainly_failed_is_tried_again_later(coach, clock) -> None:
