@@ -30,11 +30,12 @@ PARTS = (
     "blind9",
     "blind10",
     "blind11",
+    "blind12",
 )
 FOLDED = ("blind5", "blind6", "blind7")
 """Blind parts measured once and since trained on (tests/safety/corpus/README.md, seventh pass):
 their figures now are training figures."""
-BLIND = ("blind8", "blind9", "blind10", "blind11")
+BLIND = ("blind8", "blind9", "blind10", "blind11", "blind12")
 """Blind parts nothing is trained or tuned on: the honest figures."""
 EVERYDAY_PARTS = ("everyday",)
 """Parts of negatives only: short ordinary messages people send a coach ("tell me more",
