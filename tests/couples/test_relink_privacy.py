@@ -59,6 +59,12 @@ class World:
         await self.unlink(self.alex)
         await self.link(self.alex, self.kim)
 
+    async def say_safe(self, *chats: Chat) -> None:
+        """Each answers the link's private safety question "yes": what waits on it (a carried
+        reveal) goes on only when both have."""
+        for chat in chats:
+            await chat.press(self.coach.content.t("link_safety_yes", "en"))
+
     def deliver(self, outs: list[Outbound]) -> list[Outbound]:
         return self.router.deliver(outs)
 
@@ -100,9 +106,7 @@ def told_old_link(chat: Chat, en) -> bool:
 # -- check-in scores and the weekly picture (issue 12, item 7) ------------------------
 
 
-async def test_a_score_shared_with_sam_never_appears_in_kims_weekly_picture(
-    world, clock, en
-) -> None:
+async def test_a_score_shared_with_sam_never_appears_in_kims_weekly_picture(world, clock) -> None:
     check_in = await alex_check_in(world, clock, 0)
     follow_up = world.deliver(await world.coach.press(ALEX, button(check_in, "2")))[1]
     await world.alex.press_data(button(follow_up, "weekly picture"))
@@ -150,7 +154,7 @@ async def test_an_appreciation_written_about_sam_never_reaches_kim(world, clock,
 
 
 async def test_an_appreciation_prompt_about_sam_answered_after_relinking_stays_private(
-    world, clock, en
+    world, clock
 ) -> None:
     check_in = await alex_check_in(world, clock, 1)
     await world.alex.press_data(button(check_in, "Answer now"))
@@ -163,7 +167,7 @@ async def test_an_appreciation_prompt_about_sam_answered_after_relinking_stays_p
 
 
 async def test_an_old_couple_question_answered_after_relinking_reveals_nothing(
-    world, clock, en
+    world, clock
 ) -> None:
     check_in = await alex_check_in(world, clock, 3)
     assert "two of you" in check_in.text
@@ -442,7 +446,7 @@ async def test_an_answer_carried_into_the_sam_couple_never_reaches_kim(strangers
 
 
 async def test_others_linking_meanwhile_leave_an_answer_given_alone_to_its_author(
-    strangers, en
+    strangers,
 ) -> None:
     """Kim's answer given alone is carried into Kim's own couple, not into the couple
     two other people form meanwhile."""
@@ -458,7 +462,7 @@ async def test_others_linking_meanwhile_leave_an_answer_given_alone_to_its_autho
 
 
 async def test_an_answer_written_for_kim_is_not_carried_to_sam_when_alex_and_sam_link(
-    strangers, en
+    strangers,
 ) -> None:
     """Alex answered while linked to Kim (Kim never did); later Alex links with Sam, who
     answered alone: that answer stays with the couple it was written for."""
@@ -474,7 +478,7 @@ async def test_an_answer_written_for_kim_is_not_carried_to_sam_when_alex_and_sam
     assert not any("about us, Kim" in t for t in world.sam.texts)
 
 
-async def test_the_newest_of_two_answers_given_alone_is_the_one_revealed(strangers, en) -> None:
+async def test_the_newest_of_two_answers_given_alone_is_the_one_revealed(strangers) -> None:
     world = strangers
     await answer_alone(world, world.alex, "my first thought")
     await answer_alone(world, world.alex, "my second thought")
@@ -482,22 +486,20 @@ async def test_the_newest_of_two_answers_given_alone_is_the_one_revealed(strange
     world.sam.clear()
 
     await world.link(world.alex, world.sam)
-    for chat in (world.alex, world.sam):  # the reveal waits for the link's safety question
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.sam)  # the reveal waits for the link's safety question
 
     assert any("second thought" in t for t in world.sam.texts), world.sam.texts
     assert not any("first thought" in t for t in world.sam.texts)
 
 
-async def test_answers_carried_over_are_revealed_each_under_its_authors_name(strangers, en) -> None:
+async def test_answers_carried_over_are_revealed_each_under_its_authors_name(strangers) -> None:
     world = strangers
     await answer_alone(world, world.alex, "when you put the phone away")
     await answer_alone(world, world.sam, "when you ask a second question")
     world.alex.clear(), world.sam.clear()
 
     await world.link(world.alex, world.sam)
-    for chat in (world.alex, world.sam):  # the reveal waits for the link's safety question
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.sam)  # the reveal waits for the link's safety question
 
     to_alex = [t for t in world.alex.texts if "phone away" in t]
     to_sam = [t for t in world.sam.texts if "phone away" in t]
@@ -507,16 +509,13 @@ async def test_answers_carried_over_are_revealed_each_under_its_authors_name(str
     assert "Alex: when you put the phone away" in to_sam[0]
 
 
-async def test_answers_carried_over_are_revealed_in_the_order_they_were_given(
-    strangers, en
-) -> None:
+async def test_answers_carried_over_are_revealed_in_the_order_they_were_given(strangers) -> None:
     """Two questions both answered alone: after the safety question, the reveals come in
     the order the two answered them (closest first here, though "communication" sorts
     before "redefining")."""
     world = strangers
     await both_answer_two_questions_alone_then_link(world)
-    for chat in (world.alex, world.sam):
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.sam)
 
     for chat in (world.alex, world.sam):
         revealed = [t for t in chat.texts if "You: " in t]
@@ -524,9 +523,7 @@ async def test_answers_carried_over_are_revealed_in_the_order_they_were_given(
         assert "listened to" in revealed[1]
 
 
-async def test_a_question_only_one_of_them_answered_alone_holds_back_no_other(
-    strangers, en
-) -> None:
+async def test_a_question_only_one_of_them_answered_alone_holds_back_no_other(strangers) -> None:
     """Each answered one question the other did not, and one both did: that one is
     revealed (whichever of them linked, their own extra answer comes first)."""
     world = strangers
@@ -536,14 +533,13 @@ async def test_a_question_only_one_of_them_answered_alone_holds_back_no_other(
     await answer_alone(world, world.sam, "when you ask a second question")
     world.alex.clear(), world.sam.clear()
     await world.link(world.alex, world.sam)
-    for chat in (world.alex, world.sam):
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.sam)
 
     assert reveals(world.alex) == reveals(world.sam) == 1
     assert not any("only mine" in t for t in world.alex.texts + world.sam.texts)
 
 
-async def test_only_couple_questions_answered_alone_come_into_the_couple(strangers, en) -> None:
+async def test_only_couple_questions_answered_alone_come_into_the_couple(strangers) -> None:
     """An ordinary answer written alone stays the author's alone: linking later does not
     make it one written in the couple (as /mydata shows)."""
     from bot.storage.models import Reflection
@@ -562,7 +558,7 @@ async def test_only_couple_questions_answered_alone_come_into_the_couple(strange
 
 
 async def test_a_held_question_the_dialogs_no_longer_ask_together_is_not_revealed(
-    strangers, en, monkeypatch
+    strangers, monkeypatch
 ) -> None:
     """The dialogs changed while the answers were held (a new release): a question that
     is no longer one for both stays private; the next one is still revealed."""
@@ -573,8 +569,7 @@ async def test_a_held_question_the_dialogs_no_longer_ask_together_is_not_reveale
     assert step.ask is not None
     alone = step.model_copy(update={"ask": step.ask.model_copy(update={"together": False})})
     monkeypatch.setitem(nodes, "together", alone)
-    for chat in (world.alex, world.sam):
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.sam)
 
     for chat in (world.alex, world.sam):
         revealed = [t for t in chat.texts if "You: " in t]
@@ -582,9 +577,7 @@ async def test_a_held_question_the_dialogs_no_longer_ask_together_is_not_reveale
         assert not any("closest" in t for t in chat.texts)
 
 
-async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(
-    strangers, en
-) -> None:
+async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode(strangers) -> None:
     from tests.support.people import update_user
 
     world = strangers
@@ -594,8 +587,7 @@ async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode
 
     await world.link(world.alex, world.sam)
     await update_user(world.coach, ALEX, quiet=False)  # later, quiet mode ends
-    for chat in (world.alex, world.sam):
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.sam)
 
     assert not any("phone away" in t for t in world.sam.texts), "private for good"
     assert not any("second question" in t for t in world.alex.texts)
@@ -603,7 +595,7 @@ async def test_answers_before_linking_stay_private_while_either_is_in_quiet_mode
 
 @pytest.mark.parametrize("quiet", ["alex", "sam"])
 async def test_carried_answers_stay_private_if_quiet_mode_began_before_the_safety_answers(
-    strangers, en, quiet
+    strangers, quiet
 ) -> None:
     """Quiet mode turned on after linking, while the reveal waits for the safety question:
     whoever turned it on, and whoever answers last, nothing is revealed."""
@@ -613,8 +605,7 @@ async def test_carried_answers_stay_private_if_quiet_mode_began_before_the_safet
     await both_answered_then_linked(world)
     await update_user(world.coach, ALEX if quiet == "alex" else SAM, quiet=True)
 
-    await world.sam.press(en("link_safety_yes"))
-    await world.alex.press(en("link_safety_yes"))  # Alex's turn settles the link
+    await world.say_safe(world.sam, world.alex)  # Alex's turn settles the link
 
     assert reveals(world.alex) == reveals(world.sam) == 0
 
@@ -634,8 +625,7 @@ async def test_answers_held_in_an_earlier_couple_are_not_released_with_the_next_
     world.alex.clear(), world.kim.clear()
 
     await world.link(world.alex, world.kim)
-    for chat in (world.alex, world.kim):
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.kim)
 
     for chat in (world.alex, world.kim):
         both = [t for t in chat.texts if "sit with me" in t and "hum while cooking" in t]
@@ -643,7 +633,7 @@ async def test_answers_held_in_an_earlier_couple_are_not_released_with_the_next_
 
 
 async def test_an_answer_given_in_quiet_mode_after_linking_stays_private_at_the_safety_answers(
-    strangers, en
+    strangers,
 ) -> None:
     """Alex answered the question with Sam once (not with Kim); Kim answered it alone.
     Linked with Kim, Alex answers it in quiet mode, then turns quiet mode off: the
@@ -660,7 +650,6 @@ async def test_an_answer_given_in_quiet_mode_after_linking_stays_private_at_the_
     await answer_alone(world, world.alex, "my hushed words")
     await update_user(world.coach, ALEX, quiet=False)
 
-    for chat in (world.alex, world.kim):
-        await chat.press(en("link_safety_yes"))
+    await world.say_safe(world.alex, world.kim)
 
     assert not any("hushed words" in t or "words for Sam" in t for t in world.kim.texts)

@@ -19,7 +19,7 @@ from bot.nudges.chart import (
 )
 from bot.nudges.models import NudgeCheckin
 from bot.nudges.summary import WeeklyScores, encouragement, weekly_scores
-from bot.turn import Photo
+from bot.turn import Outbound, Photo
 from tests.nudges.support import make_coach, meet, run_until, update_schedule
 from tests.support.people import ALEX, SAM, link, update_user, user
 
@@ -34,6 +34,10 @@ ALEX_CHECKINS = [
     (3, 5, True),
 ]
 SAM_CHECKINS = [(37, 3, True), (30, 1, False), (23, 4, True), (16, 2, False), (2, 5, True)]
+
+
+WANTS_PICTURE = "ns|s|1"
+"""The settings button asking for the weekly picture."""
 
 
 @pytest.fixture
@@ -66,6 +70,16 @@ async def test_the_data_shows_my_scores_and_only_the_partner_s_shared_ones(coach
     assert scores.weeks == tuple(date(2026, 1, 26) + timedelta(weeks=i) for i in range(6))
     assert scores.mine == (2.0, 3.0, 3.0, 4.0, 4.0, 5.0), "all of my own, private ones too"
     assert scores.theirs == (3.0, None, 4.0, None, None, 5.0), "Sam's private 1 and 2 never appear"
+
+
+async def sunday_evening(coach, clock) -> list[Outbound]:
+    """Everything sent from a few minutes before the picture's hour to an hour after it."""
+    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
+    return await run_until(coach, clock, SUNDAY_PICTURE + timedelta(hours=1), minutes=5)
+
+
+def pictures(sent: list[Outbound]) -> list[Outbound]:
+    return [out for out in sent if isinstance(out.attachment, Photo)]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -122,10 +136,8 @@ def test_one_encouraging_sentence_that_fits(mine, theirs, expected) -> None:
 
 async def test_the_weekly_picture_arrives_on_sunday_for_those_who_opted_in(coach, clock) -> None:
     await fixture_couple(coach)
-    await coach.press(ALEX, "ns|s|1")
-    clock.set(SUNDAY_PICTURE - timedelta(hours=1))
-    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(minutes=10), minutes=10)
-    [picture] = [o for o in sent if isinstance(o.attachment, Photo)]
+    await coach.press(ALEX, WANTS_PICTURE)
+    [picture] = pictures(await sunday_evening(coach, clock))
     assert picture.chat_id == ALEX.chat_id, "Sam did not opt in"
     assert png_size(picture.attachment.content) == (800, 450)
     caption = picture.attachment.caption
@@ -135,38 +147,30 @@ async def test_the_weekly_picture_arrives_on_sunday_for_those_who_opted_in(coach
 
 async def test_with_the_partner_paused_the_picture_is_for_one(coach, clock) -> None:
     await fixture_couple(coach)
-    await coach.press(ALEX, "ns|s|1")
+    await coach.press(ALEX, WANTS_PICTURE)
     await update_user(coach, SAM, nudges_paused_until=SUNDAY_PICTURE + timedelta(days=3))
-    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
-    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(minutes=10), minutes=5)
-    [picture] = [o for o in sent if isinstance(o.attachment, Photo)]
+    [picture] = pictures(await sunday_evening(coach, clock))
     assert "Sam" not in picture.attachment.caption
     assert colour_pixels(picture.attachment.content, THEIRS_COLOR) == 0
 
 
 async def test_no_picture_without_any_check_ins(coach, clock) -> None:
     await meet(coach, ALEX)
-    await coach.press(ALEX, "ns|s|1")
-    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
-    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(minutes=10), minutes=5)
-    assert not any(isinstance(o.attachment, Photo) for o in sent)
+    await coach.press(ALEX, WANTS_PICTURE)
+    assert pictures(await sunday_evening(coach, clock)) == []
 
 
 async def test_no_picture_while_the_person_has_paused_check_ins(coach, clock) -> None:
     await fixture_couple(coach)
-    await coach.press(ALEX, "ns|s|1")
+    await coach.press(ALEX, WANTS_PICTURE)
     await update_user(coach, ALEX, nudges_paused_until=SUNDAY_PICTURE + timedelta(days=3))
-    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
-    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(hours=1), minutes=10)
-    assert not any(isinstance(o.attachment, Photo) for o in sent)
+    assert pictures(await sunday_evening(coach, clock)) == []
 
 
 async def test_no_picture_in_quiet_hours(coach, clock) -> None:
     """Quiet hours apply to the weekly picture as to check-ins (the arrival above, at
     18:00 Istanbul time, without them)."""
     await fixture_couple(coach)
-    await coach.press(ALEX, "ns|s|1")
+    await coach.press(ALEX, WANTS_PICTURE)
     await update_schedule(coach, ALEX, quiet_start=17 * 60, quiet_end=20 * 60)  # Istanbul time
-    clock.set(SUNDAY_PICTURE - timedelta(minutes=5))
-    sent = await run_until(coach, clock, SUNDAY_PICTURE + timedelta(hours=1), minutes=10)
-    assert not any(isinstance(o.attachment, Photo) for o in sent)
+    assert pictures(await sunday_evening(coach, clock)) == []
