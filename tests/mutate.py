@@ -566,6 +566,18 @@ EQUIVALENT: dict[str, str] = {
     # delivery: one chat's queue served through the gather (`len(queues) < 1`) instead of
     # directly: a single queue is served in order either way, alone.
     "bot.telegram.delivery.x_deliver__mutmut_57": "one queue is served in order either way",
+    # delivery: `_attempts`' `moved` starting as None instead of False: only read as a truth
+    # value (`if moved`), where None and False agree.
+    "bot.telegram.delivery.x__attempts__mutmut_1": "None and False agree",
+    # delivery: Outbox's `owner` handed to its record as None: as __init__ 17 (left out),
+    # the application builds the outbox without one, so the record names itself either way.
+    "bot.outbox.store.xǁOutboxǁ__init____mutmut_9": "production passes no owner",
+    # delivery: tell_sender hooked as on_undelivered even without `content`: it returns at
+    # once when there is none (its first check), and the application always passes content.
+    "bot.outbox.store.xǁOutboxǁ__init____mutmut_22": "tell_sender returns without content",
+    # delivery: `outbox_id` reading any tail after "outbox:" as a number: every such ref is
+    # made from a row id (`decode`, `_with_ref`), so the tail is always digits.
+    "bot.outbox.store.x_outbox_id__mutmut_9": "an outbox ref's tail is always a row id",
     # claims: the backfill run again by a sweep at the very instant of the last one (`<`
     # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
     # sooner (their first check-in is a day away); the wall clock does not stand still.

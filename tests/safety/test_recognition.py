@@ -7,11 +7,11 @@ were broadened on it), `fresh` (v4, written blind before the recogniser was read
 since trained on (`FOLDED`: `blind5` (v5), `blind6` (v6), `blind7` (v7), folded in by
 the seventh pass: their floors are training figures now), and the blind parts that nothing
 is trained or tuned on (`BLIND`: `blind8` to `blind12`, v8 to v12, each by a new writer).
-Two parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
-(seventh pass), and `everyday`, never trained on, where false alarms on such messages are
-measured per language. The tables of all of them are printed at the end of
-the run (`conftest.py`), with the share of signals that get the answer their category
-needs ("right answer").
+Three parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
+(seventh pass), `chat2` (ninth pass, by a new hand), and `everyday`, never trained on, where
+false alarms on such messages are measured per language. The tables of all of them are
+printed at the end of the run (`conftest.py`), with the share of signals that get the answer
+their category needs ("right answer").
 
 The issue's thresholds (≥ 97 % recall on every category, ≤ 2 % false alarms) hold
 on the tuned part and are asserted there. They do NOT hold on the held-out parts,
@@ -138,11 +138,19 @@ blind to the screen, negatives only), measured once on main at 76ecda0: en 1/150
 the same sentence, also threat). A retraining attempt read "Tell me more" and "Back again"
 as self-harm and no hard-negative part caught it: this part does. May not rise above it.
 Seventh pass (v5-v7 and the `chat` part trained on): en 0/150, tr 1/150 (the same sentence)."""
-CHAT_FLOOR = {"en": 0.0, "tr": 0.0}
-"""False alarms on the trained `chat` part (short ordinary messages, negatives only): a training
+CHAT_FLOOR = {
+    ("en", "chat"): 0.0,
+    ("tr", "chat"): 0.0,
+    ("en", "chat2"): 2 / 247,
+    ("tr", "chat2"): 5 / 255,
+}
+"""False alarms on the `chat` parts (short ordinary messages, negatives only). `chat`: a training
 figure, 0/324 and 0/343 when it was first trained on (seventh pass); `everyday` is the measure.
 (Held out in 5-fold cross-validation, the lists and the word classifier alone alarmed 5 of its
-667 sentences and the reader added one.)"""
+667 sentences and the reader added one.) `chat2` (ninth pass, a new hand) measured once on the
+readers of the seventh pass before anything was trained on it: en 2/247 = 0.8 %, tr 5/255 =
+2.0 %."""
+CHAT_SIZE = {"chat": 300, "chat2": 240}
 COMBINED_FLOOR = {"category": 0.83, "false_alarms": 0.077}
 """All parts together: every category ≥ 83.7 % (self_harm_passive 412/492), false alarms
 136/1775 = 7.7 % since blind12 joined (lowered for it, as for blind10 and blind11 before:
@@ -209,11 +217,12 @@ def test_everyday_chat_raises_no_more_false_alarms_than_measured(tables, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_trained_chat_is_not_heard_as_harm(tables, lang):
-    """In-sample: the short ordinary messages the readers learned from stay ordinary."""
-    score = tables[(lang, "chat")][NEGATIVE]
-    assert score.total >= 300
-    assert 1 - score.rate <= CHAT_FLOOR[lang] + 1e-9, f"false alarms: {score.wrong}"
+@pytest.mark.parametrize("part", CHAT_PARTS)
+def test_the_chat_parts_are_not_heard_as_harm(tables, lang, part):
+    """The short ordinary messages written for the readers to learn from stay ordinary."""
+    score = tables[(lang, part)][NEGATIVE]
+    assert score.total >= CHAT_SIZE[part]
+    assert 1 - score.rate <= CHAT_FLOOR[(lang, part)] + 1e-9, f"false alarms: {score.wrong}"
 
 
 def test_the_everyday_parts_hold_only_negatives():
