@@ -30,20 +30,23 @@ PARTS = (
     "blind9",
     "blind10",
     "blind11",
+    "blind12",
 )
 FOLDED = ("blind5", "blind6", "blind7")
 """Blind parts measured once and since trained on (tests/safety/corpus/README.md, seventh pass):
 their figures now are training figures."""
-BLIND = ("blind8", "blind9", "blind10", "blind11")
+BLIND = ("blind8", "blind9", "blind10", "blind11", "blind12")
 """Blind parts nothing is trained or tuned on: the honest figures."""
 EVERYDAY_PARTS = ("everyday",)
 """Parts of negatives only: short ordinary messages people send a coach ("tell me more",
 "back again"). They measure false alarms on everyday chat, where the other parts' negatives
 are hard ones sharing words with disclosures; no category is scored on them."""
-CHAT_PARTS = ("chat",)
-"""Trained parts of negatives only: short ordinary messages to a coach written as training
-material (seventh pass), so that the readers learn plain short chat is not harm. Their false
-alarms are training figures; `everyday` is the measure."""
+CHAT_PARTS = ("chat", "chat2")
+"""Parts of negatives only written as training material: short ordinary messages to a coach,
+so that the readers learn plain short chat is not harm. `chat` (seventh pass) is trained on and
+its false alarms are training figures; `chat2` (ninth pass, a new hand: asking for ideas,
+wanting rest or time alone, what the partner said he'd try) was measured once on the
+shipped readers before they were trained on it. `everyday` is the measure."""
 ALL_PARTS = PARTS + CHAT_PARTS + EVERYDAY_PARTS
 NEGATIVE = "negative"
 ANSWER = "right answer"

@@ -14,7 +14,15 @@ import pytest
 
 from bot.safety import model
 from bot.safety.words import MARKS, words_of
-from tests.safety.recognition import BLIND, CORPUS, EVERYDAY_PARTS, FOLDED, LANGUAGES, corpus
+from tests.safety.recognition import (
+    BLIND,
+    CHAT_PARTS,
+    CORPUS,
+    EVERYDAY_PARTS,
+    FOLDED,
+    LANGUAGES,
+    corpus,
+)
 
 TOO_CLOSE = 0.6
 """Share of content words in common (Jaccard) at which two sentences count as the same one."""
@@ -33,6 +41,8 @@ NEAR_IN_OLDER_PARTS = {
     ("tr", "blind10"): {},
     ("en", "blind11"): {"tuned": 11, "fresh": 8, "blind5": 3, "blind6": 5, "blind7": 5},
     ("tr", "blind11"): {"tuned": 5, "fresh": 3, "blind5": 3, "blind6": 5, "blind7": 4},
+    ("en", "blind12"): {"tuned": 1, "heldout": 1, "blind5": 1, "blind6": 1, "blind7": 2},
+    ("tr", "blind12"): {"tuned": 1, "fresh": 1, "blind5": 1, "blind6": 1},
 }
 """Sentences of the older trained parts this close to a sentence of a blind part, counted by
 script (none read): the blind figure is flattered by at most these. The README also gives
@@ -40,6 +50,7 @@ blind8's figure on its sentences close to no trained one."""
 CHECKED_AGAINST = {
     "broad": ("blind5", "blind6"),
     "chat": (*BLIND, *FOLDED, *EVERYDAY_PARTS),
+    "chat2": (*BLIND, *FOLDED, *EVERYDAY_PARTS),
 }
 """The blind parts a trained part must stay clear of, when not all of them: `broad` was written
 after blind6 and before blind7. Two of its sentences are this close to a blind7 one by
@@ -47,7 +58,9 @@ coincidence ("he keeps turning up at my kids school", "i'm afraid we're drifting
 three Turkish ones to a blind8 one and three English ones to a blind9 one (counted, not read),
 so those figures are flattered by at most those three. `chat` (short ordinary messages, the
 seventh pass) stays clear of every blind part and of `everyday`, which measures the same kind
-of message. Any other trained part added later is checked against every blind part."""
+of message; so does `chat2` (ninth pass, the same kind, by a new hand: its 8 English and 12
+Turkish lines this close to one were dropped unread by script). Any other trained part added
+later is checked against every blind part."""
 
 
 def blind_parts_for(part: str) -> tuple[str, ...]:
@@ -133,7 +146,7 @@ def test_no_trained_sentence_is_a_blind_one_reworded(lang):
         part: [bag(s) for texts in corpus(lang, part).values() for s in texts]
         for part in (*BLIND, *FOLDED, *EVERYDAY_PARTS)  # `broad`: v5 and v6, blind when written
     }
-    newer = [p for p in model.TRAINED_PARTS if p not in OLDER_PARTS]
+    newer = [p for p in dict.fromkeys((*model.TRAINED_PARTS, *CHAT_PARTS)) if p not in OLDER_PARTS]
     near = [
         text
         for part in newer

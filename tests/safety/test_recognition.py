@@ -1,17 +1,17 @@
 """Recognition, measured: recall per category and false alarms on the labelled corpus.
 
-Thirteen parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
+Fourteen parts per language (tests/safety/corpus/README.md): `tuned` (what the phrase
 lists and the classifier were fitted to), `heldout` (v3, measured before the lists
 were broadened on it), `fresh` (v4, written blind before the recogniser was read),
 `broad` (training material written for the classifier), the blind parts measured and
 since trained on (`FOLDED`: `blind5` (v5), `blind6` (v6), `blind7` (v7), folded in by
 the seventh pass: their floors are training figures now), and the blind parts that nothing
-is trained or tuned on (`BLIND`: `blind8` to `blind11`, v8 to v11, each by a new writer).
-Two parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
-(seventh pass), and `everyday`, never trained on, where false alarms on such messages are
-measured per language. The tables of all of them are printed at the end of
-the run (`conftest.py`), with the share of signals that get the answer their category
-needs ("right answer").
+is trained or tuned on (`BLIND`: `blind8` to `blind12`, v8 to v12, each by a new writer).
+Three parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
+(seventh pass), `chat2` (ninth pass, by a new hand), and `everyday`, never trained on, where
+false alarms on such messages are measured per language. The tables of all of them are
+printed at the end of the run (`conftest.py`), with the share of signals that get the answer
+their category needs ("right answer").
 
 The issue's thresholds (≥ 97 % recall on every category, ≤ 2 % false alarms) hold
 on the tuned part and are asserted there. They do NOT hold on the held-out parts,
@@ -124,6 +124,12 @@ HELD_OUT_FLOOR = {
     # late-night texting. Measured once, the same way: 180/270 = 66.7 % (en 96, tr 84),
     # 7/100 (en 4, tr 3); weakest sexual 13/30 (tr sexual 5/15).
     "blind11": {"recall": 0.66, "false_alarms": 0.07, "category": 0.43},
+    # v12, another new hand, the same brief (committed alone at e390c0f): answers typed in the
+    # middle of a guided exercise, the disclosure indirect and mixed with ordinary content.
+    # Measured once, the same way (main at 4bdd40f, the seventh pass's screen): 178/270 =
+    # 65.9 % (en 96, tr 82), 11/100 false alarms (en 6, tr 5); weakest self_harm_passive
+    # 15/30 (tr 7/15).
+    "blind12": {"recall": 0.65, "false_alarms": 0.11, "category": 0.5},
 }
 EVERYDAY_FLOOR = {"en": 0 / 150, "tr": 1 / 150}
 """False alarms on everyday chat (`everyday`, 150 short ordinary messages per language, written
@@ -132,23 +138,32 @@ blind to the screen, negatives only), measured once on main at 76ecda0: en 1/150
 the same sentence, also threat). A retraining attempt read "Tell me more" and "Back again"
 as self-harm and no hard-negative part caught it: this part does. May not rise above it.
 Seventh pass (v5-v7 and the `chat` part trained on): en 0/150, tr 1/150 (the same sentence)."""
-CHAT_FLOOR = {"en": 0.0, "tr": 0.0}
-"""False alarms on the trained `chat` part (short ordinary messages, negatives only): a training
+CHAT_FLOOR = {
+    ("en", "chat"): 0.0,
+    ("tr", "chat"): 0.0,
+    ("en", "chat2"): 2 / 247,
+    ("tr", "chat2"): 5 / 255,
+}
+"""False alarms on the `chat` parts (short ordinary messages, negatives only). `chat`: a training
 figure, 0/324 and 0/343 when it was first trained on (seventh pass); `everyday` is the measure.
 (Held out in 5-fold cross-validation, the lists and the word classifier alone alarmed 5 of its
-667 sentences and the reader added one.)"""
-COMBINED_FLOOR = {"category": 0.85, "false_alarms": 0.075}
-"""All parts together: every category ≥ 85.9 % (self_harm_passive 397/462), false alarms
-125/1675 = 7.5 % since blind10 and blind11 joined (lowered for them: two parts nobody trained
-on pull the pooled figure down; before they joined, since the seventh pass trained on v5-v7:
+667 sentences and the reader added one.) `chat2` (ninth pass, a new hand) measured once on the
+readers of the seventh pass before anything was trained on it: en 2/247 = 0.8 %, tr 5/255 =
+2.0 %."""
+CHAT_SIZE = {"chat": 300, "chat2": 240}
+COMBINED_FLOOR = {"category": 0.83, "false_alarms": 0.077}
+"""All parts together: every category ≥ 83.7 % (self_harm_passive 412/492), false alarms
+136/1775 = 7.7 % since blind12 joined (lowered for it, as for blind10 and blind11 before:
+a part nobody trained on pulls the pooled figure down; with them, before blind12: 85.9 %
+(self_harm_passive 397/462), 7.5 %; before they joined, since the seventh pass trained on v5-v7:
 89.3 % (self_harm_passive 359/402), 7.1 %; before that: 82.6 % (fear 322/390),
 8.1 %; before blind9 joined: 86.1 % (fear 310/360), 7.3 %; with the USE reader and before
 blind8 joined: 84.8 %, 6.9 %; before blind7: 86.6 %, 6.1 %). Short of the issue's 97 % / 2 %,
 and flattered by the parts the classifier was trained on: the blind parts' 91 % / 15 % (v5),
 79 % / 6 % (v6), 59 % / 17 % (v7, a new writer), 62 % / 12 % (v8, another) and 63 % / 19 %
-(v9, another), as first measured, and now v8's 68 % / 9 %, v9's 67 % / 18 %, v10's 74 % / 14 %
-and v11's 67 % / 7 % are the figures to trust (v5-v7 are training figures since the seventh
-pass)."""
+(v9, another), as first measured, and now v8's 68 % / 9 %, v9's 67 % / 18 %, v10's 74 % / 14 %,
+v11's 67 % / 7 % and v12's 66 % / 11 % are the figures to trust (v5-v7 are training figures
+since the seventh pass)."""
 
 
 @pytest.fixture(scope="module")
@@ -202,11 +217,12 @@ def test_everyday_chat_raises_no_more_false_alarms_than_measured(tables, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_trained_chat_is_not_heard_as_harm(tables, lang):
-    """In-sample: the short ordinary messages the readers learned from stay ordinary."""
-    score = tables[(lang, "chat")][NEGATIVE]
-    assert score.total >= 300
-    assert 1 - score.rate <= CHAT_FLOOR[lang] + 1e-9, f"false alarms: {score.wrong}"
+@pytest.mark.parametrize("part", CHAT_PARTS)
+def test_the_chat_parts_are_not_heard_as_harm(tables, lang, part):
+    """The short ordinary messages written for the readers to learn from stay ordinary."""
+    score = tables[(lang, part)][NEGATIVE]
+    assert score.total >= CHAT_SIZE[part]
+    assert 1 - score.rate <= CHAT_FLOOR[(lang, part)] + 1e-9, f"false alarms: {score.wrong}"
 
 
 def test_the_everyday_parts_hold_only_negatives():
