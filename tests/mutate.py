@@ -589,6 +589,9 @@ EQUIVALENT: dict[str, str] = {
     # leaves it out (a check-in's passes plan.backoff), and the picture's composing
     # (bot.nudges.summary) never reads it: only a check-in's rendering adds the note.
     "bot.nudges.sweep.xǁSweepǁ_delivery__mutmut_1": "backoff_note unread for a weekly picture",
+    # claims: `_quiet` with `and` for `or`: a schedule's quiet_start and quiet_end are set
+    # together and cleared together (the defaults, or the settings menu: both or neither).
+    "bot.nudges.sweep.x__quiet__mutmut_1": "quiet_start/quiet_end are None together",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it

@@ -303,6 +303,23 @@ async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_
     assert await deliveries(coach, ALEX) == []
 
 
+async def test_a_check_in_found_due_once_quiet_hours_began_is_not_sent_then(
+    db_engine, content, clock, caplog
+) -> None:
+    """The bot was down until 22:15 in Alex's city, past the start of the default quiet
+    hours (22:00): the check-in, still within the operator's grace of three hours, is not
+    sent late at night."""
+    coach = make_coach(db_engine, content, clock, nudge_grace_minutes=180)
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE + timedelta(hours=2, minutes=45))
+    with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
+        assert await tick(coach) == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
+    assert said == [f"check-ins not sent: { {Reason.QUIET: 1} }"]
+    assert await deliveries(coach, ALEX) == []
+
+
 async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
     database_url, content, clock, coach, caplog
 ) -> None:
@@ -468,6 +485,21 @@ async def test_a_batch_of_one_sends_one_check_in_a_sweep(db_engine, content, clo
     assert len(await tick(coach)) == 1
     assert len(await tick(coach)) == 1
     assert await tick(coach) == []
+
+
+async def test_weekly_pictures_keep_to_the_batch_limit_too(db_engine, content, clock):
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(coach, ALEX, SAM)
+    for person in (ALEX, SAM):
+        await coach.press(person, "ns|s|1")
+    due = (await schedule(coach, ALEX)).summary_due_at
+    assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
+    clock.set(due + timedelta(minutes=1))
+    sweep = sweep_of(coach)
+    assert len(await sweep.claim(clock())) == 1
+    assert len(await sweep.claim(clock())) == 1
+    assert await sweep.claim(clock()) == []
+    assert len([d for d in await deliveries(coach) if d.stream == SUMMARY]) == 2
 
 
 async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(
