@@ -198,6 +198,7 @@ def said(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
 
 async def test_a_send_that_keeps_failing_is_reported_failed_not_lost_silently(fake, caplog) -> None:
     """No record keeps it to try again later: a warning names its chat and what became of it."""
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     request = FlakyRequest(fake, *[(502, None)] * 10)
     bot, hooks = await make_bot(request), Hooks()
     assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.FAILED]
@@ -206,6 +207,7 @@ async def test_a_send_that_keeps_failing_is_reported_failed_not_lost_silently(fa
     assert hooks.events[-1] == ("done", "hello", Outcome.FAILED)
     assert [e[0] for e in hooks.events].count("admit") == 1, "admitted once, retried quietly"
     assert said(caplog, logging.WARNING) == [f"a message to chat {ALEX} was not delivered (failed)"]
+    assert said(caplog, logging.INFO)[-1] == "network error, certainly not sent: Error"
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
@@ -229,6 +231,7 @@ async def test_a_flood_wait_hands_a_kept_message_back_to_its_record(fake, caplog
 
 
 async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake, caplog) -> None:
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     request = FlakyRequest(fake, "lose")
     bot, hooks = await make_bot(request), Hooks()
     assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.UNKNOWN]
@@ -237,21 +240,42 @@ async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake, c
     assert said(caplog, logging.WARNING) == [
         f"a message to chat {ALEX} was not delivered (unknown)"
     ], "someone may be waiting for it: said, naming the chat, never the words"
+    assert said(caplog, logging.INFO) == [
+        "connection lost while sending; not retrying (httpx.ReadError)"
+    ]
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 @pytest.mark.parametrize("limiter", [True, False])
 @pytest.mark.parametrize("timedelta", ["false", "true"])
-async def test_flood_control_is_honoured_by_waiting(fake, limiter, timedelta, monkeypatch) -> None:
+async def test_flood_control_is_honoured_by_waiting(
+    fake, limiter, timedelta, monkeypatch, caplog
+) -> None:
     """The fake, like Telegram, refuses the chat again until the wait it gave is over:
     one refusal in all means the retry waited. PTB gives the wait in seconds today, as a
-    timedelta when PTB_TIMEDELTA is set (and in its next major version): both are read."""
+    timedelta when PTB_TIMEDELTA is set (and in its next major version): both are read.
+    Without the rate limiter (which waits it out itself), delivery logs the wait."""
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     monkeypatch.setenv("PTB_TIMEDELTA", timedelta)
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     bot = await make_bot(RecordingRequest(fake), rate=1000 if limiter else None)
     assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
     attempts = [c.error.code if c.error else 200 for c in fake.calls if c.method == "sendMessage"]
     assert attempts == [429, 200]
+    waits = [] if limiter else ["flood limit: waiting 1.0 s before sending again"]
+    assert said(caplog, logging.INFO) == waits
+
+
+async def test_a_message_telegram_refuses_is_not_retried_and_the_refusal_is_logged(
+    fake, caplog
+) -> None:
+    """Its chat and Telegram's reason, for the operator (never the words)."""
+    fake.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    bot = await make_bot(RecordingRequest(fake))
+    assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.REFUSED]
+    assert len([c for c in fake.calls if c.method == "sendMessage"]) == 1
+    refusal = f"Telegram refused a message to chat {ALEX}: Chat not found"
+    assert said(caplog, logging.WARNING) == [refusal]
 
 
 async def test_a_message_the_job_no_longer_wants_is_not_sent(fake) -> None:
@@ -595,12 +619,15 @@ async def test_a_message_to_a_group_that_became_a_supergroup_goes_there_once(cap
     assert "chat -100 is now supergroup -1000; sending there" in said
 
 
-async def test_a_move_to_a_supergroup_is_not_counted_as_a_failed_try() -> None:
+@pytest.mark.parametrize("down", [delivery.RETRIES, delivery.RETRIES + 1])
+async def test_a_move_to_a_supergroup_is_not_counted_as_a_failed_try(down) -> None:
     """Telegram's "moved" is an answer: the message still gets all its retries at the
-    new chat."""
-    bot = Migrating(moves=1, down=delivery.RETRIES)
-    assert await deliver(bot, [out(-100, "hello")], Unreachable()) == [Outcome.SENT]  # type: ignore[arg-type]
-    assert bot.sent == [-1000] and bot.down == 0
+    new chat, and no more."""
+    bot = Migrating(moves=1, down=down)
+    outcome = Outcome.SENT if down == delivery.RETRIES else Outcome.FAILED
+    assert await deliver(bot, [out(-100, "hello")], Unreachable()) == [outcome]  # type: ignore[arg-type]
+    assert bot.down == 0, "every retry was made"
+    assert bot.sent == ([-1000] if outcome is Outcome.SENT else [])
 
 
 async def test_a_group_that_moves_again_while_sending_is_not_followed_twice(caplog) -> None:
