@@ -88,6 +88,18 @@ async def test_a_backfill_gives_everyone_a_schedule_in_bulk(coach) -> None:
         assert (await schedule(coach, person)).next_due_at == TUESDAY_DUE
 
 
+async def test_someone_new_gets_the_default_schedule_from_a_sweep_a_minute_later(
+    coach, clock
+) -> None:
+    """Not only the first sweep gives newcomers their schedule: one does every minute."""
+    await meet(coach, ALEX)
+    await tick(coach)
+    await coach.run_command(SAM, "help")  # Sam writes for the first time
+    clock.advance(minutes=1)
+    await tick(coach)
+    assert (await schedule(coach, SAM)).next_due_at == TUESDAY_DUE
+
+
 async def test_two_processes_sweeping_at_once_never_claim_the_same_check_in(
     database_url, content, clock, coach
 ) -> None:
