@@ -21,6 +21,10 @@ from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 
 ALEX, SAM = 1001, 1002
+PNG = bytes.fromhex(  # a 1x1 picture
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 class Hooks:
@@ -142,6 +146,26 @@ async def test_a_blocked_send_is_recorded_blocked_even_when_marking_the_person_f
     with pytest.raises(ConnectionError):
         await deliver(bot, [out(ALEX)], failing, hooks=hooks)
     assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.BLOCKED)]
+
+
+async def test_a_send_stopped_by_an_error_surfaces_that_error_even_if_recording_fails() -> None:
+    """An admitted message whose send stopped on an unexpected error is recorded unknown
+    as it stops; when the record cannot be written either (the database went away too),
+    the send's own error is what surfaces, for the log to show what went wrong."""
+
+    class Broken:
+        async def send_message(self, *_: Any, **__: Any) -> None:
+            raise RuntimeError("a bug while sending")
+
+    class DoneFails(Hooks):
+        async def done(self, out: Outbound, outcome: Outcome) -> None:
+            await super().done(out, outcome)
+            raise ConnectionError("database went away")
+
+    hooks = DoneFails()
+    with pytest.raises(RuntimeError, match="a bug while sending"):
+        await deliver(Broken(), [out(ALEX)], Unreachable(), hooks=hooks)  # type: ignore[arg-type]
+    assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.UNKNOWN)]
 
 
 async def test_a_message_whose_admission_failed_is_never_reported(fake) -> None:
@@ -669,18 +693,37 @@ def test_a_break_in_the_first_half_is_passed_over_for_a_hard_cut() -> None:
     assert split_text("abcdef ghijkl", limit=10) == ["abcdef", "ghijkl"]
 
 
-async def test_a_document_goes_with_its_caption(fake) -> None:
+async def test_a_document_goes_with_its_name_and_caption(fake) -> None:
+    """Admitted and recorded like any message (the record's exactly-once holds for files)."""
     from dataclasses import replace
 
     from bot.turn import Document
 
-    bot = await make_bot(RecordingRequest(fake))
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
     data = Document("attune-my-data.json", b"{}", caption="Everything stored about you")
-    assert await deliver(bot, [replace(out(ALEX, ""), attachment=data)], Unreachable()) == [
-        Outcome.SENT
-    ]
+    document = replace(out(ALEX, ""), attachment=data)
+    assert await deliver(bot, [document], Unreachable(), hooks=hooks) == [Outcome.SENT]
+    assert hooks.events == [("admit", "", None), ("done", "", Outcome.SENT)]
     [sent] = [c for c in fake.calls if c.method == "sendDocument"]
+    assert sent.chat_id == ALEX
     assert sent.params["caption"] == "Everything stored about you"
+    file = sent.files["document"]
+    assert (file.filename, file.data) == ("attune-my-data.json", b"{}")
+
+
+async def test_a_picture_goes_with_its_caption(fake) -> None:
+    """Admitted and recorded like any message: a weekly picture goes out once."""
+    from dataclasses import replace
+
+    from bot.turn import Photo
+
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
+    picture = replace(out(ALEX, ""), attachment=Photo(PNG, caption="Your week"))
+    assert await deliver(bot, [picture], Unreachable(), hooks=hooks) == [Outcome.SENT]
+    assert hooks.events == [("admit", "", None), ("done", "", Outcome.SENT)]
+    [sent] = [c for c in fake.calls if c.method == "sendPhoto"]
+    assert sent.chat_id == ALEX and sent.params["caption"] == "Your week"
+    assert sent.files["photo"].data == PNG
 
 
 async def test_messages_to_a_group_keep_to_its_budget(fake) -> None:
