@@ -582,6 +582,14 @@ EQUIVALENT: dict[str, str] = {
     # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
     # sooner (their first check-in is a day away); the wall clock does not stand still.
     "bot.nudges.sweep.xǁSweepǁclaim__mutmut_7": "an extra, idempotent backfill at one instant",
+    # claims: the backfill run by every sweep instead of once a minute (`_backfilled_at`
+    # left None, or `now + BACKFILL_EVERY < ...`, never true): the same idempotent
+    # ensure_schedules, only more often (a query's cost); newcomers get theirs no later.
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_14": "an extra, idempotent backfill every sweep",
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_5": "an extra, idempotent backfill every sweep",
+    # claims: `if budget < 0` for `<= 0`: with no room left the claims still run, with
+    # LIMIT 0, and claim nothing (an empty query more).
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_26": "a claim with no room (LIMIT 0) takes nothing",
     # claims: `_lock_due`'s join with no ON clause: SQLAlchemy takes it from the one foreign
     # key between the schedules and users (user_id -> users.id), the same condition.
     "bot.nudges.sweep.x__lock_due__mutmut_7": "the join's ON inferred from the one FK",

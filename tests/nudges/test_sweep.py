@@ -499,6 +499,19 @@ async def test_a_batch_of_one_sends_one_check_in_a_sweep(db_engine, content, clo
     assert await tick(coach) == []
 
 
+async def test_claims_taken_over_count_towards_the_batch(db_engine, content, clock):
+    dead = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(dead, ALEX, SAM, KIM)
+    await tick(dead)
+    clock.set(TUESDAY_DUE)
+    assert len(await sweep_of(dead).run()) == 1  # claimed and composed, then it died
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=2)
+    clock.advance(minutes=6)  # past the lease
+    assert len(await tick(coach)) == 2, "the one taken over, and one more"
+    assert len(await tick(coach)) == 1
+    assert await tick(coach) == []
+
+
 async def test_weekly_pictures_keep_to_the_batch_limit_too(db_engine, content, clock):
     coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
     await meet(coach, ALEX, SAM)
