@@ -412,6 +412,17 @@ async def test_a_claim_found_too_late_is_skipped(coach, clock) -> None:
     assert [d.status for d in await deliveries(coach, ALEX)] == [SKIPPED]
 
 
+async def test_a_claim_found_at_the_last_instant_of_its_grace_is_still_sent(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    sweep = sweep_of(coach)
+    await sweep.run()  # claimed, never sent
+    clock.set(TUESDAY_DUE + sweep.nudging.grace)
+    assert len(await tick(coach)) == 1
+    assert [d.status for d in await deliveries(coach, ALEX)] == [SENT]
+
+
 async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock, caplog) -> None:
     """Marked unknown once its lease is over, and the operator is told how many."""
     await meet(coach, ALEX)
