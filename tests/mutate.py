@@ -79,6 +79,28 @@ mutant not yet run scored against the tests of the day; "after" as in the second
              run whole yet).
              delivery's survivor _unchanged 9 showed a bug, fixed since (bot.telegram.delivery
              `_shown`): a press on a message Telegram gives as inaccessible crashed its answer.
+
+2026-12-03, fourth round: claims whole (wt-mutate3 at 3eaac52, 18:09-), delivery resumed
+(wt-mutate2 at f908ad6, 18:35-; its first try at 3eaac52 stopped at the clean-test run on
+test_sending_unpaced_is_refused_by_telegram_s_flood_limit, which depended on the machine's
+speed: fixed in f908ad6). Totals: for the lead to fill from the final runs. Survivors handled by
+19:50 (killed after: by a test added since, each checked with MUTANT_UNDER_TEST in a copy of the
+scratch; "ahead": such a test written before the run reached the mutant):
+
+    delivery the 21 left at 17:11: 17 killed after (_send_with_retries 5, 10, 12, 16, 24, 28,
+             31-36; _attempts 9-11, 48, 49), 4 equivalent (_attempts 1, Outbox.__init__ 9, 22,
+             outbox_id 9). The run's new survivors by 19:50 (_attempts 50-56, 58, 59, 62-66,
+             71-76, 78-82): all killed ahead; also ahead: _attempts 77, 83, 84, _send 13-31,
+             _deliver_one 30-32.
+             Not yet run at 19:50: 250 (_send_one's 99 among them).
+    claims   survivors by 19:50: killed after: _due 5, _claim_summaries 6, _claim_nudges 39,
+             52, 76, _reclaim 6, claim 4, 9, 10, 25; equivalent: _delivery 1, _quiet 1, claim 14,
+             26, _lock_due 9 (as 7). NOT handled: _lock_due 4 (no ORDER BY: on SQLite the rows
+             come in due order anyway, a test of it passed under the mutant; PostgreSQL only).
+             Ahead: expire_sends 1-8, 10-21, guarded_update 10, _quiet 2-6, claim 2, 5 (eq.),
+             6, 11, 12, 24, 27, _reclaim 5. Not yet run at 19:50: 287.
+             Candidate seen, not checked: _lock_due 30 (FOR UPDATE without OF: PostgreSQL only,
+             whose tests this target leaves out).
 """
 
 from __future__ import annotations
@@ -582,9 +604,25 @@ EQUIVALENT: dict[str, str] = {
     # for `<=`): ensure_schedules is idempotent, and a newcomer's schedule only comes
     # sooner (their first check-in is a day away); the wall clock does not stand still.
     "bot.nudges.sweep.xǁSweepǁclaim__mutmut_7": "an extra, idempotent backfill at one instant",
+    # claims: the backfill run by every sweep instead of once a minute (`_backfilled_at`
+    # left None, or `now + BACKFILL_EVERY < ...`, never true): the same idempotent
+    # ensure_schedules, only more often (a query's cost); newcomers get theirs no later.
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_14": "an extra, idempotent backfill every sweep",
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_5": "an extra, idempotent backfill every sweep",
+    # claims: `if budget < 0` for `<= 0`: with no room left the claims still run, with
+    # LIMIT 0, and claim nothing (an empty query more).
+    "bot.nudges.sweep.xǁSweepǁclaim__mutmut_26": "a claim with no room (LIMIT 0) takes nothing",
     # claims: `_lock_due`'s join with no ON clause: SQLAlchemy takes it from the one foreign
     # key between the schedules and users (user_id -> users.id), the same condition.
     "bot.nudges.sweep.x__lock_due__mutmut_7": "the join's ON inferred from the one FK",
+    "bot.nudges.sweep.x__lock_due__mutmut_9": "the join's ON inferred from the one FK",
+    # claims: `_delivery`'s backoff_note defaulting to True: only the weekly picture's claim
+    # leaves it out (a check-in's passes plan.backoff), and the picture's composing
+    # (bot.nudges.summary) never reads it: only a check-in's rendering adds the note.
+    "bot.nudges.sweep.xǁSweepǁ_delivery__mutmut_1": "backoff_note unread for a weekly picture",
+    # claims: `_quiet` with `and` for `or`: a schedule's quiet_start and quiet_end are set
+    # together and cleared together (the defaults, or the settings menu: both or neither).
+    "bot.nudges.sweep.x__quiet__mutmut_1": "quiet_start/quiet_end are None together",
     # sharing: `parts = None`/`2` before `if not reflection.shared`: read only when the
     # answer was already shared, which cannot happen: awaiting_share is set only in the turn
     # that saves a new, unshared answer (bot.engine.step), and the share that marks it

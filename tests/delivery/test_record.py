@@ -28,9 +28,10 @@ async def test_a_batch_with_one_stale_row_is_refused_whole(engine) -> None:
         {"b_id": 1, "b_name": "P", "first_name": "A"},
         {"b_id": 2, "b_name": "changed meanwhile", "first_name": "B"},
     ]
-    with pytest.raises(ClaimConflict):
+    with pytest.raises(ClaimConflict) as refused:
         async with sessions() as s, s.begin():
             await guarded_update(s, USERS, still, params)
+    assert str(refused.value) == "1 rows changed while claiming", "what the job's log shows"
     async with sessions() as s:
         assert [(await s.get(User, uid)).first_name for uid in (1, 2)] == ["P", "P"]
     async with sessions() as s, s.begin():

@@ -126,6 +126,22 @@ async def test_snooze_until_tomorrow_comes_back_at_the_usual_time(coach, clock) 
     assert (await deliveries(coach, ALEX))[-1].due_at == TUESDAY_DUE + timedelta(days=1)
 
 
+async def test_a_check_in_due_before_a_snoozed_one_comes_back_leaves_the_snooze_as_it_was(
+    coach, clock
+) -> None:
+    """Snoozed till tomorrow evening, with another check-in due in the morning: that one
+    comes, and the snoozed one still comes back in the evening as the same question."""
+    [out] = await first_check_in(coach, clock, ALEX)
+    await coach.press(ALEX, button(out, "Tomorrow"))
+    morning = TUESDAY_DUE + timedelta(hours=14)  # Wednesday 09:30 in Istanbul
+    await update_schedule(coach, ALEX, regular_due_at=morning, next_due_at=morning)
+    clock.set(morning)
+    [regular] = await tick(coach)
+    assert not regular.text.startswith("As promised")
+    [back] = await run_until(coach, clock, TUESDAY_DUE + timedelta(days=1, minutes=10), minutes=10)
+    assert back.text.startswith("As promised") and out.text in back.text
+
+
 async def test_fewer_of_these_halves_the_frequency(coach, clock) -> None:
     [out] = await first_check_in(coach, clock, ALEX)
     said = await coach.press(ALEX, button(out, "Fewer"))

@@ -88,6 +88,18 @@ async def test_a_backfill_gives_everyone_a_schedule_in_bulk(coach) -> None:
         assert (await schedule(coach, person)).next_due_at == TUESDAY_DUE
 
 
+async def test_someone_new_gets_the_default_schedule_from_a_sweep_a_minute_later(
+    coach, clock
+) -> None:
+    """Not only the first sweep gives newcomers their schedule: one does every minute."""
+    await meet(coach, ALEX)
+    await tick(coach)
+    await coach.run_command(SAM, "help")  # Sam writes for the first time
+    clock.advance(minutes=1)
+    await tick(coach)
+    assert (await schedule(coach, SAM)).next_due_at == TUESDAY_DUE
+
+
 async def test_two_processes_sweeping_at_once_never_claim_the_same_check_in(
     database_url, content, clock, coach
 ) -> None:
@@ -303,6 +315,23 @@ async def test_after_long_downtime_missed_check_ins_are_skipped_never_sent_in_a_
     assert await deliveries(coach, ALEX) == []
 
 
+async def test_a_check_in_found_due_once_quiet_hours_began_is_not_sent_then(
+    db_engine, content, clock, caplog
+) -> None:
+    """The bot was down until 22:15 in Alex's city, past the start of the default quiet
+    hours (22:00): the check-in, still within the operator's grace of three hours, is not
+    sent late at night."""
+    coach = make_coach(db_engine, content, clock, nudge_grace_minutes=180)
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE + timedelta(hours=2, minutes=45))
+    with caplog.at_level(logging.INFO, logger="bot.nudges.sweep"):
+        assert await tick(coach) == []
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.nudges.sweep"]
+    assert said == [f"check-ins not sent: { {Reason.QUIET: 1} }"]
+    assert await deliveries(coach, ALEX) == []
+
+
 async def test_a_claim_left_by_a_dead_process_is_taken_over_after_its_lease(
     database_url, content, clock, coach, caplog
 ) -> None:
@@ -383,7 +412,19 @@ async def test_a_claim_found_too_late_is_skipped(coach, clock) -> None:
     assert [d.status for d in await deliveries(coach, ALEX)] == [SKIPPED]
 
 
-async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock) -> None:
+async def test_a_claim_found_at_the_last_instant_of_its_grace_is_still_sent(coach, clock) -> None:
+    await meet(coach, ALEX)
+    await tick(coach)
+    clock.set(TUESDAY_DUE)
+    sweep = sweep_of(coach)
+    await sweep.run()  # claimed, never sent
+    clock.set(TUESDAY_DUE + sweep.nudging.grace)
+    assert len(await tick(coach)) == 1
+    assert [d.status for d in await deliveries(coach, ALEX)] == [SENT]
+
+
+async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock, caplog) -> None:
+    """Marked unknown once its lease is over, and the operator is told how many."""
     await meet(coach, ALEX)
     await tick(coach)
     clock.set(TUESDAY_DUE)
@@ -397,8 +438,11 @@ async def test_a_send_interrupted_mid_request_is_never_repeated(coach, clock) ->
         "its lease's last instant"
     )
     clock.advance(minutes=1)
-    assert await tick(coach) == []
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.record"):
+        assert await tick(coach) == []
     assert [d.status for d in await deliveries(coach, ALEX)] == [UNKNOWN]
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.record"]
+    assert said == ["1 check-in sends were interrupted; not repeating them"]
 
 
 async def test_a_send_that_certainly_failed_is_tried_again_later(coach, clock) -> None:
@@ -464,6 +508,34 @@ async def test_a_batch_of_one_sends_one_check_in_a_sweep(db_engine, content, clo
     assert len(await tick(coach)) == 1
     assert len(await tick(coach)) == 1
     assert await tick(coach) == []
+
+
+async def test_claims_taken_over_count_towards_the_batch(db_engine, content, clock):
+    dead = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(dead, ALEX, SAM, KIM)
+    await tick(dead)
+    clock.set(TUESDAY_DUE)
+    assert len(await sweep_of(dead).run()) == 1  # claimed and composed, then it died
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=2)
+    clock.advance(minutes=6)  # past the lease
+    assert len(await tick(coach)) == 2, "the one taken over, and one more"
+    assert len(await tick(coach)) == 1
+    assert await tick(coach) == []
+
+
+async def test_weekly_pictures_keep_to_the_batch_limit_too(db_engine, content, clock):
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(coach, ALEX, SAM)
+    for person in (ALEX, SAM):
+        await coach.press(person, "ns|s|1")
+    due = (await schedule(coach, ALEX)).summary_due_at
+    assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
+    clock.set(due + timedelta(minutes=1))
+    sweep = sweep_of(coach)
+    assert len(await sweep.claim(clock())) == 1
+    assert len(await sweep.claim(clock())) == 1
+    assert await sweep.claim(clock()) == []
+    assert len([d for d in await deliveries(coach) if d.stream == SUMMARY]) == 2
 
 
 async def test_a_check_in_that_cannot_be_composed_does_not_hold_up_the_others(

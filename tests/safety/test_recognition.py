@@ -8,7 +8,7 @@ since trained on (`FOLDED`: `blind5` (v5), `blind6` (v6), `blind7` (v7), folded 
 the seventh pass: their floors are training figures now), and the blind parts that nothing
 is trained or tuned on (`BLIND`: `blind8` to `blind12`, v8 to v12, each by a new writer).
 Three parts hold only negatives, short ordinary messages to a coach: `chat`, trained on
-(seventh pass), `chat2` (ninth pass, by a new hand), and `everyday`, never trained on, where
+(seventh pass), and `chat2` (ninth pass, by a new hand) and `everyday`, never trained on, where
 false alarms on such messages are measured per language. The tables of all of them are
 printed at the end of the run (`conftest.py`), with the share of signals that get the answer
 their category needs ("right answer").

@@ -21,6 +21,10 @@ from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
 
 ALEX, SAM = 1001, 1002
+PNG = bytes.fromhex(  # a 1x1 picture
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 class Hooks:
@@ -144,6 +148,26 @@ async def test_a_blocked_send_is_recorded_blocked_even_when_marking_the_person_f
     assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.BLOCKED)]
 
 
+async def test_a_send_stopped_by_an_error_surfaces_that_error_even_if_recording_fails() -> None:
+    """An admitted message whose send stopped on an unexpected error is recorded unknown
+    as it stops; when the record cannot be written either (the database went away too),
+    the send's own error is what surfaces, for the log to show what went wrong."""
+
+    class Broken:
+        async def send_message(self, *_: Any, **__: Any) -> None:
+            raise RuntimeError("a bug while sending")
+
+    class DoneFails(Hooks):
+        async def done(self, out: Outbound, outcome: Outcome) -> None:
+            await super().done(out, outcome)
+            raise ConnectionError("database went away")
+
+    hooks = DoneFails()
+    with pytest.raises(RuntimeError, match="a bug while sending"):
+        await deliver(Broken(), [out(ALEX)], Unreachable(), hooks=hooks)  # type: ignore[arg-type]
+    assert hooks.events == [("admit", "hello", None), ("done", "hello", Outcome.UNKNOWN)]
+
+
 async def test_a_message_whose_admission_failed_is_never_reported(fake) -> None:
     """Only what was admitted (on record as going out) can be `unknown` after an error."""
     bot = await make_bot(RecordingRequest(fake))
@@ -198,6 +222,7 @@ def said(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
 
 async def test_a_send_that_keeps_failing_is_reported_failed_not_lost_silently(fake, caplog) -> None:
     """No record keeps it to try again later: a warning names its chat and what became of it."""
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     request = FlakyRequest(fake, *[(502, None)] * 10)
     bot, hooks = await make_bot(request), Hooks()
     assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.FAILED]
@@ -206,6 +231,7 @@ async def test_a_send_that_keeps_failing_is_reported_failed_not_lost_silently(fa
     assert hooks.events[-1] == ("done", "hello", Outcome.FAILED)
     assert [e[0] for e in hooks.events].count("admit") == 1, "admitted once, retried quietly"
     assert said(caplog, logging.WARNING) == [f"a message to chat {ALEX} was not delivered (failed)"]
+    assert said(caplog, logging.INFO)[-1] == "network error, certainly not sent: Error"
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
@@ -229,6 +255,7 @@ async def test_a_flood_wait_hands_a_kept_message_back_to_its_record(fake, caplog
 
 
 async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake, caplog) -> None:
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     request = FlakyRequest(fake, "lose")
     bot, hooks = await make_bot(request), Hooks()
     assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.UNKNOWN]
@@ -237,21 +264,42 @@ async def test_a_lost_response_is_never_retried_so_nothing_arrives_twice(fake, c
     assert said(caplog, logging.WARNING) == [
         f"a message to chat {ALEX} was not delivered (unknown)"
     ], "someone may be waiting for it: said, naming the chat, never the words"
+    assert said(caplog, logging.INFO) == [
+        "connection lost while sending; not retrying (httpx.ReadError)"
+    ]
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 @pytest.mark.parametrize("limiter", [True, False])
 @pytest.mark.parametrize("timedelta", ["false", "true"])
-async def test_flood_control_is_honoured_by_waiting(fake, limiter, timedelta, monkeypatch) -> None:
+async def test_flood_control_is_honoured_by_waiting(
+    fake, limiter, timedelta, monkeypatch, caplog
+) -> None:
     """The fake, like Telegram, refuses the chat again until the wait it gave is over:
     one refusal in all means the retry waited. PTB gives the wait in seconds today, as a
-    timedelta when PTB_TIMEDELTA is set (and in its next major version): both are read."""
+    timedelta when PTB_TIMEDELTA is set (and in its next major version): both are read.
+    Without the rate limiter (which waits it out itself), delivery logs the wait."""
+    caplog.set_level(logging.INFO, "bot.telegram.delivery")
     monkeypatch.setenv("PTB_TIMEDELTA", timedelta)
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     bot = await make_bot(RecordingRequest(fake), rate=1000 if limiter else None)
     assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.SENT]
     attempts = [c.error.code if c.error else 200 for c in fake.calls if c.method == "sendMessage"]
     assert attempts == [429, 200]
+    waits = [] if limiter else ["flood limit: waiting 1.0 s before sending again"]
+    assert said(caplog, logging.INFO) == waits
+
+
+async def test_a_message_telegram_refuses_is_not_retried_and_the_refusal_is_logged(
+    fake, caplog
+) -> None:
+    """Its chat and Telegram's reason, for the operator (never the words)."""
+    fake.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    bot = await make_bot(RecordingRequest(fake))
+    assert await deliver(bot, [out(ALEX)], Unreachable()) == [Outcome.REFUSED]
+    assert len([c for c in fake.calls if c.method == "sendMessage"]) == 1
+    refusal = f"Telegram refused a message to chat {ALEX}: Chat not found"
+    assert said(caplog, logging.WARNING) == [refusal]
 
 
 async def test_a_message_the_job_no_longer_wants_is_not_sent(fake) -> None:
@@ -595,12 +643,15 @@ async def test_a_message_to_a_group_that_became_a_supergroup_goes_there_once(cap
     assert "chat -100 is now supergroup -1000; sending there" in said
 
 
-async def test_a_move_to_a_supergroup_is_not_counted_as_a_failed_try() -> None:
+@pytest.mark.parametrize("down", [delivery.RETRIES, delivery.RETRIES + 1])
+async def test_a_move_to_a_supergroup_is_not_counted_as_a_failed_try(down) -> None:
     """Telegram's "moved" is an answer: the message still gets all its retries at the
-    new chat."""
-    bot = Migrating(moves=1, down=delivery.RETRIES)
-    assert await deliver(bot, [out(-100, "hello")], Unreachable()) == [Outcome.SENT]  # type: ignore[arg-type]
-    assert bot.sent == [-1000] and bot.down == 0
+    new chat, and no more."""
+    bot = Migrating(moves=1, down=down)
+    outcome = Outcome.SENT if down == delivery.RETRIES else Outcome.FAILED
+    assert await deliver(bot, [out(-100, "hello")], Unreachable()) == [outcome]  # type: ignore[arg-type]
+    assert bot.down == 0, "every retry was made"
+    assert bot.sent == ([-1000] if outcome is Outcome.SENT else [])
 
 
 async def test_a_group_that_moves_again_while_sending_is_not_followed_twice(caplog) -> None:
@@ -642,18 +693,37 @@ def test_a_break_in_the_first_half_is_passed_over_for_a_hard_cut() -> None:
     assert split_text("abcdef ghijkl", limit=10) == ["abcdef", "ghijkl"]
 
 
-async def test_a_document_goes_with_its_caption(fake) -> None:
+async def test_a_document_goes_with_its_name_and_caption(fake) -> None:
+    """Admitted and recorded like any message (the record's exactly-once holds for files)."""
     from dataclasses import replace
 
     from bot.turn import Document
 
-    bot = await make_bot(RecordingRequest(fake))
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
     data = Document("attune-my-data.json", b"{}", caption="Everything stored about you")
-    assert await deliver(bot, [replace(out(ALEX, ""), attachment=data)], Unreachable()) == [
-        Outcome.SENT
-    ]
+    document = replace(out(ALEX, ""), attachment=data)
+    assert await deliver(bot, [document], Unreachable(), hooks=hooks) == [Outcome.SENT]
+    assert hooks.events == [("admit", "", None), ("done", "", Outcome.SENT)]
     [sent] = [c for c in fake.calls if c.method == "sendDocument"]
+    assert sent.chat_id == ALEX
     assert sent.params["caption"] == "Everything stored about you"
+    file = sent.files["document"]
+    assert (file.filename, file.data) == ("attune-my-data.json", b"{}")
+
+
+async def test_a_picture_goes_with_its_caption(fake) -> None:
+    """Admitted and recorded like any message: a weekly picture goes out once."""
+    from dataclasses import replace
+
+    from bot.turn import Photo
+
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
+    picture = replace(out(ALEX, ""), attachment=Photo(PNG, caption="Your week"))
+    assert await deliver(bot, [picture], Unreachable(), hooks=hooks) == [Outcome.SENT]
+    assert hooks.events == [("admit", "", None), ("done", "", Outcome.SENT)]
+    [sent] = [c for c in fake.calls if c.method == "sendPhoto"]
+    assert sent.chat_id == ALEX and sent.params["caption"] == "Your week"
+    assert sent.files["photo"].data == PNG
 
 
 async def test_messages_to_a_group_keep_to_its_budget(fake) -> None:
