@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.screen import CATEGORIES, default_detector
+from bot.safety.screen import CATEGORIES
 from tests.safety.recognition import (
     ANSWER,
     CHAT_PARTS,
@@ -34,7 +34,6 @@ from tests.safety.recognition import (
     Score,
     corpus,
     pooled,
-    scores_by,
 )
 
 MIN_RECALL = 0.97
@@ -167,8 +166,8 @@ since the seventh pass)."""
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return scores_by(default_detector())
+def tables(recognition_tables):
+    return recognition_tables
 
 
 def test_the_corpus_is_big_enough_and_covers_every_category():
