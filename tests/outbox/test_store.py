@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.outbox.models import CLAIMED, SENT, UNKNOWN
+from bot.outbox.models import CLAIMED, SENDING, SENT, UNKNOWN
 from bot.outbox.store import OUTBOX, Outbox, outbox_id
 from bot.sending import Outcome
 from bot.storage.db import session_factory
@@ -97,6 +97,23 @@ async def test_a_stopped_process_queue_is_taken_over_and_its_sends_in_flight_nev
     assert await other.admit(taken)
     lost = await row(outbox, in_flight)
     assert (lost.status, lost.body) == (UNKNOWN, None), "never repeated, its words dropped"
+
+
+async def test_a_send_admitted_late_in_its_claim_is_not_taken_for_an_interrupted_one(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    """Admitting a message starts its lease anew: one that waited for its turn until its
+    claim's lease had nearly run out is still being sent, not lost, when its request
+    outlasts what was left of that lease and another process looks."""
+    (staged,) = await stage(outbox, TO_SAM)
+    clock.advance(seconds=outbox.lease.total_seconds() - 1)
+    assert await outbox.admit(staged)
+    clock.advance(seconds=2)  # the request is still under way
+    other = Outbox(sessions, clock, owner="second")
+    assert await other.reclaim() == []
+    assert (await row(outbox, staged)).status == SENDING
+    await outbox.done(staged, Outcome.SENT)
+    assert (await row(outbox, staged)).status == SENT
 
 
 async def test_the_only_process_takes_its_crash_leftovers_at_once(
