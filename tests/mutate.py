@@ -95,8 +95,10 @@ scratch; "ahead": such a test written before the run reached the mutant):
              Not yet run at 19:50: 250 (_send_one's 99 among them).
     claims   survivors by 19:50: killed after: _due 5, _claim_summaries 6, _claim_nudges 39,
              52, 76, _reclaim 6, claim 4, 9, 10, 25; equivalent: _delivery 1, _quiet 1, claim 14,
-             26, _lock_due 9 (as 7). NOT handled: _lock_due 4 (no ORDER BY: on SQLite the rows
-             come in due order anyway, a test of it passed under the mutant; PostgreSQL only);
+             26, _lock_due 9 (as 7). _lock_due 4 (no ORDER BY) killed after by the lead: with
+             a batch limit the longest-overdue check-ins go first (test_sweep; fails under it
+             on PostgreSQL, which keeps updated rows in write order; SQLite reads the due
+             index in order anyway, and this target leaves PostgreSQL out);
              reported at 19:55: _admit_all 14 killed after by the lead (a send admitted late
              in its claim keeps a lease of its own: tests/outbox/test_store.py), 32 and 38
              equivalent (as _expire 27, 28: sqlite and postgres tests pass under them).

@@ -500,6 +500,19 @@ async def test_a_batch_limit_spreads_a_crowd_over_several_sweeps(db_engine, cont
     assert await tick(coach) == []
 
 
+async def test_with_a_batch_limit_the_longest_overdue_check_ins_go_first(db_engine, content, clock):
+    """Kim's check-in came due first and Alex's last, written in the opposite order (as
+    PostgreSQL keeps updated rows): the sweep takes them oldest due first, not as stored."""
+    coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
+    await meet(coach, ALEX, SAM, KIM)
+    await tick(coach)
+    for minutes, person in ((30, ALEX), (20, SAM), (10, KIM)):
+        await update_schedule(coach, person, next_due_at=TUESDAY_DUE + timedelta(minutes=minutes))
+    clock.set(TUESDAY_DUE + timedelta(hours=1))
+    order = [[out.chat_id for out in await tick(coach)] for _ in range(3)]
+    assert order == [[KIM.chat_id], [SAM.chat_id], [ALEX.chat_id]]
+
+
 async def test_a_batch_of_one_sends_one_check_in_a_sweep(db_engine, content, clock):
     coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
     await meet(coach, ALEX, SAM)
