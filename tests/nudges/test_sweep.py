@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Column
@@ -212,17 +212,24 @@ async def test_a_schedule_row_changed_since_it_was_read_rolls_the_whole_claim_ba
     assert (await schedule(coach, ALEX)).next_due_at == TUESDAY_DUE, "rolled back"
 
 
-async def test_a_weekly_picture_row_changed_since_it_was_read_rolls_its_claim_back(
-    sqlite_coach, clock, monkeypatch
-) -> None:
-    """The same guard for the weekly pictures' claim."""
-    coach = sqlite_coach
+async def both_ask_for_the_weekly_picture(coach: Coach, clock) -> datetime:
+    """Alex and Sam ask for the weekly picture, due for both at one hour, and that hour
+    is a minute past: returns it."""
     await meet(coach, ALEX, SAM)
     for person in (ALEX, SAM):
         await coach.press(person, "ns|s|1")
     due = (await schedule(coach, ALEX)).summary_due_at
     assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
     clock.set(due + timedelta(minutes=1))
+    return due
+
+
+async def test_a_weekly_picture_row_changed_since_it_was_read_rolls_its_claim_back(
+    sqlite_coach, clock, monkeypatch
+) -> None:
+    """The same guard for the weekly pictures' claim."""
+    coach = sqlite_coach
+    due = await both_ask_for_the_weekly_picture(coach, clock)
     later = due + timedelta(days=7)
     change_after_reading(monkeypatch, sweep_module.SCHEDULES.c.summary_due_at, summary_due_at=later)
     with pytest.raises(ClaimConflict):
@@ -538,12 +545,7 @@ async def test_claims_taken_over_count_towards_the_batch(db_engine, content, clo
 
 async def test_weekly_pictures_keep_to_the_batch_limit_too(db_engine, content, clock):
     coach = make_coach(db_engine, content, clock, nudge_batch_size=1)
-    await meet(coach, ALEX, SAM)
-    for person in (ALEX, SAM):
-        await coach.press(person, "ns|s|1")
-    due = (await schedule(coach, ALEX)).summary_due_at
-    assert due is not None and (await schedule(coach, SAM)).summary_due_at == due
-    clock.set(due + timedelta(minutes=1))
+    await both_ask_for_the_weekly_picture(coach, clock)
     sweep = sweep_of(coach)
     assert len(await sweep.claim(clock())) == 1
     assert len(await sweep.claim(clock())) == 1
