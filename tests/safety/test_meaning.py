@@ -18,7 +18,12 @@ def test_the_shipped_regression_is_fitted_to_the_trained_parts_only():
     """Built from the measured corpus parts and the coach's dialog texts only, never a
     blind part; a corpus or dialog change without `python -m bot.safety.meaning` is caught.
     The stored vectors are e5's own for those sentences (a sample embedded again), and
-    fitting them again gives the shipped regression."""
+    fitting them again gives the shipped regression, within what another processor's
+    float32 sums make of it: Adam over 300 steps carries rounding along, so a refit on an
+    AVX2 machine of one fitted with AVX-512 differs by up to 0.11 at single sentences (mean
+    0.003, 99th percentile 0.07, argmax the same for 99 % of the sentences; 2026-12-04),
+    where a regression fitted without a tenth of the rows differs by 0.20 at the 99th
+    percentile (98 % argmax) and one fitted to shuffled labels by 0.97 (45 %)."""
     shipped = default_meaning()
     assert shipped is not None
     paths = model.training_files()
@@ -34,8 +39,10 @@ def test_the_shipped_regression_is_fitted_to_the_trained_parts_only():
     again = meaning.encoder().encode([pairs[i][0] for i in sample])
     assert (again * vectors[sample]).sum(1).min() > 0.99  # int8 storage: within rounding
     refitted = meaning.fit(vectors, labels, shipped.categories, shipped.corpus_sha256)
-    drift = refitted.probabilities(vectors) - shipped.probabilities(vectors)
-    assert np.abs(drift).max() < 0.05
+    again_p, shipped_p = refitted.probabilities(vectors), shipped.probabilities(vectors)
+    drift = np.abs(again_p - shipped_p).max(axis=1)
+    assert np.quantile(drift, 0.99) < 0.1
+    assert (again_p.argmax(axis=1) == shipped_p.argmax(axis=1)).mean() > 0.98
 
 
 def test_without_the_encoder_the_lists_and_the_classifier_still_screen(monkeypatch, caplog):
