@@ -178,6 +178,27 @@ class Meaning:
     def explain(self, text: str, excused: Excuse = None) -> list[tuple[str, float]]:
         """(category, score) over the threshold, sentence by sentence, unless
         `excused(sentence number, category)` says the sentence does not count for it."""
+        return [
+            (category, round(p, 2))
+            for category, p in self._counted(text, excused)
+            if p > self.threshold
+        ]
+
+    def signals(self, text: str, excused: Excuse = None) -> set[str]:
+        return {c for c, p in self.peaks(text, excused).items() if p > self.threshold}
+
+    def peaks(self, text: str, excused: Excuse = None) -> dict[str, float]:
+        """Each category's highest score over the sentences that count for it: the text is
+        embedded once, and the screen reads the scores with two thresholds
+        (`bot.safety.screen.Reading`)."""
+        found: dict[str, float] = {}
+        for category, p in self._counted(text, excused):
+            if p > found.get(category, 0.0):
+                found[category] = p
+        return found
+
+    def _counted(self, text: str, excused: Excuse) -> list[tuple[str, float]]:
+        """(category, score) for every sentence piece and category that counts."""
         numbered = [
             (n, piece) for n, s in enumerate(split(text)) if s is not None for piece in pieces(s)
         ]
@@ -185,15 +206,11 @@ class Meaning:
         scores = self.scores(distinct)
         row_of = {s: row for row, s in enumerate(distinct)}
         return [
-            (category, round(float(scores[row_of[s], c]), 2))
+            (category, float(scores[row_of[s], c]))
             for n, s in numbered
             for c, category in enumerate(self.categories)
-            if scores[row_of[s], c] > self.threshold
-            and not (excused is not None and excused(n, category))
+            if not (excused is not None and excused(n, category))
         ]
-
-    def signals(self, text: str, excused: Excuse = None) -> set[str]:
-        return {category for category, _ in self.explain(text, excused)}
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
