@@ -23,8 +23,9 @@ Nothing is paused or turned on for a maybe. "I'm safe, go on" is the not-meant p
 "No, I'm not safe" is everything a signal of that need gets (`confirm`). A Talk Table
 stays open while the question is open: a maybe must not end the couple's talk in front
 of the partner, and the held reflection does not move its floor; "No" ends it quietly
-as a signal does, and "go on" gives the text back to the person's private chat, as the
-not-meant path does after a table was ended.
+as a signal does. "Go on" gives the text back to the person's private chat, as the
+not-meant path does after a table was ended: a held reflection is not put on the floor from
+there, so the listener says it back in the group again (the table still waits for it).
 """
 
 from __future__ import annotations
