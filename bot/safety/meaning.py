@@ -180,25 +180,17 @@ class Meaning:
         `excused(sentence number, category)` says the sentence does not count for it."""
         return [
             (category, round(p, 2))
-            for category, p in self._counted(text, excused)
-            if p > self.threshold
+            for n, category, p in self.scored(text)
+            if p > self.threshold and not (excused is not None and excused(n, category))
         ]
 
     def signals(self, text: str, excused: Excuse = None) -> set[str]:
-        return {c for c, p in self.peaks(text, excused).items() if p > self.threshold}
+        return {category for category, _ in self.explain(text, excused)}
 
-    def peaks(self, text: str, excused: Excuse = None) -> dict[str, float]:
-        """Each category's highest score over the sentences that count for it: the text is
-        embedded once, and the screen reads the scores with two thresholds
+    def scored(self, text: str) -> list[tuple[int, str, float]]:
+        """(sentence number, category, score) for every sentence piece and category: the
+        text is embedded once, and the screen holds the scores against two thresholds
         (`bot.safety.screen.Reading`)."""
-        found: dict[str, float] = {}
-        for category, p in self._counted(text, excused):
-            if p > found.get(category, 0.0):
-                found[category] = p
-        return found
-
-    def _counted(self, text: str, excused: Excuse) -> list[tuple[str, float]]:
-        """(category, score) for every sentence piece and category that counts."""
         numbered = [
             (n, piece) for n, s in enumerate(split(text)) if s is not None for piece in pieces(s)
         ]
@@ -206,10 +198,9 @@ class Meaning:
         scores = self.scores(distinct)
         row_of = {s: row for row, s in enumerate(distinct)}
         return [
-            (category, float(scores[row_of[s], c]))
+            (n, category, float(scores[row_of[s], c]))
             for n, s in numbered
             for c, category in enumerate(self.categories)
-            if not (excused is not None and excused(n, category))
         ]
 
 

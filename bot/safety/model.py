@@ -193,19 +193,16 @@ class Model:
 
     def signals(self, words: Words, excused: Excuse = None) -> set[str]:
         """Categories whose probability passes the threshold in some sentence of the text."""
-        return {c for c, p in self.peaks(words, excused).items() if p > self.threshold}
+        return {category for category, _ in self.explain(words, excused)}
 
-    def peaks(self, words: Words, excused: Excuse = None) -> dict[str, float]:
-        """Each category's highest probability over the sentences that count for it: one
-        pass that the screen reads with two thresholds (`bot.safety.screen.Reading`)."""
-        found: dict[str, float] = {}
-        for n, sentence in enumerate(sentences(words)):
-            for category, p in self.probabilities(sentence).items():
-                if p > found.get(category, 0.0) and not (
-                    excused is not None and excused(n, category)
-                ):
-                    found[category] = p
-        return found
+    def scored(self, words: Words) -> list[tuple[int, str, float]]:
+        """(sentence number, category, probability) for every sentence and category: one
+        pass that the screen holds against two thresholds (`bot.safety.screen.Reading`)."""
+        return [
+            (n, category, p)
+            for n, sentence in enumerate(sentences(words))
+            for category, p in self.probabilities(sentence).items()
+        ]
 
     def explain(self, words: Words, excused: Excuse = None) -> list[tuple[str, float]]:
         """(category, probability) above the threshold, sentence by sentence, unless

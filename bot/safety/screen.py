@@ -127,6 +127,17 @@ class Language:
         number = _sentence_numbers(words)
         return {number[s] for s in idioms if s in number}, {number[s] for s in past if s in number}
 
+    def denied_sentences(self, words: Words) -> set[tuple[int, str]]:
+        """(sentence number, category) of every phrase found and denied, numbered as
+        `bot.safety.model.sentences` numbers them: for the ask tier (`Detector.read`)."""
+        sentences, _ = _sentence_and_clause_ids(words)
+        number = _sentence_numbers(words)
+        return {
+            (number[sentences[m.start]], m.phrase.category)
+            for m in self.phrases.find(words)
+            if sentences[m.start] in number and self.denied(words, m)
+        }
+
     def denied(self, words: Words, match: Match) -> bool:
         if self.negative_suffix is not None and self.negative_suffix.match(match.rest):
             return True
@@ -305,26 +316,37 @@ class Detector:
 
     def read(self, text: str) -> Reading:
         """Both tiers of `text`, from one pass: each reader scores every sentence once, and
-        its highest probability per category is held against two thresholds.
+        each score is held against two thresholds.
 
         Every language's lists are checked, whatever the person's language:
         people switch languages, and a miss is worse than a false alarm.
+
+        A phrase of the lists found and denied in a sentence ("Don't think he'd ever hit me",
+        "kendimi öldürmeyi düşünmüyorum") keeps that sentence from raising a question for
+        its category: the lists read the denial, the readers only half do.
         """
         words = words_of(text)
         sure: set[str] = set()
+        denied: set[tuple[int, str]] = set()
         for language in self.languages:
             sure |= language.signals(words)
+            denied |= language.denied_sentences(words)
         excused = self._excuse(words)
-        peaks: list[tuple[dict[str, float], float]] = []
+        readers: list[tuple[list[tuple[int, str, float]], float, Callable[[int, str], bool]]] = []
         if self.model is not None:
-            peaks.append((self.model.peaks(words, excused), self.model.threshold))
+            readers.append((self.model.scored(words), self.model.threshold, excused))
         if self.meaning is not None:
             meaning_excuse = self._meaning_excuse(words, excused)
-            peaks.append((self.meaning.peaks(text, meaning_excuse), self.meaning.threshold))
+            readers.append((self.meaning.scored(text), self.meaning.threshold, meaning_excuse))
         possible: set[str] = set()
-        for scores, threshold in peaks:
-            sure |= {c for c, p in scores.items() if p > threshold}
-            possible |= {c for c, p in scores.items() if p > self.ask_threshold}
+        for scored, threshold, excuse in readers:
+            for n, category, p in scored:
+                if p <= min(threshold, self.ask_threshold) or excuse(n, category):
+                    continue  # most scores: nothing to ask about, and no excuse to look up
+                if p > threshold:
+                    sure.add(category)
+                elif p > self.ask_threshold and (n, category) not in denied:
+                    possible.add(category)
         return Reading(frozenset(sure), frozenset(possible - sure))
 
     def _meaning_excuse(

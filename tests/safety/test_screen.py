@@ -265,3 +265,17 @@ def test_both_tiers_come_from_one_reading_of_each_sentence(monkeypatch):
     monkeypatch.setattr(encoder, "encode", counting)
     default_detector().read(f"{MAYBE}. We had pasta. {MAYBE}")
     assert sorted(embedded) == sorted([MAYBE, "We had pasta"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't think he'd ever hit me",  # violence 0.60 by the word classifier
+        "kendimi öldürmeyi düşünmüyorum",  # self_harm 0.72 by meaning
+        "I'm not going to kill myself",  # self_harm 0.66 by the word classifier
+    ],
+)
+def test_a_harm_the_lists_find_denied_raises_no_question(text):
+    """The readers score these between the two thresholds (computed); the lists read the
+    denial, so no question is asked."""
+    assert default_detector().read(text) == Reading()
