@@ -304,6 +304,36 @@ async def test_the_embedded_databases_fast_path_refuses_and_expires_a_stale_cue_
     assert logged == [f"a message to chat {ALEX} expired unsent (cooldown_breath)"]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the fast path's
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "batched"])
+async def test_only_a_message_that_went_out_has_a_sent_time(
+    db_engine, outbox: Outbox, reflection: int, clock: Clock, fast: bool
+) -> None:
+    """`sent_at` says when Telegram took the message, which a group's per-minute budget
+    counts from (`sent_ages`); a blocked, refused or unknown send has none, on the
+    embedded database's fast path (`DirectSqlite`) as on the batched one."""
+    from bot.storage.sqlite_direct import DirectSqlite
+
+    if fast:
+        outbox.direct = DirectSqlite.for_engine(db_engine)
+    outcomes = (Outcome.SENT, Outcome.BLOCKED, Outcome.REFUSED, Outcome.UNKNOWN)
+    staged = await stage(outbox, *(Outbound(ALEX, ALEX, f"Note {n}") for n in range(4)))
+    clock.advance(seconds=30)
+    for out, outcome in zip(staged, outcomes, strict=True):
+        assert await outbox.admit(out)
+        await outbox.done(out, outcome)
+    found = {}
+    for out, outcome in zip(staged, outcomes, strict=True):
+        [row] = await rows(outbox, id=outbox_id(out.ref))
+        found[outcome] = row.sent_at
+    assert found == {
+        Outcome.SENT: clock.now,
+        Outcome.BLOCKED: None,
+        Outcome.REFUSED: None,
+        Outcome.UNKNOWN: None,
+    }
+
+
 async def test_a_cue_refused_because_it_was_already_sent_stays_sent(
     outbox: Outbox, reflection: int, clock: Clock
 ) -> None:
