@@ -64,6 +64,9 @@ for 4,096 characters of distinct sentences."""
 OK, NOT_OK, PRIVATE, NOT_MEANT, COUNTRY = "ok", "no", "priv", "meant", "cty"
 GO_ON, NOT_SAFE = "fine", "ns"
 """The answers to the question a maybe asks: "I'm safe, go on" and "No, I'm not safe"."""
+MAYBE = "maybe:"
+"""Before the need of a hold kept for a maybe (`SafetyHold.need`), so that "I'm safe, go on"
+gives back only a message it was asked about, never one a later signal held."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ class Care:
         group = group_of(reading.possible)
         abuse_too = group != "abuse" and bool(reading.possible & set(ABUSE))
         letter = "x" if group == "self_harm" and abuse_too else LETTER[group]
-        await self.hold(turn, text, group)
+        await self.hold(turn, text, MAYBE + group)
         log.warning(
             "safety maybe (%s) from user %s: asked before answering, message held",
             ", ".join(sorted(reading.possible)),
@@ -310,7 +313,7 @@ class Care:
                 await self._drop_hold(turn)
                 turn.say_key(self._next_step(group, safe=False), emergency=emergency)
             case "fine":
-                await self.not_meant(turn, "safety_check_go_on_reply")
+                await self.go_on(turn)
             case "ns":
                 await self.confirm(turn, LETTERS[letter])
             case "priv":
@@ -327,6 +330,16 @@ class Care:
     async def _drop_hold(self, turn: Turn) -> None:
         """The person answered the question: their message is not kept any longer."""
         await turn.session.exec(delete(SafetyHold).where(SafetyHold.user_id == turn.user.id))
+
+    async def go_on(self, turn: Turn) -> None:
+        """ "I'm safe, go on": the not-meant path, for a message held as a maybe only. Pressed
+        under an older question after a signal held a newer message, it gives nothing back:
+        that signal's answer has its own "That's not what I meant"."""
+        hold = await turn.session.get(SafetyHold, turn.user.id)
+        if hold is not None and not hold.need.startswith(MAYBE):
+            turn.say_key("safety_nothing_held")
+            return
+        await self.not_meant(turn, "safety_check_go_on_reply")
 
     async def not_meant(self, turn: Turn, reply: str = "safety_not_meant_reply") -> None:
         """A false alarm: put back the dialog, the pause and quiet mode, and read the message.

@@ -401,3 +401,20 @@ async def test_stale_and_forged_answers_to_the_question(coach, clock):
     )
     for forged in ("sfe|ns|q", "sfe|ns", "sfe|fine|q"):
         assert (await coach.press(ALEX, forged))[0].notice, forged
+
+
+async def test_go_on_under_an_old_question_does_not_undo_a_later_signal(coach, clock):
+    """One message is held per person: after a signal, "I'm safe, go on" under the earlier
+    question must not give the signal's message back nor undo its pause and quiet mode."""
+    await link(coach, ALEX, SAM)
+    asked = await coach.text(ALEX, MAYBE_ABUSE)
+    await coach.text(ALEX, ABUSE)
+
+    late = await coach.press(ALEX, data_of(coach, asked, ALEX, "safety_check_go_on"))
+
+    assert texts(late, ALEX) == [coach.content.t("safety_nothing_held", "en")]
+    alex = await user(coach, ALEX)
+    assert alex.quiet and alex.nudges_paused_until == clock() + timedelta(days=1)
+    async with coach.sessions() as session:
+        [hold] = (await session.exec(select(SafetyHold))).all()
+        assert hold.text == ABUSE, "kept for its own 'That's not what I meant'"
