@@ -422,6 +422,11 @@ EQUIVALENT: dict[str, str] = {
     # claims: the fast path's admit expiring after an admitted send too (`or` for `and`):
     # `_expire` touches only CLAIMED rows, and an admitted one is SENDING; one query more.
     "bot.delivery.record.xǁDeliveryRecordǁadmit__mutmut_28": "_expire skips a SENDING row",
+    # claims: the take-over's compare-and-set without `status == CLAIMED` (only id and the
+    # lease read): the rows were read under a lock held to the end of the transaction
+    # (`skip_locked`: FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write transaction holds
+    # the database from BEGIN IMMEDIATE), so no one changes their status in between.
+    "bot.delivery.record.xǁDeliveryRecordǁreclaim__mutmut_36": "rows read under a row lock",
     "bot.delivery.record.xǁDeliveryRecordǁ_admit_all__mutmut_32": "params None and {} are the same",
     # claims: `take_over` (all claims with attempts 0) or `renew` (ours with attempts 0)
     # without `status == CLAIMED`: a SENDING row has attempts >= 1 (admit counts the try),

@@ -604,3 +604,14 @@ async def test_a_check_in_claimed_again_after_it_was_sent_is_skipped_and_counted
         "2 check-ins were already delivered; skipped"
     ]
     assert len(await deliveries(coach)) == 3
+
+
+async def test_check_ins_go_to_as_many_chats_at_once_as_the_settings_allow(
+    engine, content, clock
+) -> None:
+    """TELEGRAM_SEND_CONCURRENCY holds for check-ins as for replies: the sweep's job asks the
+    transport for that many chats at once, not one at a time (the job's default), which
+    would queue a Sunday evening's check-ins behind each other."""
+    coach = make_coach(engine, content, clock, telegram_send_concurrency=3)
+    [job] = [p for p in coach.periodic if p.name == "nudges"]
+    assert job.concurrency == 3

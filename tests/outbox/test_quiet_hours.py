@@ -103,6 +103,20 @@ async def test_news_at_four_in_the_morning_arrives_when_quiet_hours_end_once(
     assert await deliver(coach.outbox) == [], "once"
 
 
+async def test_held_news_is_its_senders_even_when_the_message_names_no_one(
+    coach: Coach, clock: Clock, couple
+) -> None:
+    """What a turn says to the partner is held as news of the person whose turn it was
+    (`Outbox.stage`'s `sender`), whatever the message itself names: it goes in the morning
+    while they still share, instead of being taken for nobody's news and dropped."""
+    news = Outbound(SAM.user_id, SAM.chat_id, "Alex answered", not_before=SAM_AT_8)
+    async with coach.sessions() as session, session.begin():
+        await coach.outbox.stage(session, [news], clock.now, sender=ALEX.user_id)
+    clock.set(SAM_AT_8)
+    clock.advance(seconds=1)
+    assert [o.text for o in await deliver(coach.outbox)] == ["Alex answered"]
+
+
 async def test_news_outside_quiet_hours_goes_at_once(coach: Coach, clock: Clock, couple) -> None:
     clock.set(SAM_AT_8.replace(hour=9))  # 12:00 in Istanbul
     outs = await alex_answers_a_couple_question(coach)

@@ -145,6 +145,44 @@ async def test_a_stopped_process_queue_is_taken_over_a_batch_at_a_time(
     assert [m.ref for m in await other.reclaim(limit=2)] == [staged[2].ref]
 
 
+async def test_a_batch_taken_over_is_the_oldest_whatever_was_written_since(
+    outbox: Outbox, sessions, clock: Clock
+) -> None:
+    """Oldest first by the queue's order, whatever was written since: a message tried late
+    in its claim and paused (its row rewritten, its pause ending after the others' leases)
+    keeps its place. Without an order a database hands rows back as its plan finds them
+    (PostgreSQL: by the lease's index, or in the order rows were last written)."""
+    paused, *rest = await stage(outbox, *(Outbound(30 + i, 30 + i, f"m{i}") for i in range(3)))
+    clock.advance(seconds=outbox.lease.total_seconds() - 1)
+    assert await outbox.admit(paused)
+    await outbox.done(paused, Outcome.FAILED)  # tried again in 2 seconds: past the others'
+    other = Outbox(sessions, clock, owner="second")
+    clock.advance(seconds=3)  # every lease and the pause are over
+    assert [m.ref for m in await other.reclaim(limit=2)] == [paused.ref, rest[0].ref]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the fast path's
+async def test_the_embedded_databases_fast_path_admits_once_with_a_lease_of_its_own(
+    db_engine, outbox: Outbox, sessions, clock: Clock
+) -> None:
+    """On a SQLite file a send is admitted by one prepared statement (`DirectSqlite`):
+    only a waiting message is admitted (a double tap's second send, or a message that
+    went out, is refused), and admitting starts its lease anew, as the batched path does."""
+    from bot.storage.sqlite_direct import DirectSqlite
+
+    outbox.direct = DirectSqlite.for_engine(db_engine)
+    (staged,) = await stage(outbox, TO_SAM)
+    clock.advance(seconds=outbox.lease.total_seconds() - 1)
+    assert await outbox.admit(staged)
+    assert not await outbox.admit(staged), "being sent: not admitted twice"
+    clock.advance(seconds=2)  # the request is still under way
+    assert await Outbox(sessions, clock, owner="second").reclaim() == []
+    assert (await row(outbox, staged)).status == SENDING
+    await outbox.done(staged, Outcome.SENT)
+    assert not await outbox.admit(staged), "sent: never sent again"
+    assert (await row(outbox, staged)).status == SENT
+
+
 async def test_renewing_keeps_our_waiting_claims_and_nobody_elses(
     outbox: Outbox, sessions, clock: Clock
 ) -> None:
