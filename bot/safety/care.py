@@ -15,6 +15,17 @@ own country (asked, never guessed silently), and "That's not what I meant",
 which puts back where they were, what was paused or turned on, and reads the
 held message as if nothing had happened. Nothing of it reaches the partner,
 and the log names the categories, never the words.
+
+A maybe (`Reading.possible`: a reader above `bot.safety.screen.ASK_THRESHOLD` and
+nothing sure) is asked about before it is answered: the message is held as for a
+signal, the dialog left, and a short private question asks whether they are safe.
+Nothing is paused or turned on for a maybe. "I'm safe, go on" is the not-meant path;
+"No, I'm not safe" is everything a signal of that need gets (`confirm`). A Talk Table
+stays open while the question is open: a maybe must not end the couple's talk in front
+of the partner, and the held reflection does not move its floor; "No" ends it quietly
+as a signal does. "Go on" gives the text back to the person's private chat, as the
+not-meant path does after a table was ended: a held reflection is not put on the floor from
+there, so the listener says it back in the group again (the table still waits for it).
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from bot.safety import quiet
 from bot.safety.country import CountryQuestion
 from bot.safety.crisis import LETTER, LETTERS, CrisisResources, suggested_country
 from bot.safety.models import SafetyHold
-from bot.safety.screen import ABUSE, SELF_HARM, Detector
+from bot.safety.screen import ABUSE, SELF_HARM, Detector, Reading
 from bot.storage import repo
 from bot.table.ending import end_quietly
 from bot.turn import Turn
@@ -51,6 +62,11 @@ ctypes, which lets the loop run) takes about 45 ms a sentence on one core, a sec
 for 4,096 characters of distinct sentences."""
 
 OK, NOT_OK, PRIVATE, NOT_MEANT, COUNTRY = "ok", "no", "priv", "meant", "cty"
+GO_ON, NOT_SAFE = "fine", "ns"
+"""The answers to the question a maybe asks: "I'm safe, go on" and "No, I'm not safe"."""
+MAYBE = "maybe:"
+"""Before the need of a hold kept for a maybe (`SafetyHold.need`), so that "I'm safe, go on"
+gives back only a message it was asked about, never one a later signal held."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +104,19 @@ class Care:
 
     async def screen(self, turn: Turn, text: str) -> bool:
         if len(text) > LONG_TEXT or self.detector.meaning is not None:
-            categories = await asyncio.to_thread(self.detector.check, text)
+            reading = await asyncio.to_thread(self.detector.read, text)
         else:
-            categories = self.detector.check(text)
-        if not categories:
-            return False
+            reading = self.detector.read(text)
+        if reading.sure:
+            await self.signal(turn, text, reading.sure)
+            return True
+        if reading.possible:
+            await self.ask(turn, text, reading)
+            return True
+        return False
+
+    async def signal(self, turn: Turn, text: str, categories: frozenset[str]) -> None:
+        """A sure signal: hold, pause, quiet mode for abuse, the answer for the need."""
         group = group_of(categories)
         # Abuse told together with self-harm ("he beats me and I want to die") gets the
         # self-harm answer first, and everything abuse needs besides: quiet mode, the
@@ -112,7 +136,67 @@ class Care:
         )
         self.answer(turn, group, turned_quiet, abuse_too)
         await end_quietly(turn)  # a Talk Table closes for both, and the group is never told why
-        return True
+
+    async def ask(self, turn: Turn, text: str, reading: Reading) -> None:
+        """A maybe: hold the message as for a signal, and ask privately before answering.
+
+        Nothing is paused and quiet mode is not turned on: a maybe is not a disclosure
+        until the person says so. A Talk Table is left open (see the module's docstring).
+        The need travels in the buttons; self-harm with abuse as "x", so that "No" brings
+        both answers, as a signal of both does."""
+        group = group_of(reading.possible)
+        abuse_too = group != "abuse" and bool(reading.possible & set(ABUSE))
+        letter = "x" if group == "self_harm" and abuse_too else LETTER[group]
+        await self.hold(turn, text, MAYBE + group)
+        log.warning(
+            "safety maybe (%s) from user %s: asked before answering, message held",
+            ", ".join(sorted(reading.possible)),
+            turn.user.id,
+        )
+        row = self._row(
+            turn, [("safety_check_go_on", GO_ON), ("safety_check_not_safe", NOT_SAFE)], letter
+        )
+        turn.say(turn.t("safety_check_question"), (row,))
+
+    async def confirm(self, turn: Turn, groups: tuple[str, ...]) -> None:
+        """ "No, I'm not safe" to a maybe: everything a signal of that need gets.
+
+        Answered whether or not the message is still held (a day later, or after /forget,
+        the words are gone but the person still said they are not safe). The next step for
+        "not safe" comes at once, since that is what they answered; no "That's not what I
+        meant": they told us."""
+        group = groups[0]
+        abuse_too = "abuse" in groups
+        await self._drop_hold(turn)
+        self.pause_nudges(turn)
+        turned_quiet = abuse_too and not turn.user.quiet
+        if turned_quiet:
+            quiet.turn_on(turn)
+        log.warning(
+            "safety maybe confirmed (%s answer) by user %s: not safe, nudges paused",
+            group,
+            turn.user.id,
+        )
+        shown = (group, "abuse") if abuse_too and group != "abuse" else (group,)
+        parts = [self.lines_text(turn, f"safety_{group}", *shown)]
+        if turned_quiet:
+            parts.append(turn.t("safety_quiet_turned_on"))
+        emergency = self.resources.emergency(turn.user.country)
+        parts.append(turn.t(self._next_step(group, safe=False), emergency=emergency))
+        rows: list[tuple[KeyButton, ...]] = []
+        if abuse_too:
+            rows.append(self.privacy_row(turn))
+        if turn.user.country is None:
+            rows.append(self.country_row(turn, LETTER[group]))
+        turn.say("\n\n".join(parts), tuple(rows))
+        await end_quietly(turn)
+
+    @staticmethod
+    def _next_step(group: str, safe: bool) -> str:
+        """The key of the next step after "safe" or "not safe" for this need."""
+        if group == "uses_violence":
+            return "safety_uses_violence_calm" if safe else "safety_uses_violence_danger"
+        return f"safety_{group}_safe" if safe else f"safety_{group}_unsafe"
 
     async def hold(self, turn: Turn, text: str, group: str) -> None:
         """Keep the message and where the person was, then leave the dialog.
@@ -224,20 +308,14 @@ class Care:
         match action:
             case "ok":
                 await self._drop_hold(turn)
-                key = (
-                    "safety_uses_violence_calm"
-                    if group == "uses_violence"
-                    else f"safety_{group}_safe"
-                )
-                turn.say_key(key)
+                turn.say_key(self._next_step(group, safe=True))
             case "no":
                 await self._drop_hold(turn)
-                key = (
-                    "safety_uses_violence_danger"
-                    if group == "uses_violence"
-                    else f"safety_{group}_unsafe"
-                )
-                turn.say_key(key, emergency=emergency)
+                turn.say_key(self._next_step(group, safe=False), emergency=emergency)
+            case "fine":
+                await self.go_on(turn)
+            case "ns":
+                await self.confirm(turn, LETTERS[letter])
             case "priv":
                 state = turn.t("quiet_state_on" if turn.user.quiet else "quiet_state_off")
                 keyboard: Keyboard = () if turn.user.quiet else quiet.turn_on_keyboard(turn)
@@ -253,8 +331,21 @@ class Care:
         """The person answered the question: their message is not kept any longer."""
         await turn.session.exec(delete(SafetyHold).where(SafetyHold.user_id == turn.user.id))
 
-    async def not_meant(self, turn: Turn) -> None:
-        """A false alarm: put back the dialog, the pause and quiet mode, and read the message."""
+    async def go_on(self, turn: Turn) -> None:
+        """ "I'm safe, go on": the not-meant path, for a message held as a maybe only. Pressed
+        under an older question after a signal held a newer message, it gives nothing back:
+        that signal's answer has its own "That's not what I meant"."""
+        hold = await turn.session.get(SafetyHold, turn.user.id)
+        if hold is not None and not hold.need.startswith(MAYBE):
+            turn.say_key("safety_nothing_held")
+            return
+        await self.not_meant(turn, "safety_check_go_on_reply")
+
+    async def not_meant(self, turn: Turn, reply: str = "safety_not_meant_reply") -> None:
+        """A false alarm: put back the dialog, the pause and quiet mode, and read the message.
+
+        Also "I'm safe, go on" to a maybe's question (with its own `reply`): nothing was
+        paused or turned on then, so the pause and quiet mode put back are what they were."""
         hold = await turn.session.get(SafetyHold, turn.user.id)
         if hold is None or turn.now - hold.created_at > HOLD_FOR:
             if hold is not None:
@@ -272,7 +363,7 @@ class Care:
         await turn.session.delete(hold)
         await turn.session.flush()
         log.info("user %s: a safety signal was a misreading; message given back", turn.user.id)
-        turn.say_key("safety_not_meant_reply")
+        turn.say_key(reply)
         await turn.read_text(text)
 
     # -- commands -------------------------------------------------------------------------------

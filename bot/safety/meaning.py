@@ -178,6 +178,19 @@ class Meaning:
     def explain(self, text: str, excused: Excuse = None) -> list[tuple[str, float]]:
         """(category, score) over the threshold, sentence by sentence, unless
         `excused(sentence number, category)` says the sentence does not count for it."""
+        return [
+            (category, round(p, 2))
+            for n, category, p in self.scored(text)
+            if p > self.threshold and not (excused is not None and excused(n, category))
+        ]
+
+    def signals(self, text: str, excused: Excuse = None) -> set[str]:
+        return {category for category, _ in self.explain(text, excused)}
+
+    def scored(self, text: str) -> list[tuple[int, str, float]]:
+        """(sentence number, category, score) for every sentence piece and category: the
+        text is embedded once, and the screen holds the scores against two thresholds
+        (`bot.safety.screen.Reading`)."""
         numbered = [
             (n, piece) for n, s in enumerate(split(text)) if s is not None for piece in pieces(s)
         ]
@@ -185,15 +198,10 @@ class Meaning:
         scores = self.scores(distinct)
         row_of = {s: row for row, s in enumerate(distinct)}
         return [
-            (category, round(float(scores[row_of[s], c]), 2))
+            (n, category, float(scores[row_of[s], c]))
             for n, s in numbered
             for c, category in enumerate(self.categories)
-            if scores[row_of[s], c] > self.threshold
-            and not (excused is not None and excused(n, category))
         ]
-
-    def signals(self, text: str, excused: Excuse = None) -> set[str]:
-        return {category for category, _ in self.explain(text, excused)}
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

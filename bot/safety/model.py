@@ -195,6 +195,15 @@ class Model:
         """Categories whose probability passes the threshold in some sentence of the text."""
         return {category for category, _ in self.explain(words, excused)}
 
+    def scored(self, words: Words) -> list[tuple[int, str, float]]:
+        """(sentence number, category, probability) for every sentence and category: one
+        pass that the screen holds against two thresholds (`bot.safety.screen.Reading`)."""
+        return [
+            (n, category, p)
+            for n, sentence in enumerate(sentences(words))
+            for category, p in self.probabilities(sentence).items()
+        ]
+
     def explain(self, words: Words, excused: Excuse = None) -> list[tuple[str, float]]:
         """(category, probability) above the threshold, sentence by sentence, unless
         `excused(sentence number, category)` says the sentence does not count for it."""

@@ -29,6 +29,8 @@ class SafetyHold(SQLModel, table=True):
     user_id: int = Field(sa_column=user_fk(primary_key=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     need: str
+    """The answer's need (`bot.safety.crisis.GROUPS`); "maybe:" before it when the message
+    was held for a question, not a signal (`bot.safety.care.MAYBE`)."""
     dialog: str | None = None
     node: str | None = None
     awaiting_share: bool = False

@@ -46,6 +46,18 @@ ABUSE = ("violence", "sexual", "threat", "fear", "control", "stalking", "abuse")
 USES_VIOLENCE = ("uses_violence",)
 CATEGORIES = SELF_HARM + ABUSE + USES_VIOLENCE
 
+ASK_THRESHOLD = 0.5
+"""Above this probability from the word classifier or the reader by meaning, with nothing
+reaching the sure tier (a phrase of the lists, or a reader's own threshold, 0.8), Attune asks
+the person privately whether it read them right before it answers (`bot.safety.care`).
+
+Chosen with a table measured on the whole corpus, the blind parts v8-v12 included (both
+readers' thresholds lowered together; "heard" = any signal): at 0.8 the blind parts' signals
+were heard 518/675 (en) and 458/675 (tr); at 0.6 566 and 509; at 0.5 593 and 536, for 7 and 16
+of chat2's ordinary messages (2 and 5 at 0.8) and 2 and 4 of 150 everyday ones (0 and 1);
+at 0.4 the ordinary parts' alarms rose faster than the signals. Because it was chosen looking
+at them, the blind parts' figures for this tier are NOT blind any more: they measure it, they
+do not promise how it does on a new writer (tests/safety/corpus/README.md, "Ask tier")."""
 DENIAL_REACH = 4
 """How many words back a negation may be found from the word it denies."""
 SUBJECT_REACH = 6
@@ -114,6 +126,17 @@ class Language:
         past = {sentences[m.start] for m in self.history.find(words)} - ongoing
         number = _sentence_numbers(words)
         return {number[s] for s in idioms if s in number}, {number[s] for s in past if s in number}
+
+    def denied_sentences(self, words: Words) -> set[tuple[int, str]]:
+        """(sentence number, category) of every phrase found and denied, numbered as
+        `bot.safety.model.sentences` numbers them: for the ask tier (`Detector.read`)."""
+        sentences, _ = _sentence_and_clause_ids(words)
+        number = _sentence_numbers(words)
+        return {
+            (number[sentences[m.start]], m.phrase.category)
+            for m in self.phrases.find(words)
+            if sentences[m.start] in number and self.denied(words, m)
+        }
 
     def denied(self, words: Words, match: Match) -> bool:
         if self.negative_suffix is not None and self.negative_suffix.match(match.rest):
@@ -266,29 +289,65 @@ def load_language(path: Path) -> Language:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What the screen heard in a text, in two tiers.
+
+    `sure`: categories a phrase of the lists names, or a reader scores above its own
+    threshold: answered as a disclosure. `possible`: categories a reader scores above
+    `ASK_THRESHOLD` but not sure: worth a question, never an answer by themselves."""
+
+    sure: frozenset[str] = frozenset()
+    possible: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Detector:
     languages: tuple[Language, ...]
     model: Model | None = None
     """The classifier that backs up the lists (`bot/safety/model.py`); None: lists only."""
     meaning: Meaning | None = None
     """The sentence reader by meaning (`bot/safety/meaning.py`); None: not asked."""
+    ask_threshold: float = ASK_THRESHOLD
+    """The readers' probability above which a category is `Reading.possible`."""
 
     def check(self, text: str) -> frozenset[str]:
-        """The categories of concern in `text` (empty when there are none).
+        """The categories of concern in `text` (empty when there are none): the sure tier."""
+        return self.read(text).sure
+
+    def read(self, text: str) -> Reading:
+        """Both tiers of `text`, from one pass: each reader scores every sentence once, and
+        each score is held against two thresholds.
 
         Every language's lists are checked, whatever the person's language:
         people switch languages, and a miss is worse than a false alarm.
+
+        A phrase of the lists found and denied in a sentence ("Don't think he'd ever hit me",
+        "kendimi öldürmeyi düşünmüyorum") keeps that sentence from raising a question for
+        its category: the lists read the denial, the readers only half do.
         """
         words = words_of(text)
-        found: set[str] = set()
+        sure: set[str] = set()
+        denied: set[tuple[int, str]] = set()
         for language in self.languages:
-            found |= language.signals(words)
+            sure |= language.signals(words)
+            denied |= language.denied_sentences(words)
         excused = self._excuse(words)
+        readers: list[tuple[list[tuple[int, str, float]], float, Callable[[int, str], bool]]] = []
         if self.model is not None:
-            found |= self.model.signals(words, excused)
+            readers.append((self.model.scored(words), self.model.threshold, excused))
         if self.meaning is not None:
-            found |= self.meaning.signals(text, self._meaning_excuse(words, excused))
-        return frozenset(found)
+            meaning_excuse = self._meaning_excuse(words, excused)
+            readers.append((self.meaning.scored(text), self.meaning.threshold, meaning_excuse))
+        possible: set[str] = set()
+        for scored, threshold, excuse in readers:
+            for n, category, p in scored:
+                if p <= min(threshold, self.ask_threshold) or excuse(n, category):
+                    continue  # most scores: nothing to ask about, and no excuse to look up
+                if p > threshold:
+                    sure.add(category)
+                elif p > self.ask_threshold and (n, category) not in denied:
+                    possible.add(category)
+        return Reading(frozenset(sure), frozenset(possible - sure))
 
     def _meaning_excuse(
         self, words: Words, excused: Callable[[int, str], bool]

@@ -546,7 +546,12 @@ async def test_only_couple_questions_answered_alone_come_into_the_couple(strange
     from tests.support.people import user
 
     world = strangers
-    await answer_alone(world, world.alex, "I feel unheard when…", ("communication", "rewrite_ask"))
+    await answer_alone(
+        world,
+        world.alex,
+        "I feel unheard when you're on your phone",
+        ("communication", "rewrite_ask"),
+    )
     await answer_alone(world, world.alex, "when you put the phone away")
     await world.link(world.alex, world.sam)
 

@@ -84,10 +84,10 @@ async def test_a_warm_line_either_way(coach, alex, sam, warm) -> None:
 
 async def test_answers_in_words_are_revealed_with_a_gentle_line(coach) -> None:
     await link(coach, ALEX, SAM)
-    await play(coach, ALEX, depth=2, words=("Our balcony!", "the sea"))
-    outs = await play(coach, SAM, depth=2, words=("deniz kenarı", "our balcony"))
+    await play(coach, ALEX, depth=2, words=("Our garden!", "the sea"))
+    outs = await play(coach, SAM, depth=2, words=("deniz kenarı", "our garden"))
     to_alex = texts(outs, ALEX)[-1]
-    assert "You: Our balcony!\nSam guessed: our balcony" in to_alex
+    assert "You: Our garden!\nSam guessed: our garden" in to_alex
     assert "One of you got it exactly" in to_alex
 
 

@@ -1,5 +1,9 @@
 """Recall per category and false alarms of the safety screen on the labelled corpus.
 
+With the ask tier (`bot.safety.screen.ASK_THRESHOLD`), read in the same pass: "heard or
+asked", the signals that get an answer or at least the question, and "asked, ordinary",
+the negatives with no signal that get the question.
+
 `python -m tests.safety.recognition` prints the tables (tuned and held-out
 parts, per language) and every sentence the screen gets wrong, with the
 phrases it found: the loop for anyone improving `data/safety/*.yaml`.
@@ -65,6 +69,12 @@ class Score:
     total: int = 0
     right: int = 0
     wrong: list[str] = field(default_factory=list)
+    heard: int = 0
+    """Sentences with a sure signal of any category, or a question asked (the ask tier,
+    `bot.safety.screen.Reading.possible`): for a signal, not left unheard."""
+    asked: int = 0
+    """Sentences with no sure signal that get the question: for a negative, a question an
+    ordinary message should not have raised."""
 
     @property
     def rate(self) -> float:
@@ -74,6 +84,8 @@ class Score:
         self.total += other.total
         self.right += other.right
         self.wrong += other.wrong
+        self.heard += other.heard
+        self.asked += other.asked
 
 
 def score(detector: Detector, sentences: dict[str, list[str]]) -> dict[str, Score]:
@@ -87,7 +99,11 @@ def score(detector: Detector, sentences: dict[str, list[str]]) -> dict[str, Scor
     for label, texts in sentences.items():
         s = scores.setdefault(label, Score())
         for text in texts:
-            found = detector.check(text)
+            reading = detector.read(text)  # both tiers in one pass
+            found = reading.sure
+            asked = not found and bool(reading.possible)
+            s.heard += bool(found) or asked
+            s.asked += asked
             ok = not found if label == NEGATIVE else label in found
             s.total += 1
             s.right += ok
@@ -143,6 +159,20 @@ def report(
             f"{s.right:>5}/{s.total:<3} {100 * s.rate:5.1f}%" if s and s.total else f"{'-':>16}"
         )
     lines.append(f"{'right answer':<18}" + "".join(cells))
+    heard, asked = [], []
+    for column in columns:
+        signals = [s for label, s in tables[column].items() if label not in (NEGATIVE, ANSWER)]
+        total = sum(s.total for s in signals)
+        got = sum(s.heard for s in signals)
+        heard.append(f"{got:>5}/{total:<3} {100 * got / total:5.1f}%" if total else f"{'-':>16}")
+        negative = tables[column].get(NEGATIVE)
+        if negative is None or not negative.total:
+            asked.append(f"{'-':>16}")
+        else:
+            rate = 100 * negative.asked / negative.total
+            asked.append(f"{negative.asked:>5}/{negative.total:<3} {rate:5.1f}%")
+    lines.append(f"{'heard or asked':<18}" + "".join(heard))
+    lines.append(f"{'asked, ordinary':<18}" + "".join(asked))
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.safety.care import Care
+from bot.safety.care import Care, group_of
 from bot.safety.models import SafetyHold
 from bot.storage import repo
 from bot.storage.models import Reflection, User
@@ -271,3 +271,150 @@ async def test_abuse_told_with_self_harm_gets_both_answers_and_quiet_mode(coach)
     assert t("safety_quiet_turned_on", "en") in reply.text
     assert (await user(coach, ALEX)).quiet
     assert t("safety_privacy_button", "en") in labels(outs, ALEX)
+
+
+# -- a maybe: asked about before it is answered -------------------------------------------------
+
+MAYBE_ABUSE = "i'm careful what i say around him or it gets bad"
+"""Read as fear by meaning at 0.61 (the word classifier is not asked: no word of harm), and by
+no phrase: between `ASK_THRESHOLD` and the sure tier, so a question, not an answer."""
+MAYBE_SELF_HARM = "some nights i lie awake wondering if it's worth waking up"
+"""Read as passive self-harm by the word classifier at 0.74 (by meaning at 0.49): a maybe."""
+MAYBE_TR = "bazı geceler uyanmaya değer mi diye düşünüp duruyorum"
+"""The same thought in Turkish, passive self-harm at 0.54 by the word classifier: a maybe."""
+
+
+async def test_the_maybe_sentences_are_maybes(coach):
+    """The premise of the tests below, computed: nothing sure, something possible."""
+    care = next(s.__self__ for s in coach.safety_screens)
+    for text, need in (
+        (MAYBE_ABUSE, "abuse"),
+        (MAYBE_SELF_HARM, "self_harm"),
+        (MAYBE_TR, "self_harm"),
+    ):
+        reading = care.detector.read(text)
+        assert reading.sure == frozenset() and group_of(reading.possible) == need, text
+
+
+async def test_a_maybe_mid_conversation_gets_a_question_not_the_crisis_answer(coach, clock, caplog):
+    await link(coach, ALEX, SAM)
+    await at_question(coach, ALEX)
+    with caplog.at_level(logging.INFO):
+        outs = await coach.text(ALEX, MAYBE_ABUSE)
+
+    t = coach.content.t
+    assert texts(outs, SAM) == [], "the partner hears nothing"
+    [question] = outs
+    assert question.text == t("safety_check_question", "en")
+    assert "0808" not in question.text and "findahelpline" not in question.text
+    assert labels(outs, ALEX) == [t("safety_check_go_on", "en"), t("safety_check_not_safe", "en")]
+    async with coach.sessions() as session:
+        assert (await session.exec(select(Reflection))).all() == [], "held, not stored"
+        [hold] = (await session.exec(select(SafetyHold))).all()
+        assert hold.text == MAYBE_ABUSE and hold.node == "familiar"
+        state, _ = await repo.load_state(session, ALEX.user_id)
+        assert state.idle, "the dialog waits for the answer"
+    alex = await user(coach, ALEX)
+    assert alex.nudges_paused_until is None, "a maybe pauses nothing"
+    assert not alex.quiet, "and turns nothing on"
+    assert "safety maybe (fear)" in caplog.text and "asked" in caplog.text
+    assert "safety signal" not in caplog.text
+    assert "careful" not in caplog.text, "categories, never words"
+
+
+async def test_im_safe_go_on_reads_the_message_as_if_nothing_had_happened(coach, clock):
+    await link(coach, ALEX, SAM)
+    await at_question(coach, ALEX)
+    outs = await coach.text(ALEX, MAYBE_ABUSE)
+
+    back = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_go_on"))
+
+    assert texts(back, ALEX)[0] == coach.content.t("safety_check_go_on_reply", "en")
+    assert texts(back, SAM) == []
+    async with coach.sessions() as session:
+        [answer] = (await session.exec(select(Reflection))).all()
+        assert answer.text == MAYBE_ABUSE and answer.dialog == "redefining", "kept as an answer"
+        assert (await session.exec(select(SafetyHold))).all() == []
+    alex = await user(coach, ALEX)
+    assert not alex.quiet and alex.nudges_paused_until is None
+    again = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_go_on"))
+    assert texts(again, ALEX) == [coach.content.t("safety_nothing_held", "en")]
+
+
+async def test_not_safe_after_a_maybe_of_abuse_gets_the_abuse_answer_and_quiet_mode(coach, clock):
+    await link(coach, ALEX, SAM)
+    await coach.run_command(ALEX, "settings")
+    await coach.press(ALEX, "sfc|GB|x")
+    await at_question(coach, ALEX)
+    outs = await coach.text(ALEX, MAYBE_ABUSE)
+
+    said = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_not_safe"))
+
+    t = coach.content.t
+    assert texts(said, SAM) == [], "the partner's chat stays silent"
+    [reply] = said
+    assert reply.text.startswith(t("safety_abuse", "en"))
+    assert "0808 2000 247" in reply.text, "the national domestic abuse line"
+    assert t("safety_quiet_turned_on", "en") in reply.text
+    assert t("safety_abuse_unsafe", "en", emergency="999") in reply.text, "the next step"
+    assert t("safety_privacy_button", "en") in labels(said, ALEX)
+    assert t("safety_not_meant", "en") not in labels(said, ALEX), "they told us"
+    alex = await user(coach, ALEX)
+    assert alex.quiet
+    assert alex.nudges_paused_until == clock() + timedelta(days=1)
+    async with coach.sessions() as session:
+        assert (await session.exec(select(SafetyHold))).all() == [], "the words are not kept"
+        assert (await session.exec(select(Reflection))).all() == []
+    shared = await coach.text(ALEX, "we talked about the weekend")
+    assert texts(shared, SAM) == [], "quiet mode holds what comes next too"
+
+
+async def test_not_safe_after_a_maybe_of_self_harm_gets_the_crisis_lines(coach, clock):
+    outs = await coach.text(ALEX, MAYBE_SELF_HARM)
+    said = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_not_safe"))
+    t = coach.content.t
+    [reply] = said
+    assert reply.text.startswith(t("safety_self_harm", "en"))
+    assert "https://findahelpline.com" in reply.text
+    assert "hurt yourself" in reply.text and "112 / 911" in reply.text
+    assert t("safety_my_country", "en") in labels(said, ALEX), "the country is not known"
+    alex = await user(coach, ALEX)
+    assert not alex.quiet, "self-harm alone does not silence the couple"
+    assert alex.nudges_paused_until == clock() + timedelta(days=1)
+
+
+async def test_a_turkish_speaker_is_asked_in_turkish(coach):
+    outs = await coach.text(KIM, MAYBE_TR)
+    t = coach.content.t
+    assert texts(outs, KIM) == [t("safety_check_question", "tr")]
+    assert labels(outs, KIM) == [t("safety_check_go_on", "tr"), t("safety_check_not_safe", "tr")]
+
+
+async def test_stale_and_forged_answers_to_the_question(coach, clock):
+    outs = await coach.text(ALEX, MAYBE_ABUSE)
+    clock.advance(days=1, minutes=1)
+    late = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_go_on"))
+    assert texts(late, ALEX) == [coach.content.t("safety_nothing_held", "en")]
+    unsafe = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_not_safe"))
+    assert texts(unsafe, ALEX)[0].startswith(coach.content.t("safety_abuse", "en")), (
+        "the words are gone, but not being safe is still answered"
+    )
+    for forged in ("sfe|ns|q", "sfe|ns", "sfe|fine|q"):
+        assert (await coach.press(ALEX, forged))[0].notice, forged
+
+
+async def test_go_on_under_an_old_question_does_not_undo_a_later_signal(coach, clock):
+    """One message is held per person: after a signal, "I'm safe, go on" under the earlier
+    question must not give the signal's message back nor undo its pause and quiet mode."""
+    await link(coach, ALEX, SAM)
+    asked = await coach.text(ALEX, MAYBE_ABUSE)
+    await coach.text(ALEX, ABUSE)
+
+    late = await coach.press(ALEX, data_of(coach, asked, ALEX, "safety_check_go_on"))
+
+    assert texts(late, ALEX) == [coach.content.t("safety_nothing_held", "en")]
+    alex = await user(coach, ALEX)
+    assert alex.quiet and alex.nudges_paused_until == clock() + timedelta(days=1)
+    async with coach.sessions() as session:
+        [hold] = (await session.exec(select(SafetyHold))).all()
+        assert hold.text == ABUSE, "kept for its own 'That's not what I meant'"

@@ -26,6 +26,7 @@ import pytest
 from bot.safety.screen import CATEGORIES
 from tests.safety.recognition import (
     ANSWER,
+    BLIND,
     CHAT_PARTS,
     EVERYDAY_PARTS,
     LANGUAGES,
@@ -150,6 +151,28 @@ figure, 0/324 and 0/343 when it was first trained on (seventh pass); `everyday` 
 readers of the seventh pass before anything was trained on it: en 2/247 = 0.8 %, tr 5/255 =
 2.0 %."""
 CHAT_SIZE = {"chat": 300, "chat2": 240}
+ASK_FLOOR = {
+    "blind8": {"heard": 229 / 270, "asked": 9 / 100},  # en 116/135, tr 113/135; en 4, tr 5
+    "blind9": {"heard": 221 / 270, "asked": 2 / 100},  # en 119, tr 102; en 1, tr 1
+    "blind10": {"heard": 232 / 270, "asked": 7 / 100},  # en 125, tr 107; en 2, tr 5
+    "blind11": {"heard": 229 / 270, "asked": 10 / 100},  # en 117, tr 112; en 5, tr 5
+    "blind12": {"heard": 218 / 270, "asked": 5 / 100},  # en 116, tr 102; en 4, tr 1
+}
+"""The ask tier (`bot.safety.screen.ASK_THRESHOLD`, 0.5), per blind part: the share of signals
+heard or asked about ("heard": a sure signal, or the question), at least; the share of its hard
+negatives asked about (with no sure signal), at most. Measured once on branch `ask` (fd535a1,
+the seventh pass's readers; en and tr in tests/safety/corpus/README.md, "Ask tier"). NOT blind
+figures: the threshold was chosen with these parts' table in view."""
+ASK_CEILING = {
+    ("en", "chat"): 1 / 324,
+    ("tr", "chat"): 0 / 343,
+    ("en", "chat2"): 5 / 247,
+    ("tr", "chat2"): 11 / 255,
+    ("en", "everyday"): 2 / 150,
+    ("tr", "everyday"): 3 / 150,
+}
+"""Short ordinary messages asked about (with no sure signal), at most, as measured with the ask
+tier (README, "Ask tier"): every one is a person asked "are you safe?" about plain chat."""
 COMBINED_FLOOR = {"category": 0.83, "false_alarms": 0.077}
 """All parts together: every category ≥ 83.7 % (self_harm_passive 412/492), false alarms
 136/1775 = 7.7 % since blind12 joined (lowered for it, as for blind10 and blind11 before:
@@ -241,3 +264,21 @@ def test_the_combined_corpus_stays_at_the_level_measured(tables):
     for category in SCORED:
         assert combined[category].rate >= COMBINED_FLOOR["category"], category
     assert 1 - combined[NEGATIVE].rate <= COMBINED_FLOOR["false_alarms"]
+
+
+@pytest.mark.parametrize("part", BLIND)
+def test_the_blind_parts_are_heard_or_asked_about_at_the_level_measured(tables, part):
+    """With the ask tier, fewer disclosures go unheard; the hard negatives' questions are its
+    cost. Not blind figures any more (the threshold was chosen with them in view)."""
+    held = pooled(tables, part)
+    positives = [s for label, s in held.items() if label not in (NEGATIVE, ANSWER)]
+    heard = sum(s.heard for s in positives) / sum(s.total for s in positives)
+    assert heard >= ASK_FLOOR[part]["heard"] - 1e-9
+    assert held[NEGATIVE].asked / held[NEGATIVE].total <= ASK_FLOOR[part]["asked"] + 1e-9
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("part", (*CHAT_PARTS, *EVERYDAY_PARTS))
+def test_ordinary_chat_is_asked_about_no_more_than_measured(tables, lang, part):
+    score = tables[(lang, part)][NEGATIVE]
+    assert score.asked / score.total <= ASK_CEILING[(lang, part)] + 1e-9

@@ -6,13 +6,22 @@ Recall and false alarms over hundreds of sentences are measured in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
-from bot.safety import phrases
-from bot.safety.screen import CATEGORIES, SAFETY_DIR, Detector, default_detector, load_language
+from bot.safety import meaning, phrases
+from bot.safety.screen import (
+    ASK_THRESHOLD,
+    CATEGORIES,
+    SAFETY_DIR,
+    Detector,
+    Reading,
+    default_detector,
+    load_language,
+)
 
 
 def found(text: str) -> frozenset[str]:
@@ -210,3 +219,63 @@ def test_the_bot_hears_with_every_language_list_and_the_classifier():
     for text, category in heard_by_one_part.items():
         assert detector.check(text) == {category}, text
     assert detector.check("the weather is nice, see you at dinner") == frozenset()
+
+
+# -- two tiers: sure, and worth asking about ------------------------------------------------------
+
+MAYBE = "i'm careful what i say around him or it gets bad"
+"""Fear by meaning at 0.61, by no phrase and no word of harm (computed): a maybe."""
+
+
+def test_a_text_between_the_ask_and_the_sure_threshold_is_possible_not_sure():
+    reading = default_detector().read(MAYBE)
+    assert reading == Reading(sure=frozenset(), possible=frozenset({"fear"}))
+    assert found(MAYBE) == frozenset(), "check gives the sure tier only"
+
+
+def test_a_sure_category_is_not_also_possible():
+    reading = default_detector().read("he pushed me against the wall last night")
+    assert reading.sure == found("he pushed me against the wall last night") == {"violence"}
+    assert not reading.sure & reading.possible
+
+
+def test_ordinary_talk_is_neither():
+    assert default_detector().read("we had pasta and watched a film") == Reading()
+
+
+def test_the_ask_threshold_is_the_line_for_possible():
+    detector = default_detector()
+    assert ASK_THRESHOLD == detector.ask_threshold == 0.5
+    assert replace(detector, ask_threshold=0.7).read(MAYBE) == Reading(), "0.61 is below 0.7"
+
+
+def test_both_tiers_come_from_one_reading_of_each_sentence(monkeypatch):
+    """The encoder is the costly step (about 45 ms a sentence): each distinct sentence is
+    embedded once for both thresholds."""
+    encoder = meaning.encoder()
+    if encoder is None:
+        pytest.skip("the reader by meaning does not load on this machine")
+    embedded: list[str] = []
+    real = encoder.encode
+
+    def counting(sentences: list[str]):
+        embedded.extend(sentences)
+        return real(sentences)
+
+    monkeypatch.setattr(encoder, "encode", counting)
+    default_detector().read(f"{MAYBE}. We had pasta. {MAYBE}")
+    assert sorted(embedded) == sorted([MAYBE, "We had pasta"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't think he'd ever hit me",  # violence 0.60 by the word classifier
+        "kendimi öldürmeyi düşünmüyorum",  # self_harm 0.72 by meaning
+        "I'm not going to kill myself",  # self_harm 0.66 by the word classifier
+    ],
+)
+def test_a_harm_the_lists_find_denied_raises_no_question(text):
+    """The readers score these between the two thresholds (computed); the lists read the
+    denial, so no question is asked."""
+    assert default_detector().read(text) == Reading()

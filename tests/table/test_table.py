@@ -177,6 +177,31 @@ async def test_a_safety_signal_in_a_reflection_ends_the_table_quietly(
     assert [o for o in outs if not o.notice] == []
 
 
+async def test_a_maybe_in_a_reflection_is_asked_about_privately_and_the_table_stays_open(
+    table: Seat, content: Content
+) -> None:
+    """A maybe (bot.safety.care.Care.ask) must not end the talk in front of the partner: the
+    reflection is held (the floor does not move), the question goes to the writer only, and
+    only "No, I'm not safe" ends the table, quietly, as a signal does."""
+    t, seat = en(content), table
+    await to_the_floor(seat, t)
+    await seat.press(seat.alex, t("table_said_button"))
+    group_before = len(seat.in_group)
+    alex_before = len(seat.to(seat.alex.chat_id))
+    await seat.reply(seat.sam, "i'm careful what i say around him or it gets bad")
+    assert (await row(seat)).phase == f.REFLECT, "open, and the reflection not counted"
+    assert seat.in_group[group_before:] == []
+    [question] = seat.to(seat.sam.chat_id)[-1:]
+    assert question.text == content.t("safety_check_question", "tr")
+    assert len(seat.to(seat.alex.chat_id)) == alex_before, "the partner hears nothing"
+
+    [not_safe] = [b.data for b in question.keyboard[0][1:]]
+    seat.keep(await seat.coach.press(seat.sam, not_safe))
+    assert (await row(seat)).phase == f.ENDED
+    assert [o.text for o in seat.in_group[group_before:]] == [t("table_closed")]
+    assert len(seat.to(seat.alex.chat_id)) == alex_before
+
+
 async def test_a_safety_signal_in_a_private_note_ends_the_table_too(
     table: Seat, content: Content
 ) -> None:
