@@ -123,6 +123,27 @@ async def test_a_message_is_sent_and_reported(fake) -> None:
     assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["hello"]
 
 
+async def test_a_private_chat_is_not_held_to_a_groups_twenty_a_minute(fake) -> None:
+    """The per-group budget (`GroupPace`) is for groups: a person's own chat that gets more
+    in a minute than a group may (a long answer in parts, a reply after a check-in) is
+    neither counted nor made to wait by it."""
+    from bot.telegram.group_pace import GroupPace
+
+    now, waited = [0.0], []
+
+    async def sleep(seconds: float) -> None:  # a minute that passes at once
+        waited.append(seconds)
+        now[0] += seconds
+
+    pace = GroupPace(2, 60.0, clock=lambda: now[0], sleep=sleep)
+    bot = await make_bot(RecordingRequest(fake))
+    outcomes = await deliver(
+        bot, [out(ALEX, f"part {i}") for i in range(3)], Unreachable(), pace=pace
+    )
+    assert outcomes == [Outcome.SENT] * 3
+    assert (waited, pace.used(ALEX)) == ([], 0)
+
+
 async def test_a_blocked_person_is_marked_unreachable(fake) -> None:
     fake.block(ALEX)
     bot, hooks, unreachable = await make_bot(RecordingRequest(fake)), Hooks(), Unreachable()
