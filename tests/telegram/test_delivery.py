@@ -592,6 +592,34 @@ async def test_a_short_notice_answers_the_press_itself(fake, recorded) -> None:
         assert hooks.events == [("admit", toast, None), ("done", toast, Outcome.SENT)]
 
 
+async def test_a_notice_answers_a_press_in_a_paced_group_first_and_is_recorded(fake) -> None:
+    """In a group kept to its per-minute budget the press is answered before anything
+    waits for room; a notice for the presser is still that answer, admitted and recorded
+    like a message."""
+    from bot.telegram.group_pace import GroupPace
+
+    bot, _group, query = await pressed_in_group(fake, -100_707)
+    hooks = Hooks()
+    notice = Outbound(ALEX, ALEX, "Saved", notice=True)
+    outcomes = await deliver(
+        bot, [notice], Unreachable(), query, hooks=hooks, pace=GroupPace(20, 60.0)
+    )
+    assert outcomes == [Outcome.SENT]
+    assert toasts(fake) == ["Saved"]
+    assert hooks.events == [("admit", "Saved", None), ("done", "Saved", Outcome.SENT)]
+
+
+async def test_a_notice_answering_the_press_does_not_hold_back_the_messages_after_it(
+    fake,
+) -> None:
+    bot = await make_bot(RecordingRequest(fake))
+    query = await pressed(fake, bot)
+    outs = [Outbound(ALEX, ALEX, "Saved", notice=True), Outbound(SAM, SAM, "Alex saved it")]
+    assert await deliver(bot, outs, Unreachable(), query) == [Outcome.SENT] * 2
+    assert toasts(fake) == ["Saved"]
+    assert [c.params["text"] for c in fake.sent_to(SAM)] == ["Alex saved it"]
+
+
 async def test_a_notice_the_record_no_longer_wants_still_stops_the_spinner(fake) -> None:
     bot, hooks = await make_bot(RecordingRequest(fake)), Hooks(admit=False)
     query = await pressed(fake, bot)
