@@ -620,6 +620,31 @@ async def test_a_notice_answering_the_press_does_not_hold_back_the_messages_afte
     assert [c.params["text"] for c in fake.sent_to(SAM)] == ["Alex saved it"]
 
 
+async def test_a_group_waiting_for_room_does_not_hold_up_a_persons_chat(fake) -> None:
+    """With a pace, chats are served side by side even when the caller asked for one at a
+    time: a group's wait for its minute never delays the person's own reply."""
+    from bot.telegram.group_pace import GroupPace
+
+    room = asyncio.Event()
+
+    async def wait_for_room(seconds: float) -> None:
+        await room.wait()
+
+    group = fake.group(-100_709, "Us")
+    pace = GroupPace(1, 60.0, sleep=wait_for_room)
+    assert await pace.slot(group.id) is not None  # the group's minute is spent
+    bot = await make_bot(RecordingRequest(fake))
+    outs = [Outbound(group.id, ALEX, "To the table"), Outbound(ALEX, ALEX, "To Alex")]
+    sending = asyncio.ensure_future(deliver(bot, outs, Unreachable(), pace=pace))
+    try:
+        await fake.await_for(lambda c: c.params.get("text") == "To Alex", timeout=5)
+        assert fake.sent_to(group.id) == [], "the group still waits for room"
+    finally:
+        pace.window = 0.0  # the minute is over
+        room.set()
+    assert await asyncio.wait_for(sending, 5) == [Outcome.SENT] * 2
+
+
 async def test_a_notice_the_record_no_longer_wants_still_stops_the_spinner(fake) -> None:
     bot, hooks = await make_bot(RecordingRequest(fake)), Hooks(admit=False)
     query = await pressed(fake, bot)
@@ -661,6 +686,45 @@ async def test_an_edit_a_newer_one_replaced_is_recorded_as_superseded() -> None:
         ("admit", "older state", None),
         ("done", "older state", Outcome.SUPERSEDED),
     ]
+
+
+async def test_an_edit_replaced_while_it_waited_for_the_groups_room_is_recorded_superseded(
+    fake,
+) -> None:
+    """Two presses on one group message while the group's minute is spent: the first
+    answer's edit, replaced by the second's before there is room, is never sent, and its
+    record hears it was superseded (else it would wait there to be sent stale later)."""
+    from bot.telegram.group_pace import GroupPace
+    from tests.fakes.recording_request import make_update
+
+    bot, group, first_press = await pressed_in_group(fake, -100_711)
+    second_press = make_update(group.press(fake.user(ALEX, "Alex"), "Go"), bot).callback_query
+    room = asyncio.Event()
+
+    async def wait_for_room(seconds: float) -> None:
+        await room.wait()
+
+    pace = GroupPace(1, 60.0, sleep=wait_for_room)
+    assert await pace.slot(group.id) is not None  # the group's minute is spent
+    hooks = Hooks()
+
+    def answer(press: Any, text: str) -> asyncio.Future[list[Outcome]]:
+        edit = Outbound(group.id, ALEX, text, replace=True)
+        return asyncio.ensure_future(
+            deliver(bot, [edit], Unreachable(), press, hooks=hooks, pace=pace)
+        )
+
+    older = answer(first_press, "State 1")
+    await asyncio.sleep(0.05)
+    newer = answer(second_press, "State 2")
+    await asyncio.sleep(0.05)
+    pace.window = 0.0  # the minute is over
+    room.set()
+    assert await asyncio.wait_for(older, 5) == [Outcome.SUPERSEDED]
+    assert await asyncio.wait_for(newer, 5) == [Outcome.SENT]
+    assert ("done", "State 1", Outcome.SUPERSEDED) in hooks.events
+    edits = [c.params["text"] for c in fake.calls if c.method == "editMessageText"]
+    assert edits == ["State 2"]
 
 
 class Migrating:
