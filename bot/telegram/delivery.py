@@ -242,7 +242,7 @@ async def _send_one(
     outcome = await _send_with_retries(bot, out, guard, lane)
     if paced is not None and taken is not None:
         paced.settle(out.chat_id, taken)
-    if hooks is not None and guard is not None and guard.asked:
+    if hooks is not None:  # every send that returns asked its admission
         await hooks.done(out, outcome)  # first: what Telegram said stands if marking fails
     if outcome is Outcome.BLOCKED:
         await mark_unreachable(out.user_id)
@@ -421,7 +421,7 @@ async def _send(bot: Bot, out: Outbound, guard: SendGuard | None, lane: Lane) ->
             out.chat_id, attachment.content, caption=attachment.caption or None, **extra
         )
         return
-    parts = split_text(out.text)
+    parts = split_text(out.text) or [out.text]  # nothing to split still asks: Telegram refuses
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         await bot.send_message(

@@ -323,6 +323,15 @@ async def test_a_message_telegram_refuses_is_not_retried_and_the_refusal_is_logg
     assert said(caplog, logging.WARNING) == [refusal]
 
 
+async def test_an_empty_message_is_refused_by_telegram_and_its_record_told(fake) -> None:
+    """Nothing to split is still one request: Telegram's refusal is the outcome, and a
+    record that admitted it hears so instead of waiting for an answer that never comes."""
+    bot, hooks = await make_bot(RecordingRequest(fake)), Hooks()
+    outcomes = await deliver(bot, [out(ALEX, "", ref="checkin:1")], Unreachable(), hooks=hooks)
+    assert outcomes == [Outcome.REFUSED]
+    assert hooks.events == [("admit", "", None), ("done", "", Outcome.REFUSED)]
+
+
 async def test_a_message_the_job_no_longer_wants_is_not_sent(fake) -> None:
     bot, hooks = await make_bot(RecordingRequest(fake)), Hooks(admit=False)
     assert await deliver(bot, [out(ALEX)], Unreachable(), hooks=hooks) == [Outcome.CANCELLED]
@@ -376,6 +385,29 @@ async def test_chats_are_served_side_by_side_and_each_stays_in_order(fake) -> No
     assert request.most == 2, "two chats at once, one request each"
     assert [c.params["text"] for c in fake.sent_to(ALEX)] == ["a1", "a2", "a3"]
     assert [c.params["text"] for c in fake.sent_to(SAM)] == ["s1", "s2"]
+
+
+async def test_without_a_concurrency_chats_are_served_one_after_another(fake) -> None:
+    fake.latency = 0.05
+    request = Overlapping(fake)
+    bot = await make_bot(request)
+    outs = [out(ALEX, "a1"), out(SAM, "s1"), out(2000, "x1")]
+    assert await deliver(bot, outs, Unreachable()) == [Outcome.SENT] * 3
+    assert request.most == 1
+    assert [c.params["text"] for c in fake.calls if c.method == "sendMessage"] == ["a1", "s1", "x1"]
+
+
+async def test_with_a_group_pace_the_concurrency_asked_for_still_bounds_the_chats(fake) -> None:
+    """The pace lifts only the one-at-a-time default; a job that asked for two gets two."""
+    from bot.telegram.group_pace import GroupPace
+
+    fake.latency = 0.05
+    request = Overlapping(fake)
+    bot = await make_bot(request)
+    outs = [out(ALEX), out(SAM), out(2000), out(2001)]
+    outcomes = await deliver(bot, outs, Unreachable(), concurrency=2, pace=GroupPace(20))
+    assert outcomes == [Outcome.SENT] * 4
+    assert request.most == 2
 
 
 async def test_even_pacing_stays_under_the_flood_limit(fake) -> None:
