@@ -123,10 +123,7 @@ class Care:
         # domestic-violence lines, the privacy steps.
         abuse_too = bool(categories & set(ABUSE))
         await self.hold(turn, text, group)
-        self.pause_nudges(turn)
-        turned_quiet = abuse_too and not turn.user.quiet
-        if turned_quiet:
-            quiet.turn_on(turn)
+        turned_quiet = self._protect(turn, abuse_too)
         # Logged once the turn is on the ORM path (holding needs it), so once per signal.
         log.warning(
             "safety signal (%s) from user %s: %s answer, scripted flow stopped, nudges paused",
@@ -168,10 +165,7 @@ class Care:
         group = groups[0]
         abuse_too = "abuse" in groups
         await self._drop_hold(turn)
-        self.pause_nudges(turn)
-        turned_quiet = abuse_too and not turn.user.quiet
-        if turned_quiet:
-            quiet.turn_on(turn)
+        turned_quiet = self._protect(turn, abuse_too)
         log.warning(
             "safety maybe confirmed (%s answer) by user %s: not safe, nudges paused",
             group,
@@ -190,6 +184,16 @@ class Care:
             rows.append(self.country_row(turn, LETTER[group]))
         turn.say("\n\n".join(parts), tuple(rows))
         await end_quietly(turn)
+
+    def _protect(self, turn: Turn, abuse_too: bool) -> bool:
+        """What a disclosure changes at once, sure or confirmed: check-ins pause, and for
+        abuse nothing more of theirs reaches the partner. Returns whether quiet mode was
+        turned on now, which the answer then says."""
+        self.pause_nudges(turn)
+        turned_quiet = abuse_too and not turn.user.quiet
+        if turned_quiet:
+            quiet.turn_on(turn)
+        return turned_quiet
 
     @staticmethod
     def _next_step(group: str, safe: bool) -> str:

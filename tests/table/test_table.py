@@ -158,21 +158,26 @@ async def test_a_pause_calms_the_asker_privately_and_returns_once_on_time(
     assert (await row(seat)).phase == f.REFLECT
 
 
+async def at_sams_reflection(seat: Seat, t) -> tuple[int, int]:
+    """Alex has spoken and Sam is to say it back; returns how many messages the group and
+    Alex's own chat had by then, to see what a reply of Sam's adds."""
+    await to_the_floor(seat, t)
+    await seat.press(seat.alex, t("table_said_button"))
+    return len(seat.in_group), len(seat.to(seat.alex.chat_id))
+
+
 async def test_a_safety_signal_in_a_reflection_ends_the_table_quietly(
     table: Seat, content: Content
 ) -> None:
     t, seat = en(content), table
-    await to_the_floor(seat, t)
-    await seat.press(seat.alex, t("table_said_button"))
-    group_before = len(seat.in_group)
-    sam_before = len(seat.to(seat.alex.chat_id))
+    group_before, alex_before = await at_sams_reflection(seat, t)
     await seat.reply(seat.sam, "I want to kill myself")
     assert (await row(seat)).phase == f.ENDED
     said = seat.in_group[group_before:]
     assert [o.text for o in said] == [t("table_closed")]
     private = seat.to(seat.sam.chat_id)[-1].text
     assert "kill" not in private and private != content.t("table_closed", "tr")
-    assert len(seat.to(seat.alex.chat_id)) == sam_before  # the partner hears nothing
+    assert len(seat.to(seat.alex.chat_id)) == alex_before  # the partner hears nothing
     outs = await seat.press(seat.alex, t("table_said_button"))
     assert [o for o in outs if not o.notice] == []
 
@@ -184,10 +189,7 @@ async def test_a_maybe_in_a_reflection_is_asked_about_privately_and_the_table_st
     reflection is held (the floor does not move), the question goes to the writer only, and
     only "No, I'm not safe" ends the table, quietly, as a signal does."""
     t, seat = en(content), table
-    await to_the_floor(seat, t)
-    await seat.press(seat.alex, t("table_said_button"))
-    group_before = len(seat.in_group)
-    alex_before = len(seat.to(seat.alex.chat_id))
+    group_before, alex_before = await at_sams_reflection(seat, t)
     await seat.reply(seat.sam, "i'm careful what i say around him or it gets bad")
     assert (await row(seat)).phase == f.REFLECT, "open, and the reflection not counted"
     assert seat.in_group[group_before:] == []
