@@ -31,8 +31,6 @@ class GroupCommit(Generic[T, R]):
         self.limit = limit
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._running: asyncio.Task[None] | None = None
-        self.flushes: list[int] = []
-        """How many items each flush carried (the last few; for tests and logs)."""
 
     async def submit(self, item: T) -> R:
         """Returns once `item` is written (with its result), or raises what writing it raised."""
@@ -51,7 +49,6 @@ class GroupCommit(Generic[T, R]):
             self._running = None
 
     async def _write(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
-        self.flushes = [*self.flushes[-99:], len(batch)]
         try:
             results = await self._flush([item for item, _ in batch])
         except Exception as exc:
