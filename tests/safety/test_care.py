@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from bot.safety.care import Care, group_of
 from bot.safety.models import SafetyHold
+from bot.safety.screen import Reading
 from bot.storage import repo
 from bot.storage.models import Reflection, User
 from bot.turn import Outbound
@@ -381,6 +382,45 @@ async def test_not_safe_after_a_maybe_of_self_harm_gets_the_crisis_lines(coach, 
     alex = await user(coach, ALEX)
     assert not alex.quiet, "self-harm alone does not silence the couple"
     assert alex.nudges_paused_until == clock() + timedelta(days=1)
+
+
+async def test_not_safe_after_a_maybe_of_self_harm_and_abuse_brings_both_answers(
+    coach, monkeypatch
+):
+    """As a sure signal of both does: the crisis line first, and the abuse line, quiet mode
+    and the privacy steps with it. No sentence of the corpora reads as such a maybe today, so
+    the detector here hears this one text that way; the rule under test is Care's own."""
+    both = "some nights i wonder what the point is, and i watch what i say around him"
+    care = next(s.__self__ for s in coach.safety_screens)
+    real = care.detector
+
+    class HearsBoth:
+        meaning = None
+
+        def read(self, text: str) -> Reading:
+            if text == both:
+                return Reading(possible=frozenset({"self_harm_passive", "fear"}))
+            return real.read(text)
+
+    monkeypatch.setattr(care, "detector", HearsBoth())
+    await link(coach, ALEX, SAM)
+    await coach.run_command(ALEX, "settings")
+    await coach.press(ALEX, "sfc|GB|x")
+    outs = await coach.text(ALEX, both)
+    t = coach.content.t
+    assert texts(outs, ALEX) == [t("safety_check_question", "en")]
+    assert not (await user(coach, ALEX)).quiet, "nothing turned on for a maybe"
+
+    said = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_not_safe"))
+
+    assert texts(said, SAM) == []
+    [reply] = said
+    assert reply.text.startswith(t("safety_self_harm", "en"))
+    assert "116 123" in reply.text, "the crisis line"
+    assert "0808 2000 247" in reply.text, "and the domestic abuse line"
+    assert t("safety_quiet_turned_on", "en") in reply.text
+    assert (await user(coach, ALEX)).quiet
+    assert t("safety_privacy_button", "en") in labels(said, ALEX)
 
 
 async def test_a_turkish_speaker_is_asked_in_turkish(coach):
