@@ -158,6 +158,14 @@ class Coach:
         if self.registry.fallback_text is not None:
             await self.registry.fallback_text(turn)
 
+    async def read_in_group(self, turn: Turn, group_id: int, text: str) -> bool:
+        """Text a person wrote in a group, held by the safety screen and given back: the
+        group feature reads it past the screens; False when none takes it."""
+        group = self.registry.group
+        if group is None or group.given_back is None:
+            return False
+        return await group.given_back(turn, group_id, text)
+
     async def _answer(self, turn: Turn, text: str) -> bool:
         """Typed text answering the question a feature asked last, while it is still open."""
         waiting = await waiting_for(turn)
@@ -226,6 +234,7 @@ class Coach:
         )
 
         async def handle(turn: Turn) -> None:
+            turn.group_id = event.chat_id
             await group.partner(turn, event)
 
         return await self.handle(person, handle)

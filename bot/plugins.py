@@ -228,6 +228,11 @@ class GroupChat:
     """An event caused by someone Attune knows, in a turn of theirs."""
     stranger: Callable[[GroupEvent], Awaitable[list[Outbound]]]
     """An event caused by someone Attune does not know: no turn, and no row of theirs."""
+    given_back: Callable[[Turn, int, str], Awaitable[bool]] | None = None
+    """Text a person wrote in the group (chat id), held by the safety screen and given back
+    ("That's not what I meant", "I'm safe, go on"), in a turn of theirs from their private
+    chat: read as if just written, past the screens. False when it no longer fits (the
+    table moved on or closed)."""
 
 
 @dataclass(frozen=True)

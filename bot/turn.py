@@ -149,6 +149,8 @@ class TurnHost(Protocol):
 
     async def read_text(self, turn: Turn, text: str) -> None: ...
 
+    async def read_in_group(self, turn: Turn, group_id: int, text: str) -> bool: ...
+
 
 @dataclass
 class Turn:
@@ -170,9 +172,12 @@ class Turn:
     created: bool = False
     out: list[Outbound] = field(default_factory=list)
     afterwards: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    """Run by the coach once the turn's transaction is committed (e.g. a WAL checkpoint)."""
     link_news: list[Outbound] = field(default_factory=list)
     """Messages to the partner about the link itself, which quiet mode lets through."""
-    """Run by the coach once the turn's transaction is committed (e.g. a WAL checkpoint)."""
+    group_id: int | None = None
+    """The group chat the input was written in (the Talk Table); None for the person's own
+    private chat. What the safety screen holds remembers it, to give it back there."""
 
     async def advance(self, make_event: Callable[[Turn], Event]) -> None:
         """Step the dialog engine for this person (see `Coach.advance`)."""
@@ -181,6 +186,11 @@ class Turn:
     async def read_text(self, text: str) -> None:
         """Route typed text as if just received, past the safety screens (`Coach.read_text`)."""
         await self.host.read_text(self, text)
+
+    async def read_in_group(self, group_id: int, text: str) -> bool:
+        """Text written in a group, read there as if just written, past the safety screens
+        (`Coach.read_in_group`); False when nothing there takes it any more."""
+        return await self.host.read_in_group(self, group_id, text)
 
     @property
     def bot_username(self) -> str | None:

@@ -23,9 +23,10 @@ Nothing is paused or turned on for a maybe. "I'm safe, go on" is the not-meant p
 "No, I'm not safe" is everything a signal of that need gets (`confirm`). A Talk Table
 stays open while the question is open: a maybe must not end the couple's talk in front
 of the partner, and the held reflection does not move its floor; "No" ends it quietly
-as a signal does. "Go on" gives the text back to the person's private chat, as the
-not-meant path does after a table was ended: a held reflection is not put on the floor from
-there, so the listener says it back in the group again (the table still waits for it).
+as a signal does. A message is given back where it was written: a reflection to its table
+("Go on": the floor moves as if it had just been said), never to the private conversation,
+where it would be taken for an answer; a table closed or moved on meanwhile (a sure signal
+closes it) takes nothing, and the person is told so.
 """
 
 from __future__ import annotations
@@ -218,6 +219,7 @@ class Care:
                 user_id=turn.user.id,
                 text=text,
                 need=group,
+                group_id=turn.group_id,
                 dialog=state.dialog,
                 node=state.node,
                 awaiting_share=state.awaiting_share,
@@ -367,8 +369,13 @@ class Care:
         await turn.session.delete(hold)
         await turn.session.flush()
         log.info("user %s: a safety signal was a misreading; message given back", turn.user.id)
-        turn.say_key(reply)
-        await turn.read_text(text)
+        if hold.group_id is None:
+            turn.say_key(reply)
+            await turn.read_text(text)
+        elif await turn.read_in_group(hold.group_id, text):
+            turn.say_key(reply)
+        else:  # the table closed (a signal closes it) or moved on meanwhile
+            turn.say_key("safety_given_back_table_gone")
 
     # -- commands -------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import timestamp, user_fk
@@ -31,6 +31,9 @@ class SafetyHold(SQLModel, table=True):
     need: str
     """The answer's need (`bot.safety.crisis.GROUPS`); "maybe:" before it when the message
     was held for a question, not a signal (`bot.safety.care.MAYBE`)."""
+    group_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    """The group chat it was written in (a Talk Table reflection), to give it back there;
+    None for the person's private chat."""
     dialog: str | None = None
     node: str | None = None
     awaiting_share: bool = False

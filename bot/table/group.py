@@ -60,6 +60,10 @@ class GroupChats:
             case "migrated" if event.moved_to is not None:
                 await self.table.migrate(turn, event.chat_id, event.moved_to)
 
+    async def given_back(self, turn: Turn, chat_id: int, text: str) -> bool:
+        """A reflection the safety screen held, given back by the person: said back now."""
+        return await self.table.reflected(turn, Group(chat_id), text)
+
     async def _membership(self, turn: Turn, event: GroupEvent, group: Group) -> None:
         row = await store.by_chat(turn.session, event.chat_id)
         partners = await store.names(turn.session, row) if row is not None else {}

@@ -30,5 +30,5 @@ def feature(context: FeatureContext) -> Feature:
         typed=notes.typed,
         topics=opening.topics,
         periodic=(Periodic("table-pauses", SWEEP_SECONDS, PauseSweep(context.jobs)),),
-        group=GroupChat(chats.partner, chats.stranger),
+        group=GroupChat(chats.partner, chats.stranger, chats.given_back),
     )

@@ -232,19 +232,26 @@ class Table:
         for screen in safety:
             if await screen(turn, text):
                 return
+        await self.reflected(turn, group, text)
+
+    async def reflected(self, turn: Turn, group: Group, text: str) -> bool:
+        """The listener said it back (a reply already screened, or one the safety screen
+        held and the person gave back): the floor moves on. False when the reply moves
+        nothing: not the listener's turn to say it back, or no table of theirs there."""
         row = await store.by_chat(turn.session, group.chat_id)
         if row is None or row.couple_id is None or row.couple_id != turn.user.couple_id:
-            return
+            return False
         if row.phase != f.REFLECT or row.listener_id != turn.user.id:
-            return  # talking to each other in replies is fine; it moves nothing
+            return False  # talking to each other in replies is fine; it moves nothing
         assert turn.partner is not None
         after = f.move(store.floor_of(row), f.HEARD, turn.user.id, turn.partner.id, turn.now)
         if isinstance(after, f.Refused) or not await store.commit(
             turn.session, row, after, turn.now
         ):
-            return
+            return False
         text_, keyboard = (await self._render(turn, row)).floor()
         _to_group(turn, group, text_, keyboard)  # a new message, under the reflection
+        return True
 
     async def migrate(self, turn: Turn, old: int, new: int) -> None:
         """The group became a supergroup: the table moves to the new chat id, once.

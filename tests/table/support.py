@@ -14,7 +14,7 @@ from bot.library.catalog import library_for
 from bot.nudges.pools import load_pools
 from bot.table.render import Move
 from bot.table.table import Group, Table
-from bot.turn import Outbound, Person
+from bot.turn import Outbound, Person, Turn
 from tests.support.people import link_rows
 
 GROUP_ID = -1001234
@@ -86,12 +86,14 @@ class Seat:
         )
 
     async def reply(self, person: Person, text: str) -> list[Outbound]:
+        """A reply in the group, in a turn that knows it is there (as `Coach.in_group`'s)."""
         screens = self.coach.safety_screens
-        return self.keep(
-            await self.coach.handle(
-                person, lambda t: self.table.reply(t, self.group, text, screens)
-            )
-        )
+
+        async def in_the_group(turn: Turn) -> None:
+            turn.group_id = GROUP_ID
+            await self.table.reply(turn, self.group, text, screens)
+
+        return self.keep(await self.coach.handle(person, in_the_group))
 
     async def private(self, person: Person, text: str) -> list[Outbound]:
         return self.keep(await self.coach.text(person, text))

@@ -8,10 +8,13 @@ from sqlmodel import select
 
 from bot.engine.content import Content
 from bot.plugins import GroupEvent
-from bot.storage.models import User
+from bot.storage import repo
+from bot.storage.models import Reflection, User
 from bot.table import floor as f
 from bot.table.models import TalkNote, TalkTable
 from bot.table.render import Move
+from tests.couples.conftest import walk_to_question
+from tests.safety.test_care import FALSE_ALARM
 from tests.support.clock import Clock
 from tests.table.support import GROUP_ID, FakeRoster, Seat
 
@@ -180,6 +183,34 @@ async def test_a_safety_signal_in_a_reflection_ends_the_table_quietly(
     assert len(seat.to(seat.alex.chat_id)) == alex_before  # the partner hears nothing
     outs = await seat.press(seat.alex, t("table_said_button"))
     assert [o for o in outs if not o.notice] == []
+
+
+async def test_a_reflection_misread_after_the_table_closed_is_not_read_as_a_private_answer(
+    table: Seat, content: Content
+) -> None:
+    """A false alarm in a reflection closes the table (as a signal does). "That's not what I
+    meant" then has nowhere in the group to put it back, and must not hand it to Sam's private
+    conversation, where it would be saved as the answer to an unrelated question."""
+    t, seat = en(content), table
+    await walk_to_question(seat.coach, seat.sam, "redefining")
+    await at_sams_reflection(seat, t)
+    await seat.reply(seat.sam, FALSE_ALARM)
+    assert (await row(seat)).phase == f.ENDED
+    answer = seat.to(seat.sam.chat_id)[-1]
+    [not_meant] = [
+        b.data
+        for line in answer.keyboard
+        for b in line
+        if b.label == content.t("safety_not_meant", "tr")
+    ]
+
+    seat.keep(await seat.coach.press(seat.sam, not_meant))
+
+    assert seat.to(seat.sam.chat_id)[-1].text == content.t("safety_given_back_table_gone", "tr")
+    async with seat.coach.sessions() as session:
+        assert (await session.exec(select(Reflection))).all() == []
+        state, _ = await repo.load_state(session, seat.sam.user_id)
+    assert state.dialog == "redefining" and not state.idle, "back at the question, unanswered"
 
 
 async def test_a_maybe_in_a_reflection_is_asked_about_privately_and_the_table_stays_open(

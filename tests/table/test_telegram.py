@@ -12,6 +12,8 @@ from tests.fakes.telegram_core import FakeTelegram
 from tests.support.people import link_rows
 
 GROUP = -100500
+MAYBE = "i'm careful what i say around him or it gets bad"
+"""Fear at 0.61 by meaning, by no phrase: a question, not an answer (tests/safety/test_care)."""
 LINK = re.compile(r"https://t\.me/\w+\?startgroup=\w+")
 
 
@@ -93,3 +95,38 @@ async def test_a_partner_leaving_stops_the_talk_kindly(
     fake.leave(GROUP, alex.id)
     await drain(app, fake)
     assert group.inbox()[-1].text == content.t("table_left", "tr", name="Alex")
+
+
+async def reflecting(app: Any, fake: FakeTelegram, coach: Coach, content: Content):
+    """Alex and Sam at a table in GROUP, Alex has spoken, Sam is to say it back."""
+    t = lambda key, **v: content.t(key, "en", **v)  # noqa: E731
+    alex, sam = await couple(app, fake, coach)
+    group = fake.new_group(GROUP, "Us", alex.id, sam.id)
+    fake.add_bot(GROUP, by=alex.id)
+    await drain(app, fake)
+    await deliver(app, group.press(alex, t("table_start_button")))
+    await deliver(app, group.press(sam, t("table_topic_ours")))
+    await deliver(app, group.press(alex, t("table_said_button")))
+    return alex, sam, group
+
+
+async def test_a_reflection_held_as_a_maybe_and_said_safe_is_said_back_at_the_table(
+    app, fake: FakeTelegram, coach: Coach, content: Content
+) -> None:
+    """ "I'm safe, go on" gives the reflection back where it was written: the floor moves as
+    if Sam had just said it, and Sam's private conversation never reads it as an answer."""
+    alex, sam, group = await reflecting(app, fake, coach, content)
+    reflect = group.inbox()[-1]
+    in_group, to_alex = len(group.inbox()), len(alex.inbox())
+    await deliver(app, group.reply(sam, reflect.message_id, MAYBE))
+    assert sam.last_text() == content.t("safety_check_question", "tr")
+    assert len(group.inbox()) == in_group, "held: the floor waits"
+
+    await deliver(app, sam.press(content.t("safety_check_go_on", "tr")))
+
+    assert "Alex, is that what you meant?" in (group.inbox()[-1].text or "")
+    assert [m.text for m in sam.inbox()][-2:] == [
+        content.t("safety_check_question", "tr"),
+        content.t("safety_check_go_on_reply", "tr"),
+    ], "nothing more in Sam's own chat: the reflection was not read there"
+    assert len(alex.inbox()) == to_alex, "Alex's private chat hears nothing of it"
