@@ -15,7 +15,7 @@ from telegram.ext import ExtBot
 from bot.sending import Outcome
 from bot.telegram import delivery
 from bot.telegram.delivery import deliver
-from bot.telegram.ratelimit import GuardedRateLimiter
+from bot.telegram.ratelimit import GuardedRateLimiter, Lane
 from bot.turn import Outbound
 from tests.fakes.recording_request import RecordingRequest
 from tests.fakes.telegram_core import DEFAULT_TOKEN, FakeTelegram
@@ -450,16 +450,19 @@ async def test_sending_unpaced_is_refused_by_telegram_s_flood_limit(fake, monkey
     assert fake.too_many_requests > 0
 
 
-async def test_a_text_over_telegram_s_limit_goes_out_whole_in_parts(fake) -> None:
-    """Telegram refuses a message over 4,096 characters ("message is too long")."""
+@pytest.mark.parametrize("limiter", [True, False])
+async def test_a_text_over_telegram_s_limit_goes_out_whole_in_parts(fake, limiter) -> None:
+    """Telegram refuses a message over 4,096 characters ("message is too long"). Sent by a
+    background job (its lane) through a bot without Attune's rate limiter, no part carries
+    arguments only that limiter reads (PTB refuses them without one)."""
     from dataclasses import replace
 
     from bot.engine.outputs import KeyButton
 
     words = [f"w{i:05d}" for i in range(1400)]  # about 9,800 characters
-    bot = await make_bot(RecordingRequest(fake))
+    bot = await make_bot(RecordingRequest(fake), rate=1000 if limiter else None)
     long = replace(out(ALEX, " ".join(words)), keyboard=((KeyButton("Go", "go"),),))
-    assert await deliver(bot, [long], Unreachable()) == [Outcome.SENT]
+    assert await deliver(bot, [long], Unreachable(), lane=Lane.BULK) == [Outcome.SENT]
     sent = fake.sent_to(ALEX)
     parts = [c.params["text"] for c in sent]
     assert len(parts) == 3 and all(len(p) <= 4096 for p in parts)
