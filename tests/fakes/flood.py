@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,6 +65,9 @@ class FloodControl:
     def __init__(self, limits: FloodLimits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self.refused = 0
+        self.refused_by: Counter[str] = Counter()
+        """Refusals by the limit that refused: "global", "chat", "group", or "penalty" (a
+        request during a retry_after already given), so a benchmark can say which it met."""
         self._clock = clock
         self._times: deque[float] = deque()
         self._chats: dict[int | str, _Bucket] = {}
@@ -94,7 +97,7 @@ class FloodControl:
         for key in (None, chat_id) if chat_id is not None else (None,):
             until = self._blocked_until.get(key, 0.0)
             if now < until:
-                self._refuse(key, until - now, penalise=False)
+                self._refuse(key, until - now, "penalty", penalise=False)
         self._check_global(now)
         if chat_id is not None:
             if _is_group(chat_id):
@@ -110,7 +113,7 @@ class FloodControl:
         while self._times and self._times[0] <= now - 1.0:
             self._times.popleft()
         if len(self._times) >= limit:
-            self._refuse(None, self._times[0] + 1.0 - now, penalise=False)
+            self._refuse(None, self._times[0] + 1.0 - now, "global", penalise=False)
 
     def _check_group(self, chat_id: int | str, now: float) -> None:
         limit = self.limits.group_per_minute
@@ -120,7 +123,7 @@ class FloodControl:
         while window and window[0] <= now - 60.0:
             window.popleft()
         if len(window) >= limit:
-            self._refuse(chat_id, window[0] + 60.0 - now)
+            self._refuse(chat_id, window[0] + 60.0 - now, "group")
 
     def _check_chat(self, chat_id: int | str, now: float) -> None:
         rate = self.limits.chat_per_second
@@ -128,7 +131,7 @@ class FloodControl:
             return
         bucket = self._bucket(chat_id, now)
         if bucket.tokens < 1:
-            self._refuse(chat_id, (1 - bucket.tokens) / rate)
+            self._refuse(chat_id, (1 - bucket.tokens) / rate, "chat")
 
     def _admit_chat(self, chat_id: int | str, now: float) -> None:
         if self.limits.group_per_minute and _is_group(chat_id):
@@ -144,8 +147,11 @@ class FloodControl:
         bucket.updated = now
         return bucket
 
-    def _refuse(self, key: int | str | None, wait: float, *, penalise: bool = True) -> None:
+    def _refuse(
+        self, key: int | str | None, wait: float, kind: str, *, penalise: bool = True
+    ) -> None:
         self.refused += 1
+        self.refused_by[kind] += 1
         retry_after = max(1, math.ceil(wait))
         if penalise:
             self.penalise(key, retry_after)

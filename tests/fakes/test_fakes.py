@@ -409,6 +409,7 @@ def test_one_chat_gets_a_burst_then_about_one_message_a_second() -> None:
     with pytest.raises(BotApiError):
         flood.check(301)
     assert flood.refused == 3
+    assert flood.refused_by == {"chat": 2, "penalty": 1}
 
 
 def test_a_person_acting_in_the_chat_stands_for_the_time_a_real_one_takes() -> None:
@@ -432,6 +433,7 @@ def test_a_group_gets_twenty_messages_a_minute() -> None:
     with pytest.raises(BotApiError) as caught:
         flood.check(-100)
     assert caught.value.retry_after == 32
+    assert flood.refused_by == {"group": 1}
     now[0] += 32
     flood.check(-100)
 
@@ -443,6 +445,7 @@ def test_all_chats_together_get_about_thirty_messages_a_second() -> None:
         flood.check(400 + chat)
     with pytest.raises(BotApiError):
         flood.check(500)
+    assert flood.refused_by == {"global": 1}
     now[0] += 1.0
     flood.check(500)
 

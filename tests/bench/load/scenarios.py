@@ -377,6 +377,7 @@ def report_wave(
         f"{twice} twice, {missing} not sent when the run ended "
         f"({verdict(twice == 0 and missing == 0)}); "
         f"answered 429: {attune.too_many} ({verdict(attune.too_many == 0)})"
+        + (f" by limit: {dict(fake.flood.refused_by)}" if attune.too_many else "")
     )
 
 
