@@ -236,7 +236,8 @@ class Table:
 
     async def reflected(self, turn: Turn, group: Group, text: str) -> bool:
         """The listener said it back (a reply already screened, or one the safety screen
-        held and the person gave back): the floor moves on. False when the reply moves
+        held and the person gave back): the floor moves on. The words need no repeating:
+        they are the listener's own message in the group. False when the reply moves
         nothing: not the listener's turn to say it back, or no table of theirs there."""
         row = await store.by_chat(turn.session, group.chat_id)
         if row is None or row.couple_id is None or row.couple_id != turn.user.couple_id:
