@@ -38,6 +38,27 @@ def data_of(coach, outs, person, key: str) -> str:
     return data
 
 
+async def linked_in_britain(coach) -> None:
+    """Alex linked with Sam, having chosen the United Kingdom (its lines are named)."""
+    await link(coach, ALEX, SAM)
+    await coach.run_command(ALEX, "settings")
+    await coach.press(ALEX, "sfc|GB|x")
+
+
+async def assert_both_answers(coach, outs: list[Outbound]) -> None:
+    """Alex alone got the self-harm answer first, with everything abuse needs besides:
+    the domestic abuse line, quiet mode turned on, the privacy steps."""
+    t = coach.content.t
+    assert texts(outs, SAM) == []
+    [reply] = outs
+    assert reply.text.startswith(t("safety_self_harm", "en"))
+    assert "116 123" in reply.text, "the crisis line"
+    assert "0808 2000 247" in reply.text, "and the domestic abuse line"
+    assert t("safety_quiet_turned_on", "en") in reply.text
+    assert (await user(coach, ALEX)).quiet
+    assert t("safety_privacy_button", "en") in labels(outs, ALEX)
+
+
 def test_the_screen_runs_before_every_other_text_handler(coach):
     (screen,) = coach.safety_screens  # read before any text screen, captions and edits too
     assert isinstance(screen.__self__, Care) and screen.__name__ == "screen"
@@ -90,9 +111,7 @@ async def test_each_self_harm_reply_has_a_next_step_and_forgets_the_message(coac
 
 
 async def test_abuse_gets_violence_lines_quiet_mode_and_privacy_steps(coach):
-    await link(coach, ALEX, SAM)
-    await coach.run_command(ALEX, "settings")
-    await coach.press(ALEX, "sfc|GB|x")  # Alex chose the United Kingdom earlier
+    await linked_in_britain(coach)
     outs = await coach.text(ALEX, ABUSE)
 
     assert texts(outs, SAM) == []
@@ -242,9 +261,7 @@ async def test_help_now_names_each_emergency_number_once(coach):
 async def test_i_am_not_safe_typed_gets_the_violence_lines_and_quiet_mode(coach):
     """Typed in a conversation, "I'm not safe" (or "güvende değilim") is heard: the
     answer for abuse and fear, with domestic-violence lines, not only a number."""
-    await link(coach, ALEX, SAM)
-    await coach.run_command(ALEX, "settings")
-    await coach.press(ALEX, "sfc|GB|x")
+    await linked_in_britain(coach)
     outs = await coach.text(ALEX, "I'm not safe")
     assert texts(outs, SAM) == []
     [reply] = outs
@@ -259,19 +276,9 @@ async def test_i_am_not_safe_typed_gets_the_violence_lines_and_quiet_mode(coach)
 async def test_abuse_told_with_self_harm_gets_both_answers_and_quiet_mode(coach):
     """Self-harm is answered first, and the abuse in the same message is not dropped:
     the domestic-violence line, the privacy steps and quiet mode come with it."""
-    await link(coach, ALEX, SAM)
-    await coach.run_command(ALEX, "settings")
-    await coach.press(ALEX, "sfc|GB|x")
+    await linked_in_britain(coach)
     outs = await coach.text(ALEX, "he beats me and I want to die")
-    assert texts(outs, SAM) == []
-    [reply] = outs
-    t = coach.content.t
-    assert reply.text.startswith(t("safety_self_harm", "en"))
-    assert "116 123" in reply.text, "the crisis line"
-    assert "0808 2000 247" in reply.text, "and the domestic abuse line"
-    assert t("safety_quiet_turned_on", "en") in reply.text
-    assert (await user(coach, ALEX)).quiet
-    assert t("safety_privacy_button", "en") in labels(outs, ALEX)
+    await assert_both_answers(coach, outs)
 
 
 # -- a maybe: asked about before it is answered -------------------------------------------------
@@ -343,9 +350,7 @@ async def test_im_safe_go_on_reads_the_message_as_if_nothing_had_happened(coach,
 
 
 async def test_not_safe_after_a_maybe_of_abuse_gets_the_abuse_answer_and_quiet_mode(coach, clock):
-    await link(coach, ALEX, SAM)
-    await coach.run_command(ALEX, "settings")
-    await coach.press(ALEX, "sfc|GB|x")
+    await linked_in_britain(coach)
     await at_question(coach, ALEX)
     outs = await coach.text(ALEX, MAYBE_ABUSE)
 
@@ -403,9 +408,7 @@ async def test_not_safe_after_a_maybe_of_self_harm_and_abuse_brings_both_answers
             return real.read(text)
 
     monkeypatch.setattr(care, "detector", HearsBoth())
-    await link(coach, ALEX, SAM)
-    await coach.run_command(ALEX, "settings")
-    await coach.press(ALEX, "sfc|GB|x")
+    await linked_in_britain(coach)
     outs = await coach.text(ALEX, both)
     t = coach.content.t
     assert texts(outs, ALEX) == [t("safety_check_question", "en")]
@@ -413,14 +416,7 @@ async def test_not_safe_after_a_maybe_of_self_harm_and_abuse_brings_both_answers
 
     said = await coach.press(ALEX, data_of(coach, outs, ALEX, "safety_check_not_safe"))
 
-    assert texts(said, SAM) == []
-    [reply] = said
-    assert reply.text.startswith(t("safety_self_harm", "en"))
-    assert "116 123" in reply.text, "the crisis line"
-    assert "0808 2000 247" in reply.text, "and the domestic abuse line"
-    assert t("safety_quiet_turned_on", "en") in reply.text
-    assert (await user(coach, ALEX)).quiet
-    assert t("safety_privacy_button", "en") in labels(said, ALEX)
+    await assert_both_answers(coach, said)
 
 
 async def test_a_turkish_speaker_is_asked_in_turkish(coach):
