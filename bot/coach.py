@@ -230,11 +230,14 @@ class Coach:
             people = [user.id] if partner is None else [user.id, partner.id]
             event = replace(event, roster=await ask_roster(event.roster, people))
         person = Person(
-            event.user_id, event.user_id, event.first_name, event.language_code, private=False
+            event.user_id,
+            event.user_id,
+            event.first_name,
+            event.language_code,
+            group_id=event.chat_id,
         )
 
         async def handle(turn: Turn) -> None:
-            turn.group_id = event.chat_id
             await group.partner(turn, event)
 
         return await self.handle(person, handle)
@@ -302,7 +305,18 @@ class Coach:
             if person.private and _seen_long_ago(user, now):
                 raise NeedsSession  # `seen_at` is written (and returns heard) on the ORM path
             store = DirectDialogStore(self.direct, connection)
-            turn = Turn(self, None, store, self.content, user, partner, now, args, created)
+            turn = Turn(
+                self,
+                None,
+                store,
+                self.content,
+                user,
+                partner,
+                now,
+                args,
+                created,
+                group_id=person.group_id,
+            )
             rows = row_values(user), row_values(partner)
             await handler(turn)
             turn.hold_for_quiet()
@@ -461,7 +475,18 @@ class Coach:
         )
         partner = await repo.partner_of(session, user)
         store = SessionDialogStore(session)
-        return Turn(self, session, store, self.content, user, partner, now, args, created)
+        return Turn(
+            self,
+            session,
+            store,
+            self.content,
+            user,
+            partner,
+            now,
+            args,
+            created,
+            group_id=person.group_id,
+        )
 
 
 def _seen_long_ago(user: User, now: datetime) -> bool:

@@ -33,9 +33,15 @@ class Person:
     chat_id: int
     first_name: str = ""
     language_code: str | None = None
-    private: bool = True
-    """The input came from the person's own private chat with Attune. Only that shows
-    they can be written to again after blocking the bot; a press in a group does not."""
+    group_id: int | None = None
+    """The group chat the input came from (the Talk Table); None for the person's own
+    private chat with Attune."""
+
+    @property
+    def private(self) -> bool:
+        """The input came from the person's own private chat. Only that shows they can be
+        written to again after blocking the bot; a press in a group does not."""
+        return self.group_id is None
 
 
 @dataclass(frozen=True)
@@ -176,8 +182,8 @@ class Turn:
     link_news: list[Outbound] = field(default_factory=list)
     """Messages to the partner about the link itself, which quiet mode lets through."""
     group_id: int | None = None
-    """The group chat the input was written in (the Talk Table); None for the person's own
-    private chat. What the safety screen holds remembers it, to give it back there."""
+    """`Person.group_id` of whoever acts: what the safety screen holds remembers it, to
+    give it back there."""
 
     async def advance(self, make_event: Callable[[Turn], Event]) -> None:
         """Step the dialog engine for this person (see `Coach.advance`)."""

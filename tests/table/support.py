@@ -7,14 +7,14 @@ so tests read like the conversation in the group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.coach import Coach
 from bot.library.catalog import library_for
 from bot.nudges.pools import load_pools
 from bot.table.render import Move
 from bot.table.table import Group, Table
-from bot.turn import Outbound, Person, Turn
+from bot.turn import Outbound, Person
 from tests.support.people import link_rows
 
 GROUP_ID = -1001234
@@ -86,14 +86,12 @@ class Seat:
         )
 
     async def reply(self, person: Person, text: str) -> list[Outbound]:
-        """A reply in the group, in a turn that knows it is there (as `Coach.in_group`'s)."""
+        """A reply in the group, by the person as `Coach.in_group` sees them there."""
         screens = self.coach.safety_screens
-
-        async def in_the_group(turn: Turn) -> None:
-            turn.group_id = GROUP_ID
-            await self.table.reply(turn, self.group, text, screens)
-
-        return self.keep(await self.coach.handle(person, in_the_group))
+        there = replace(person, group_id=GROUP_ID)
+        return self.keep(
+            await self.coach.handle(there, lambda t: self.table.reply(t, self.group, text, screens))
+        )
 
     async def private(self, person: Person, text: str) -> list[Outbound]:
         return self.keep(await self.coach.text(person, text))
